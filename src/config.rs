@@ -1,0 +1,311 @@
+//! Settings: defaults that run with no setup → optional `karya.toml` → `KARYA_*` environment
+//! variables. Validated once at start-up and passed into the application; never global.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("berkas konfigurasi {path} tidak dapat dibaca: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("berkas konfigurasi {path} tidak valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("variabel lingkungan {name} tidak valid: {message}")]
+    Env { name: String, message: String },
+    #[error(
+        "database_url '{0}' tidak dikenal: gunakan sqlite://BERKAS atau postgres://PENGGUNA@HOST/DB"
+    )]
+    UnknownDatabaseScheme(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What the district running this instance is called, and what goes on its letterhead.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Instance {
+    pub district_name: String,
+    pub agency_name: String,
+    pub blk_name: String,
+    pub address: String,
+    pub letterhead: String,
+    /// Path of a logo image (PNG) for documents; empty means the built-in emblem placeholder.
+    pub logo_path: String,
+    /// Kemendagri codes of the kabupaten/kota this instance serves (default Tanjabtim, 15.07).
+    pub kabupaten: Vec<String>,
+}
+
+impl Default for Instance {
+    fn default() -> Self {
+        Instance {
+            district_name: "Kabupaten Tanjung Jabung Timur".into(),
+            agency_name: "Dinas Ketenagakerjaan dan Transmigrasi".into(),
+            blk_name: "UPTD Balai Latihan Kerja Kabupaten Tanjung Jabung Timur".into(),
+            address: "Jl. Prof. Dr. Sri Soedewi M.S., S.H., Rano, Muara Sabak Barat, Tanjung Jabung Timur, Jambi 36761".into(),
+            letterhead: "PEMERINTAH KABUPATEN TANJUNG JABUNG TIMUR\nDINAS KETENAGAKERJAAN DAN TRANSMIGRASI".into(),
+            logo_path: String::new(),
+            kabupaten: vec!["15.07".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// Folder for the SQLite database, secrets and uploads.
+    pub data_dir: PathBuf,
+    /// Empty: `sqlite://<data_dir>/karya.db`.
+    pub database_url: String,
+    /// Fill an empty database with the demo district and enable the demo accounts.
+    pub demo: bool,
+    /// Public base URL, e.g. `https://karya.tanjabtimkab.go.id`; an https URL makes cookies Secure.
+    pub public_url: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you control).
+    pub trust_proxy: bool,
+    pub session_hours: i64,
+    pub reset_link_minutes: i64,
+    pub request_timeout_secs: u64,
+    /// Largest accepted request body for ordinary forms, in bytes.
+    pub body_limit_bytes: usize,
+    pub db_max_connections: u32,
+    pub instance: Instance,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data-karya"),
+            database_url: String::new(),
+            demo: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            trust_proxy: false,
+            session_hours: 12,
+            reset_link_minutes: 24 * 60,
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+            db_max_connections: 8,
+            instance: Instance::default(),
+        }
+    }
+}
+
+/// The database backends Karya runs on, chosen from the URL scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Settings {
+    /// Defaults, then `config_file` (or `./karya.toml` when it exists), then `KARYA_*` variables.
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut settings = match config_file {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new("karya.toml").exists() => Self::from_file(Path::new("karya.toml"))?,
+            None => Settings::default(),
+        };
+        settings.apply_env(|name| std::env::var(name).ok())?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn from_file(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Overrides from the environment; `get` is injectable so tests need not touch the process env.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, ConfigError> {
+            v.trim().parse().map_err(|_| ConfigError::Env {
+                name: name.into(),
+                message: format!("nilai '{v}' tidak dapat dibaca"),
+            })
+        }
+        fn flag(name: &str, v: &str) -> Result<bool, ConfigError> {
+            match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "ya" | "yes" | "on" => Ok(true),
+                "0" | "false" | "tidak" | "no" | "off" | "" => Ok(false),
+                _ => Err(ConfigError::Env {
+                    name: name.into(),
+                    message: format!("'{v}' bukan true/false"),
+                }),
+            }
+        }
+        let env = |key: &str| get(&format!("KARYA_{key}"));
+        if let Some(v) = env("BIND") {
+            self.bind = v;
+        }
+        if let Some(v) = env("DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env("DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = env("DEMO") {
+            self.demo = flag("KARYA_DEMO", &v)?;
+        }
+        if let Some(v) = env("PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = env("TRUST_PROXY") {
+            self.trust_proxy = flag("KARYA_TRUST_PROXY", &v)?;
+        }
+        if let Some(v) = env("SESSION_HOURS") {
+            self.session_hours = parse("KARYA_SESSION_HOURS", &v)?;
+        }
+        if let Some(v) = env("RESET_LINK_MINUTES") {
+            self.reset_link_minutes = parse("KARYA_RESET_LINK_MINUTES", &v)?;
+        }
+        if let Some(v) = env("REQUEST_TIMEOUT_SECS") {
+            self.request_timeout_secs = parse("KARYA_REQUEST_TIMEOUT_SECS", &v)?;
+        }
+        if let Some(v) = env("BODY_LIMIT_BYTES") {
+            self.body_limit_bytes = parse("KARYA_BODY_LIMIT_BYTES", &v)?;
+        }
+        if let Some(v) = env("DB_MAX_CONNECTIONS") {
+            self.db_max_connections = parse("KARYA_DB_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = env("DISTRICT_NAME") {
+            self.instance.district_name = v;
+        }
+        if let Some(v) = env("AGENCY_NAME") {
+            self.instance.agency_name = v;
+        }
+        if let Some(v) = env("KABUPATEN") {
+            self.instance.kabupaten = v.split(',').map(|s| s.trim().to_owned()).collect();
+        }
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.backend()?;
+        if self.session_hours <= 0 || self.reset_link_minutes <= 0 {
+            return Err(ConfigError::Invalid(
+                "session_hours dan reset_link_minutes harus lebih dari 0".into(),
+            ));
+        }
+        if self.instance.kabupaten.is_empty() {
+            return Err(ConfigError::Invalid(
+                "instance.kabupaten harus berisi minimal satu kode".into(),
+            ));
+        }
+        for code in &self.instance.kabupaten {
+            let parts: Vec<&str> = code.split('.').collect();
+            if parts.len() != 2 || parts.iter().any(|p| p.len() != 2 || !p.chars().all(|c| c.is_ascii_digit())) {
+                return Err(ConfigError::Invalid(format!(
+                    "kode kabupaten '{code}' tidak valid; contoh: 15.07"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The effective database URL.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("karya.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The backend named by the URL; an unknown scheme is an error, never a new empty database.
+    pub fn backend(&self) -> Result<Backend, ConfigError> {
+        let url = self.database_url();
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(ConfigError::UnknownDatabaseScheme(redact_url(&url)))
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_on_sqlite_in_the_data_dir() {
+        let s = Settings::default();
+        assert_eq!(s.backend().unwrap(), Backend::Sqlite);
+        assert!(s.database_url().contains("data-karya"));
+        assert_eq!(s.instance.kabupaten, vec!["15.07".to_string()]);
+    }
+
+    #[test]
+    fn unknown_scheme_is_an_error() {
+        let mut s = Settings::default();
+        s.apply_env(|k| (k == "KARYA_DATABASE_URL").then(|| "mysql://x/y".to_string()))
+            .unwrap();
+        assert!(matches!(s.validate(), Err(ConfigError::UnknownDatabaseScheme(_))));
+    }
+
+    #[test]
+    fn env_overrides_file_values() {
+        let mut s: Settings = toml::from_str("bind = '0.0.0.0:9000'\ndemo = false").unwrap();
+        s.apply_env(|k| match k {
+            "KARYA_DEMO" => Some("ya".into()),
+            "KARYA_KABUPATEN" => Some("15.07, 15.06".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert!(s.demo);
+        assert_eq!(s.instance.kabupaten, vec!["15.07", "15.06"]);
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let mut s = Settings::default();
+        let err = s
+            .apply_env(|k| (k == "KARYA_SESSION_HOURS").then(|| "dua belas".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("KARYA_SESSION_HOURS"));
+        assert!(toml::from_str::<Settings>("unknown_key = 1").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://karya:rahasia@db:5432/karya"),
+            "postgres://karya:***@db:5432/karya"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure domain logic: no HTTP, no SQL. Types here validate on construction.
+
+pub mod audit;
+pub mod dates;
+pub mod nik;
+pub mod password;
+pub mod phone;
+pub mod policy;
+pub mod region;
+pub mod rupiah;
+pub mod throttle;
+pub mod user;

@@ -1,0 +1,102 @@
+//! Money: whole Rupiah in a 64-bit integer, never negative, never a float.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Rupiah(i64);
+
+impl Rupiah {
+    pub fn new(amount: i64) -> Result<Rupiah, &'static str> {
+        if amount < 0 {
+            Err("Jumlah uang tidak boleh negatif.")
+        } else {
+            Ok(Rupiah(amount))
+        }
+    }
+
+    /// Parses what people type: `1.250.000`, `Rp 1.250.000`, `1250000`. A comma or a dot
+    /// followed by fewer than three digits (cents) is refused: amounts are whole Rupiah.
+    pub fn parse(raw: &str) -> Result<Rupiah, &'static str> {
+        let s = raw.trim();
+        let s = s
+            .strip_prefix("Rp")
+            .or_else(|| s.strip_prefix("rp"))
+            .or_else(|| s.strip_prefix("RP"))
+            .unwrap_or(s)
+            .trim()
+            .trim_start_matches('.')
+            .trim();
+        if s.is_empty() {
+            return Err("Jumlah wajib diisi.");
+        }
+        if s.contains(',') {
+            return Err("Tulis jumlah dalam rupiah utuh tanpa sen, misalnya 1.250.000.");
+        }
+        let groups: Vec<&str> = s.split('.').collect();
+        if groups.len() > 1 && groups[1..].iter().any(|g| g.len() != 3) {
+            return Err("Tulis jumlah dalam rupiah utuh, misalnya 1.250.000.");
+        }
+        let digits: String = groups.concat();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err("Jumlah hanya boleh berisi angka.");
+        }
+        digits
+            .parse::<i64>()
+            .map_err(|_| "Jumlah terlalu besar.")
+            .and_then(Rupiah::new)
+    }
+
+    pub fn amount(self) -> i64 {
+        self.0
+    }
+
+    pub fn checked_add(self, other: Rupiah) -> Option<Rupiah> {
+        self.0.checked_add(other.0).map(Rupiah)
+    }
+}
+
+/// `Rp 1.250.000`
+impl fmt::Display for Rupiah {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Rp {}", group_thousands(self.0))
+    }
+}
+
+/// `1250000` → `1.250.000`
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_indonesian_way() {
+        assert_eq!(Rupiah::new(1_250_000).unwrap().to_string(), "Rp 1.250.000");
+        assert_eq!(Rupiah::new(0).unwrap().to_string(), "Rp 0");
+        assert_eq!(Rupiah::new(999).unwrap().to_string(), "Rp 999");
+        assert_eq!(group_thousands(1000), "1.000");
+    }
+
+    #[test]
+    fn parses_what_people_type() {
+        for raw in ["1.250.000", "Rp 1.250.000", "1250000", " rp1.250.000 "] {
+            assert_eq!(Rupiah::parse(raw).unwrap().amount(), 1_250_000, "{raw}");
+        }
+        for raw in ["", "1,5", "12.50", "-5", "satu juta", "99999999999999999999"] {
+            assert!(Rupiah::parse(raw).is_err(), "{raw}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Karya: a marketplace and capital register for vocational-training (BLK) alumni.
+//!
+//! Layers: `web` (thin HTTP handlers) → `domain` (pure rules and types) → `db` (the only place
+//! SQL lives). `routes` lists every route with who may call it; `startup` builds the app.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod routes;
+pub mod secrets;
+pub mod startup;
+pub mod views;
+pub mod web;

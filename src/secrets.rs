@@ -1,0 +1,190 @@
+//! Instance secrets: the session key (signs CSRF tokens) and the data key (protects NIK).
+//! Created on first run in `<data_dir>/secrets/` with owner-only permissions, or supplied
+//! through `KARYA_SESSION_KEY` / `KARYA_DATA_KEY` (64 hex digits) so that several instances share
+//! them. Never logged: `Debug` prints nothing of the value.
+
+use std::io::Write;
+use std::path::Path;
+
+use rand::RngExt;
+
+#[derive(Clone)]
+pub struct Key([u8; 32]);
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(***)")
+    }
+}
+
+impl Key {
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn from_hex(text: &str) -> Option<Key> {
+        let raw = hex::decode(text.trim()).ok()?;
+        Some(Key(raw.try_into().ok()?))
+    }
+
+    pub fn random() -> Key {
+        Key(rand::rng().random())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Secrets {
+    pub session_key: Key,
+    pub data_key: Key,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("folder rahasia {0} tidak dapat dibuat atau dibaca: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0} tidak berisi 64 digit heksadesimal")]
+    Malformed(String),
+}
+
+impl Secrets {
+    /// Random keys, for tests.
+    pub fn ephemeral() -> Secrets {
+        Secrets {
+            session_key: Key::random(),
+            data_key: Key::random(),
+        }
+    }
+
+    pub fn load_or_create(data_dir: &Path) -> Result<Secrets, SecretsError> {
+        let dir = data_dir.join("secrets");
+        std::fs::create_dir_all(&dir).map_err(|e| SecretsError::Io(dir.display().to_string(), e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| SecretsError::Io(dir.display().to_string(), e))?;
+        }
+        Ok(Secrets {
+            session_key: one(&dir.join("session.key"), "KARYA_SESSION_KEY")?,
+            data_key: one(&dir.join("data.key"), "KARYA_DATA_KEY")?,
+        })
+    }
+}
+
+fn one(path: &Path, env: &str) -> Result<Key, SecretsError> {
+    if let Ok(value) = std::env::var(env) {
+        return Key::from_hex(&value).ok_or_else(|| SecretsError::Malformed(env.into()));
+    }
+    let name = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Key::from_hex(&text).ok_or(SecretsError::Malformed(name)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = Key::random();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options.open(path).map_err(|e| SecretsError::Io(name.clone(), e))?;
+            writeln!(file, "{}", hex::encode(key.0)).map_err(|e| SecretsError::Io(name, e))?;
+            Ok(key)
+        }
+        Err(e) => Err(SecretsError::Io(name, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_once_owner_only_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Secrets::load_or_create(dir.path()).unwrap();
+        let b = Secrets::load_or_create(dir.path()).unwrap();
+        assert_eq!(a.session_key.bytes(), b.session_key.bytes());
+        assert_ne!(a.session_key.bytes(), a.data_key.bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("secrets/data.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(format!("{:?}", a.data_key), "Key(***)");
+    }
+}
+
+/// Encryption and keyed hashing of personal data (NIK) with the data key.
+pub mod personal {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    use hmac::{Hmac, KeyInit as _, Mac};
+    use rand::RngExt;
+    use sha2::Sha256;
+
+    use super::Key;
+
+    /// `nonce || ciphertext`, base64.
+    pub fn seal(key: &Key, plaintext: &str) -> String {
+        let cipher = XChaCha20Poly1305::new(key.bytes().into());
+        let nonce_bytes: [u8; 24] = rand::rng().random();
+        let nonce = XNonce::from_slice(&nonce_bytes);
+        let mut out = nonce_bytes.to_vec();
+        out.extend(cipher.encrypt(nonce, plaintext.as_bytes()).unwrap_or_default());
+        B64.encode(out)
+    }
+
+    pub fn open(key: &Key, sealed: &str) -> Option<String> {
+        let raw = B64.decode(sealed).ok()?;
+        if raw.len() < 24 {
+            return None;
+        }
+        let cipher = XChaCha20Poly1305::new(key.bytes().into());
+        let plain = cipher.decrypt(XNonce::from_slice(&raw[..24]), &raw[24..]).ok()?;
+        String::from_utf8(plain).ok()
+    }
+
+    /// A keyed hash for finding a record by a personal value without decrypting every row.
+    pub fn keyed_hash(key: &Key, value: &str) -> String {
+        let mut mac = <Hmac<Sha256>>::new_from_slice(key.bytes()).expect("any key length");
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn round_trip_and_tamper() {
+            let key = Key::random();
+            let sealed = seal(&key, "1507015205980003");
+            assert_ne!(sealed, seal(&key, "1507015205980003"), "nonce is random");
+            assert_eq!(open(&key, &sealed).as_deref(), Some("1507015205980003"));
+            assert_eq!(open(&Key::random(), &sealed), None);
+            assert_eq!(keyed_hash(&key, "a"), keyed_hash(&key, "a"));
+        }
+    }
+}
+
+/// A fresh random token for a cookie or link, and the hash under which it is stored.
+pub fn new_token() -> (String, String) {
+    use base64::Engine;
+    let raw: [u8; 32] = rand::rng().random();
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// The stored form of a token: a database leak does not yield usable sessions or links.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,156 @@
+//! Building the application from settings: database, migrations, regions, demo data, router,
+//! listener. Tests build it the same way on port 0.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::secrets::Secrets;
+use crate::web::{AppState, csrf, middleware, session};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Secrets(#[from] crate::secrets::SecretsError),
+    #[error("folder data {0} tidak dapat dibuat: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("basis data: {0}")]
+    Db(#[from] db::DbError),
+    #[error("alamat {0} tidak dapat dipakai: {1}")]
+    Bind(String, std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    pub state: AppState,
+}
+
+/// Opens the database named by the settings, creating the data folder for SQLite.
+pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
+    let backend = settings.backend()?;
+    if backend == db::Backend::Sqlite {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+    }
+    Ok(Db::connect(&settings.database_url(), backend, settings.db_max_connections).await?)
+}
+
+/// Migrations, the instance's regions, and (demo mode, empty database) the demo district.
+pub async fn prepare_database(db: &Db, settings: &Settings, secrets: &Secrets) -> Result<(), StartupError> {
+    db.migrate().await?;
+    db::regions::load(db, &settings.instance.kabupaten).await?;
+    if settings.demo {
+        crate::demo::seed_if_empty(db, settings, secrets).await?;
+    }
+    Ok(())
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        settings.validate()?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+        let secrets = Secrets::load_or_create(&settings.data_dir)?;
+        let db = open_database(&settings).await?;
+        prepare_database(&db, &settings, &secrets).await?;
+        let listener = TcpListener::bind(&settings.bind)
+            .await
+            .map_err(|e| StartupError::Bind(settings.bind.clone(), e))?;
+        let state = AppState { db, settings: Arc::new(settings), secrets: Arc::new(secrets) };
+        Ok(Application { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves; in-flight requests finish first.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let app = app(self.state.clone());
+        let sweeper = tokio::spawn(sweep_periodically(self.state.db.clone()));
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        sweeper.abort();
+        result
+    }
+}
+
+async fn sweep_periodically(db: Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = db::sessions::sweep(&db).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
+
+/// The router with every layer, in the order a request meets them.
+pub fn app(state: AppState) -> axum::Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let limit = state.settings.body_limit_bytes;
+    let timeout = Duration::from_secs(state.settings.request_timeout_secs);
+    crate::routes::router()
+        .layer(from_fn_with_state(state.clone(), csrf::protect))
+        .layer(from_fn_with_state(state.clone(), session::resolve))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(from_fn(middleware::error_pages))
+        .layer(CompressionLayer::new())
+        .layer(from_fn(middleware::security_headers))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

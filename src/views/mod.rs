@@ -1,0 +1,264 @@
+//! One typed context per page. Templates live in `templates/` and are checked at compile time.
+
+use askama::Template;
+
+use crate::config::Settings;
+use crate::db::users::User;
+use crate::web::assets;
+
+/// What the base layout needs on every page.
+#[derive(Clone)]
+pub struct Layout {
+    pub title: String,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub css: String,
+    pub js: String,
+    pub logo: String,
+    pub district: String,
+    pub agency: String,
+    pub path: String,
+    pub notice: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct NavUser {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub is_admin: bool,
+}
+
+impl Layout {
+    pub fn new(title: String, user: Option<&User>, csrf: &str, settings: &Settings, path: &str) -> Layout {
+        Layout {
+            title,
+            user: user.map(|u| NavUser {
+                display_name: u.display_name.clone(),
+                role_label: u.role.label(),
+                is_admin: u.role == crate::domain::policy::Role::Admin,
+            }),
+            csrf: csrf.to_owned(),
+            css: assets::url("karya.css"),
+            js: assets::url("karya.js"),
+            logo: assets::url("logo.svg"),
+            district: settings.instance.district_name.clone(),
+            agency: settings.instance.agency_name.clone(),
+            path: path.to_owned(),
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<&str>) -> Layout {
+        self.notice = notice.map(str::to_owned);
+        self
+    }
+
+    fn bare(title: &str) -> Layout {
+        Layout {
+            title: title.to_owned(),
+            user: None,
+            csrf: String::new(),
+            css: assets::url("karya.css"),
+            js: assets::url("karya.js"),
+            logo: assets::url("logo.svg"),
+            district: String::new(),
+            agency: String::new(),
+            path: String::new(),
+            notice: None,
+        }
+    }
+}
+
+/// A form field's value and its message, for re-rendering with the user's input.
+#[derive(Clone, Default)]
+pub struct Field {
+    pub value: String,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn new(value: &str) -> Field {
+        Field { value: value.to_owned(), error: None }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub status: u16,
+    pub message: String,
+}
+
+impl ErrorPage {
+    pub fn new(status: u16, title: &str, message: &str) -> ErrorPage {
+        ErrorPage { layout: Layout::bare(title), status, message: message.to_owned() }
+    }
+}
+
+pub struct TradeCard {
+    pub name: String,
+    pub description: String,
+    pub alumni: i64,
+    pub businesses: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub layout: Layout,
+    pub trades: Vec<TradeCard>,
+    pub alumni: i64,
+    pub businesses: i64,
+    pub offices: i64,
+    pub since: i64,
+    pub kecamatan: i64,
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+pub struct CatalogPage {
+    pub layout: Layout,
+    pub query: String,
+    pub trades: Vec<TradeCard>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub username: Field,
+    pub password: Field,
+    pub next: String,
+    pub error: Option<String>,
+    pub demo: bool,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub layout: Layout,
+    pub current: Field,
+    pub new: Field,
+    pub confirm: Field,
+    /// Set for the one-time reset link form, which asks no current password.
+    pub reset_for: Option<String>,
+    pub action: String,
+}
+
+pub struct StatCard {
+    pub label: String,
+    pub value: String,
+    pub note: String,
+}
+
+pub struct Row3 {
+    pub a: String,
+    pub b: String,
+    pub c: String,
+}
+
+pub struct LinkItem {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub intro: String,
+    pub cards: Vec<StatCard>,
+    pub table_title: String,
+    pub table_head: [&'static str; 3],
+    pub rows: Vec<Row3>,
+    pub links: Vec<LinkItem>,
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub belongs_to: String,
+    pub disabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+pub struct UsersPage {
+    pub layout: Layout,
+    pub users: Vec<UserRow>,
+    pub query: String,
+    pub role: String,
+    pub roles: Vec<(&'static str, &'static str)>,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+pub struct UserFormPage {
+    pub layout: Layout,
+    /// `None` when creating.
+    pub user_id: Option<i64>,
+    pub disabled: bool,
+    pub username: Field,
+    pub display_name: Field,
+    pub role: Field,
+    pub office_id: Field,
+    pub alumnus_id: Field,
+    pub partner_id: Field,
+    pub phone: Field,
+    pub roles: Vec<(&'static str, &'static str)>,
+    pub offices: Vec<Choice>,
+    pub partners: Vec<Choice>,
+    pub is_self: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/reset_link.html")]
+pub struct ResetLinkPage {
+    pub layout: Layout,
+    pub username: String,
+    pub display_name: String,
+    pub link: String,
+    pub expires: String,
+    pub created: bool,
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub record: String,
+    pub summary: String,
+    pub ip: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub layout: Layout,
+    pub rows: Vec<AuditRow>,
+    pub chain_ok: bool,
+    pub chain_message: String,
+    pub action: String,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+#[derive(Template)]
+#[template(path = "office.html")]
+pub struct OfficePage {
+    pub layout: Layout,
+    pub office: crate::db::directory::Office,
+    pub users: i64,
+    pub nearby_businesses: i64,
+}

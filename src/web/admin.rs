@@ -1,0 +1,408 @@
+//! Agency staff: user management and the audit trail.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{AppState, Ctx, WebError, render};
+use crate::db::audit::{self, Event};
+use crate::db::users::{self, User};
+use crate::db::{DbError, directory, register, sessions};
+use crate::domain::dates::format_instant;
+use crate::domain::policy::Role;
+use crate::domain::user::{AccountFields, AccountInput, FieldErrors};
+use crate::secrets::new_token;
+use crate::views::{AuditPage, AuditRow, Choice, Field, ResetLinkPage, UserFormPage, UserRow, UsersPage};
+
+fn role_choices() -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    peran: String,
+    #[serde(default)]
+    pesan: String,
+}
+
+pub async fn users_list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<UsersQuery>) -> Result<Response, WebError> {
+    let filter = users::Filter { query: q.q.clone(), role: Role::parse(&q.peran) };
+    let offices = directory::offices(&state.db).await?;
+    let partners = directory::partners(&state.db).await?;
+    let rows = users::list(&state.db, &filter)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            belongs_to: u
+                .links
+                .office_id
+                .and_then(|id| offices.iter().find(|o| o.id == id).map(|o| o.name.clone()))
+                .or_else(|| u.links.partner_id.and_then(|id| partners.iter().find(|p| p.id == id).map(|p| p.name.clone())))
+                .or_else(|| u.links.alumnus_id.map(|id| format!("Alumni no. {id}")))
+                .unwrap_or_default(),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role_label: u.role.label(),
+            disabled: u.disabled,
+        })
+        .collect();
+    let notice = match q.pesan.as_str() {
+        "disimpan" => Some("Perubahan pengguna disimpan."),
+        "dinonaktifkan" => Some("Akun dinonaktifkan; semua sesinya berakhir."),
+        "diaktifkan" => Some("Akun diaktifkan kembali."),
+        _ => None,
+    };
+    let page = UsersPage {
+        layout: ctx.layout("Pengguna").with_notice(notice),
+        users: rows,
+        query: q.q,
+        role: q.peran,
+        roles: role_choices(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Raw form fields, kept as typed so a rejected form shows them again.
+#[derive(Deserialize, Default, Clone)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    office_id: String,
+    #[serde(default)]
+    alumnus_id: String,
+    #[serde(default)]
+    partner_id: String,
+    #[serde(default)]
+    phone: String,
+}
+
+impl UserForm {
+    fn from_user(u: &User) -> UserForm {
+        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        UserForm {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.as_str().into(),
+            office_id: id(u.links.office_id),
+            alumnus_id: id(u.links.alumnus_id),
+            partner_id: id(u.links.partner_id),
+            phone: u.phone.clone().unwrap_or_default(),
+        }
+    }
+
+    fn input(&self) -> AccountInput<'_> {
+        AccountInput {
+            username: &self.username,
+            display_name: &self.display_name,
+            role: &self.role,
+            office_id: &self.office_id,
+            alumnus_id: &self.alumnus_id,
+            partner_id: &self.partner_id,
+            phone: &self.phone,
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    existing: Option<&User>,
+    form: &UserForm,
+    errors: &FieldErrors,
+) -> Result<UserFormPage, WebError> {
+    let field = |name: &str, value: &str| Field {
+        value: value.to_owned(),
+        error: errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone()),
+    };
+    let offices = directory::offices(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| Choice { value: o.id.to_string(), label: o.name })
+        .collect();
+    let partners = directory::partners(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| Choice { value: p.id.to_string(), label: p.name })
+        .collect();
+    let title = match existing {
+        Some(u) => format!("Ubah pengguna @{}", u.username),
+        None => "Tambah pengguna".to_owned(),
+    };
+    Ok(UserFormPage {
+        layout: ctx.layout(title),
+        user_id: existing.map(|u| u.id),
+        disabled: existing.is_some_and(|u| u.disabled),
+        username: field("username", &form.username),
+        display_name: field("display_name", &form.display_name),
+        role: field("role", &form.role),
+        office_id: field("office_id", &form.office_id),
+        alumnus_id: field("alumnus_id", &form.alumnus_id),
+        partner_id: field("partner_id", &form.partner_id),
+        phone: field("phone", &form.phone),
+        roles: role_choices(),
+        offices,
+        partners,
+        is_self: existing.is_some_and(|u| ctx.user.as_ref().is_some_and(|me| me.id == u.id)),
+    })
+}
+
+pub async fn new_user_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    Ok(render(&form_page(&state, &ctx, None, &UserForm::default(), &Vec::new()).await?)?.into_response())
+}
+
+/// Parses the form and checks that the linked records exist.
+async fn validate(state: &AppState, form: &UserForm) -> Result<AccountFields, FieldErrors> {
+    let fields = AccountFields::parse(&form.input())?;
+    let mut errors = FieldErrors::new();
+    if let Some(id) = fields.links.office_id
+        && directory::office(&state.db, id).await.is_err()
+    {
+        errors.push(("office_id", "OPD yang dipilih tidak ditemukan.".into()));
+    }
+    if let Some(id) = fields.links.partner_id
+        && directory::partner(&state.db, id).await.is_err()
+    {
+        errors.push(("partner_id", "Mitra yang dipilih tidak ditemukan.".into()));
+    }
+    if let Some(id) = fields.links.alumnus_id
+        && !register::alumnus_exists(&state.db, id).await.unwrap_or(false)
+    {
+        errors.push(("alumnus_id", "Tidak ada data alumni dengan nomor ini.".into()));
+    }
+    if errors.is_empty() { Ok(fields) } else { Err(errors) }
+}
+
+fn conflict_errors(e: &DbError) -> Option<FieldErrors> {
+    e.is_conflict_on("username")
+        .then(|| vec![("username", "Nama pengguna ini sudah dipakai. Pilih nama lain.".to_string())])
+}
+
+async fn issue_reset_link(
+    state: &AppState,
+    tx: &mut crate::db::Tx,
+    ctx: &Ctx,
+    user: &User,
+) -> Result<(String, String), WebError> {
+    let admin = ctx.user()?;
+    let ttl = state.settings.reset_link_minutes * 60;
+    let (token, expires) = sessions::create_reset(tx, user.id, admin.id, ttl).await?;
+    audit::append(
+        tx,
+        Event {
+            actor_id: Some(admin.id),
+            actor_label: &admin.username,
+            action: "user.password_reset_issued",
+            entity: "user",
+            entity_id: user.id.to_string(),
+            summary: serde_json::json!({"expires_at": expires}),
+            ip: &ctx.ip,
+        },
+    )
+    .await?;
+    let base = state.settings.public_url.trim_end_matches('/');
+    Ok((format!("{base}/sandi/atur/{token}"), format_instant(expires)))
+}
+
+pub async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<UserForm>) -> Result<Response, WebError> {
+    let admin = ctx.user()?.clone();
+    let fields = match validate(&state, &form).await {
+        Ok(f) => f,
+        Err(errors) => {
+            let page = form_page(&state, &ctx, None, &form, &errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
+    // The account starts with an unusable password; the user sets one through the link.
+    let unusable = format!("!{}", new_token().1);
+    let mut tx = state.db.begin().await?;
+    let who = audit::Who { id: Some(admin.id), label: &admin.username, ip: &ctx.ip };
+    let user = match users::create_audited(&mut tx, &fields, &unusable, &who).await {
+        Ok(u) => u,
+        Err(e) => {
+            if let Some(errors) = conflict_errors(&e) {
+                let page = form_page(&state, &ctx, None, &form, &errors).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+            }
+            return Err(e.into());
+        }
+    };
+    let (link, expires) = issue_reset_link(&state, &mut tx, &ctx, &user).await?;
+    crate::db::commit(tx).await?;
+    let page = ResetLinkPage {
+        layout: ctx.layout("Pengguna dibuat"),
+        username: user.username,
+        display_name: user.display_name,
+        link,
+        expires,
+        created: true,
+    };
+    Ok((StatusCode::CREATED, render(&page)?).into_response())
+}
+
+pub async fn edit_user_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let user = users::get(&state.db, id).await?;
+    let page = form_page(&state, &ctx, Some(&user), &UserForm::from_user(&user), &Vec::new()).await?;
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn update_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
+    let admin = ctx.user()?.clone();
+    let before = users::get(&state.db, id).await?;
+    let mut result = validate(&state, &form).await;
+    if let Ok(fields) = &result
+        && admin.id == id
+        && fields.role != Role::Admin
+    {
+        result = Err(vec![("role", "Anda tidak dapat mencabut peran admin dari akun Anda sendiri.".into())]);
+    }
+    let fields = match result {
+        Ok(f) => f,
+        Err(errors) => {
+            let page = form_page(&state, &ctx, Some(&before), &form, &errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let after = match users::update(&mut tx, id, &fields).await {
+        Ok(u) => u,
+        Err(e) => {
+            if let Some(errors) = conflict_errors(&e) {
+                let page = form_page(&state, &ctx, Some(&before), &form, &errors).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+            }
+            return Err(e.into());
+        }
+    };
+    if after.role != before.role || after.links != before.links {
+        // A change of role or office takes effect at once: existing sessions end.
+        sessions::end_all_for_user(&mut tx, id).await?;
+    }
+    audit::append(
+        &mut tx,
+        Event {
+            actor_id: Some(admin.id),
+            actor_label: &admin.username,
+            action: "user.update",
+            entity: "user",
+            entity_id: id.to_string(),
+            summary: serde_json::json!({"before": before.audit_summary(), "after": after.audit_summary()}),
+            ip: &ctx.ip,
+        },
+    )
+    .await?;
+    crate::db::commit(tx).await?;
+    Ok(Redirect::to("/admin/pengguna?pesan=disimpan").into_response())
+}
+
+async fn set_disabled(state: &AppState, ctx: &Ctx, id: i64, disabled: bool) -> Result<Response, WebError> {
+    let admin = ctx.user()?.clone();
+    if admin.id == id {
+        return Err(WebError::Forbidden);
+    }
+    let before = users::get(&state.db, id).await?;
+    let mut tx = state.db.begin().await?;
+    users::set_disabled(&mut tx, id, disabled).await?;
+    audit::append(
+        &mut tx,
+        Event {
+            actor_id: Some(admin.id),
+            actor_label: &admin.username,
+            action: if disabled { "user.disable" } else { "user.enable" },
+            entity: "user",
+            entity_id: id.to_string(),
+            summary: serde_json::json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}}),
+            ip: &ctx.ip,
+        },
+    )
+    .await?;
+    crate::db::commit(tx).await?;
+    let code = if disabled { "dinonaktifkan" } else { "diaktifkan" };
+    Ok(Redirect::to(&format!("/admin/pengguna?pesan={code}")).into_response())
+}
+
+pub async fn disable_user(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    set_disabled(&state, &ctx, id, true).await
+}
+
+pub async fn enable_user(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    set_disabled(&state, &ctx, id, false).await
+}
+
+pub async fn reset_password(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let user = users::get(&state.db, id).await?;
+    let mut tx = state.db.begin().await?;
+    let (link, expires) = issue_reset_link(&state, &mut tx, &ctx, &user).await?;
+    crate::db::commit(tx).await?;
+    let page = ResetLinkPage {
+        layout: ctx.layout("Tautan atur ulang kata sandi"),
+        username: user.username,
+        display_name: user.display_name,
+        link,
+        expires,
+        created: false,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    aksi: String,
+    #[serde(default)]
+    entitas: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    halaman: Option<i64>,
+}
+
+const AUDIT_PAGE: i64 = 50;
+
+pub async fn audit_log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, WebError> {
+    let page = q.halaman.unwrap_or(1).max(1);
+    let filter = audit::Filter { action_prefix: q.aksi.trim().to_owned(), entity: q.entitas.clone(), entity_id: q.id.clone() };
+    let (entries, total) = audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
+    let (chain_ok, chain_message) = match audit::verify(&state.db).await? {
+        Ok(n) => (true, format!("{n} entri diperiksa, tidak ada yang diubah, dihapus, atau ditukar.")),
+        Err(b) => (false, b.to_string()),
+    };
+    let rows = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: format_instant(e.at),
+            actor: e.actor_label,
+            action: e.action,
+            record: format!("{} {}", e.entity, e.entity_id),
+            summary: e.summary,
+            ip: e.ip,
+        })
+        .collect();
+    let view = AuditPage {
+        layout: ctx.layout("Jejak audit"),
+        rows,
+        chain_ok,
+        chain_message,
+        action: q.aksi,
+        page,
+        pages: ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),
+        total,
+    };
+    Ok(render(&view)?.into_response())
+}

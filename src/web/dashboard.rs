@@ -1,0 +1,149 @@
+//! `/dasbor`: one dashboard per role, with numbers read from the database.
+
+use axum::extract::State;
+use axum::response::Html;
+
+use super::{AppState, Ctx, WebError, render};
+use crate::db::users::User;
+use crate::db::{directory, register, stats};
+use crate::domain::policy::Role;
+use crate::domain::rupiah::group_thousands;
+use crate::views::{DashboardPage, LinkItem, Row3, StatCard};
+
+fn card(label: &str, value: i64, note: &str) -> StatCard {
+    StatCard { label: label.into(), value: group_thousands(value), note: note.into() }
+}
+
+fn link(href: &str, label: &str) -> LinkItem {
+    LinkItem { href: href.into(), label: label.into() }
+}
+
+fn breakdown_rows(items: Vec<stats::Breakdown>) -> Vec<Row3> {
+    items
+        .into_iter()
+        .map(|b| Row3 { a: b.label, b: group_thousands(b.alumni), c: group_thousands(b.businesses) })
+        .collect()
+}
+
+pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let user = ctx.user()?.clone();
+    let o = stats::overview(&state.db).await?;
+    let mut page = DashboardPage {
+        layout: ctx.layout("Dasbor"),
+        heading: format!("Selamat datang, {}", user.display_name),
+        intro: String::new(),
+        cards: Vec::new(),
+        table_title: String::new(),
+        table_head: ["", "", ""],
+        rows: Vec::new(),
+        links: Vec::new(),
+    };
+    match user.role {
+        Role::Admin => {
+            page.intro = format!(
+                "Ringkasan register alumni BLK {} ({}–{}).",
+                state.settings.instance.district_name, o.first_year, o.last_year
+            );
+            page.cards = vec![
+                card("alumni terdaftar", o.alumni, &format!("{} lulus", group_thousands(o.graduates))),
+                card("bersertifikat", o.certified, "sertifikat kompetensi"),
+                card("angkatan pelatihan", o.batches, &format!("{} program", o.programs)),
+                card("usaha alumni", o.businesses, &format!("{} terverifikasi", o.verified_businesses)),
+                card("OPD", o.offices, ""),
+                card("mitra permodalan", o.partners, ""),
+                card("pengguna", o.users, ""),
+                card("kejuruan", o.trades, ""),
+            ];
+            page.table_title = "Alumni dan usaha per kecamatan".into();
+            page.table_head = ["Kecamatan", "Alumni", "Usaha"];
+            page.rows = breakdown_rows(stats::per_kecamatan(&state.db).await?);
+            page.links = vec![
+                link("/admin/pengguna", "Kelola pengguna"),
+                link("/admin/pengguna/baru", "Tambah pengguna"),
+                link("/admin/audit", "Jejak audit"),
+            ];
+        }
+        Role::Opd | Role::Bendahara => office_dashboard(&state, &user, &mut page).await?,
+        Role::Alumni => {
+            if let Some(id) = user.links.alumnus_id {
+                let me = register::alumnus_summary(&state.db, id).await?;
+                page.intro = format!("Data pelatihan Anda di BLK. Domisili: Kec. {}.", me.kecamatan);
+                page.cards = vec![
+                    card("pelatihan diikuti", me.trainings.len() as i64, ""),
+                    card(
+                        "sertifikat",
+                        me.trainings.iter().filter(|t| !t.cert_number.is_empty()).count() as i64,
+                        "",
+                    ),
+                    card("usaha", me.businesses.len() as i64, ""),
+                    card("usaha terverifikasi", me.businesses.iter().filter(|b| b.2).count() as i64, ""),
+                ];
+                page.table_title = "Riwayat pelatihan".into();
+                page.table_head = ["Program", "Tahun", "Sertifikat"];
+                page.rows = me
+                    .trainings
+                    .into_iter()
+                    .map(|t| Row3 {
+                        a: format!("{} (angkatan {})", t.program, t.number),
+                        b: t.year.to_string(),
+                        c: if t.cert_number.is_empty() { "—".into() } else { t.cert_number },
+                    })
+                    .collect();
+            } else {
+                page.intro = "Akun Anda belum terhubung ke data alumni. Hubungi admin Disnakertrans.".into();
+            }
+        }
+        Role::Pembeli => {
+            page.intro = "Temukan produk dan jasa alumni BLK di dekat Anda.".into();
+            page.cards = vec![
+                card("usaha alumni", o.businesses, &format!("{} terverifikasi", o.verified_businesses)),
+                card("kejuruan", o.trades, ""),
+                card("alumni terlatih", o.alumni, ""),
+            ];
+            page.table_title = "Usaha per kejuruan".into();
+            page.table_head = ["Kejuruan", "Alumni", "Usaha"];
+            page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
+            page.links = vec![link("/katalog", "Buka katalog")];
+        }
+        Role::Mitra => {
+            let partner = match user.links.partner_id {
+                Some(id) => directory::partner(&state.db, id).await?.name,
+                None => String::new(),
+            };
+            page.intro = format!("{partner}: gambaran usaha alumni BLK yang dapat didampingi permodalan.");
+            page.cards = vec![
+                card("usaha alumni", o.businesses, ""),
+                card("usaha terverifikasi", o.verified_businesses, "rekam jejak diperiksa dinas"),
+                card("alumni bersertifikat", o.certified, ""),
+            ];
+            page.table_title = "Usaha per kejuruan".into();
+            page.table_head = ["Kejuruan", "Alumni", "Usaha"];
+            page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
+        }
+    }
+    render(&page)
+}
+
+async fn office_dashboard(state: &AppState, user: &User, page: &mut DashboardPage) -> Result<(), WebError> {
+    let Some(office_id) = user.links.office_id else {
+        return Err(WebError::Forbidden);
+    };
+    let office = directory::office(&state.db, office_id).await?;
+    let (users, nearby) = stats::office_numbers(&state.db, office_id).await?;
+    let o = stats::overview(&state.db).await?;
+    page.intro = format!(
+        "{} — {}.",
+        office.name,
+        if user.role == Role::Bendahara { "bendahara" } else { "operator pengadaan" }
+    );
+    page.cards = vec![
+        card("usaha alumni terverifikasi", o.verified_businesses, "di seluruh kabupaten"),
+        card("usaha di kecamatan kantor", nearby, &office.kecamatan),
+        card("pengguna di kantor ini", users, ""),
+    ];
+    page.table_title = "Alumni dan usaha per kejuruan".into();
+    page.table_head = ["Kejuruan", "Alumni", "Usaha"];
+    page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
+    page.links = vec![link(&format!("/opd/{office_id}"), "Data kantor")];
+    Ok(())
+}

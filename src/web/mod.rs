@@ -1,0 +1,117 @@
+//! The HTTP layer: thin handlers that translate requests into domain calls and render views.
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod dashboard;
+pub mod error;
+pub mod middleware;
+pub mod offices;
+pub mod public;
+pub mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::request::Parts;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::db::users::User;
+use crate::secrets::Secrets;
+use crate::views::Layout;
+
+pub use error::WebError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub secrets: Arc<Secrets>,
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(s: &AppState) -> Db {
+        s.db.clone()
+    }
+}
+
+/// Per-request context every page needs: who is signed in, the CSRF token for forms, the client
+/// address, and the instance settings.
+pub struct Ctx {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub path: String,
+    pub settings: Arc<Settings>,
+}
+
+impl Ctx {
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        Layout::new(title.into(), self.user.as_ref(), &self.csrf, &self.settings, &self.path)
+    }
+
+    /// The signed-in user; guarded routes always have one.
+    pub fn user(&self) -> Result<&User, WebError> {
+        self.user.as_ref().ok_or_else(|| WebError::Unauthorized { next: self.path.clone() })
+    }
+
+    /// Label for the audit trail.
+    pub fn actor_label(&self) -> String {
+        self.user.as_ref().map(|u| u.username.clone()).unwrap_or_else(|| "anonim".into())
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = parts.extensions.get::<session::SignedIn>().map(|s| s.0.clone());
+        let csrf = parts
+            .extensions
+            .get::<csrf::CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        Ok(Ctx {
+            user,
+            csrf,
+            ip: client_ip(parts, state.settings.trust_proxy),
+            user_agent: parts
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+            path: parts.uri.path().to_owned(),
+            settings: state.settings.clone(),
+        })
+    }
+}
+
+/// The client's address: the socket peer, or behind a trusted proxy the address it appended.
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return forwarded.trim().to_owned();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Renders a template into a response, mapping a render failure to a logged 500.
+pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>, WebError> {
+    t.render()
+        .map(axum::response::Html)
+        .map_err(|e| WebError::Internal(format!("template: {e}")))
+}

@@ -1,0 +1,80 @@
+//! Public pages: home, catalog placeholder, health check.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{AppState, Ctx, WebError, render};
+use crate::db::{regions, register, stats};
+use crate::views::{CatalogPage, HomePage, TradeCard};
+
+async fn trade_cards(state: &AppState) -> Result<Vec<TradeCard>, WebError> {
+    let trades = register::trades(&state.db).await?;
+    let counts = stats::per_trade(&state.db).await?;
+    Ok(trades
+        .into_iter()
+        .map(|t| {
+            let c = counts.iter().find(|c| c.label == t.name);
+            TradeCard {
+                alumni: c.map_or(0, |c| c.alumni),
+                businesses: c.map_or(0, |c| c.businesses),
+                name: t.name,
+                description: t.description,
+            }
+        })
+        .collect())
+}
+
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let overview = stats::overview(&state.db).await?;
+    let kecamatan = regions::kecamatan_of(&state.db, &state.settings.instance.kabupaten).await?;
+    let page = HomePage {
+        layout: ctx.layout("Beranda"),
+        trades: trade_cards(&state).await?,
+        alumni: overview.alumni,
+        businesses: overview.businesses,
+        offices: overview.offices,
+        since: if overview.first_year > 0 { overview.first_year } else { 2017 },
+        kecamatan: kecamatan.len() as i64,
+    };
+    render(&page)
+}
+
+#[derive(Deserialize, Default)]
+pub struct CatalogQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn catalog(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<CatalogQuery>,
+) -> Result<Html<String>, WebError> {
+    render(&CatalogPage {
+        layout: ctx.layout("Katalog"),
+        query: query.q.chars().take(100).collect(),
+        trades: trade_cards(&state).await?,
+    })
+}
+
+/// 200 `ok` when the database answers, 503 when it does not.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, [("content-type", "text/plain; charset=utf-8")], "ok").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [("content-type", "text/html; charset=utf-8")],
+                "basis data tidak tersedia",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
