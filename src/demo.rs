@@ -279,6 +279,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     let mut alumni: Vec<(i64, String, &'static str)> = Vec::new(); // (id, first name, kecamatan)
     let mut seq = 1u32;
     let mut star_alumna = None;
+    let mut enrolled = std::collections::HashSet::new();
     for (batch_index, (batch_id, trade_id, spec, year, end_date)) in batches.iter().enumerate() {
         let size = rng.random_range(9..=12);
         for slot in 0..size {
@@ -329,7 +330,10 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             let competent = passed && (is_star || rng.random_range(0..100) < 85);
             let cert = competent.then(|| format!("{}.{year}.{batch_id:03}.{slot:02}", spec.code));
             let placement = if !passed { "belum" } else { *pick(&mut rng, &["mandiri", "mandiri", "industri", "belum", "belum"]) };
-            let added = register::add_participation(
+            if !enrolled.insert((alumnus_id, *batch_id)) {
+                continue; // a returning alumnus drawn twice for the same batch
+            }
+            register::add_participation(
                 &mut tx,
                 &NewParticipation {
                     alumnus_id,
@@ -342,14 +346,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
                     placement,
                 },
             )
-            .await;
-            if let Err(e) = added {
-                // A returning alumnus drawn twice for the same batch: keep one participation.
-                if matches!(e, crate::db::DbError::Conflict(_)) {
-                    continue;
-                }
-                return Err(e);
-            }
+            .await?;
             // About a third of those who passed run a business on their trade.
             if (is_star || (passed && placement == "mandiri" && rng.random_range(0..100) < 70)) && !returning {
                 let name = if is_star { "Dapur Kue Siti".to_string() } else { pick(&mut rng, spec.business_names).replace("{n}", &first) };

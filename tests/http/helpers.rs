@@ -1,0 +1,262 @@
+//! Test harness: the real application on a random port against a fresh database, once per
+//! backend. PostgreSQL tests run when `KARYA_TEST_POSTGRES_URL` is set (each test gets its own
+//! schema); `KARYA_TEST_REQUIRE=postgres` turns a missing database into a failure.
+
+use std::sync::Arc;
+
+use karya::config::{Backend, Settings};
+use karya::db::Db;
+use karya::startup::Application;
+use reqwest::StatusCode;
+use tokio::sync::oneshot;
+
+pub const DEMO_PASSWORD: &str = "karya-demo";
+
+pub fn required(what: &str) -> bool {
+    std::env::var("KARYA_TEST_REQUIRE")
+        .map(|v| v.split(',').any(|p| p.trim() == what))
+        .unwrap_or(false)
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+    schema: Option<(String, String)>,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Where a test's PostgreSQL schema lives: (admin URL, app URL with search_path).
+async fn postgres_schema() -> Option<(String, String, String)> {
+    let base = match std::env::var("KARYA_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            assert!(!required("postgres"), "KARYA_TEST_POSTGRES_URL is not set but PostgreSQL tests are required");
+            eprintln!("skipping PostgreSQL: KARYA_TEST_POSTGRES_URL not set");
+            return None;
+        }
+    };
+    let schema = format!("karya_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+        .await
+        .expect("PostgreSQL at KARYA_TEST_POSTGRES_URL answers");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await
+        .expect("create schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let app_url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    Some((base, app_url, schema))
+}
+
+pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+/// Spawns the app with the demo district; `tweak` may change settings first.
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = Settings::default();
+    settings.bind = "127.0.0.1:0".into();
+    settings.data_dir = dir.path().to_path_buf();
+    settings.demo = true;
+    let mut schema = None;
+    match backend {
+        Backend::Sqlite => {
+            settings.database_url = format!("sqlite://{}?mode=rwc", dir.path().join("karya.db").display());
+        }
+        Backend::Postgres => {
+            let (admin, app_url, name) = postgres_schema().await?;
+            settings.database_url = app_url;
+            schema = Some((admin, name));
+        }
+    }
+    tweak(&mut settings);
+    let app = Application::build(settings).await.expect("application builds");
+    let addr = app.local_addr();
+    let state = app.state.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        app.run_until(async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("server runs");
+    });
+    Some(TestApp {
+        base: format!("http://{addr}"),
+        db: state.db.clone(),
+        settings: state.settings.clone(),
+        client: client(),
+        backend,
+        shutdown: Some(tx),
+        server: Some(server),
+        _dir: dir,
+        schema,
+    })
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        if let Some((admin, schema)) = self.schema.take() {
+            // Dropping a schema needs async I/O; do it on a runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                rt.block_on(async {
+                    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.ok()?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
+                        .execute(&mut conn)
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// A response read once: status, location, body.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn contains(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+
+    #[track_caller]
+    pub fn assert_redirect_to(&self, prefix: &str) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "expected redirect; body: {}", self.body);
+        let loc = self.location.as_deref().unwrap_or("");
+        assert!(loc.starts_with(prefix), "redirect to {loc}, expected {prefix}");
+    }
+
+    /// The value of the first form field `name` in the page (for CSRF tokens and re-rendered input).
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse(&format!("[name=\"{name}\"]")).ok()?;
+        doc.select(&sel).next().and_then(|e| e.value().attr("value").map(str::to_owned))
+    }
+
+    /// Visible text of the elements matching a CSS selector, joined.
+    pub fn text_of(&self, selector: &str) -> String {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse(selector).expect("selector");
+        doc.select(&sel).map(|e| e.text().collect::<String>()).collect::<Vec<_>>().join(" | ")
+    }
+}
+
+pub async fn read(response: reqwest::Response) -> Page {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = response.text().await.unwrap_or_default();
+    Page { status, location, headers, body }
+}
+
+/// A browser-like visitor with its own cookie jar.
+pub struct Visitor {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl TestApp {
+    pub fn visitor(&self) -> Visitor {
+        Visitor { client: client(), base: self.base.clone() }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.as_visitor().get(path).await
+    }
+
+    fn as_visitor(&self) -> Visitor {
+        Visitor { client: self.client.clone(), base: self.base.clone() }
+    }
+
+    /// A visitor already signed in as a demo account.
+    pub async fn signed_in(&self, username: &str) -> Visitor {
+        let v = self.visitor();
+        let page = v.login(username, DEMO_PASSWORD).await;
+        page.assert_redirect_to("/dasbor");
+        v
+    }
+
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql).fetch_one(self.db.pool()).await.expect("query").try_get(0).expect("i64")
+    }
+}
+
+impl Visitor {
+    pub async fn get(&self, path: &str) -> Page {
+        read(self.client.get(format!("{}{path}", self.base)).send().await.expect("GET")).await
+    }
+
+    /// The CSRF token this visitor's forms carry (read from a page, as a browser would).
+    pub async fn csrf(&self) -> String {
+        // Signed out, the login form carries it; signed in, the logout form on every page.
+        let page = self.get("/masuk").await;
+        let page = if page.status.is_redirection() { self.get("/dasbor").await } else { page };
+        page.input_value("_csrf").expect("page has a CSRF field")
+    }
+
+    /// Posts a form with this visitor's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &token)];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly the given fields (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        read(self.client.post(format!("{}{path}", self.base)).form(fields).send().await.expect("POST")).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Page {
+        self.post("/masuk", &[("username", username), ("password", password)]).await
+    }
+}
+
+/// Writes each test once and runs it on both backends: `both!(name)` for `async fn name(app)`.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn(karya::config::Backend::Sqlite).await.expect("sqlite app");
+                super::$name(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::spawn(karya::config::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )+};
+}
