@@ -17,7 +17,11 @@ use crate::secrets::Secrets;
 use crate::startup::{self, Application, StartupError};
 
 #[derive(Parser, Debug)]
-#[command(name = "karya", version, about = "Karya — pasar dan permodalan untuk alumni BLK")]
+#[command(
+    name = "karya",
+    version,
+    about = "Karya — pasar dan permodalan untuk alumni BLK"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -124,17 +128,40 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve { bind, demo } => serve(&cli.global, bind, demo).await,
         Command::Migrate => migrate(&cli.global).await,
-        Command::User { command: UserCommand::Add { username, name, role, office_id, partner_id, alumnus_id } } => {
-            user_add(&cli.global, &username, &name, &role, [office_id, partner_id, alumnus_id]).await
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    name,
+                    role,
+                    office_id,
+                    partner_id,
+                    alumnus_id,
+                },
+        } => {
+            user_add(
+                &cli.global,
+                &username,
+                &name,
+                &role,
+                [office_id, partner_id, alumnus_id],
+            )
+            .await
         }
         Command::Backup { file } => backup(&cli.global, &file).await,
-        Command::Audit { command: AuditCommand::Verify } => audit_verify(&cli.global).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit_verify(&cli.global).await,
         Command::Check => check(&cli.global).await,
     };
     result.unwrap_or_else(|e| fail(&e))
 }
 
-async fn serve(global: &Global, bind: Option<String>, demo: bool) -> Result<ExitCode, StartupError> {
+async fn serve(
+    global: &Global,
+    bind: Option<String>,
+    demo: bool,
+) -> Result<ExitCode, StartupError> {
     let mut s = settings(global)?;
     if let Some(b) = bind {
         s.bind = b;
@@ -153,7 +180,8 @@ async fn serve(global: &Global, bind: Option<String>, demo: bool) -> Result<Exit
 
 async fn migrate(global: &Global) -> Result<ExitCode, StartupError> {
     let s = settings(global)?;
-    std::fs::create_dir_all(&s.data_dir).map_err(|e| StartupError::DataDir(s.data_dir.display().to_string(), e))?;
+    std::fs::create_dir_all(&s.data_dir)
+        .map_err(|e| StartupError::DataDir(s.data_dir.display().to_string(), e))?;
     let secrets = Secrets::load_or_create(&s.data_dir)?;
     let db = startup::open_database(&s).await?;
     startup::prepare_database(&db, &s, &secrets).await?;
@@ -190,7 +218,10 @@ async fn user_add(
     };
     eprintln!("Ketik kata sandi untuk {username} lalu Enter (dibaca dari stdin):");
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| StartupError::DataDir("stdin".into(), e))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| StartupError::DataDir("stdin".into(), e))?;
     let raw = line.trim_end_matches(['\r', '\n']);
     let password = match NewPassword::parse(raw, raw) {
         Ok(p) => p,
@@ -203,7 +234,11 @@ async fn user_add(
     let db = startup::open_database(&s).await?;
     startup::prepare_database(&db, &s, &secrets).await?;
     let mut tx = db.begin().await?;
-    let who = audit_db::Who { id: None, label: "cli", ip: "cli" };
+    let who = audit_db::Who {
+        id: None,
+        label: "cli",
+        ip: "cli",
+    };
     let user = match users::create_audited(&mut tx, &fields, &password.hash(), &who).await {
         Ok(u) => u,
         Err(e) if e.is_conflict_on("username") => {
@@ -213,18 +248,28 @@ async fn user_add(
         Err(e) => return Err(e.into()),
     };
     crate::db::commit(tx).await?;
-    println!("pengguna {} ({}) dibuat dengan id {}", user.username, user.role.label(), user.id);
+    println!(
+        "pengguna {} ({}) dibuat dengan id {}",
+        user.username,
+        user.role.label(),
+        user.id
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 async fn backup(global: &Global, file: &std::path::Path) -> Result<ExitCode, StartupError> {
     let s = settings(global)?;
     if s.backend()? == Backend::Postgres {
-        eprintln!("Untuk PostgreSQL gunakan pg_dump, misalnya: pg_dump --format=custom --file=karya.dump \"$KARYA_DATABASE_URL\"");
+        eprintln!(
+            "Untuk PostgreSQL gunakan pg_dump, misalnya: pg_dump --format=custom --file=karya.dump \"$KARYA_DATABASE_URL\""
+        );
         return Ok(ExitCode::from(2));
     }
     if file.exists() {
-        eprintln!("galat: {} sudah ada; pilih nama berkas baru agar cadangan lama tidak tertimpa", file.display());
+        eprintln!(
+            "galat: {} sudah ada; pilih nama berkas baru agar cadangan lama tidak tertimpa",
+            file.display()
+        );
         return Ok(ExitCode::from(2));
     }
     let db = startup::open_database(&s).await?;
@@ -251,7 +296,11 @@ async fn audit_verify(global: &Global) -> Result<ExitCode, StartupError> {
 async fn check(global: &Global) -> Result<ExitCode, StartupError> {
     let s = settings(global)?;
     println!("konfigurasi: valid");
-    println!("basis data: {} ({:?})", redact_url(&s.database_url()), s.backend()?);
+    println!(
+        "basis data: {} ({:?})",
+        redact_url(&s.database_url()),
+        s.backend()?
+    );
     let db = startup::open_database(&s).await?;
     db.ping().await?;
     println!("basis data: terhubung");

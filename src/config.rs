@@ -8,7 +8,10 @@ use serde::Deserialize;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("berkas konfigurasi {path} tidak dapat dibaca: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("berkas konfigurasi {path} tidak valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("variabel lingkungan {name} tidak valid: {message}")]
@@ -202,7 +205,11 @@ impl Settings {
         }
         for code in &self.instance.kabupaten {
             let parts: Vec<&str> = code.split('.').collect();
-            if parts.len() != 2 || parts.iter().any(|p| p.len() != 2 || !p.chars().all(|c| c.is_ascii_digit())) {
+            if parts.len() != 2
+                || parts
+                    .iter()
+                    .any(|p| p.len() != 2 || !p.chars().all(|c| c.is_ascii_digit()))
+            {
                 return Err(ConfigError::Invalid(format!(
                     "kode kabupaten '{code}' tidak valid; contoh: 15.07"
                 )));
@@ -214,7 +221,10 @@ impl Settings {
     /// The effective database URL.
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("karya.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("karya.db").display()
+            )
         } else {
             self.database_url.clone()
         }
@@ -273,7 +283,10 @@ mod tests {
         let mut s = Settings::default();
         s.apply_env(|k| (k == "KARYA_DATABASE_URL").then(|| "mysql://x/y".to_string()))
             .unwrap();
-        assert!(matches!(s.validate(), Err(ConfigError::UnknownDatabaseScheme(_))));
+        assert!(matches!(
+            s.validate(),
+            Err(ConfigError::UnknownDatabaseScheme(_))
+        ));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use crate::domain::policy::Permission;
 use crate::web::{AppState, admin, assets, auth, dashboard, offices, public, session};
 
 fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
-    routes.route_layer(from_fn(move |req, next| session::require(permission, req, next)))
+    routes.route_layer(from_fn(move |req, next| {
+        session::require(permission, req, next)
+    }))
 }
 
 pub fn router() -> Router<AppState> {
@@ -18,7 +20,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(public::home))
         .route("/katalog", get(public::catalog))
         .route("/masuk", get(auth::login_form).post(auth::login))
-        .route("/sandi/atur/{token}", get(auth::reset_form).post(auth::reset))
+        .route(
+            "/sandi/atur/{token}",
+            get(auth::reset_form).post(auth::reset),
+        )
         .route("/healthz", get(public::healthz))
         .route("/static/{file}", get(assets::serve));
 
@@ -28,24 +33,45 @@ pub fn router() -> Router<AppState> {
         Router::new()
             .route("/dasbor", get(dashboard::dashboard))
             .route("/keluar", post(auth::logout))
-            .route("/akun/sandi", get(auth::password_form).post(auth::change_password)),
+            .route(
+                "/akun/sandi",
+                get(auth::password_form).post(auth::change_password),
+            ),
     );
 
     // Agency staff.
     let manage_users = guarded(
         Permission::ManageUsers,
         Router::new()
-            .route("/admin/pengguna", get(admin::users_list).post(admin::create_user))
+            .route(
+                "/admin/pengguna",
+                get(admin::users_list).post(admin::create_user),
+            )
             .route("/admin/pengguna/baru", get(admin::new_user_form))
-            .route("/admin/pengguna/{id}", get(admin::edit_user_form).post(admin::update_user))
-            .route("/admin/pengguna/{id}/nonaktifkan", post(admin::disable_user))
+            .route(
+                "/admin/pengguna/{id}",
+                get(admin::edit_user_form).post(admin::update_user),
+            )
+            .route(
+                "/admin/pengguna/{id}/nonaktifkan",
+                post(admin::disable_user),
+            )
             .route("/admin/pengguna/{id}/aktifkan", post(admin::enable_user))
-            .route("/admin/pengguna/{id}/reset-sandi", post(admin::reset_password)),
+            .route(
+                "/admin/pengguna/{id}/reset-sandi",
+                post(admin::reset_password),
+            ),
     );
-    let audit = guarded(Permission::ViewAudit, Router::new().route("/admin/audit", get(admin::audit_log)));
+    let audit = guarded(
+        Permission::ViewAudit,
+        Router::new().route("/admin/audit", get(admin::audit_log)),
+    );
 
     // Office records: admin and that office's own users (checked per record in the handler).
-    let offices = guarded(Permission::ViewOffice, Router::new().route("/opd/{id}", get(offices::office)));
+    let offices = guarded(
+        Permission::ViewOffice,
+        Router::new().route("/opd/{id}", get(offices::office)),
+    );
 
     Router::new()
         .merge(public)

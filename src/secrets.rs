@@ -57,7 +57,8 @@ impl Secrets {
 
     pub fn load_or_create(data_dir: &Path) -> Result<Secrets, SecretsError> {
         let dir = data_dir.join("secrets");
-        std::fs::create_dir_all(&dir).map_err(|e| SecretsError::Io(dir.display().to_string(), e))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| SecretsError::Io(dir.display().to_string(), e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -87,7 +88,9 @@ fn one(path: &Path, env: &str) -> Result<Key, SecretsError> {
                 use std::os::unix::fs::OpenOptionsExt;
                 options.mode(0o600);
             }
-            let mut file = options.open(path).map_err(|e| SecretsError::Io(name.clone(), e))?;
+            let mut file = options
+                .open(path)
+                .map_err(|e| SecretsError::Io(name.clone(), e))?;
             writeln!(file, "{}", hex::encode(key.0)).map_err(|e| SecretsError::Io(name, e))?;
             Ok(key)
         }
@@ -137,7 +140,11 @@ pub mod personal {
         let nonce_bytes: [u8; 24] = rand::rng().random();
         let nonce = XNonce::from_slice(&nonce_bytes);
         let mut out = nonce_bytes.to_vec();
-        out.extend(cipher.encrypt(nonce, plaintext.as_bytes()).unwrap_or_default());
+        out.extend(
+            cipher
+                .encrypt(nonce, plaintext.as_bytes())
+                .unwrap_or_default(),
+        );
         B64.encode(out)
     }
 
@@ -147,7 +154,9 @@ pub mod personal {
             return None;
         }
         let cipher = XChaCha20Poly1305::new(key.bytes().into());
-        let plain = cipher.decrypt(XNonce::from_slice(&raw[..24]), &raw[24..]).ok()?;
+        let plain = cipher
+            .decrypt(XNonce::from_slice(&raw[..24]), &raw[24..])
+            .ok()?;
         String::from_utf8(plain).ok()
     }
 

@@ -13,7 +13,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 
 use crate::config::Settings;
 use crate::db::{self, Db};
@@ -46,11 +46,20 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
     }
-    Ok(Db::connect(&settings.database_url(), backend, settings.db_max_connections).await?)
+    Ok(Db::connect(
+        &settings.database_url(),
+        backend,
+        settings.db_max_connections,
+    )
+    .await?)
 }
 
 /// Migrations, the instance's regions, and (demo mode, empty database) the demo district.
-pub async fn prepare_database(db: &Db, settings: &Settings, secrets: &Secrets) -> Result<(), StartupError> {
+pub async fn prepare_database(
+    db: &Db,
+    settings: &Settings,
+    secrets: &Secrets,
+) -> Result<(), StartupError> {
     db.migrate().await?;
     db::regions::load(db, &settings.instance.kabupaten).await?;
     if settings.demo {
@@ -70,16 +79,25 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .await
             .map_err(|e| StartupError::Bind(settings.bind.clone(), e))?;
-        let state = AppState { db, settings: Arc::new(settings), secrets: Arc::new(secrets) };
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            secrets: Arc::new(secrets),
+        };
         Ok(Application { listener, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
     }
 
     /// Serves until `shutdown` resolves; in-flight requests finish first.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let app = app(self.state.clone());
         let sweeper = tokio::spawn(sweep_periodically(self.state.db.clone()));
         let result = axum::serve(
@@ -119,14 +137,17 @@ pub fn app(state: AppState) -> axum::Router {
         .layer(from_fn(middleware::security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::ERROR)),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{DbResult, Db, Tx, now};
+use super::{Db, DbResult, Tx, now};
 use crate::domain::audit::{self, Entry};
 
 /// Who acted: a user, or a named tool (`cli`, `demo`) with no user id.
@@ -110,7 +110,12 @@ pub struct Filter {
 }
 
 /// Newest first, paginated.
-pub async fn list(db: &Db, filter: &Filter, limit: i64, offset: i64) -> DbResult<(Vec<Entry>, i64)> {
+pub async fn list(
+    db: &Db,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> DbResult<(Vec<Entry>, i64)> {
     let action = format!("{}%", filter.action_prefix);
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM audit_log \

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{DbResult, Db, Tx, now};
+use super::{Db, DbResult, Tx, now};
 
 #[derive(Debug, Clone, Default)]
 pub struct Office {

@@ -45,7 +45,9 @@ impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => DbError::NotFound,
-            sqlx::Error::Database(ref db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+            sqlx::Error::Database(ref db)
+                if db.kind() == sqlx::error::ErrorKind::UniqueViolation =>
+            {
                 DbError::Conflict(
                     db.constraint()
                         .map(str::to_owned)
@@ -153,7 +155,10 @@ impl Db {
         if self.backend != Backend::Sqlite {
             return Err(DbError::Other("backup is only built in for SQLite".into()));
         }
-        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -53,10 +53,11 @@ fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Region> {
 }
 
 pub async fn children(db: &Db, parent: &str) -> DbResult<Vec<Region>> {
-    let rows = sqlx::query("SELECT code, name, level FROM regions WHERE parent_code = $1 ORDER BY name")
-        .bind(parent)
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT code, name, level FROM regions WHERE parent_code = $1 ORDER BY name")
+            .bind(parent)
+            .fetch_all(db.pool())
+            .await?;
     rows.iter().map(from_row).collect()
 }
 

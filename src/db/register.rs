@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{DbResult, Db, Tx, now};
+use super::{Db, DbResult, Tx, now};
 
 #[derive(Debug, Clone)]
 pub struct Trade {
@@ -249,19 +249,21 @@ pub async fn alumnus_summary(db: &Db, id: i64) -> DbResult<AlumnusSummary> {
         })
     })
     .collect::<DbResult<Vec<_>>>()?;
-    let businesses = sqlx::query("SELECT id, name, verified_at FROM businesses WHERE alumnus_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("name")?,
-                r.try_get::<Option<i64>, _>("verified_at")?.is_some(),
-            ))
-        })
-        .collect::<DbResult<Vec<_>>>()?;
+    let businesses = sqlx::query(
+        "SELECT id, name, verified_at FROM businesses WHERE alumnus_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("name")?,
+            r.try_get::<Option<i64>, _>("verified_at")?.is_some(),
+        ))
+    })
+    .collect::<DbResult<Vec<_>>>()?;
     Ok(AlumnusSummary {
         id: row.try_get("id")?,
         full_name: row.try_get("full_name")?,

@@ -4,11 +4,17 @@
 use sqlx::Row;
 
 use super::users::{COLUMNS, User, from_row};
-use super::{DbError, DbResult, Db, Tx, now};
+use super::{Db, DbError, DbResult, Tx, now};
 use crate::secrets::{new_token, token_hash};
 
 /// Starts a session; returns the cookie value (only its hash is stored).
-pub async fn start(db: &Db, user_id: i64, ttl_secs: i64, ip: &str, user_agent: &str) -> DbResult<String> {
+pub async fn start(
+    db: &Db,
+    user_id: i64,
+    ttl_secs: i64,
+    ip: &str,
+    user_agent: &str,
+) -> DbResult<String> {
     let (token, hash) = new_token();
     let t = now();
     sqlx::query(
@@ -45,12 +51,18 @@ pub async fn lookup(db: &Db, token: &str) -> DbResult<Lookup> {
     .bind(&hash)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(Lookup::None) };
+    let Some(row) = row else {
+        return Ok(Lookup::None);
+    };
     let user = from_row(&row)?;
     let expires: i64 = row.try_get("s_expires")?;
     if expires <= t || user.disabled {
         end(db, token).await?;
-        return Ok(if user.disabled { Lookup::Disabled(user) } else { Lookup::None });
+        return Ok(if user.disabled {
+            Lookup::Disabled(user)
+        } else {
+            Lookup::None
+        });
     }
     let seen: i64 = row.try_get("s_seen")?;
     if t - seen > 60 {
@@ -80,17 +92,22 @@ pub async fn end_all_for_user(tx: &mut Tx, user_id: i64) -> DbResult<()> {
 }
 
 pub async fn count_for_user(db: &Db, user_id: i64) -> DbResult<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?)
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?,
+    )
 }
 
 /// Removes expired sessions and old failure records.
 pub async fn sweep(db: &Db) -> DbResult<()> {
     let t = now();
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(t).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(t)
+        .execute(db.pool())
+        .await?;
     sqlx::query("DELETE FROM login_failures WHERE at < $1")
         .bind(t - 24 * 3600)
         .execute(db.pool())
@@ -111,7 +128,12 @@ pub async fn record_failure(db: &Db, username: &str, ip: &str) -> DbResult<()> {
 }
 
 /// (count, time of the last) failures since `since`, for a username and for an address.
-pub async fn recent_failures(db: &Db, username: &str, ip: &str, since: i64) -> DbResult<[(i64, i64); 2]> {
+pub async fn recent_failures(
+    db: &Db,
+    username: &str,
+    ip: &str,
+    since: i64,
+) -> DbResult<[(i64, i64); 2]> {
     let by_user = sqlx::query(
         "SELECT COUNT(*) AS n, COALESCE(MAX(at), 0) AS last FROM login_failures WHERE username = $1 AND at >= $2",
     )
@@ -142,7 +164,12 @@ pub async fn clear_failures(db: &Db, username: &str) -> DbResult<()> {
 
 // ---- password reset links ----
 
-pub async fn create_reset(tx: &mut Tx, user_id: i64, created_by: i64, ttl_secs: i64) -> DbResult<(String, i64)> {
+pub async fn create_reset(
+    tx: &mut Tx,
+    user_id: i64,
+    created_by: i64,
+    ttl_secs: i64,
+) -> DbResult<(String, i64)> {
     let (token, hash) = new_token();
     let t = now();
     // A new link replaces any unused one.
@@ -173,18 +200,24 @@ pub enum ResetState {
 }
 
 pub async fn reset_state(db: &Db, token: &str) -> DbResult<ResetState> {
-    let row = sqlx::query("SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(row) = row else { return Ok(ResetState::Unknown) };
+    let row = sqlx::query(
+        "SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(ResetState::Unknown);
+    };
     if row.try_get::<Option<i64>, _>("used_at")?.is_some() {
         return Ok(ResetState::Used);
     }
     if row.try_get::<i64, _>("expires_at")? <= now() {
         return Ok(ResetState::Expired);
     }
-    Ok(ResetState::Valid { user_id: row.try_get("user_id")? })
+    Ok(ResetState::Valid {
+        user_id: row.try_get("user_id")?,
+    })
 }
 
 /// Marks the link used; fails with `Conflict` if another request used it first.

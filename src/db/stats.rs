@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{DbResult, Db};
+use super::{Db, DbResult};
 
 async fn scalar(db: &Db, sql: &'static str) -> DbResult<i64> {
     Ok(sqlx::query(sql).fetch_one(db.pool()).await?.try_get("n")?)

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{DbError, DbResult, Db, Tx, now};
+use super::{Db, DbError, DbResult, Tx, now};
 use crate::domain::phone::Phone;
 use crate::domain::policy::{Actor, Role};
 use crate::domain::user::{AccountFields, Links};
@@ -138,18 +138,22 @@ pub async fn set_password(tx: &mut Tx, id: i64, password_hash: &str) -> DbResult
 }
 
 async fn get_in(tx: &mut Tx, id: i64) -> DbResult<User> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1")))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users u WHERE u.id = $1"
+    )))
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
     from_row(&row)
 }
 
 pub async fn get(db: &Db, id: i64) -> DbResult<User> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1")))
-        .bind(id)
-        .fetch_one(db.pool())
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users u WHERE u.id = $1"
+    )))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     from_row(&row)
 }
 
@@ -196,7 +200,10 @@ pub async fn list(db: &Db, filter: &Filter) -> DbResult<Vec<User>> {
 }
 
 pub async fn count(db: &Db) -> DbResult<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?)
 }
 
 /// Creates an account and records it in the audit trail, in the caller's transaction. The one

@@ -22,7 +22,15 @@ pub struct Entry {
 /// boundaries between them unambiguous.
 pub fn entry_hash(e: &Entry) -> String {
     let content = serde_json::json!([
-        e.seq, e.at, e.actor_id, e.actor_label, e.action, e.entity, e.entity_id, e.summary, e.ip,
+        e.seq,
+        e.at,
+        e.actor_id,
+        e.actor_label,
+        e.action,
+        e.entity,
+        e.entity_id,
+        e.summary,
+        e.ip,
         e.prev_hash
     ]);
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
@@ -35,18 +43,27 @@ pub enum Break {
     /// The entry does not follow the one before it: an entry was removed or the order changed.
     Unlinked { seq: i64, expected_prev_seq: i64 },
     /// The newest entries recorded in the chain head are missing.
-    TailMissing { expected_last_seq: i64, found_last_seq: i64 },
+    TailMissing {
+        expected_last_seq: i64,
+        found_last_seq: i64,
+    },
 }
 
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Break::Altered { seq } => write!(f, "entri #{seq} telah diubah (hash tidak cocok)"),
-            Break::Unlinked { seq, expected_prev_seq } => write!(
+            Break::Unlinked {
+                seq,
+                expected_prev_seq,
+            } => write!(
                 f,
                 "entri #{seq} tidak tersambung ke entri #{expected_prev_seq}: ada entri yang dihapus atau urutannya diubah"
             ),
-            Break::TailMissing { expected_last_seq, found_last_seq } => write!(
+            Break::TailMissing {
+                expected_last_seq,
+                found_last_seq,
+            } => write!(
                 f,
                 "entri terakhir seharusnya #{expected_last_seq}, yang ada hanya sampai #{found_last_seq}: entri terbaru dihapus"
             ),
@@ -67,7 +84,10 @@ pub fn verify<'a>(
             return Err(Break::Altered { seq: e.seq });
         }
         if e.seq != prev_seq + 1 || e.prev_hash != prev_hash {
-            return Err(Break::Unlinked { seq: e.seq, expected_prev_seq: prev_seq });
+            return Err(Break::Unlinked {
+                seq: e.seq,
+                expected_prev_seq: prev_seq,
+            });
         }
         prev_seq = e.seq;
         prev_hash = e.hash.clone();
@@ -75,7 +95,10 @@ pub fn verify<'a>(
     }
     let (head_seq, head_hash) = head;
     if head_seq != prev_seq || head_hash != prev_hash {
-        return Err(Break::TailMissing { expected_last_seq: head_seq, found_last_seq: prev_seq });
+        return Err(Break::TailMissing {
+            expected_last_seq: head_seq,
+            found_last_seq: prev_seq,
+        });
     }
     Ok(count)
 }
@@ -128,16 +151,28 @@ mod tests {
 
         let mut deleted = c.clone();
         deleted.remove(1);
-        assert_eq!(verify(&deleted, (s, &h)), Err(Break::Unlinked { seq: 3, expected_prev_seq: 1 }));
+        assert_eq!(
+            verify(&deleted, (s, &h)),
+            Err(Break::Unlinked {
+                seq: 3,
+                expected_prev_seq: 1
+            })
+        );
 
         let mut reordered = c.clone();
         reordered.swap(1, 2);
-        assert!(matches!(verify(&reordered, (s, &h)), Err(Break::Unlinked { .. })));
+        assert!(matches!(
+            verify(&reordered, (s, &h)),
+            Err(Break::Unlinked { .. })
+        ));
 
         let truncated = &c[..4];
         assert_eq!(
             verify(truncated, (s, &h)),
-            Err(Break::TailMissing { expected_last_seq: 5, found_last_seq: 4 })
+            Err(Break::TailMissing {
+                expected_last_seq: 5,
+                found_last_seq: 4
+            })
         );
     }
 }

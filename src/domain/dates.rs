@@ -34,7 +34,12 @@ pub fn format_instant(unix: i64) -> String {
     match OffsetDateTime::from_unix_timestamp(unix) {
         Ok(t) => {
             let t = t.to_offset(WIB);
-            format!("{} {:02}.{:02} WIB", format_date(t.date()), t.hour(), t.minute())
+            format!(
+                "{} {:02}.{:02} WIB",
+                format_date(t.date()),
+                t.hour(),
+                t.minute()
+            )
         }
         Err(_) => "-".into(),
     }
@@ -68,7 +73,10 @@ mod tests {
         assert_eq!(format_date(date!(2026 - 11 - 28)), "28 November 2026");
         // 2026-11-28 14:05 UTC is 21.05 WIB.
         assert_eq!(format_instant(1_795_874_700), "28 November 2026 21.05 WIB");
-        assert_eq!(parse_iso("1998-05-12").map(to_iso).as_deref(), Some("1998-05-12"));
+        assert_eq!(
+            parse_iso("1998-05-12").map(to_iso).as_deref(),
+            Some("1998-05-12")
+        );
         assert_eq!(format_wait(61), "2 menit");
         assert_eq!(format_wait(30), "30 detik");
     }

@@ -1,8 +1,8 @@
 //! Passwords: the rule for a new one, and argon2id hashing.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 
 /// A password that satisfies the rule for new passwords. Its `Debug` hides the value.
 pub struct NewPassword(String);
@@ -55,7 +55,11 @@ pub fn verify(raw: &str, stored_hash: Option<&str>) -> bool {
     let dummy = DUMMY.get_or_init(|| hash("karya-dummy-password"));
     let candidate = stored_hash.unwrap_or(dummy);
     let ok = PasswordHash::new(candidate)
-        .map(|parsed| Argon2::default().verify_password(raw.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(raw.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false);
     ok && stored_hash.is_some()
 }

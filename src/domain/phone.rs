@@ -29,7 +29,9 @@ impl Phone {
             digits.as_str()
         };
         if !national.starts_with('8') || !(9..=12).contains(&national.len()) {
-            return Err("Nomor WhatsApp bukan nomor seluler Indonesia yang valid (contoh: 0812 3456 7890).");
+            return Err(
+                "Nomor WhatsApp bukan nomor seluler Indonesia yang valid (contoh: 0812 3456 7890).",
+            );
         }
         Ok(Phone(format!("+62{national}")))
     }
@@ -56,14 +58,31 @@ mod tests {
 
     #[test]
     fn normalises_the_ways_people_type_numbers() {
-        for raw in ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "81234567890", "'081234567890"] {
-            assert_eq!(Phone::parse(raw).unwrap().as_str(), "+6281234567890", "{raw}");
+        for raw in [
+            "0812-3456-7890",
+            "+62 812 3456 7890",
+            "6281234567890",
+            "81234567890",
+            "'081234567890",
+        ] {
+            assert_eq!(
+                Phone::parse(raw).unwrap().as_str(),
+                "+6281234567890",
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn rejects_what_is_not_a_mobile_number() {
-        for raw in ["", "0741-21234", "12345", "08123", "0812345678901234", "0812abc7890"] {
+        for raw in [
+            "",
+            "0741-21234",
+            "12345",
+            "08123",
+            "0812345678901234",
+            "0812abc7890",
+        ] {
             assert!(Phone::parse(raw).is_err(), "{raw}");
         }
     }

@@ -120,7 +120,13 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, office_id: Option<i64>) -> Actor {
-        Actor { user_id: 1, role, office_id, alumnus_id: None, partner_id: None }
+        Actor {
+            user_id: 1,
+            role,
+            office_id,
+            alumnus_id: None,
+            partner_id: None,
+        }
     }
 
     #[test]

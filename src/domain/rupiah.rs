@@ -70,7 +70,7 @@ pub fn group_thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -95,7 +95,14 @@ mod tests {
         for raw in ["1.250.000", "Rp 1.250.000", "1250000", " rp1.250.000 "] {
             assert_eq!(Rupiah::parse(raw).unwrap().amount(), 1_250_000, "{raw}");
         }
-        for raw in ["", "1,5", "12.50", "-5", "satu juta", "99999999999999999999"] {
+        for raw in [
+            "",
+            "1,5",
+            "12.50",
+            "-5",
+            "satu juta",
+            "99999999999999999999",
+        ] {
             assert!(Rupiah::parse(raw).is_err(), "{raw}");
         }
     }

@@ -31,6 +31,9 @@ mod tests {
         assert_eq!(wait_needed(5, ACCOUNT_FREE_FAILURES, 1000, 1000), Some(30));
         assert_eq!(wait_needed(6, ACCOUNT_FREE_FAILURES, 1000, 1000), Some(60));
         assert_eq!(wait_needed(5, ACCOUNT_FREE_FAILURES, 1000, 1031), None);
-        assert_eq!(wait_needed(40, ACCOUNT_FREE_FAILURES, 1000, 1000), Some(MAX_WAIT_SECS));
+        assert_eq!(
+            wait_needed(40, ACCOUNT_FREE_FAILURES, 1000, 1000),
+            Some(MAX_WAIT_SECS)
+        );
     }
 }

@@ -20,7 +20,9 @@ impl Username {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
         {
-            return Err("Nama pengguna hanya boleh huruf kecil, angka, titik, garis bawah, atau tanda hubung.");
+            return Err(
+                "Nama pengguna hanya boleh huruf kecil, angka, titik, garis bawah, atau tanda hubung.",
+            );
         }
         Ok(Username(s))
     }
@@ -66,7 +68,9 @@ pub type FieldErrors = Vec<(&'static str, String)>;
 impl AccountFields {
     pub fn parse(input: &AccountInput<'_>) -> Result<AccountFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let username = Username::parse(input.username).map_err(|e| errors.push(("username", e.into()))).ok();
+        let username = Username::parse(input.username)
+            .map_err(|e| errors.push(("username", e.into())))
+            .ok();
         let display_name = input.display_name.trim().to_owned();
         if display_name.is_empty() {
             errors.push(("display_name", "Nama lengkap wajib diisi.".into()));
@@ -80,7 +84,9 @@ impl AccountFields {
         let phone = if input.phone.trim().is_empty() {
             None
         } else {
-            Phone::parse(input.phone).map_err(|e| errors.push(("phone", e.into()))).ok()
+            Phone::parse(input.phone)
+                .map_err(|e| errors.push(("phone", e.into())))
+                .ok()
         };
         let id = |raw: &str| raw.trim().parse::<i64>().ok().filter(|v| *v > 0);
         let mut links = Links::default();
@@ -95,7 +101,10 @@ impl AccountFields {
             },
             Some(LinkKind::Alumnus) => match id(input.alumnus_id) {
                 Some(v) => links.alumnus_id = Some(v),
-                None => errors.push(("alumnus_id", "Masukkan nomor data alumni pengguna ini.".into())),
+                None => errors.push((
+                    "alumnus_id",
+                    "Masukkan nomor data alumni pengguna ini.".into(),
+                )),
             },
             None => {}
         }
@@ -117,12 +126,20 @@ mod tests {
     use super::*;
 
     fn input<'a>(role: &'a str) -> AccountInput<'a> {
-        AccountInput { username: "Siti.Aminah", display_name: "Siti Aminah", role, ..Default::default() }
+        AccountInput {
+            username: "Siti.Aminah",
+            display_name: "Siti Aminah",
+            role,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn usernames() {
-        assert_eq!(Username::parse(" Siti.Aminah ").unwrap().as_str(), "siti.aminah");
+        assert_eq!(
+            Username::parse(" Siti.Aminah ").unwrap().as_str(),
+            "siti.aminah"
+        );
         assert!(Username::parse("ab").is_err());
         assert!(Username::parse("siti aminah").is_err());
         assert!(Username::parse("").is_err());
@@ -132,7 +149,11 @@ mod tests {
     fn office_roles_need_an_office() {
         let errors = AccountFields::parse(&input("opd")).unwrap_err();
         assert_eq!(errors[0].0, "office_id");
-        let ok = AccountFields::parse(&AccountInput { office_id: "4", ..input("bendahara") }).unwrap();
+        let ok = AccountFields::parse(&AccountInput {
+            office_id: "4",
+            ..input("bendahara")
+        })
+        .unwrap();
         assert_eq!(ok.links.office_id, Some(4));
         assert!(AccountFields::parse(&input("pembeli")).is_ok());
         assert!(AccountFields::parse(&input("raja")).is_err());

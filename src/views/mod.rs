@@ -29,7 +29,13 @@ pub struct NavUser {
 }
 
 impl Layout {
-    pub fn new(title: String, user: Option<&User>, csrf: &str, settings: &Settings, path: &str) -> Layout {
+    pub fn new(
+        title: String,
+        user: Option<&User>,
+        csrf: &str,
+        settings: &Settings,
+        path: &str,
+    ) -> Layout {
         Layout {
             title,
             user: user.map(|u| NavUser {
@@ -78,7 +84,10 @@ pub struct Field {
 
 impl Field {
     pub fn new(value: &str) -> Field {
-        Field { value: value.to_owned(), error: None }
+        Field {
+            value: value.to_owned(),
+            error: None,
+        }
     }
 }
 
@@ -92,7 +101,11 @@ pub struct ErrorPage {
 
 impl ErrorPage {
     pub fn new(status: u16, title: &str, message: &str) -> ErrorPage {
-        ErrorPage { layout: Layout::bare(title), status, message: message.to_owned() }
+        ErrorPage {
+            layout: Layout::bare(title),
+            status,
+            message: message.to_owned(),
+        }
     }
 }
 

@@ -14,7 +14,9 @@ use crate::domain::dates::format_instant;
 use crate::domain::policy::Role;
 use crate::domain::user::{AccountFields, AccountInput, FieldErrors};
 use crate::secrets::new_token;
-use crate::views::{AuditPage, AuditRow, Choice, Field, ResetLinkPage, UserFormPage, UserRow, UsersPage};
+use crate::views::{
+    AuditPage, AuditRow, Choice, Field, ResetLinkPage, UserFormPage, UserRow, UsersPage,
+};
 
 fn role_choices() -> Vec<(&'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect()
@@ -30,8 +32,15 @@ pub struct UsersQuery {
     pesan: String,
 }
 
-pub async fn users_list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<UsersQuery>) -> Result<Response, WebError> {
-    let filter = users::Filter { query: q.q.clone(), role: Role::parse(&q.peran) };
+pub async fn users_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<UsersQuery>,
+) -> Result<Response, WebError> {
+    let filter = users::Filter {
+        query: q.q.clone(),
+        role: Role::parse(&q.peran),
+    };
     let offices = directory::offices(&state.db).await?;
     let partners = directory::partners(&state.db).await?;
     let rows = users::list(&state.db, &filter)
@@ -42,7 +51,11 @@ pub async fn users_list(State(state): State<AppState>, ctx: Ctx, Query(q): Query
                 .links
                 .office_id
                 .and_then(|id| offices.iter().find(|o| o.id == id).map(|o| o.name.clone()))
-                .or_else(|| u.links.partner_id.and_then(|id| partners.iter().find(|p| p.id == id).map(|p| p.name.clone())))
+                .or_else(|| {
+                    u.links
+                        .partner_id
+                        .and_then(|id| partners.iter().find(|p| p.id == id).map(|p| p.name.clone()))
+                })
                 .or_else(|| u.links.alumnus_id.map(|id| format!("Alumni no. {id}")))
                 .unwrap_or_default(),
             id: u.id,
@@ -123,17 +136,26 @@ async fn form_page(
 ) -> Result<UserFormPage, WebError> {
     let field = |name: &str, value: &str| Field {
         value: value.to_owned(),
-        error: errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone()),
+        error: errors
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, m)| m.clone()),
     };
     let offices = directory::offices(&state.db)
         .await?
         .into_iter()
-        .map(|o| Choice { value: o.id.to_string(), label: o.name })
+        .map(|o| Choice {
+            value: o.id.to_string(),
+            label: o.name,
+        })
         .collect();
     let partners = directory::partners(&state.db)
         .await?
         .into_iter()
-        .map(|p| Choice { value: p.id.to_string(), label: p.name })
+        .map(|p| Choice {
+            value: p.id.to_string(),
+            label: p.name,
+        })
         .collect();
     let title = match existing {
         Some(u) => format!("Ubah pengguna @{}", u.username),
@@ -158,7 +180,10 @@ async fn form_page(
 }
 
 pub async fn new_user_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    Ok(render(&form_page(&state, &ctx, None, &UserForm::default(), &Vec::new()).await?)?.into_response())
+    Ok(
+        render(&form_page(&state, &ctx, None, &UserForm::default(), &Vec::new()).await?)?
+            .into_response(),
+    )
 }
 
 /// Parses the form and checks that the linked records exist.
@@ -176,16 +201,29 @@ async fn validate(state: &AppState, form: &UserForm) -> Result<AccountFields, Fi
         errors.push(("partner_id", "Mitra yang dipilih tidak ditemukan.".into()));
     }
     if let Some(id) = fields.links.alumnus_id
-        && !register::alumnus_exists(&state.db, id).await.unwrap_or(false)
+        && !register::alumnus_exists(&state.db, id)
+            .await
+            .unwrap_or(false)
     {
-        errors.push(("alumnus_id", "Tidak ada data alumni dengan nomor ini.".into()));
+        errors.push((
+            "alumnus_id",
+            "Tidak ada data alumni dengan nomor ini.".into(),
+        ));
     }
-    if errors.is_empty() { Ok(fields) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    }
 }
 
 fn conflict_errors(e: &DbError) -> Option<FieldErrors> {
-    e.is_conflict_on("username")
-        .then(|| vec![("username", "Nama pengguna ini sudah dipakai. Pilih nama lain.".to_string())])
+    e.is_conflict_on("username").then(|| {
+        vec![(
+            "username",
+            "Nama pengguna ini sudah dipakai. Pilih nama lain.".to_string(),
+        )]
+    })
 }
 
 async fn issue_reset_link(
@@ -211,10 +249,17 @@ async fn issue_reset_link(
     )
     .await?;
     let base = state.settings.public_url.trim_end_matches('/');
-    Ok((format!("{base}/sandi/atur/{token}"), format_instant(expires)))
+    Ok((
+        format!("{base}/sandi/atur/{token}"),
+        format_instant(expires),
+    ))
 }
 
-pub async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<UserForm>) -> Result<Response, WebError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
     let admin = ctx.user()?.clone();
     let fields = match validate(&state, &form).await {
         Ok(f) => f,
@@ -226,7 +271,11 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Fo
     // The account starts with an unusable password; the user sets one through the link.
     let unusable = format!("!{}", new_token().1);
     let mut tx = state.db.begin().await?;
-    let who = audit::Who { id: Some(admin.id), label: &admin.username, ip: &ctx.ip };
+    let who = audit::Who {
+        id: Some(admin.id),
+        label: &admin.username,
+        ip: &ctx.ip,
+    };
     let user = match users::create_audited(&mut tx, &fields, &unusable, &who).await {
         Ok(u) => u,
         Err(e) => {
@@ -250,9 +299,20 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Fo
     Ok((StatusCode::CREATED, render(&page)?).into_response())
 }
 
-pub async fn edit_user_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn edit_user_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let user = users::get(&state.db, id).await?;
-    let page = form_page(&state, &ctx, Some(&user), &UserForm::from_user(&user), &Vec::new()).await?;
+    let page = form_page(
+        &state,
+        &ctx,
+        Some(&user),
+        &UserForm::from_user(&user),
+        &Vec::new(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -269,7 +329,10 @@ pub async fn update_user(
         && admin.id == id
         && fields.role != Role::Admin
     {
-        result = Err(vec![("role", "Anda tidak dapat mencabut peran admin dari akun Anda sendiri.".into())]);
+        result = Err(vec![(
+            "role",
+            "Anda tidak dapat mencabut peran admin dari akun Anda sendiri.".into(),
+        )]);
     }
     let fields = match result {
         Ok(f) => f,
@@ -310,7 +373,12 @@ pub async fn update_user(
     Ok(Redirect::to("/admin/pengguna?pesan=disimpan").into_response())
 }
 
-async fn set_disabled(state: &AppState, ctx: &Ctx, id: i64, disabled: bool) -> Result<Response, WebError> {
+async fn set_disabled(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    disabled: bool,
+) -> Result<Response, WebError> {
     let admin = ctx.user()?.clone();
     if admin.id == id {
         return Err(WebError::Forbidden);
@@ -332,19 +400,35 @@ async fn set_disabled(state: &AppState, ctx: &Ctx, id: i64, disabled: bool) -> R
     )
     .await?;
     crate::db::commit(tx).await?;
-    let code = if disabled { "dinonaktifkan" } else { "diaktifkan" };
+    let code = if disabled {
+        "dinonaktifkan"
+    } else {
+        "diaktifkan"
+    };
     Ok(Redirect::to(&format!("/admin/pengguna?pesan={code}")).into_response())
 }
 
-pub async fn disable_user(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn disable_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     set_disabled(&state, &ctx, id, true).await
 }
 
-pub async fn enable_user(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn enable_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     set_disabled(&state, &ctx, id, false).await
 }
 
-pub async fn reset_password(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let user = users::get(&state.db, id).await?;
     let mut tx = state.db.begin().await?;
     let (link, expires) = issue_reset_link(&state, &mut tx, &ctx, &user).await?;
@@ -374,12 +458,24 @@ pub struct AuditQuery {
 
 const AUDIT_PAGE: i64 = 50;
 
-pub async fn audit_log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, WebError> {
+pub async fn audit_log(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, WebError> {
     let page = q.halaman.unwrap_or(1).max(1);
-    let filter = audit::Filter { action_prefix: q.aksi.trim().to_owned(), entity: q.entitas.clone(), entity_id: q.id.clone() };
-    let (entries, total) = audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
+    let filter = audit::Filter {
+        action_prefix: q.aksi.trim().to_owned(),
+        entity: q.entitas.clone(),
+        entity_id: q.id.clone(),
+    };
+    let (entries, total) =
+        audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
     let (chain_ok, chain_message) = match audit::verify(&state.db).await? {
-        Ok(n) => (true, format!("{n} entri diperiksa, tidak ada yang diubah, dihapus, atau ditukar.")),
+        Ok(n) => (
+            true,
+            format!("{n} entri diperiksa, tidak ada yang diubah, dihapus, atau ditukar."),
+        ),
         Err(b) => (false, b.to_string()),
     };
     let rows = entries

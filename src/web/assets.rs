@@ -17,9 +17,24 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "karya", ext: "css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../../static/karya.css") },
-    Asset { name: "karya", ext: "js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../../static/karya.js") },
-    Asset { name: "logo", ext: "svg", content_type: "image/svg+xml", bytes: include_bytes!("../../static/logo.svg") },
+    Asset {
+        name: "karya",
+        ext: "css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/karya.css"),
+    },
+    Asset {
+        name: "karya",
+        ext: "js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/karya.js"),
+    },
+    Asset {
+        name: "logo",
+        ext: "svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../../static/logo.svg"),
+    },
 ];
 
 /// `karya.css` → `karya.3f2a9c1d.css`, computed once from the embedded bytes.
@@ -54,7 +69,13 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
         .ok_or(WebError::NotFound)?;
     let mut response = asset.bytes.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     Ok(response)
 }

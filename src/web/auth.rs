@@ -94,8 +94,10 @@ pub async fn login(
     let t = now();
     let [(user_failures, user_last), (ip_failures, ip_last)] =
         sessions::recent_failures(&state.db, &username, &ctx.ip, t - throttle::WINDOW_SECS).await?;
-    let wait = throttle::wait_needed(user_failures, throttle::ACCOUNT_FREE_FAILURES, user_last, t)
-        .max(throttle::wait_needed(ip_failures, throttle::IP_FREE_FAILURES, ip_last, t));
+    let wait =
+        throttle::wait_needed(user_failures, throttle::ACCOUNT_FREE_FAILURES, user_last, t).max(
+            throttle::wait_needed(ip_failures, throttle::IP_FREE_FAILURES, ip_last, t),
+        );
     if let Some(wait) = wait {
         audit::record(
             &state.db,
@@ -124,9 +126,10 @@ pub async fn login(
     let found = users::credentials(&state.db, &username).await?;
     let candidate = form.password.clone();
     let stored = found.as_ref().map(|(_, h)| h.clone());
-    let valid = tokio::task::spawn_blocking(move || password::verify(&candidate, stored.as_deref()))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let valid =
+        tokio::task::spawn_blocking(move || password::verify(&candidate, stored.as_deref()))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?;
 
     match found {
         Some((user, _)) if valid && !user.disabled => {
@@ -172,7 +175,9 @@ pub async fn login(
                 },
             )
             .await?;
-            page.error = Some("Akun ini sudah dinonaktifkan. Hubungi admin Disnakertrans bila ini keliru.".into());
+            page.error = Some(
+                "Akun ini sudah dinonaktifkan. Hubungi admin Disnakertrans bila ini keliru.".into(),
+            );
             Ok((StatusCode::FORBIDDEN, render(&page)?).into_response())
         }
         found => {
@@ -184,7 +189,10 @@ pub async fn login(
                     actor_label: &username,
                     action: "login.failure",
                     entity: "user",
-                    entity_id: found.as_ref().map(|(u, _)| u.id.to_string()).unwrap_or_else(|| username.clone()),
+                    entity_id: found
+                        .as_ref()
+                        .map(|(u, _)| u.id.to_string())
+                        .unwrap_or_else(|| username.clone()),
                     summary: serde_json::json!({"known_user": found.is_some()}),
                     ip: &ctx.ip,
                 },
@@ -202,7 +210,11 @@ fn clear_session_cookie(response: &mut Response, secure: bool) {
     }
 }
 
-pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
         sessions::end(&state.db, &token).await?;
     }
@@ -229,7 +241,11 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap)
 
 fn password_page(ctx: &Ctx, reset_for: Option<String>, action: String) -> PasswordPage {
     PasswordPage {
-        layout: ctx.layout(if reset_for.is_some() { "Atur kata sandi" } else { "Ganti kata sandi" }),
+        layout: ctx.layout(if reset_for.is_some() {
+            "Atur kata sandi"
+        } else {
+            "Ganti kata sandi"
+        }),
         current: Field::default(),
         new: Field::default(),
         confirm: Field::default(),
@@ -317,9 +333,17 @@ async fn valid_reset(state: &AppState, token: &str) -> Result<users::User, WebEr
     }
 }
 
-pub async fn reset_form(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> Result<Response, WebError> {
+pub async fn reset_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
     let user = valid_reset(&state, &token).await?;
-    let page = password_page(&ctx, Some(user.display_name), format!("/sandi/atur/{token}"));
+    let page = password_page(
+        &ctx,
+        Some(user.display_name),
+        format!("/sandi/atur/{token}"),
+    );
     Ok(render(&page)?.into_response())
 }
 
@@ -333,7 +357,11 @@ pub async fn reset(
     let new = match NewPassword::parse(&form.new, &form.confirm) {
         Ok(p) => p,
         Err(e) => {
-            let mut page = password_page(&ctx, Some(user.display_name), format!("/sandi/atur/{token}"));
+            let mut page = password_page(
+                &ctx,
+                Some(user.display_name),
+                format!("/sandi/atur/{token}"),
+            );
             if e.contains("Konfirmasi") {
                 page.confirm.error = Some(e.into());
             } else {

@@ -37,15 +37,26 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let key = &state.secrets.session_key;
     let existing = cookie_value(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32);
     if is_safe(req.method()) {
+        // Assets and probes carry no forms: no cookie, so they stay cacheable.
+        let path = req.uri().path();
+        if existing.is_none() && (path.starts_with("/static/") || path == "/healthz") {
+            return next.run(req).await;
+        }
         let (cookie, fresh) = match existing {
             Some(c) => (c, false),
             None => (crate::secrets::new_token().0, true),
         };
         let mut req = req;
-        req.extensions_mut().insert(CsrfToken(token_for(key, &cookie)));
+        req.extensions_mut()
+            .insert(CsrfToken(token_for(key, &cookie)));
         let mut response = next.run(req).await;
         if fresh {
-            let value = set_cookie(CSRF_COOKIE, &cookie, 400 * 24 * 3600, state.settings.secure_cookies());
+            let value = set_cookie(
+                CSRF_COOKIE,
+                &cookie,
+                400 * 24 * 3600,
+                state.settings.secure_cookies(),
+            );
             if let Ok(v) = HeaderValue::from_str(&value) {
                 response.headers_mut().append(header::SET_COOKIE, v);
             }
@@ -76,7 +87,12 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         };
         presented = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            });
         Body::from(bytes)
     } else {
         body

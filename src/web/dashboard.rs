@@ -11,17 +11,28 @@ use crate::domain::rupiah::group_thousands;
 use crate::views::{DashboardPage, LinkItem, Row3, StatCard};
 
 fn card(label: &str, value: i64, note: &str) -> StatCard {
-    StatCard { label: label.into(), value: group_thousands(value), note: note.into() }
+    StatCard {
+        label: label.into(),
+        value: group_thousands(value),
+        note: note.into(),
+    }
 }
 
 fn link(href: &str, label: &str) -> LinkItem {
-    LinkItem { href: href.into(), label: label.into() }
+    LinkItem {
+        href: href.into(),
+        label: label.into(),
+    }
 }
 
 fn breakdown_rows(items: Vec<stats::Breakdown>) -> Vec<Row3> {
     items
         .into_iter()
-        .map(|b| Row3 { a: b.label, b: group_thousands(b.alumni), c: group_thousands(b.businesses) })
+        .map(|b| Row3 {
+            a: b.label,
+            b: group_thousands(b.alumni),
+            c: group_thousands(b.businesses),
+        })
         .collect()
 }
 
@@ -45,10 +56,22 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 state.settings.instance.district_name, o.first_year, o.last_year
             );
             page.cards = vec![
-                card("alumni terdaftar", o.alumni, &format!("{} lulus", group_thousands(o.graduates))),
+                card(
+                    "alumni terdaftar",
+                    o.alumni,
+                    &format!("{} lulus", group_thousands(o.graduates)),
+                ),
                 card("bersertifikat", o.certified, "sertifikat kompetensi"),
-                card("angkatan pelatihan", o.batches, &format!("{} program", o.programs)),
-                card("usaha alumni", o.businesses, &format!("{} terverifikasi", o.verified_businesses)),
+                card(
+                    "angkatan pelatihan",
+                    o.batches,
+                    &format!("{} program", o.programs),
+                ),
+                card(
+                    "usaha alumni",
+                    o.businesses,
+                    &format!("{} terverifikasi", o.verified_businesses),
+                ),
                 card("OPD", o.offices, ""),
                 card("mitra permodalan", o.partners, ""),
                 card("pengguna", o.users, ""),
@@ -67,16 +90,26 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
         Role::Alumni => {
             if let Some(id) = user.links.alumnus_id {
                 let me = register::alumnus_summary(&state.db, id).await?;
-                page.intro = format!("Data pelatihan Anda di BLK. Domisili: Kec. {}.", me.kecamatan);
+                page.intro = format!(
+                    "Data pelatihan Anda di BLK. Domisili: Kec. {}.",
+                    me.kecamatan
+                );
                 page.cards = vec![
                     card("pelatihan diikuti", me.trainings.len() as i64, ""),
                     card(
                         "sertifikat",
-                        me.trainings.iter().filter(|t| !t.cert_number.is_empty()).count() as i64,
+                        me.trainings
+                            .iter()
+                            .filter(|t| !t.cert_number.is_empty())
+                            .count() as i64,
                         "",
                     ),
                     card("usaha", me.businesses.len() as i64, ""),
-                    card("usaha terverifikasi", me.businesses.iter().filter(|b| b.2).count() as i64, ""),
+                    card(
+                        "usaha terverifikasi",
+                        me.businesses.iter().filter(|b| b.2).count() as i64,
+                        "",
+                    ),
                 ];
                 page.table_title = "Riwayat pelatihan".into();
                 page.table_head = ["Program", "Tahun", "Sertifikat"];
@@ -86,17 +119,26 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     .map(|t| Row3 {
                         a: format!("{} (angkatan {})", t.program, t.number),
                         b: t.year.to_string(),
-                        c: if t.cert_number.is_empty() { "—".into() } else { t.cert_number },
+                        c: if t.cert_number.is_empty() {
+                            "—".into()
+                        } else {
+                            t.cert_number
+                        },
                     })
                     .collect();
             } else {
-                page.intro = "Akun Anda belum terhubung ke data alumni. Hubungi admin Disnakertrans.".into();
+                page.intro =
+                    "Akun Anda belum terhubung ke data alumni. Hubungi admin Disnakertrans.".into();
             }
         }
         Role::Pembeli => {
             page.intro = "Temukan produk dan jasa alumni BLK di dekat Anda.".into();
             page.cards = vec![
-                card("usaha alumni", o.businesses, &format!("{} terverifikasi", o.verified_businesses)),
+                card(
+                    "usaha alumni",
+                    o.businesses,
+                    &format!("{} terverifikasi", o.verified_businesses),
+                ),
                 card("kejuruan", o.trades, ""),
                 card("alumni terlatih", o.alumni, ""),
             ];
@@ -110,10 +152,15 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 Some(id) => directory::partner(&state.db, id).await?.name,
                 None => String::new(),
             };
-            page.intro = format!("{partner}: gambaran usaha alumni BLK yang dapat didampingi permodalan.");
+            page.intro =
+                format!("{partner}: gambaran usaha alumni BLK yang dapat didampingi permodalan.");
             page.cards = vec![
                 card("usaha alumni", o.businesses, ""),
-                card("usaha terverifikasi", o.verified_businesses, "rekam jejak diperiksa dinas"),
+                card(
+                    "usaha terverifikasi",
+                    o.verified_businesses,
+                    "rekam jejak diperiksa dinas",
+                ),
                 card("alumni bersertifikat", o.certified, ""),
             ];
             page.table_title = "Usaha per kejuruan".into();
@@ -124,7 +171,11 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
     render(&page)
 }
 
-async fn office_dashboard(state: &AppState, user: &User, page: &mut DashboardPage) -> Result<(), WebError> {
+async fn office_dashboard(
+    state: &AppState,
+    user: &User,
+    page: &mut DashboardPage,
+) -> Result<(), WebError> {
     let Some(office_id) = user.links.office_id else {
         return Err(WebError::Forbidden);
     };
@@ -134,10 +185,18 @@ async fn office_dashboard(state: &AppState, user: &User, page: &mut DashboardPag
     page.intro = format!(
         "{} — {}.",
         office.name,
-        if user.role == Role::Bendahara { "bendahara" } else { "operator pengadaan" }
+        if user.role == Role::Bendahara {
+            "bendahara"
+        } else {
+            "operator pengadaan"
+        }
     );
     page.cards = vec![
-        card("usaha alumni terverifikasi", o.verified_businesses, "di seluruh kabupaten"),
+        card(
+            "usaha alumni terverifikasi",
+            o.verified_businesses,
+            "di seluruh kabupaten",
+        ),
         card("usaha di kecamatan kantor", nearby, &office.kecamatan),
         card("pengguna di kantor ini", users, ""),
     ];

@@ -57,19 +57,55 @@ impl WebError {
 /// The Indonesian title and explanation for an error status.
 pub fn explain(status: StatusCode) -> (&'static str, &'static str) {
     match status.as_u16() {
-        400 => ("Permintaan tidak valid", "Permintaan tidak dapat dibaca. Periksa kembali isian Anda."),
-        401 => ("Silakan masuk", "Halaman ini hanya untuk pengguna yang sudah masuk."),
-        403 => ("Akses ditolak", "Akun Anda tidak memiliki izin untuk membuka halaman ini."),
-        404 => ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada atau sudah dipindahkan."),
-        405 => ("Cara akses tidak didukung", "Halaman ini tidak dapat dibuka dengan cara tersebut."),
-        408 => ("Waktu habis", "Permintaan terlalu lama diproses. Silakan coba lagi."),
-        410 => ("Tautan tidak berlaku", "Tautan ini sudah dipakai atau sudah kedaluwarsa."),
-        413 => ("Data terlalu besar", "Data yang dikirim melebihi batas ukuran yang diizinkan."),
-        415 => ("Format tidak didukung", "Format data yang dikirim tidak didukung."),
+        400 => (
+            "Permintaan tidak valid",
+            "Permintaan tidak dapat dibaca. Periksa kembali isian Anda.",
+        ),
+        401 => (
+            "Silakan masuk",
+            "Halaman ini hanya untuk pengguna yang sudah masuk.",
+        ),
+        403 => (
+            "Akses ditolak",
+            "Akun Anda tidak memiliki izin untuk membuka halaman ini.",
+        ),
+        404 => (
+            "Halaman tidak ditemukan",
+            "Alamat yang Anda buka tidak ada atau sudah dipindahkan.",
+        ),
+        405 => (
+            "Cara akses tidak didukung",
+            "Halaman ini tidak dapat dibuka dengan cara tersebut.",
+        ),
+        408 => (
+            "Waktu habis",
+            "Permintaan terlalu lama diproses. Silakan coba lagi.",
+        ),
+        410 => (
+            "Tautan tidak berlaku",
+            "Tautan ini sudah dipakai atau sudah kedaluwarsa.",
+        ),
+        413 => (
+            "Data terlalu besar",
+            "Data yang dikirim melebihi batas ukuran yang diizinkan.",
+        ),
+        415 => (
+            "Format tidak didukung",
+            "Format data yang dikirim tidak didukung.",
+        ),
         422 => ("Isian belum benar", "Periksa kembali isian yang ditandai."),
-        429 => ("Terlalu banyak percobaan", "Tunggu sebentar sebelum mencoba lagi."),
-        503 => ("Layanan sedang tidak tersedia", "Basis data sedang tidak dapat dihubungi. Silakan coba beberapa saat lagi."),
-        _ => ("Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Petugas sudah dicatat; silakan coba lagi."),
+        429 => (
+            "Terlalu banyak percobaan",
+            "Tunggu sebentar sebelum mencoba lagi.",
+        ),
+        503 => (
+            "Layanan sedang tidak tersedia",
+            "Basis data sedang tidak dapat dihubungi. Silakan coba beberapa saat lagi.",
+        ),
+        _ => (
+            "Terjadi kesalahan",
+            "Maaf, terjadi kesalahan di server. Petugas sudah dicatat; silakan coba lagi.",
+        ),
     }
 }
 
@@ -77,7 +113,8 @@ pub fn explain(status: StatusCode) -> (&'static str, &'static str) {
 pub fn error_page(status: StatusCode, message: Option<&str>) -> Response {
     let (title, default_message) = explain(status);
     let page = ErrorPage::new(status.as_u16(), title, message.unwrap_or(default_message));
-    let body = askama::Template::render(&page).unwrap_or_else(|_| format!("<h1>{title}</h1><p>{default_message}</p>"));
+    let body = askama::Template::render(&page)
+        .unwrap_or_else(|_| format!("<h1>{title}</h1><p>{default_message}</p>"));
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

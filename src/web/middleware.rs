@@ -14,9 +14,18 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         "permissions-policy",
@@ -39,7 +48,10 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
     if (status.is_client_error() || status.is_server_error()) && !is_html {
         if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), "bare error response replaced by error page");
+            tracing::error!(
+                status = status.as_u16(),
+                "bare error response replaced by error page"
+            );
         }
         return error_page(status, None);
     }

@@ -51,25 +51,42 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn layout(&self, title: impl Into<String>) -> Layout {
-        Layout::new(title.into(), self.user.as_ref(), &self.csrf, &self.settings, &self.path)
+        Layout::new(
+            title.into(),
+            self.user.as_ref(),
+            &self.csrf,
+            &self.settings,
+            &self.path,
+        )
     }
 
     /// The signed-in user; guarded routes always have one.
     pub fn user(&self) -> Result<&User, WebError> {
-        self.user.as_ref().ok_or_else(|| WebError::Unauthorized { next: self.path.clone() })
+        self.user.as_ref().ok_or_else(|| WebError::Unauthorized {
+            next: self.path.clone(),
+        })
     }
 
     /// Label for the audit trail.
     pub fn actor_label(&self) -> String {
-        self.user.as_ref().map(|u| u.username.clone()).unwrap_or_else(|| "anonim".into())
+        self.user
+            .as_ref()
+            .map(|u| u.username.clone())
+            .unwrap_or_else(|| "anonim".into())
     }
 }
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let user = parts.extensions.get::<session::SignedIn>().map(|s| s.0.clone());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = parts
+            .extensions
+            .get::<session::SignedIn>()
+            .map(|s| s.0.clone());
         let csrf = parts
             .extensions
             .get::<csrf::CsrfToken>()

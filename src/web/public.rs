@@ -35,7 +35,11 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         alumni: overview.alumni,
         businesses: overview.businesses,
         offices: overview.offices,
-        since: if overview.first_year > 0 { overview.first_year } else { 2017 },
+        since: if overview.first_year > 0 {
+            overview.first_year
+        } else {
+            2017
+        },
         kecamatan: kecamatan.len() as i64,
     };
     render(&page)
@@ -62,7 +66,12 @@ pub async fn catalog(
 /// 200 `ok` when the database answers, 503 when it does not.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, [("content-type", "text/plain; charset=utf-8")], "ok").into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            [("content-type", "text/plain; charset=utf-8")],
+            "ok",
+        )
+            .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
             (

@@ -5,7 +5,10 @@ use reqwest::StatusCode;
 use crate::both;
 use crate::helpers::{TestApp, Visitor};
 
-both!(every_route_for_every_role, office_users_open_only_their_own_office);
+both!(
+    every_route_for_every_role,
+    office_users_open_only_their_own_office
+);
 
 const ROLES: [&str; 6] = ["admin", "opd", "bendahara", "alumni", "pembeli", "mitra"];
 
@@ -27,46 +30,72 @@ fn matrix(office: i64) -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", "/admin/pengguna/999999/aktifkan".into(), ADMIN),
         ("POST", "/admin/pengguna/999999/reset-sandi".into(), ADMIN),
         ("GET", "/admin/audit".into(), ADMIN),
-        ("GET", format!("/opd/{office}"), &["admin", "opd", "bendahara"]),
+        (
+            "GET",
+            format!("/opd/{office}"),
+            &["admin", "opd", "bendahara"],
+        ),
         ("POST", "/keluar".into(), ALL),
     ]
 }
 
 async fn call(v: &Visitor, method: &str, path: &str) -> (StatusCode, Option<String>) {
-    let page = if method == "GET" { v.get(path).await } else { v.post(path, &[]).await };
+    let page = if method == "GET" {
+        v.get(path).await
+    } else {
+        v.post(path, &[]).await
+    };
     (page.status, page.location)
 }
 
 async fn every_route_for_every_role(app: TestApp) {
-    let office = app.scalar("SELECT office_id FROM users WHERE username = 'opd'").await;
+    let office = app
+        .scalar("SELECT office_id FROM users WHERE username = 'opd'")
+        .await;
     let routes = matrix(office);
     // Signed out: every protected route sends the visitor to the login page.
     let anon = app.visitor();
     for (method, path, _) in &routes {
         let (status, location) = call(&anon, method, path).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "anonymous {method} {path}");
-        assert!(location.as_deref().unwrap_or("").starts_with("/masuk?lanjut="), "anonymous {method} {path}");
+        assert!(
+            location
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("/masuk?lanjut="),
+            "anonymous {method} {path}"
+        );
     }
     for role in ROLES {
         let v = app.signed_in(role).await;
         for (method, path, allowed) in &routes {
             let (status, location) = call(&v, method, path).await;
-            let to_login = location.as_deref().is_some_and(|l| l.starts_with("/masuk?lanjut"));
+            let to_login = location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/masuk?lanjut"));
             if allowed.contains(&role) {
                 assert!(
                     status != StatusCode::FORBIDDEN && !to_login,
                     "{role} may {method} {path}, got {status}"
                 );
             } else {
-                assert_eq!(status, StatusCode::FORBIDDEN, "{role} may not {method} {path}");
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role} may not {method} {path}"
+                );
             }
         }
     }
 }
 
 async fn office_users_open_only_their_own_office(app: TestApp) {
-    let own = app.scalar("SELECT office_id FROM users WHERE username = 'opd'").await;
-    let other = app.scalar("SELECT office_id FROM users WHERE username = 'opd.dinkes'").await;
+    let own = app
+        .scalar("SELECT office_id FROM users WHERE username = 'opd'")
+        .await;
+    let other = app
+        .scalar("SELECT office_id FROM users WHERE username = 'opd.dinkes'")
+        .await;
     assert_ne!(own, other);
     for user in ["opd", "bendahara"] {
         let v = app.signed_in(user).await;
@@ -74,10 +103,17 @@ async fn office_users_open_only_their_own_office(app: TestApp) {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.contains("Sekretariat Daerah"));
         let page = v.get(&format!("/opd/{other}")).await;
-        assert_eq!(page.status, StatusCode::FORBIDDEN, "{user} opens another office");
+        assert_eq!(
+            page.status,
+            StatusCode::FORBIDDEN,
+            "{user} opens another office"
+        );
         assert!(!page.contains("Dinas Kesehatan"));
     }
     let admin = app.signed_in("admin").await;
-    assert_eq!(admin.get(&format!("/opd/{other}")).await.status, StatusCode::OK);
+    assert_eq!(
+        admin.get(&format!("/opd/{other}")).await.status,
+        StatusCode::OK
+    );
     assert_eq!(admin.get("/opd/999999").await.status, StatusCode::NOT_FOUND);
 }

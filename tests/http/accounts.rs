@@ -14,7 +14,10 @@ both!(
 
 async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
     let admin = app.signed_in("admin").await;
-    let office = app.scalar("SELECT id FROM offices WHERE code = 'DINKES'").await.to_string();
+    let office = app
+        .scalar("SELECT id FROM offices WHERE code = 'DINKES'")
+        .await
+        .to_string();
     let page = admin
         .post(
             "/admin/pengguna",
@@ -38,17 +41,44 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
     .fetch_one(app.db.pool())
     .await
     .unwrap();
-    assert_eq!(stored, ("bendahara".into(), "bendahara.dinkes".into(), Some("+6281274112233".into())));
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.create' AND actor_label = 'admin'").await, 1);
+    assert_eq!(
+        stored,
+        (
+            "bendahara".into(),
+            "bendahara.dinkes".into(),
+            Some("+6281274112233".into())
+        )
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'user.create' AND actor_label = 'admin'"
+        )
+        .await,
+        1
+    );
 
     // No password works before the user sets one.
-    assert_eq!(app.visitor().login("bendahara.dinkes", "apa-saja-sandi").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.visitor()
+            .login("bendahara.dinkes", "apa-saja-sandi")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     let path = &link[link.find("/sandi/atur/").unwrap()..];
     let v = app.visitor();
-    v.post(path, &[("new", "anggaran-2026-aman"), ("confirm", "anggaran-2026-aman")])
+    v.post(
+        path,
+        &[
+            ("new", "anggaran-2026-aman"),
+            ("confirm", "anggaran-2026-aman"),
+        ],
+    )
+    .await
+    .assert_redirect_to("/masuk");
+    v.login("bendahara.dinkes", "anggaran-2026-aman")
         .await
-        .assert_redirect_to("/masuk");
-    v.login("bendahara.dinkes", "anggaran-2026-aman").await.assert_redirect_to("/dasbor");
+        .assert_redirect_to("/dasbor");
     assert!(v.get("/dasbor").await.contains("Dinas Kesehatan"));
 
     // The list finds the new user by name and by role.
@@ -63,7 +93,15 @@ async fn bad_account_forms_keep_input_and_store_nothing(app: TestApp) {
     let audit_before = app.scalar("SELECT COUNT(*) FROM audit_log").await;
 
     let page = admin
-        .post("/admin/pengguna", &[("username", "a b"), ("display_name", ""), ("role", "opd"), ("phone", "12345")])
+        .post(
+            "/admin/pengguna",
+            &[
+                ("username", "a b"),
+                ("display_name", ""),
+                ("role", "opd"),
+                ("phone", "12345"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Nama pengguna hanya boleh huruf kecil"));
@@ -74,59 +112,113 @@ async fn bad_account_forms_keep_input_and_store_nothing(app: TestApp) {
     assert_eq!(page.input_value("phone").as_deref(), Some("12345"));
 
     let taken = admin
-        .post("/admin/pengguna", &[("username", "opd"), ("display_name", "Kembar"), ("role", "pembeli")])
+        .post(
+            "/admin/pengguna",
+            &[
+                ("username", "opd"),
+                ("display_name", "Kembar"),
+                ("role", "pembeli"),
+            ],
+        )
         .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.contains("Nama pengguna ini sudah dipakai"));
     assert_eq!(taken.input_value("display_name").as_deref(), Some("Kembar"));
 
     let ghost_office = admin
-        .post("/admin/pengguna", &[("username", "hantu"), ("display_name", "Hantu"), ("role", "opd"), ("office_id", "999999")])
+        .post(
+            "/admin/pengguna",
+            &[
+                ("username", "hantu"),
+                ("display_name", "Hantu"),
+                ("role", "opd"),
+                ("office_id", "999999"),
+            ],
+        )
         .await;
     assert!(ghost_office.contains("OPD yang dipilih tidak ditemukan."));
     let ghost_alumnus = admin
-        .post("/admin/pengguna", &[("username", "hantu"), ("display_name", "Hantu"), ("role", "alumni"), ("alumnus_id", "999999")])
+        .post(
+            "/admin/pengguna",
+            &[
+                ("username", "hantu"),
+                ("display_name", "Hantu"),
+                ("role", "alumni"),
+                ("alumnus_id", "999999"),
+            ],
+        )
         .await;
     assert!(ghost_alumnus.contains("Tidak ada data alumni dengan nomor ini."));
 
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, before);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log").await, audit_before);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log").await,
+        audit_before
+    );
 }
 
 async fn role_change_is_audited_with_before_and_after(app: TestApp) {
     let admin = app.signed_in("admin").await;
     let buyer = app.signed_in("pembeli").await;
-    let id = app.scalar("SELECT id FROM users WHERE username = 'pembeli'").await;
+    let id = app
+        .scalar("SELECT id FROM users WHERE username = 'pembeli'")
+        .await;
     let partner = app.scalar("SELECT MIN(id) FROM partners").await.to_string();
     let form = admin.get(&format!("/admin/pengguna/{id}")).await;
-    assert_eq!(form.input_value("display_name").as_deref(), Some("Andi Pratama"));
+    assert_eq!(
+        form.input_value("display_name").as_deref(),
+        Some("Andi Pratama")
+    );
     admin
         .post(
             &format!("/admin/pengguna/{id}"),
-            &[("username", "pembeli"), ("display_name", "Andi Pratama"), ("role", "mitra"), ("partner_id", &partner)],
+            &[
+                ("username", "pembeli"),
+                ("display_name", "Andi Pratama"),
+                ("role", "mitra"),
+                ("partner_id", &partner),
+            ],
         )
         .await
         .assert_redirect_to("/admin/pengguna?pesan=disimpan");
     // The new role takes effect at once: old sessions end.
     buyer.get("/dasbor").await.assert_redirect_to("/masuk");
-    let summary: String = sqlx::query_scalar("SELECT summary FROM audit_log WHERE action = 'user.update'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let summary: String =
+        sqlx::query_scalar("SELECT summary FROM audit_log WHERE action = 'user.update'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
     let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(json["before"]["role"], "pembeli");
     assert_eq!(json["after"]["role"], "mitra");
-    let audit = admin.get(&format!("/admin/audit?entitas=user&id={id}")).await;
+    let audit = admin
+        .get(&format!("/admin/audit?entitas=user&id={id}"))
+        .await;
     assert!(audit.contains("user.update"));
     assert!(audit.contains("Rantai audit utuh"));
 }
 
 async fn admin_cannot_lock_themselves_out(app: TestApp) {
     let admin = app.signed_in("admin").await;
-    let id = app.scalar("SELECT id FROM users WHERE username = 'admin'").await;
-    assert_eq!(admin.post(&format!("/admin/pengguna/{id}/nonaktifkan"), &[]).await.status, StatusCode::FORBIDDEN);
+    let id = app
+        .scalar("SELECT id FROM users WHERE username = 'admin'")
+        .await;
+    assert_eq!(
+        admin
+            .post(&format!("/admin/pengguna/{id}/nonaktifkan"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let page = admin
-        .post(&format!("/admin/pengguna/{id}"), &[("username", "admin"), ("display_name", "Admin"), ("role", "pembeli")])
+        .post(
+            &format!("/admin/pengguna/{id}"),
+            &[
+                ("username", "admin"),
+                ("display_name", "Admin"),
+                ("role", "pembeli"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Anda tidak dapat mencabut peran admin"));

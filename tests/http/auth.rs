@@ -37,9 +37,17 @@ async fn login_lands_on_the_role_dashboard(app: TestApp) {
     let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
     let page = app.signed_in("admin").await.get("/dasbor").await;
     assert!(alumni > 250, "demo has about 300 alumni, got {alumni}");
-    assert!(page.text_of(".stat").contains(&alumni.to_string()), "{}", page.text_of(".stat"));
+    assert!(
+        page.text_of(".stat").contains(&alumni.to_string()),
+        "{}",
+        page.text_of(".stat")
+    );
     // Each login is in the audit trail.
-    assert!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success'").await >= 7);
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success'")
+            .await
+            >= 7
+    );
 }
 
 async fn wrong_password_and_unknown_user_are_refused_alike(app: TestApp) {
@@ -51,34 +59,60 @@ async fn wrong_password_and_unknown_user_are_refused_alike(app: TestApp) {
         assert!(page.contains("Nama pengguna atau kata sandi salah."));
     }
     assert_eq!(wrong.input_value("username").as_deref(), Some("admin"));
-    assert!(v.get("/dasbor").await.location.is_some(), "still signed out");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'").await, 2);
+    assert!(
+        v.get("/dasbor").await.location.is_some(),
+        "still signed out"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")
+            .await,
+        2
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 0);
 }
 
 async fn empty_fields_are_named_and_input_kept(app: TestApp) {
     let v = app.visitor();
-    let page = v.post("/masuk", &[("username", "  opd "), ("password", "")]).await;
+    let page = v
+        .post("/masuk", &[("username", "  opd "), ("password", "")])
+        .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Kata sandi wajib diisi."));
     assert_eq!(page.input_value("username").as_deref(), Some("opd"));
-    let page = v.post("/masuk", &[("username", ""), ("password", "x")]).await;
+    let page = v
+        .post("/masuk", &[("username", ""), ("password", "x")])
+        .await;
     assert!(page.contains("Nama pengguna wajib diisi."));
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM login_failures").await, 0, "empty forms are not failures");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM login_failures").await,
+        0,
+        "empty forms are not failures"
+    );
 }
 
 async fn repeated_failures_are_throttled_per_account(app: TestApp) {
     let v = app.visitor();
     for _ in 0..5 {
-        assert_eq!(v.login("opd", "salah-salah").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            v.login("opd", "salah-salah").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // The sixth attempt waits, even with the right password, and says so in Indonesian.
     let page = v.login("opd", DEMO_PASSWORD).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(page.contains("Terlalu banyak percobaan masuk yang gagal"), "{}", page.body);
+    assert!(
+        page.contains("Terlalu banyak percobaan masuk yang gagal"),
+        "{}",
+        page.body
+    );
     assert!(page.contains("coba lagi dalam 30 detik") || page.contains("coba lagi dalam 1 menit"));
     assert!(page.headers.get("retry-after").is_some());
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled'").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled'")
+            .await,
+        1
+    );
     // Another account from the same address is not affected yet.
     app.signed_in("bendahara").await;
 }
@@ -87,34 +121,68 @@ async fn repeated_failures_are_throttled_per_address(app: TestApp) {
     let v = app.visitor();
     for i in 0..20 {
         let name = format!("tebak{i}");
-        assert_eq!(v.login(&name, "salah-salah").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            v.login(&name, "salah-salah").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
-    assert_eq!(v.login("admin", DEMO_PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        v.login("admin", DEMO_PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 async fn forged_or_missing_csrf_token_is_refused(app: TestApp) {
     let v = app.visitor();
     v.get("/masuk").await; // receives the CSRF cookie
     let forged = v
-        .post_raw("/masuk", &[("_csrf", "00ff"), ("username", "admin"), ("password", DEMO_PASSWORD)])
+        .post_raw(
+            "/masuk",
+            &[
+                ("_csrf", "00ff"),
+                ("username", "admin"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(forged.contains("Formulir ini sudah kedaluwarsa atau tidak sah"));
-    let missing = v.post_raw("/masuk", &[("username", "admin"), ("password", DEMO_PASSWORD)]).await;
+    let missing = v
+        .post_raw(
+            "/masuk",
+            &[("username", "admin"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 0);
 
     // A token from another browser does not fit this browser's cookie.
     let other = app.visitor();
     let foreign = other.csrf().await;
-    let page = v.post_raw("/masuk", &[("_csrf", &foreign), ("username", "admin"), ("password", DEMO_PASSWORD)]).await;
+    let page = v
+        .post_raw(
+            "/masuk",
+            &[
+                ("_csrf", &foreign),
+                ("username", "admin"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 
     // Signed in, a state change without the token is refused too and changes nothing.
     let admin = app.signed_in("admin").await;
     let before = app.scalar("SELECT COUNT(*) FROM users").await;
     let page = admin
-        .post_raw("/admin/pengguna", &[("username", "tanpa.token"), ("display_name", "X"), ("role", "pembeli")])
+        .post_raw(
+            "/admin/pengguna",
+            &[
+                ("username", "tanpa.token"),
+                ("display_name", "X"),
+                ("role", "pembeli"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, before);
@@ -127,7 +195,11 @@ async fn logout_ends_the_session(app: TestApp) {
     page.assert_redirect_to("/masuk?pesan=keluar");
     v.get("/dasbor").await.assert_redirect_to("/masuk");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 0);
-    assert!(v.get("/masuk?pesan=keluar").await.contains("Anda sudah keluar."));
+    assert!(
+        v.get("/masuk?pesan=keluar")
+            .await
+            .contains("Anda sudah keluar.")
+    );
 }
 
 async fn password_change_ends_every_session(app: TestApp) {
@@ -135,55 +207,111 @@ async fn password_change_ends_every_session(app: TestApp) {
     let laptop = app.signed_in("alumni").await;
     // Wrong current password: refused, nothing changes.
     let page = laptop
-        .post("/akun/sandi", &[("current", "salah"), ("new", "kue-bolu-pandan"), ("confirm", "kue-bolu-pandan")])
+        .post(
+            "/akun/sandi",
+            &[
+                ("current", "salah"),
+                ("new", "kue-bolu-pandan"),
+                ("confirm", "kue-bolu-pandan"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Kata sandi sekarang salah."));
     let page = laptop
-        .post("/akun/sandi", &[("current", DEMO_PASSWORD), ("new", "pendek"), ("confirm", "pendek")])
+        .post(
+            "/akun/sandi",
+            &[
+                ("current", DEMO_PASSWORD),
+                ("new", "pendek"),
+                ("confirm", "pendek"),
+            ],
+        )
         .await;
     assert!(page.contains("Kata sandi minimal 10 karakter."));
     assert_eq!(phone.get("/dasbor").await.status, StatusCode::OK);
 
     let page = laptop
-        .post("/akun/sandi", &[("current", DEMO_PASSWORD), ("new", "kue-bolu-pandan"), ("confirm", "kue-bolu-pandan")])
+        .post(
+            "/akun/sandi",
+            &[
+                ("current", DEMO_PASSWORD),
+                ("new", "kue-bolu-pandan"),
+                ("confirm", "kue-bolu-pandan"),
+            ],
+        )
         .await;
     page.assert_redirect_to("/masuk?pesan=sandi-diganti");
     phone.get("/dasbor").await.assert_redirect_to("/masuk");
     laptop.get("/dasbor").await.assert_redirect_to("/masuk");
-    assert_eq!(app.visitor().login("alumni", DEMO_PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    app.visitor().login("alumni", "kue-bolu-pandan").await.assert_redirect_to("/dasbor");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.password_changed'").await, 1);
+    assert_eq!(
+        app.visitor().login("alumni", DEMO_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.visitor()
+        .login("alumni", "kue-bolu-pandan")
+        .await
+        .assert_redirect_to("/dasbor");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.password_changed'")
+            .await,
+        1
+    );
 }
 
 async fn reset_link_works_once_and_expires(app: TestApp) {
     let admin = app.signed_in("admin").await;
     let target = app.signed_in("pembeli").await;
-    let id = app.scalar("SELECT id FROM users WHERE username = 'pembeli'").await;
-    let page = admin.post(&format!("/admin/pengguna/{id}/reset-sandi"), &[]).await;
+    let id = app
+        .scalar("SELECT id FROM users WHERE username = 'pembeli'")
+        .await;
+    let page = admin
+        .post(&format!("/admin/pengguna/{id}/reset-sandi"), &[])
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     let link = page.input_value("link").expect("link shown");
     let path = &link[link.find("/sandi/atur/").expect("reset path")..];
 
     let v = app.visitor();
     assert!(v.get(path).await.contains("Atur kata sandi baru untuk"));
-    let page = v.post(path, &[("new", "pasar-sabak-pagi"), ("confirm", "pasar-beda")]).await;
+    let page = v
+        .post(
+            path,
+            &[("new", "pasar-sabak-pagi"), ("confirm", "pasar-beda")],
+        )
+        .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Konfirmasi kata sandi tidak sama."));
-    v.post(path, &[("new", "pasar-sabak-pagi"), ("confirm", "pasar-sabak-pagi")])
-        .await
-        .assert_redirect_to("/masuk?pesan=sandi-diatur");
+    v.post(
+        path,
+        &[("new", "pasar-sabak-pagi"), ("confirm", "pasar-sabak-pagi")],
+    )
+    .await
+    .assert_redirect_to("/masuk?pesan=sandi-diatur");
     target.get("/dasbor").await.assert_redirect_to("/masuk");
-    app.visitor().login("pembeli", "pasar-sabak-pagi").await.assert_redirect_to("/dasbor");
+    app.visitor()
+        .login("pembeli", "pasar-sabak-pagi")
+        .await
+        .assert_redirect_to("/dasbor");
 
     // Reused: a clear answer, and the password stays.
-    let reused = v.post(path, &[("new", "lain-lagi-sandi"), ("confirm", "lain-lagi-sandi")]).await;
+    let reused = v
+        .post(
+            path,
+            &[("new", "lain-lagi-sandi"), ("confirm", "lain-lagi-sandi")],
+        )
+        .await;
     assert_eq!(reused.status, StatusCode::GONE);
     assert!(reused.contains("sudah pernah dipakai"));
-    app.visitor().login("pembeli", "pasar-sabak-pagi").await.assert_redirect_to("/dasbor");
+    app.visitor()
+        .login("pembeli", "pasar-sabak-pagi")
+        .await
+        .assert_redirect_to("/dasbor");
 
     // Expired: make a new link and move its expiry into the past.
-    let page = admin.post(&format!("/admin/pengguna/{id}/reset-sandi"), &[]).await;
+    let page = admin
+        .post(&format!("/admin/pengguna/{id}/reset-sandi"), &[])
+        .await;
     let link = page.input_value("link").expect("link shown");
     let path = link[link.find("/sandi/atur/").expect("reset path")..].to_owned();
     sqlx::query("UPDATE password_resets SET expires_at = 0 WHERE used_at IS NULL")
@@ -193,15 +321,25 @@ async fn reset_link_works_once_and_expires(app: TestApp) {
     let expired = v.get(&path).await;
     assert_eq!(expired.status, StatusCode::GONE);
     assert!(expired.contains("sudah kedaluwarsa"));
-    let expired = v.post(&path, &[("new", "lain-lagi-sandi"), ("confirm", "lain-lagi-sandi")]).await;
+    let expired = v
+        .post(
+            &path,
+            &[("new", "lain-lagi-sandi"), ("confirm", "lain-lagi-sandi")],
+        )
+        .await;
     assert_eq!(expired.status, StatusCode::GONE);
-    assert_eq!(v.get("/sandi/atur/bukan-token").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        v.get("/sandi/atur/bukan-token").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn disabled_users_session_stops_working(app: TestApp) {
     let mitra = app.signed_in("mitra").await;
     let admin = app.signed_in("admin").await;
-    let id = app.scalar("SELECT id FROM users WHERE username = 'mitra'").await;
+    let id = app
+        .scalar("SELECT id FROM users WHERE username = 'mitra'")
+        .await;
     admin
         .post(&format!("/admin/pengguna/{id}/nonaktifkan"), &[])
         .await
@@ -210,26 +348,57 @@ async fn disabled_users_session_stops_working(app: TestApp) {
     let page = app.visitor().login("mitra", DEMO_PASSWORD).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.contains("Akun ini sudah dinonaktifkan"));
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.disabled'").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.disabled'")
+            .await,
+        1
+    );
 
     // A session row left behind (e.g. by another instance) is refused and audited.
     let v = app.signed_in("pembeli").await;
-    let pembeli = app.scalar("SELECT id FROM users WHERE username = 'pembeli'").await;
-    sqlx::query("UPDATE users SET disabled_at = 1 WHERE id = $1").bind(pembeli).execute(app.db.pool()).await.unwrap();
+    let pembeli = app
+        .scalar("SELECT id FROM users WHERE username = 'pembeli'")
+        .await;
+    sqlx::query("UPDATE users SET disabled_at = 1 WHERE id = $1")
+        .bind(pembeli)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     v.get("/dasbor").await.assert_redirect_to("/masuk");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'session.rejected_disabled'").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'session.rejected_disabled'")
+            .await,
+        1
+    );
 
-    admin.post(&format!("/admin/pengguna/{id}/aktifkan"), &[]).await.assert_redirect_to("/admin/pengguna");
+    admin
+        .post(&format!("/admin/pengguna/{id}/aktifkan"), &[])
+        .await
+        .assert_redirect_to("/admin/pengguna");
     app.signed_in("mitra").await;
 }
 
 async fn open_redirect_after_login_is_refused(app: TestApp) {
     let v = app.visitor();
-    v.post("/masuk", &[("username", "admin"), ("password", DEMO_PASSWORD), ("lanjut", "//evil.example/x")])
-        .await
-        .assert_redirect_to("/dasbor");
+    v.post(
+        "/masuk",
+        &[
+            ("username", "admin"),
+            ("password", DEMO_PASSWORD),
+            ("lanjut", "//evil.example/x"),
+        ],
+    )
+    .await
+    .assert_redirect_to("/dasbor");
     let v = app.visitor();
-    v.post("/masuk", &[("username", "admin"), ("password", DEMO_PASSWORD), ("lanjut", "/admin/audit")])
-        .await
-        .assert_redirect_to("/admin/audit");
+    v.post(
+        "/masuk",
+        &[
+            ("username", "admin"),
+            ("password", DEMO_PASSWORD),
+            ("lanjut", "/admin/audit"),
+        ],
+    )
+    .await
+    .assert_redirect_to("/admin/audit");
 }

@@ -43,7 +43,10 @@ async fn postgres_schema() -> Option<(String, String, String)> {
     let base = match std::env::var("KARYA_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => url,
         _ => {
-            assert!(!required("postgres"), "KARYA_TEST_POSTGRES_URL is not set but PostgreSQL tests are required");
+            assert!(
+                !required("postgres"),
+                "KARYA_TEST_POSTGRES_URL is not set but PostgreSQL tests are required"
+            );
             eprintln!("skipping PostgreSQL: KARYA_TEST_POSTGRES_URL not set");
             return None;
         }
@@ -69,14 +72,19 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
 /// Spawns the app with the demo district; `tweak` may change settings first.
 pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut settings = Settings::default();
-    settings.bind = "127.0.0.1:0".into();
-    settings.data_dir = dir.path().to_path_buf();
-    settings.demo = true;
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        demo: true,
+        ..Settings::default()
+    };
     let mut schema = None;
     match backend {
         Backend::Sqlite => {
-            settings.database_url = format!("sqlite://{}?mode=rwc", dir.path().join("karya.db").display());
+            settings.database_url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("karya.db").display()
+            );
         }
         Backend::Postgres => {
             let (admin, app_url, name) = postgres_schema().await?;
@@ -85,7 +93,9 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> 
         }
     }
     tweak(&mut settings);
-    let app = Application::build(settings).await.expect("application builds");
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
     let addr = app.local_addr();
     let state = app.state.clone();
     let (tx, rx) = oneshot::channel::<()>();
@@ -120,13 +130,20 @@ impl Drop for TestApp {
         if let Some((admin, schema)) = self.schema.take() {
             // Dropping a schema needs async I/O; do it on a runtime of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
-                    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.ok()?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
-                        .execute(&mut conn)
+                    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
                         .await
-                        .ok()
+                        .ok()?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                    )))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
                 })
             })
             .join();
@@ -149,32 +166,53 @@ impl Page {
 
     #[track_caller]
     pub fn assert_redirect_to(&self, prefix: &str) {
-        assert_eq!(self.status, StatusCode::SEE_OTHER, "expected redirect; body: {}", self.body);
+        assert_eq!(
+            self.status,
+            StatusCode::SEE_OTHER,
+            "expected redirect; body: {}",
+            self.body
+        );
         let loc = self.location.as_deref().unwrap_or("");
-        assert!(loc.starts_with(prefix), "redirect to {loc}, expected {prefix}");
+        assert!(
+            loc.starts_with(prefix),
+            "redirect to {loc}, expected {prefix}"
+        );
     }
 
     /// The value of the first form field `name` in the page (for CSRF tokens and re-rendered input).
     pub fn input_value(&self, name: &str) -> Option<String> {
         let doc = scraper::Html::parse_document(&self.body);
         let sel = scraper::Selector::parse(&format!("[name=\"{name}\"]")).ok()?;
-        doc.select(&sel).next().and_then(|e| e.value().attr("value").map(str::to_owned))
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value").map(str::to_owned))
     }
 
     /// Visible text of the elements matching a CSS selector, joined.
     pub fn text_of(&self, selector: &str) -> String {
         let doc = scraper::Html::parse_document(&self.body);
         let sel = scraper::Selector::parse(selector).expect("selector");
-        doc.select(&sel).map(|e| e.text().collect::<String>()).collect::<Vec<_>>().join(" | ")
+        doc.select(&sel)
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 }
 
 pub async fn read(response: reqwest::Response) -> Page {
     let status = response.status();
     let headers = response.headers().clone();
-    let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let location = headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body = response.text().await.unwrap_or_default();
-    Page { status, location, headers, body }
+    Page {
+        status,
+        location,
+        headers,
+        body,
+    }
 }
 
 /// A browser-like visitor with its own cookie jar.
@@ -185,7 +223,10 @@ pub struct Visitor {
 
 impl TestApp {
     pub fn visitor(&self) -> Visitor {
-        Visitor { client: client(), base: self.base.clone() }
+        Visitor {
+            client: client(),
+            base: self.base.clone(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Page {
@@ -193,7 +234,10 @@ impl TestApp {
     }
 
     fn as_visitor(&self) -> Visitor {
-        Visitor { client: self.client.clone(), base: self.base.clone() }
+        Visitor {
+            client: self.client.clone(),
+            base: self.base.clone(),
+        }
     }
 
     /// A visitor already signed in as a demo account.
@@ -206,20 +250,36 @@ impl TestApp {
 
     pub async fn scalar(&self, sql: &'static str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(self.db.pool()).await.expect("query").try_get(0).expect("i64")
+        sqlx::query(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("query")
+            .try_get(0)
+            .expect("i64")
     }
 }
 
 impl Visitor {
     pub async fn get(&self, path: &str) -> Page {
-        read(self.client.get(format!("{}{path}", self.base)).send().await.expect("GET")).await
+        read(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
     }
 
     /// The CSRF token this visitor's forms carry (read from a page, as a browser would).
     pub async fn csrf(&self) -> String {
         // Signed out, the login form carries it; signed in, the logout form on every page.
         let page = self.get("/masuk").await;
-        let page = if page.status.is_redirection() { self.get("/dasbor").await } else { page };
+        let page = if page.status.is_redirection() {
+            self.get("/dasbor").await
+        } else {
+            page
+        };
         page.input_value("_csrf").expect("page has a CSRF field")
     }
 
@@ -233,11 +293,20 @@ impl Visitor {
 
     /// Posts exactly the given fields (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        read(self.client.post(format!("{}{path}", self.base)).form(fields).send().await.expect("POST")).await
+        read(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .form(fields)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Page {
-        self.post("/masuk", &[("username", username), ("password", password)]).await
+        self.post("/masuk", &[("username", username), ("password", password)])
+            .await
     }
 }
 

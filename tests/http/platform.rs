@@ -22,6 +22,7 @@ both!(
     audit_chain_verifies_and_tampering_is_named,
     audit_log_is_append_only,
     cli_check_backup_and_user_add,
+    internal_errors_get_a_page_not_a_blank_500,
 );
 
 async fn health_answers_ok_then_503_when_the_database_is_gone(app: TestApp) {
@@ -33,7 +34,11 @@ async fn health_answers_ok_then_503_when_the_database_is_gone(app: TestApp) {
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(home.contains("Layanan sedang tidak tersedia"), "{}", home.body);
+    assert!(
+        home.contains("Layanan sedang tidak tersedia"),
+        "{}",
+        home.body
+    );
 }
 
 async fn error_pages_are_indonesian_pages(app: TestApp) {
@@ -44,7 +49,11 @@ async fn error_pages_are_indonesian_pages(app: TestApp) {
     let admin = app.signed_in("admin").await;
     let page = admin.get("/admin/pengguna/bukan-angka").await;
     assert!(page.status.is_client_error(), "{}", page.status);
-    assert!(page.body.contains("<html"), "a page, not a bare message: {}", page.body);
+    assert!(
+        page.body.contains("<html"),
+        "a page, not a bare message: {}",
+        page.body
+    );
     let page = app.visitor().post("/", &[]).await;
     assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(page.contains("Cara akses tidak didukung"));
@@ -69,14 +78,19 @@ async fn oversized_bodies_get_413_and_store_nothing(app: TestApp) {
         .headers()
         .get("set-cookie")
         .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
-    let body = format!("_csrf={token}&username={}&password=x", "x".repeat(10 * 1024 * 1024));
+    let body = format!(
+        "_csrf={token}&username={}&password=x",
+        "x".repeat(10 * 1024 * 1024)
+    );
     let addr = app.base.trim_start_matches("http://").to_owned();
     let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let (mut rd, mut wr) = stream.into_split();
     let head = format!(
         "POST /masuk HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
         body.len(),
-        cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default()
+        cookie
+            .map(|c| format!("Cookie: {c}\r\n"))
+            .unwrap_or_default()
     );
     let writer = tokio::spawn(async move {
         let _ = wr.write_all(head.as_bytes()).await;
@@ -86,7 +100,11 @@ async fn oversized_bodies_get_413_and_store_nothing(app: TestApp) {
     let _ = rd.read_to_end(&mut response).await;
     writer.abort();
     let text = String::from_utf8_lossy(&response);
-    assert!(text.starts_with("HTTP/1.1 413"), "{}", &text[..text.len().min(300)]);
+    assert!(
+        text.starts_with("HTTP/1.1 413"),
+        "{}",
+        &text[..text.len().min(300)]
+    );
     assert!(text.contains("Data terlalu besar"), "an Indonesian page");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM login_failures").await, 0);
 }
@@ -95,10 +113,20 @@ async fn security_headers_on_every_response(app: TestApp) {
     for path in ["/", "/masuk", "/tidak-ada", "/healthz"] {
         let page = app.get(path).await;
         let h = &page.headers;
-        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
-        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
         assert!(h.get("referrer-policy").is_some(), "{path}");
         assert!(h.get("x-request-id").is_some(), "{path}");
     }
@@ -107,17 +135,40 @@ async fn security_headers_on_every_response(app: TestApp) {
     assert!(!home.body.contains("<script>"));
     // Cookies are HttpOnly and SameSite=Lax.
     let v = app.visitor();
-    let r = v.client.get(format!("{}/masuk", app.base)).send().await.unwrap();
-    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain-http instance: no Secure flag");
+    let r = v
+        .client
+        .get(format!("{}/masuk", app.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain-http instance: no Secure flag"
+    );
 }
 
 async fn static_assets_are_hashed_cached_and_compressed(app: TestApp) {
     let home = app.get("/").await;
     let start = home.body.find("/static/karya.").expect("css link");
-    let href: String = home.body[start..].chars().take_while(|c| *c != '"').collect();
-    assert!(href.ends_with(".css") && href.len() > "/static/karya.css".len() + 5, "{href}");
+    let href: String = home.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert!(
+        href.ends_with(".css") && href.len() > "/static/karya.css".len() + 5,
+        "{href}"
+    );
     let r = client()
         .get(format!("{}{href}", app.base))
         .header("accept-encoding", "gzip")
@@ -125,9 +176,27 @@ async fn static_assets_are_hashed_cached_and_compressed(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
-    assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
-    assert_eq!(client().get(format!("{}/static/karya.0000000000.css", app.base)).send().await.unwrap().status(), 404);
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(
+        r.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
+    assert_eq!(
+        client()
+            .get(format!("{}/static/karya.0000000000.css", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }
 
 async fn home_page_shows_the_district_and_its_trades(app: TestApp) {
@@ -145,58 +214,118 @@ async fn home_page_shows_the_district_and_its_trades(app: TestApp) {
 }
 
 async fn demo_district_is_realistic(app: TestApp) {
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM regions WHERE level = 'kecamatan'").await, 11);
-    assert!(app.scalar("SELECT COUNT(*) FROM regions WHERE level IN ('desa','kelurahan')").await >= 90);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM regions WHERE level = 'kecamatan'")
+            .await,
+        11
+    );
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM regions WHERE level IN ('desa','kelurahan')")
+            .await
+            >= 90
+    );
     let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
     assert!((250..=350).contains(&alumni), "{alumni}");
-    assert_eq!(app.scalar("SELECT COUNT(DISTINCT kecamatan_code) FROM alumni").await, 11);
+    assert_eq!(
+        app.scalar("SELECT COUNT(DISTINCT kecamatan_code) FROM alumni")
+            .await,
+        11
+    );
     assert!(app.scalar("SELECT COUNT(*) FROM offices").await >= 25);
     assert_eq!(app.scalar("SELECT MIN(year) FROM batches").await, 2017);
     assert_eq!(app.scalar("SELECT MAX(year) FROM batches").await, 2026);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM programs").await, 7);
     // NIK is stored encrypted, never in clear.
-    let nik: String = sqlx::query_scalar("SELECT nik_enc FROM alumni WHERE nik_enc IS NOT NULL LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let nik: String =
+        sqlx::query_scalar("SELECT nik_enc FROM alumni WHERE nik_enc IS NOT NULL LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
     assert!(!nik.starts_with("1507"));
     // Seeding again changes nothing.
     let before = app.scalar("SELECT COUNT(*) FROM alumni").await;
     let secrets = karya::secrets::Secrets::ephemeral();
-    assert!(!karya::demo::seed_if_empty(&app.db, &app.settings, &secrets).await.unwrap());
+    assert!(
+        !karya::demo::seed_if_empty(&app.db, &app.settings, &secrets)
+            .await
+            .unwrap()
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM alumni").await, before);
 }
 
 async fn instants_and_money_round_trip(app: TestApp) {
     // Instants are BIGINT Unix seconds; extremes and the present survive both backends.
-    for at in [0i64, 1_795_874_700, i64::from(i32::MAX) + 1, karya::db::now()] {
+    for at in [
+        0i64,
+        1_795_874_700,
+        i64::from(i32::MAX) + 1,
+        karya::db::now(),
+    ] {
         let mut tx = app.db.begin().await.unwrap();
         let seq = karya::db::audit::append(
             &mut tx,
-            karya::db::audit::Event { actor_label: "test", action: "test.time", entity: "t", entity_id: at.to_string(), ip: "-", ..Default::default() },
+            karya::db::audit::Event {
+                actor_label: "test",
+                action: "test.time",
+                entity: "t",
+                entity_id: at.to_string(),
+                ip: "-",
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
         karya::db::commit(tx).await.unwrap();
-        let stored: i64 = sqlx::query_scalar("SELECT at FROM audit_log WHERE seq = $1").bind(seq).fetch_one(app.db.pool()).await.unwrap();
+        let stored: i64 = sqlx::query_scalar("SELECT at FROM audit_log WHERE seq = $1")
+            .bind(seq)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
         assert!(stored > 0);
-        sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, 'x', $2)").bind(format!("t{at}")).bind(at).execute(app.db.pool()).await.unwrap();
-        let back: i64 = sqlx::query_scalar("SELECT at FROM login_failures WHERE username = $1").bind(format!("t{at}")).fetch_one(app.db.pool()).await.unwrap();
+        sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, 'x', $2)")
+            .bind(format!("t{at}"))
+            .bind(at)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let back: i64 = sqlx::query_scalar("SELECT at FROM login_failures WHERE username = $1")
+            .bind(format!("t{at}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
         assert_eq!(back, at);
     }
     // Calendar dates are ISO text and compare correctly as text.
-    let n = app.scalar("SELECT COUNT(*) FROM batches WHERE end_date < start_date").await;
+    let n = app
+        .scalar("SELECT COUNT(*) FROM batches WHERE end_date < start_date")
+        .await;
     assert_eq!(n, 0);
     // Money: whole Rupiah in BIGINT beyond 32 bits; SUM stays an integer on both backends.
     let big = 12_500_000_000i64;
-    sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ('uang', 'x', $1), ('uang', 'x', $1)").bind(big).execute(app.db.pool()).await.unwrap();
-    let sum: i64 = sqlx::query_scalar("SELECT CAST(SUM(at) AS BIGINT) FROM login_failures WHERE username = 'uang'").fetch_one(app.db.pool()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO login_failures (username, ip, at) VALUES ('uang', 'x', $1), ('uang', 'x', $1)",
+    )
+    .bind(big)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let sum: i64 = sqlx::query_scalar(
+        "SELECT CAST(SUM(at) AS BIGINT) FROM login_failures WHERE username = 'uang'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
     assert_eq!(sum, 2 * big);
 }
 
 fn karya_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_karya"))
-        .args(["--database-url", &app.settings.database_url, "--data-dir", &app.settings.data_dir.display().to_string()])
+        .args([
+            "--database-url",
+            &app.settings.database_url,
+            "--data-dir",
+            &app.settings.data_dir.display().to_string(),
+        ])
         .args(args)
         .env_remove("KARYA_DATABASE_URL")
         .output()
@@ -205,11 +334,17 @@ fn karya_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
 
 async fn unprotect_audit(db: &Db) {
     let sql: &[&str] = match db.backend() {
-        Backend::Sqlite => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ],
         Backend::Postgres => &["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"],
     };
     for s in sql {
-        sqlx::query(sqlx::AssertSqlSafe(*s)).execute(db.pool()).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(*s))
+            .execute(db.pool())
+            .await
+            .unwrap();
     }
 }
 
@@ -217,12 +352,19 @@ async fn audit_chain_verifies_and_tampering_is_named(app: TestApp) {
     app.signed_in("admin").await;
     let out = karya_cli(&app, &["audit", "verify"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("jejak audit utuh"), "{text}");
 
     unprotect_audit(&app.db).await;
     // Changed: a summary rewritten.
-    sqlx::query("UPDATE audit_log SET summary = '{\"role\":\"admin\"}' WHERE seq = 3").execute(app.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET summary = '{\"role\":\"admin\"}' WHERE seq = 3")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     let out = karya_cli(&app, &["audit", "verify"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains("entri #3 telah diubah"));
@@ -231,14 +373,30 @@ async fn audit_chain_verifies_and_tampering_is_named(app: TestApp) {
 }
 
 async fn audit_log_is_append_only(app: TestApp) {
-    assert!(sqlx::query("UPDATE audit_log SET summary = 'x' WHERE seq = 1").execute(app.db.pool()).await.is_err());
-    assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 1").execute(app.db.pool()).await.is_err());
+    assert!(
+        sqlx::query("UPDATE audit_log SET summary = 'x' WHERE seq = 1")
+            .execute(app.db.pool())
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM audit_log WHERE seq = 1")
+            .execute(app.db.pool())
+            .await
+            .is_err()
+    );
     // Deleting (with the guard removed) is detected and named.
     unprotect_audit(&app.db).await;
     if app.backend == Backend::Postgres {
-        sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER ALL").execute(app.db.pool()).await.ok();
+        sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER ALL")
+            .execute(app.db.pool())
+            .await
+            .ok();
     }
-    sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(app.db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     let out = karya_cli(&app, &["audit", "verify"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains("entri #3 tidak tersambung ke entri #1"));
@@ -246,32 +404,75 @@ async fn audit_log_is_append_only(app: TestApp) {
 
 async fn cli_check_backup_and_user_add(app: TestApp) {
     let out = karya_cli(&app, &["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("basis data: terhubung"));
 
     // user add: password from stdin, never argv.
     let mut child = Command::new(env!("CARGO_BIN_EXE_karya"))
-        .args(["--database-url", &app.settings.database_url, "--data-dir", &app.settings.data_dir.display().to_string()])
-        .args(["user", "add", "--username", "kepala.dinas", "--name", "Kepala Dinas", "--role", "admin"])
+        .args([
+            "--database-url",
+            &app.settings.database_url,
+            "--data-dir",
+            &app.settings.data_dir.display().to_string(),
+        ])
+        .args([
+            "user",
+            "add",
+            "--username",
+            "kepala.dinas",
+            "--name",
+            "Kepala Dinas",
+            "--role",
+            "admin",
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"muara-sabak-2026\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"muara-sabak-2026\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    app.visitor().login("kepala.dinas", "muara-sabak-2026").await.assert_redirect_to("/dasbor");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.visitor()
+        .login("kepala.dinas", "muara-sabak-2026")
+        .await
+        .assert_redirect_to("/dasbor");
 
     let backup = app.settings.data_dir.join("cadangan.db");
     let out = karya_cli(&app, &["backup", &backup.display().to_string()]);
     match app.backend {
         Backend::Sqlite => {
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             // The copy is a complete database with the same users.
-            let copy = Db::connect(&format!("sqlite://{}", backup.display()), Backend::Sqlite, 1).await.unwrap();
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(copy.pool()).await.unwrap();
+            let copy = Db::connect(
+                &format!("sqlite://{}", backup.display()),
+                Backend::Sqlite,
+                1,
+            )
+            .await
+            .unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(copy.pool())
+                .await
+                .unwrap();
             assert_eq!(n, app.scalar("SELECT COUNT(*) FROM users").await);
         }
         Backend::Postgres => {
@@ -281,7 +482,81 @@ async fn cli_check_backup_and_user_add(app: TestApp) {
     }
 
     // An unknown database scheme is a configuration error, not a new empty database.
-    let out = Command::new(env!("CARGO_BIN_EXE_karya")).args(["--database-url", "mysql://x/y", "check"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_karya"))
+        .args(["--database-url", "mysql://x/y", "check"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tidak dikenal"));
+}
+
+async fn internal_errors_get_a_page_not_a_blank_500(app: TestApp) {
+    // A schema the code does not expect (here: a table renamed behind its back).
+    sqlx::query("ALTER TABLE trades RENAME TO trades_lama")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let page = app.get("/").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.contains("Terjadi kesalahan"));
+    assert!(!page.contains("trades"), "no internals leak to the user");
+}
+
+/// SIGTERM: the server stops accepting, finishes what it has, and exits cleanly.
+#[tokio::test]
+async fn sigterm_shuts_down_gracefully() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_karya"))
+        .args([
+            "--data-dir",
+            &dir.path().display().to_string(),
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env_remove("KARYA_DATABASE_URL")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut addr = None;
+    let mut log = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        log.push_str(&line);
+        if let Some(rest) = line.strip_prefix("Karya berjalan di ") {
+            addr = Some(rest.trim().to_owned());
+            break;
+        }
+    }
+    let addr = addr.unwrap_or_else(|| panic!("server did not start: {log}"));
+    // A request in flight while the signal arrives still gets its answer.
+    let request = tokio::spawn({
+        let addr = addr.clone();
+        async move {
+            client()
+                .get(format!("{addr}/"))
+                .send()
+                .await
+                .map(|r| r.status())
+        }
+    });
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
+        .await
+        .expect("exits")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+    if let Ok(Ok(status)) = request.await {
+        assert_eq!(status, StatusCode::OK);
+    }
+    let mut rest = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        rest.push_str(&line);
+    }
+    assert!(rest.contains("shutdown signal received"), "{rest}");
 }
