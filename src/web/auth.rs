@@ -153,7 +153,6 @@ pub async fn login(
             )
             .await?;
             let mut response = Redirect::to(&safe_next(&form.lanjut)).into_response();
-            *response.status_mut() = StatusCode::SEE_OTHER;
             let cookie = set_cookie(SESSION_COOKIE, &token, ttl, state.settings.secure_cookies());
             response.headers_mut().append(
                 header::SET_COOKIE,
@@ -234,7 +233,6 @@ pub async fn logout(
         .await?;
     }
     let mut response = Redirect::to("/masuk?pesan=keluar").into_response();
-    *response.status_mut() = StatusCode::SEE_OTHER;
     clear_session_cookie(&mut response, state.settings.secure_cookies());
     Ok(response)
 }
@@ -315,7 +313,6 @@ pub async fn change_password(
     crate::db::commit(tx).await?;
     // Every session ended, this one too: sign in again with the new password.
     let mut response = Redirect::to("/masuk?pesan=sandi-diganti").into_response();
-    *response.status_mut() = StatusCode::SEE_OTHER;
     clear_session_cookie(&mut response, state.settings.secure_cookies());
     Ok(response)
 }
@@ -396,7 +393,5 @@ pub async fn reset(
     )
     .await?;
     crate::db::commit(tx).await?;
-    let mut response = Redirect::to("/masuk?pesan=sandi-diatur").into_response();
-    *response.status_mut() = StatusCode::SEE_OTHER;
-    Ok(response)
+    Ok(Redirect::to("/masuk?pesan=sandi-diatur").into_response())
 }

@@ -128,9 +128,7 @@ impl IntoResponse for WebError {
         match &self {
             WebError::Unauthorized { next } => {
                 let target = format!("/masuk?lanjut={}", urlencode(next));
-                let mut r = Redirect::to(&target).into_response();
-                *r.status_mut() = StatusCode::SEE_OTHER;
-                return r;
+                return Redirect::to(&target).into_response();
             }
             WebError::Internal(m) => tracing::error!(error = %m, "internal error"),
             WebError::Unavailable(m) => tracing::warn!(error = %m, "database unavailable"),

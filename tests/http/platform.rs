@@ -23,6 +23,7 @@ both!(
     audit_log_is_append_only,
     cli_check_backup_and_user_add,
     internal_errors_get_a_page_not_a_blank_500,
+    audit_chain_holds_under_concurrent_writers,
 );
 
 async fn health_answers_ok_then_503_when_the_database_is_gone(app: TestApp) {
@@ -318,8 +319,10 @@ async fn instants_and_money_round_trip(app: TestApp) {
     assert_eq!(sum, 2 * big);
 }
 
-fn karya_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_karya"))
+/// The `karya` binary pointed at the test app's database.
+fn karya_command(app: &TestApp, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_karya"));
+    command
         .args([
             "--database-url",
             &app.settings.database_url,
@@ -327,9 +330,12 @@ fn karya_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
             &app.settings.data_dir.display().to_string(),
         ])
         .args(args)
-        .env_remove("KARYA_DATABASE_URL")
-        .output()
-        .expect("karya runs")
+        .env_remove("KARYA_DATABASE_URL");
+    command
+}
+
+fn karya_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    karya_command(app, args).output().expect("karya runs")
 }
 
 async fn unprotect_audit(db: &Db) {
@@ -412,14 +418,9 @@ async fn cli_check_backup_and_user_add(app: TestApp) {
     assert!(String::from_utf8_lossy(&out.stdout).contains("basis data: terhubung"));
 
     // user add: password from stdin, never argv.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_karya"))
-        .args([
-            "--database-url",
-            &app.settings.database_url,
-            "--data-dir",
-            &app.settings.data_dir.display().to_string(),
-        ])
-        .args([
+    let mut child = karya_command(
+        &app,
+        &[
             "user",
             "add",
             "--username",
@@ -428,12 +429,13 @@ async fn cli_check_backup_and_user_add(app: TestApp) {
             "Kepala Dinas",
             "--role",
             "admin",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+    )
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
     use std::io::Write;
     child
         .stdin
@@ -559,4 +561,34 @@ async fn sigterm_shuts_down_gracefully() {
         rest.push_str(&line);
     }
     assert!(rest.contains("shutdown signal received"), "{rest}");
+}
+
+async fn audit_chain_holds_under_concurrent_writers(app: TestApp) {
+    let before = app.scalar("SELECT COUNT(*) FROM audit_log").await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let v = app.visitor();
+        tasks.push(tokio::spawn(async move {
+            let user = ["admin", "opd", "bendahara", "pembeli"][i % 4];
+            let password = if i % 3 == 0 {
+                "salah-sandi-ini"
+            } else {
+                crate::helpers::DEMO_PASSWORD
+            };
+            v.login(user, password).await.status
+        }));
+    }
+    for t in tasks {
+        let status = t.await.unwrap();
+        assert!(
+            status == StatusCode::SEE_OTHER || status == StatusCode::UNAUTHORIZED,
+            "{status}"
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log").await,
+        before + 24
+    );
+    let verdict = karya::db::audit::verify(&app.db).await.unwrap();
+    assert_eq!(verdict, Ok(before + 24));
 }
