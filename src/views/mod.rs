@@ -231,6 +231,8 @@ pub struct UserFormPage {
     pub offices: Vec<Choice>,
     pub partners: Vec<Choice>,
     pub is_self: bool,
+    /// How many fields need correcting (a summary at the top of a rejected form).
+    pub error_count: usize,
 }
 
 #[derive(Template)]

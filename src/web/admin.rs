@@ -176,6 +176,7 @@ async fn form_page(
         offices,
         partners,
         is_self: existing.is_some_and(|u| ctx.user.as_ref().is_some_and(|me| me.id == u.id)),
+        error_count: errors.len(),
     })
 }
 
