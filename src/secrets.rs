@@ -56,6 +56,18 @@ impl Secrets {
     }
 
     pub fn load_or_create(data_dir: &Path) -> Result<Secrets, SecretsError> {
+        // Supplied by the environment (several instances): nothing is read from or written to disk.
+        if let (Ok(session), Ok(data)) = (
+            std::env::var("KARYA_SESSION_KEY"),
+            std::env::var("KARYA_DATA_KEY"),
+        ) {
+            return Ok(Secrets {
+                session_key: Key::from_hex(&session)
+                    .ok_or_else(|| SecretsError::Malformed("KARYA_SESSION_KEY".into()))?,
+                data_key: Key::from_hex(&data)
+                    .ok_or_else(|| SecretsError::Malformed("KARYA_DATA_KEY".into()))?,
+            });
+        }
         let dir = data_dir.join("secrets");
         std::fs::create_dir_all(&dir)
             .map_err(|e| SecretsError::Io(dir.display().to_string(), e))?;

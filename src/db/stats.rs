@@ -4,10 +4,6 @@ use sqlx::Row;
 
 use super::{Db, DbResult};
 
-async fn scalar(db: &Db, sql: &'static str) -> DbResult<i64> {
-    Ok(sqlx::query(sql).fetch_one(db.pool()).await?.try_get("n")?)
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Overview {
     pub alumni: i64,
@@ -25,21 +21,40 @@ pub struct Overview {
     pub last_year: i64,
 }
 
+/// Every headline count in one round trip.
 pub async fn overview(db: &Db) -> DbResult<Overview> {
+    let r = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM alumni) AS alumni, \
+           (SELECT COUNT(DISTINCT alumnus_id) FROM participations WHERE result = 'lulus') AS graduates, \
+           (SELECT COUNT(DISTINCT alumnus_id) FROM participations WHERE cert_number IS NOT NULL) AS certified, \
+           (SELECT COUNT(*) FROM batches) AS batches, \
+           (SELECT COUNT(*) FROM programs) AS programs, \
+           (SELECT COUNT(*) FROM trades) AS trades, \
+           (SELECT COUNT(*) FROM businesses) AS businesses, \
+           (SELECT COUNT(*) FROM businesses WHERE verified_at IS NOT NULL) AS verified_businesses, \
+           (SELECT COUNT(*) FROM offices) AS offices, \
+           (SELECT COUNT(*) FROM partners) AS partners, \
+           (SELECT COUNT(*) FROM users) AS users, \
+           (SELECT COALESCE(MIN(year), 0) FROM batches) AS first_year, \
+           (SELECT COALESCE(MAX(year), 0) FROM batches) AS last_year",
+    )
+    .fetch_one(db.pool())
+    .await?;
     Ok(Overview {
-        alumni: scalar(db, "SELECT COUNT(*) AS n FROM alumni").await?,
-        graduates: scalar(db, "SELECT COUNT(DISTINCT alumnus_id) AS n FROM participations WHERE result = 'lulus'").await?,
-        certified: scalar(db, "SELECT COUNT(DISTINCT alumnus_id) AS n FROM participations WHERE cert_number IS NOT NULL").await?,
-        batches: scalar(db, "SELECT COUNT(*) AS n FROM batches").await?,
-        programs: scalar(db, "SELECT COUNT(*) AS n FROM programs").await?,
-        trades: scalar(db, "SELECT COUNT(*) AS n FROM trades").await?,
-        businesses: scalar(db, "SELECT COUNT(*) AS n FROM businesses").await?,
-        verified_businesses: scalar(db, "SELECT COUNT(*) AS n FROM businesses WHERE verified_at IS NOT NULL").await?,
-        offices: scalar(db, "SELECT COUNT(*) AS n FROM offices").await?,
-        partners: scalar(db, "SELECT COUNT(*) AS n FROM partners").await?,
-        users: scalar(db, "SELECT COUNT(*) AS n FROM users").await?,
-        first_year: scalar(db, "SELECT COALESCE(MIN(year), 0) AS n FROM batches").await?,
-        last_year: scalar(db, "SELECT COALESCE(MAX(year), 0) AS n FROM batches").await?,
+        alumni: r.try_get("alumni")?,
+        graduates: r.try_get("graduates")?,
+        certified: r.try_get("certified")?,
+        batches: r.try_get("batches")?,
+        programs: r.try_get("programs")?,
+        trades: r.try_get("trades")?,
+        businesses: r.try_get("businesses")?,
+        verified_businesses: r.try_get("verified_businesses")?,
+        offices: r.try_get("offices")?,
+        partners: r.try_get("partners")?,
+        users: r.try_get("users")?,
+        first_year: r.try_get("first_year")?,
+        last_year: r.try_get("last_year")?,
     })
 }
 

@@ -7,6 +7,9 @@ mod accounts;
 mod auth;
 mod platform;
 
+#[path = "../browser/mod.rs"]
+mod browser;
+
 /// Both migration folders list the same versions with the same names.
 #[test]
 fn migration_sets_stay_in_step() {

@@ -1,0 +1,596 @@
+//! Real-browser tests: headless Chromium driven through chromedriver (WebDriver) with fantoccini,
+//! against the app on SQLite. Each test starts its own chromedriver on a free port with a fresh
+//! profile and kills it (and the browser it started) when done, even after a failed assertion.
+//!
+//! Without chromedriver and Chromium the tests are skipped with a message, unless
+//! `KARYA_TEST_REQUIRE` names `browser`. `KARYA_SCREENSHOTS=<dir>` makes `screenshots` save PNGs
+//! of the main pages at phone and desktop widths.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use karya::config::Backend;
+use serde_json::json;
+
+use crate::helpers::{self, DEMO_PASSWORD, TestApp};
+
+/// How long to wait for a page, an element or chromedriver itself.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// A running chromedriver and the browser session it serves.
+struct Browser {
+    client: Client,
+    _driver: Driver,
+}
+
+/// The chromedriver process (leader of its own process group, so the browser it starts can be
+/// killed with it) and the throwaway browser profile.
+struct Driver {
+    child: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Kill the whole group this test started: chromedriver and the Chromium it launched.
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// chromedriver and a Chromium/Chrome binary, or why the browser tests cannot run.
+fn tools() -> Result<(PathBuf, PathBuf), String> {
+    let driver = on_path("chromedriver").ok_or("chromedriver not found on PATH")?;
+    let chrome = [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .find_map(|n| on_path(n))
+    .ok_or("no chromium/chrome binary found on PATH")?;
+    Ok((driver, chrome))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium session, or `None` (after saying why) when
+    /// the tools are missing and browser tests are not required.
+    async fn launch(javascript: bool) -> Option<Browser> {
+        Browser::launch_with(javascript, &[]).await
+    }
+
+    /// Like `launch`, with extra Chromium command-line switches.
+    async fn launch_with(javascript: bool, switches: &[&str]) -> Option<Browser> {
+        let (driver_bin, chrome_bin) = match tools() {
+            Ok(t) => t,
+            Err(why) => {
+                assert!(
+                    !helpers::required("browser"),
+                    "browser tests are required but {why}"
+                );
+                eprintln!("skipping browser test: {why} (install chromium and chromium-driver)");
+                return None;
+            }
+        };
+        let profile = tempfile::tempdir().expect("profile dir");
+        let port = free_port();
+        let log = std::fs::File::create(profile.path().join("chromedriver.log")).expect("log file");
+        let child = {
+            use std::os::unix::process::CommandExt;
+            Command::new(&driver_bin)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("log file"))
+                .stderr(log)
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver_bin.display()))
+        };
+        let driver = Driver { child, profile };
+        let log_path = driver.profile.path().join("chromedriver.log");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "chromedriver did not listen on port {port}; log:\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        let user_data = driver.profile.path().join("profile");
+        let mut options = json!({
+            "binary": chrome_bin,
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", user_data.display()),
+            ],
+        });
+        options["args"]
+            .as_array_mut()
+            .expect("args")
+            .extend(switches.iter().map(|s| json!(s)));
+        if !javascript {
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let mut caps = fantoccini::wd::Capabilities::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("goog:chromeOptions".into(), options);
+        // fantoccini without its TLS features has no `native()`/`rustls()` shortcut; plain HTTP
+        // to the local chromedriver only needs hyper-util's connector.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot open a browser session: {e}; chromedriver log:\n{}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                )
+            });
+        Some(Browser {
+            client,
+            _driver: driver,
+        })
+    }
+
+    /// Ends the session cleanly; dropping the browser afterwards kills chromedriver.
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    async fn open(&self, app: &TestApp, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", app.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    async fn find(&self, locator: Locator<'_>) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(locator)
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => panic!("{locator:?} not found ({e}) on {}", self.describe().await),
+        }
+    }
+
+    /// Types into the field with this `name`, replacing what is there.
+    async fn fill(&self, name: &str, value: &str) {
+        let field = self.find(Locator::Css(&format!("[name=\"{name}\"]"))).await;
+        field.clear().await.expect("clear field");
+        field.send_keys(value).await.expect("type into field");
+    }
+
+    /// Clicks the button with exactly this visible text (inside `scope`, an XPath prefix).
+    async fn press(&self, scope: &str, text: &str) {
+        let xpath = format!("{scope}//button[normalize-space()='{text}']");
+        self.find(Locator::XPath(&xpath))
+            .await
+            .click()
+            .await
+            .expect("click button");
+    }
+
+    /// Follows the link with exactly this visible text (inside `scope`, an XPath prefix).
+    async fn follow(&self, scope: &str, text: &str) {
+        let xpath = format!("{scope}//a[normalize-space()='{text}']");
+        self.find(Locator::XPath(&xpath))
+            .await
+            .click()
+            .await
+            .expect("click link");
+    }
+
+    async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Waits until the visible page text contains `text`.
+    async fn expect_text(&self, text: &str) {
+        let started = Instant::now();
+        while !self.body_text().await.contains(text) {
+            if started.elapsed() > PATIENCE {
+                panic!("page never showed {text:?}; {}", self.describe().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current url");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Where the browser is and what it shows, for failure messages.
+    async fn describe(&self) -> String {
+        let url = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        format!("page {url} with text:\n{}", self.body_text().await)
+    }
+
+    /// The page area's size in CSS pixels.
+    async fn inner_size(&self) -> (u32, u32) {
+        let script = "return [window.innerWidth, window.innerHeight];";
+        let size = self
+            .client
+            .execute(script, vec![])
+            .await
+            .expect("viewport size");
+        let px = |i: usize| size[i].as_u64().expect("pixels") as u32;
+        (px(0), px(1))
+    }
+
+    /// Resizes the window so that the page area (without the window frame, which headless
+    /// Chromium still reserves) is `w` × `h` CSS pixels.
+    async fn viewport(&self, w: u32, h: u32) {
+        self.client.set_window_size(w, h).await.expect("resize");
+        let (iw, ih) = self.inner_size().await;
+        if (iw, ih) != (w, h) {
+            // Window = page area + frame, so ask for the target plus the frame just measured.
+            let width = (2 * w).saturating_sub(iw).max(1);
+            let height = (2 * h).saturating_sub(ih).max(1);
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("resize");
+        }
+    }
+
+    /// Whether page scripts run in this session, read from the DOM alone (no WebDriver script
+    /// execution): a probe page whose inline script rewrites the text it shows.
+    async fn page_scripts_run(&self) -> bool {
+        let probe = "data:text/html,<p id=probe>scripts-off</p>\
+                     <script>document.getElementById('probe').textContent='scripts-on'</script>";
+        self.client.goto(probe).await.expect("open probe page");
+        let text = self
+            .find(Locator::Id("probe"))
+            .await
+            .text()
+            .await
+            .expect("probe text");
+        match text.as_str() {
+            "scripts-on" => true,
+            "scripts-off" => false,
+            other => panic!("unexpected probe text {other:?}"),
+        }
+    }
+
+    /// Signs in through the login form as a demo account and waits for the dashboard.
+    async fn log_in(&self, app: &TestApp, username: &str, display_name: &str) {
+        self.open(app, "/masuk").await;
+        self.fill("username", username).await;
+        self.fill("password", DEMO_PASSWORD).await;
+        self.press("//form[@action='/masuk']", "Masuk").await;
+        self.expect_text(&format!("Selamat datang, {display_name}"))
+            .await;
+        assert_eq!(self.path().await, "/dasbor");
+    }
+
+    /// Signs out with the header's "Keluar" button.
+    async fn log_out(&self) {
+        self.press("//header//form[@action='/keluar']", "Keluar")
+            .await;
+        self.expect_text("Anda sudah keluar.").await;
+        assert_eq!(self.path().await, "/masuk?pesan=keluar");
+    }
+}
+
+async fn display_name(app: &TestApp, username: &str) -> String {
+    use sqlx::Row;
+    sqlx::query("SELECT display_name FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("demo user")
+        .try_get(0)
+        .expect("display name")
+}
+
+async fn users_named(app: &TestApp, username: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count users")
+        .try_get(0)
+        .expect("count")
+}
+
+fn unique_username() -> String {
+    format!(
+        "uji.pembeli.{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    )
+}
+
+/// The one-time link shown after creating a user.
+async fn one_time_link(browser: &Browser) -> String {
+    let field = browser.find(Locator::Id("link")).await;
+    let link = field
+        .prop("value")
+        .await
+        .expect("link value")
+        .unwrap_or_default();
+    assert!(link.contains("/sandi/atur/"), "one-time link {link:?}");
+    link
+}
+
+/// Clicks into the one-time link field and reads which part of it is selected. (WebDriver's
+/// `execute` runs even when page scripts are disabled, so it can observe what karya.js did.)
+async fn focus_link(browser: &Browser) -> (usize, usize) {
+    browser
+        .find(Locator::Id("link"))
+        .await
+        .click()
+        .await
+        .expect("focus link field");
+    let script =
+        "var e = document.getElementById('link'); return [e.selectionStart, e.selectionEnd];";
+    let range = browser
+        .client
+        .execute(script, vec![])
+        .await
+        .expect("read selection");
+    let at = |i: usize| range[i].as_u64().expect("selection offset") as usize;
+    (at(0), at(1))
+}
+
+/// Fills and submits the create-user form (the browser must be on it) for a buyer account.
+async fn create_buyer(browser: &Browser, username: &str) {
+    browser.fill("username", username).await;
+    browser.fill("display_name", "Uji Pembeli Peramban").await;
+    browser.fill("phone", "0812 3456 7890").await;
+    let role = browser.find(Locator::Id("role")).await;
+    role.select_by_value("pembeli").await.expect("choose role");
+    browser
+        .press("//form[@action='/admin/pengguna']", "Buat pengguna")
+        .await;
+    browser.expect_text("Pengguna dibuat").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_journey_with_javascript() {
+    let Some(browser) = Browser::launch(true).await else {
+        return;
+    };
+    assert!(
+        browser.page_scripts_run().await,
+        "this session should run page scripts"
+    );
+    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let admin_name = display_name(&app, "admin").await;
+
+    browser.log_in(&app, "admin", &admin_name).await;
+    assert!(browser.body_text().await.contains("Selamat datang"));
+
+    browser
+        .follow("//nav[@aria-label='Menu utama']", "Pengguna")
+        .await;
+    browser.expect_text("Tambah pengguna").await;
+    assert_eq!(browser.path().await, "/admin/pengguna");
+    browser.follow("//main", "Tambah pengguna").await;
+    browser.expect_text("Buat pengguna").await;
+    assert_eq!(browser.path().await, "/admin/pengguna/baru");
+
+    let username = unique_username();
+    create_buyer(&browser, &username).await;
+    let heading = browser
+        .find(Locator::Css("main h1"))
+        .await
+        .text()
+        .await
+        .expect("heading");
+    assert_eq!(heading, "Pengguna dibuat");
+    assert!(browser.body_text().await.contains(&format!("@{username}")));
+    let link = one_time_link(&browser).await;
+    // karya.js selects the whole one-time link when its field gets focus.
+    assert_eq!(
+        focus_link(&browser).await,
+        (0, link.chars().count()),
+        "karya.js should select the link"
+    );
+
+    assert_eq!(
+        users_named(&app, &username).await,
+        1,
+        "created user is stored"
+    );
+
+    browser.log_out().await;
+    browser.close().await;
+}
+
+/// Sign in, create a user and sign out with page scripts switched off: every form must work
+/// without karya.js.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_works_without_javascript() {
+    let Some(browser) = Browser::launch(false).await else {
+        return;
+    };
+    // The same probe reports "scripts-on" in the JavaScript session above, so this proves the
+    // preference really switched page scripts off.
+    assert!(
+        !browser.page_scripts_run().await,
+        "page scripts should be disabled in this session"
+    );
+    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let admin_name = display_name(&app, "admin").await;
+
+    browser.log_in(&app, "admin", &admin_name).await;
+    browser
+        .follow("//nav[@aria-label='Menu utama']", "Pengguna")
+        .await;
+    browser.follow("//main", "Tambah pengguna").await;
+    let username = unique_username();
+    create_buyer(&browser, &username).await;
+    assert_eq!(
+        users_named(&app, &username).await,
+        1,
+        "created user is stored"
+    );
+    one_time_link(&browser).await;
+    // karya.js did not run on the app's own pages either: focusing the link selects nothing.
+    let (start, end) = focus_link(&browser).await;
+    assert_eq!(
+        start, end,
+        "without JavaScript the link must not be auto-selected"
+    );
+    browser.log_out().await;
+
+    // Wrong password: the form comes back with an error, still without scripts.
+    browser.open(&app, "/masuk").await;
+    browser.fill("username", "admin").await;
+    browser.fill("password", "bukan-sandinya").await;
+    browser.press("//form[@action='/masuk']", "Masuk").await;
+    browser.find(Locator::Css("p.alert[role='alert']")).await;
+    assert!(browser.path().await.starts_with("/masuk"));
+    browser.close().await;
+}
+
+/// Screenshots for a visual review: only when `KARYA_SCREENSHOTS` names a directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots() {
+    let Some(dir) = std::env::var_os("KARYA_SCREENSHOTS")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+    else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    // Phones draw scrollbars over the page; without this the 360 px shots lose 15 px to one.
+    let Some(browser) = Browser::launch_with(true, &["--hide-scrollbars"]).await else {
+        return;
+    };
+    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let pages = [
+        ("beranda", "/"),
+        ("masuk", "/masuk"),
+        ("404", "/tidak-ada-halaman-ini"),
+    ];
+    shoot_pages(&browser, &app, &dir, &pages).await;
+
+    // The login form after a wrong password.
+    for (w, h) in SIZES {
+        browser.viewport(w, h).await;
+        browser.open(&app, "/masuk").await;
+        browser.fill("username", "admin").await;
+        browser.fill("password", "salah-sandi").await;
+        browser.press("//form[@action='/masuk']", "Masuk").await;
+        browser.find(Locator::Css("p.alert")).await;
+        shoot(&browser, &dir, "masuk-salah", w, h).await;
+    }
+
+    let admin_name = display_name(&app, "admin").await;
+    browser.viewport(1280, 900).await;
+    browser.log_in(&app, "admin", &admin_name).await;
+    shoot_pages(
+        &browser,
+        &app,
+        &dir,
+        &[
+            ("dasbor-admin", "/dasbor"),
+            ("pengguna", "/admin/pengguna"),
+            ("pengguna-baru", "/admin/pengguna/baru"),
+            ("audit", "/admin/audit"),
+        ],
+    )
+    .await;
+
+    // The form with validation errors, and the one-time link page.
+    for (w, h) in SIZES {
+        browser.viewport(w, h).await;
+        browser.open(&app, "/admin/pengguna/baru").await;
+        browser
+            .press("//form[@action='/admin/pengguna']", "Buat pengguna")
+            .await;
+        browser.find(Locator::Css("p.err")).await;
+        shoot(&browser, &dir, "pengguna-baru-galat", w, h).await;
+        browser.open(&app, "/admin/pengguna/baru").await;
+        create_buyer(&browser, &unique_username()).await;
+        shoot(&browser, &dir, "pengguna-dibuat", w, h).await;
+    }
+    browser.close().await;
+    eprintln!("screenshots written to {}", dir.display());
+}
+
+/// Phone and desktop window sizes.
+const SIZES: [(u32, u32); 2] = [(360, 800), (1280, 900)];
+
+async fn shoot_pages(browser: &Browser, app: &TestApp, dir: &Path, pages: &[(&str, &str)]) {
+    for (name, path) in pages {
+        for (w, h) in SIZES {
+            browser.viewport(w, h).await;
+            browser.open(app, path).await;
+            shoot(browser, dir, name, w, h).await;
+        }
+    }
+}
+
+/// Saves what the window shows as `<name>-<width>.png`, and the whole page as
+/// `<name>-<width>-full.png` when it is taller than the window.
+async fn shoot(browser: &Browser, dir: &Path, name: &str, w: u32, h: u32) {
+    assert_eq!(browser.inner_size().await, (w, h), "viewport for {name}");
+    let png = browser.client.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}-{w}.png")), png).expect("write screenshot");
+    let height = browser
+        .client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .expect("page height")
+        .as_u64()
+        .unwrap_or(0) as u32;
+    if height > h {
+        browser.viewport(w, height.min(8000)).await;
+        let png = browser.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}-{w}-full.png")), png).expect("write screenshot");
+        browser.viewport(w, h).await;
+    }
+}
