@@ -65,6 +65,7 @@ pub struct Settings {
     /// Fill an empty database with the demo district and enable the demo accounts.
     pub demo: bool,
     /// Public base URL, e.g. `https://karya.tanjabtimkab.go.id`; an https URL makes cookies Secure.
+    /// Empty: `http://` and the address the server listens on.
     pub public_url: String,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you control).
     pub trust_proxy: bool,
@@ -84,7 +85,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("data-karya"),
             database_url: String::new(),
             demo: false,
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: String::new(),
             trust_proxy: false,
             session_hours: 12,
             reset_link_minutes: 24 * 60,

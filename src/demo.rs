@@ -759,12 +759,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     // Demo accounts, all with the demo password.
     let star = star_alumna.unwrap_or(alumni[0].0);
     let accounts: Vec<(&str, &str, Role, Links)> = vec![
-        (
-            "admin",
-            "Admin Disnakertrans",
-            Role::Admin,
-            Links::default(),
-        ),
+        ("admin", "Yuliana Sari", Role::Admin, Links::default()),
         (
             "opd",
             "Rudi Hartono (Setda)",

@@ -79,6 +79,13 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .await
             .map_err(|e| StartupError::Bind(settings.bind.clone(), e))?;
+        let mut settings = settings;
+        if settings.public_url.is_empty() {
+            let addr = listener
+                .local_addr()
+                .map_err(|e| StartupError::Bind(settings.bind.clone(), e))?;
+            settings.public_url = format!("http://{addr}");
+        }
         let state = AppState {
             db,
             settings: Arc::new(settings),

@@ -7,7 +7,7 @@
     if (msg && !window.confirm(msg)) { e.preventDefault(); }
   });
   // Select a one-time link on focus so it can be copied with one tap.
-  document.querySelectorAll("input[readonly]").forEach(function (el) {
+  document.querySelectorAll("input[readonly], textarea[readonly]").forEach(function (el) {
     el.addEventListener("focus", function () { el.select(); });
   });
   // Prevent a double tap from sending a form twice on a slow connection.
@@ -17,3 +17,12 @@
     if (b) { setTimeout(function () { b.disabled = true; }, 0); }
   });
 })();
+// Copy buttons (hidden without JavaScript): data-copy names the field whose value is copied.
+document.querySelectorAll("button[data-copy]").forEach(function (b) {
+  var field = document.getElementById(b.getAttribute("data-copy"));
+  if (!field || !navigator.clipboard) { return; }
+  b.hidden = false;
+  b.addEventListener("click", function () {
+    navigator.clipboard.writeText(field.value).then(function () { b.textContent = "Tersalin"; });
+  });
+});

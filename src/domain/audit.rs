@@ -176,3 +176,130 @@ mod tests {
         );
     }
 }
+
+/// Indonesian names of the recorded actions, for the admin's list and filter.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("login.success", "Masuk berhasil"),
+    ("login.failure", "Gagal masuk"),
+    (
+        "login.throttled",
+        "Masuk ditahan (terlalu banyak percobaan)",
+    ),
+    ("login.disabled", "Percobaan masuk akun nonaktif"),
+    ("logout", "Keluar"),
+    ("session.rejected_disabled", "Sesi akun nonaktif ditolak"),
+    ("user.create", "Pengguna dibuat"),
+    ("user.update", "Pengguna diubah"),
+    ("user.disable", "Akun dinonaktifkan"),
+    ("user.enable", "Akun diaktifkan kembali"),
+    (
+        "user.password_reset_issued",
+        "Tautan atur ulang kata sandi dibuat",
+    ),
+    ("user.password_reset_used", "Kata sandi diatur lewat tautan"),
+    ("user.password_changed", "Kata sandi diganti"),
+];
+
+pub fn action_label(code: &str) -> &str {
+    ACTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, l)| l)
+}
+
+pub fn entity_label(entity: &str) -> &str {
+    match entity {
+        "user" => "Pengguna",
+        other => other,
+    }
+}
+
+fn field_label(key: &str) -> &str {
+    match key {
+        "username" => "nama pengguna",
+        "display_name" => "nama",
+        "role" => "peran",
+        "office_id" => "OPD",
+        "alumnus_id" => "alumni",
+        "partner_id" => "mitra",
+        "phone" => "WhatsApp",
+        "disabled" => "nonaktif",
+        "known_user" => "nama pengguna terdaftar",
+        "wait_secs" => "harus menunggu (detik)",
+        "failures" => "percobaan gagal",
+        "expires_at" => "berlaku sampai",
+        "sessions_ended" => "semua sesi diakhiri",
+        "path" => "halaman",
+        other => other,
+    }
+}
+
+fn value_text(key: &str, v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::Bool(true) => "ya".into(),
+        serde_json::Value::Bool(false) => "tidak".into(),
+        serde_json::Value::Number(n) if key == "expires_at" => n
+            .as_i64()
+            .map(super::dates::format_instant)
+            .unwrap_or_else(|| n.to_string()),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A stored summary in words: changed fields as `peran: pembeli → mitra`, other fields as
+/// `kunci: nilai`. Unknown shapes are shown as they are.
+pub fn describe_summary(summary: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(summary)
+    else {
+        return summary.to_owned();
+    };
+    let pairs = |obj: &serde_json::Map<String, serde_json::Value>| -> Vec<String> {
+        obj.iter()
+            .map(|(k, v)| format!("{}: {}", field_label(k), value_text(k, v)))
+            .collect()
+    };
+    match (map.get("before"), map.get("after")) {
+        (Some(serde_json::Value::Object(before)), Some(serde_json::Value::Object(after))) => {
+            let changes: Vec<String> = after
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(v))
+                .map(|(k, v)| {
+                    let old = before.get(k).map_or("—".into(), |b| value_text(k, b));
+                    format!("{}: {} → {}", field_label(k), old, value_text(k, v))
+                })
+                .collect();
+            if changes.is_empty() {
+                "tidak ada perubahan isi".into()
+            } else {
+                changes.join("; ")
+            }
+        }
+        (None, Some(serde_json::Value::Object(after))) => pairs(after).join("; "),
+        _ => pairs(&map).join("; "),
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    #[test]
+    fn summaries_read_as_words() {
+        assert_eq!(
+            describe_summary(
+                r#"{"before":{"role":"pembeli","username":"a"},"after":{"role":"mitra","username":"a"}}"#
+            ),
+            "peran: pembeli → mitra"
+        );
+        assert_eq!(
+            describe_summary(r#"{"known_user":false}"#),
+            "nama pengguna terdaftar: tidak"
+        );
+        assert_eq!(describe_summary("{}"), "");
+        assert_eq!(describe_summary("bukan json"), "bukan json");
+        assert_eq!(action_label("user.create"), "Pengguna dibuat");
+        assert_eq!(action_label("x.y"), "x.y");
+    }
+}

@@ -244,6 +244,8 @@ pub struct ResetLinkPage {
     pub link: String,
     pub expires: String,
     pub created: bool,
+    /// A wa.me link with the message prefilled (to the user's number when known).
+    pub whatsapp: String,
 }
 
 pub struct AuditRow {
@@ -251,6 +253,7 @@ pub struct AuditRow {
     pub at: String,
     pub actor: String,
     pub action: String,
+    pub code: String,
     pub record: String,
     pub summary: String,
     pub ip: String,
@@ -264,6 +267,7 @@ pub struct AuditPage {
     pub chain_ok: bool,
     pub chain_message: String,
     pub action: String,
+    pub actions: &'static [(&'static str, &'static str)],
     pub page: i64,
     pub pages: i64,
     pub total: i64,

@@ -10,6 +10,7 @@ use super::{AppState, Ctx, WebError, render};
 use crate::db::audit::{self, Event};
 use crate::db::users::{self, User};
 use crate::db::{DbError, directory, register, sessions};
+use crate::domain::audit as domain_audit;
 use crate::domain::dates::format_instant;
 use crate::domain::policy::Role;
 use crate::domain::user::{AccountFields, AccountInput, FieldErrors};
@@ -256,6 +257,26 @@ async fn issue_reset_link(
     ))
 }
 
+/// A WhatsApp click-to-chat link carrying the one-time link, to the user's number when known.
+fn whatsapp_link(user: &User, link: &str, expires: &str) -> String {
+    let text = format!(
+        "Halo {}, silakan atur kata sandi akun Karya Anda (nama pengguna: {}) lewat tautan ini: {} \
+         Tautan hanya bisa dipakai sekali dan berlaku sampai {}.",
+        user.display_name, user.username, link, expires
+    );
+    let to = user
+        .phone
+        .as_deref()
+        .and_then(|p| crate::domain::phone::Phone::parse(p).ok())
+        .map(|p| p.wa_digits().to_owned())
+        .unwrap_or_default();
+    // Form encoding writes spaces as `+`; wa.me wants them percent-encoded.
+    format!(
+        "https://wa.me/{to}?text={}",
+        super::error::urlencode(&text).replace('+', "%20")
+    )
+}
+
 pub async fn create_user(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -291,6 +312,7 @@ pub async fn create_user(
     crate::db::commit(tx).await?;
     let page = ResetLinkPage {
         layout: ctx.layout("Pengguna dibuat"),
+        whatsapp: whatsapp_link(&user, &link, &expires),
         username: user.username,
         display_name: user.display_name,
         link,
@@ -436,6 +458,7 @@ pub async fn reset_password(
     crate::db::commit(tx).await?;
     let page = ResetLinkPage {
         layout: ctx.layout("Tautan atur ulang kata sandi"),
+        whatsapp: whatsapp_link(&user, &link, &expires),
         username: user.username,
         display_name: user.display_name,
         link,
@@ -485,10 +508,11 @@ pub async fn audit_log(
             seq: e.seq,
             at: format_instant(e.at),
             actor: e.actor_label,
-            action: e.action,
-            record: format!("{} {}", e.entity, e.entity_id),
-            summary: e.summary,
+            action: domain_audit::action_label(&e.action).to_owned(),
+            record: format!("{} {}", domain_audit::entity_label(&e.entity), e.entity_id),
+            summary: domain_audit::describe_summary(&e.summary),
             ip: e.ip,
+            code: e.action,
         })
         .collect();
     let view = AuditPage {
@@ -497,6 +521,7 @@ pub async fn audit_log(
         chain_ok,
         chain_message,
         action: q.aksi,
+        actions: domain_audit::ACTIONS,
         page,
         pages: ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),
         total,

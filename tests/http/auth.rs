@@ -21,7 +21,7 @@ both!(
 
 async fn login_lands_on_the_role_dashboard(app: TestApp) {
     for (user, heading) in [
-        ("admin", "Admin Disnakertrans"),
+        ("admin", "Ringkasan register alumni"),
         ("opd", "Sekretariat Daerah"),
         ("bendahara", "bendahara"),
         ("alumni", "Riwayat pelatihan"),

@@ -183,9 +183,11 @@ impl Page {
     pub fn input_value(&self, name: &str) -> Option<String> {
         let doc = scraper::Html::parse_document(&self.body);
         let sel = scraper::Selector::parse(&format!("[name=\"{name}\"]")).ok()?;
-        doc.select(&sel)
-            .next()
-            .and_then(|e| e.value().attr("value").map(str::to_owned))
+        let element = doc.select(&sel).next()?;
+        match element.value().name() {
+            "textarea" => Some(element.text().collect()),
+            _ => element.value().attr("value").map(str::to_owned),
+        }
     }
 
     /// Visible text of the elements matching a CSS selector, joined.
