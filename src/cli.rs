@@ -170,9 +170,10 @@ async fn serve(
     let backend = s.backend()?;
     let url = redact_url(&s.database_url());
     let app = Application::build(s).await?;
+    let shutdown = startup::shutdown_signal();
     tracing::info!(addr = %app.local_addr(), ?backend, database = %url, "Karya berjalan");
     eprintln!("Karya berjalan di http://{}", app.local_addr());
-    app.run_until(startup::shutdown_signal())
+    app.run_until(shutdown)
         .await
         .map_err(|e| StartupError::Bind("server".into(), e))?;
     Ok(ExitCode::SUCCESS)

@@ -276,7 +276,14 @@ pub fn describe_summary(summary: &str) -> String {
                 changes.join("; ")
             }
         }
-        (None, Some(serde_json::Value::Object(after))) => pairs(after).join("; "),
+        (None, Some(serde_json::Value::Object(after))) => {
+            let set: serde_json::Map<_, _> = after
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            pairs(&set).join("; ")
+        }
         _ => pairs(&map).join("; "),
     }
 }
