@@ -621,3 +621,52 @@ async fn audit_chain_holds_under_concurrent_writers(app: TestApp) {
     let verdict = karya::db::audit::verify(&app.db).await.unwrap();
     assert_eq!(verdict, Ok(before + 24));
 }
+
+/// Behind HTTPS (a public URL with https), every cookie is Secure.
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let app = crate::helpers::spawn_with(Backend::Sqlite, |s| {
+        s.public_url = "https://karya.tanjabtimkab.go.id".into();
+    })
+    .await
+    .expect("app");
+    let r = client()
+        .get(format!("{}/masuk", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csrf.contains("Secure"), "{csrf}");
+    let v = app.visitor();
+    let token = v.csrf().await;
+    let r = v
+        .client
+        .post(format!("{}/masuk", app.base))
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("username", "admin"),
+            ("password", crate::helpers::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let session = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        session.starts_with("karya_sesi=")
+            && session.contains("Secure")
+            && session.contains("HttpOnly"),
+        "{session}"
+    );
+}
