@@ -6,7 +6,7 @@ use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::domain::policy::Permission;
-use crate::web::{AppState, admin, assets, auth, dashboard, offices, public, session};
+use crate::web::{AppState, admin, assets, auth, dashboard, offices, public, register, session};
 
 fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
     routes.route_layer(from_fn(move |req, next| {
@@ -62,6 +62,14 @@ pub fn router() -> Router<AppState> {
                 post(admin::reset_password),
             ),
     );
+    // The register (agency staff): alumni and the audited NIK reveal.
+    let register = guarded(
+        Permission::ViewRegister,
+        Router::new()
+            .route("/admin/alumni", get(register::alumni))
+            .route("/admin/alumni/{id}", get(register::alumnus))
+            .route("/admin/alumni/{id}/nik", post(register::reveal_nik)),
+    );
     let audit = guarded(
         Permission::ViewAudit,
         Router::new().route("/admin/audit", get(admin::audit_log)),
@@ -77,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(public)
         .merge(signed_in)
         .merge(manage_users)
+        .merge(register)
         .merge(audit)
         .merge(offices)
         .fallback(public::not_found)

@@ -280,3 +280,160 @@ pub async fn alumnus_exists(db: &Db, id: i64) -> DbResult<bool> {
         .await?
         .is_some())
 }
+
+/// Filters of the admin's alumni list; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct AlumniFilter {
+    pub name: String,
+    pub trade_id: Option<i64>,
+    pub year: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub kecamatan_code: String,
+    /// `lulus` or `tidak_lulus`.
+    pub result: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlumnusRow {
+    pub id: i64,
+    pub full_name: String,
+    pub gender: String,
+    pub kecamatan: String,
+    pub desa: String,
+    pub trainings: String,
+}
+
+/// One page of alumni matching the filter, and how many match in all.
+pub async fn list_alumni(
+    db: &Db,
+    f: &AlumniFilter,
+    limit: i64,
+    offset: i64,
+) -> DbResult<(Vec<AlumnusRow>, i64)> {
+    // The participation conditions apply together: the same participation must match them all.
+    const WHERE: &str = "WHERE LOWER(a.full_name) LIKE $1 AND ($2 = '' OR a.kecamatan_code = $2) \
+         AND ($3 = 0 AND $4 = 0 AND $5 = 0 AND $6 = '' OR EXISTS ( \
+           SELECT 1 FROM participations pa JOIN batches b ON b.id = pa.batch_id JOIN programs p ON p.id = b.program_id \
+           WHERE pa.alumnus_id = a.id AND ($3 = 0 OR p.trade_id = $3) AND ($4 = 0 OR b.year = $4) \
+             AND ($5 = 0 OR b.id = $5) AND ($6 = '' OR pa.result = $6)))";
+    let name = format!("%{}%", f.name.trim().to_lowercase());
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.full_name, a.gender, COALESCE(k.name, '') AS kecamatan, COALESCE(d.name, '') AS desa, \
+           COALESCE((SELECT {agg} FROM participations pa JOIN batches b ON b.id = pa.batch_id \
+              JOIN programs p ON p.id = b.program_id WHERE pa.alumnus_id = a.id), '') AS trainings \
+         FROM alumni a LEFT JOIN regions k ON k.code = a.kecamatan_code LEFT JOIN regions d ON d.code = a.desa_code \
+         {WHERE} ORDER BY a.full_name, a.id LIMIT $7 OFFSET $8",
+        agg = match db.backend() {
+            super::Backend::Sqlite => "GROUP_CONCAT(p.name || ' ' || b.year, '; ')",
+            super::Backend::Postgres => "STRING_AGG(p.name || ' ' || b.year, '; ')",
+        }
+    )))
+    .bind(&name)
+    .bind(&f.kecamatan_code)
+    .bind(f.trade_id.unwrap_or(0))
+    .bind(f.year.unwrap_or(0))
+    .bind(f.batch_id.unwrap_or(0))
+    .bind(&f.result)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM alumni a {WHERE}"
+    )))
+    .bind(&name)
+    .bind(&f.kecamatan_code)
+    .bind(f.trade_id.unwrap_or(0))
+    .bind(f.year.unwrap_or(0))
+    .bind(f.batch_id.unwrap_or(0))
+    .bind(&f.result)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            Ok(AlumnusRow {
+                id: r.try_get("id")?,
+                full_name: r.try_get("full_name")?,
+                gender: r.try_get("gender")?,
+                kecamatan: r.try_get("kecamatan")?,
+                desa: r.try_get("desa")?,
+                trainings: r.try_get("trainings")?,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok((rows, total))
+}
+
+/// Everything the agency holds on one alumnus; NIK still sealed.
+#[derive(Debug, Clone)]
+pub struct AlumnusRecord {
+    pub id: i64,
+    pub full_name: String,
+    pub gender: String,
+    pub birth_place: String,
+    pub birth_date: Option<String>,
+    pub nik_enc: Option<String>,
+    pub phone: Option<String>,
+    pub address: String,
+    pub kecamatan: String,
+    pub desa: String,
+    pub education: String,
+}
+
+pub async fn alumnus_record(db: &Db, id: i64) -> DbResult<AlumnusRecord> {
+    let r = sqlx::query(
+        "SELECT a.id, a.full_name, a.gender, a.birth_place, a.birth_date, a.nik_enc, a.phone, a.address, a.education, \
+           COALESCE(k.name, '') AS kecamatan, COALESCE(d.name, '') AS desa \
+         FROM alumni a LEFT JOIN regions k ON k.code = a.kecamatan_code LEFT JOIN regions d ON d.code = a.desa_code \
+         WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(AlumnusRecord {
+        id: r.try_get("id")?,
+        full_name: r.try_get("full_name")?,
+        gender: r.try_get("gender")?,
+        birth_place: r.try_get("birth_place")?,
+        birth_date: r.try_get("birth_date")?,
+        nik_enc: r.try_get("nik_enc")?,
+        phone: r.try_get("phone")?,
+        address: r.try_get("address")?,
+        kecamatan: r.try_get("kecamatan")?,
+        desa: r.try_get("desa")?,
+        education: r.try_get("education")?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchOption {
+    pub id: i64,
+    pub label: String,
+    pub year: i64,
+    pub trade_id: i64,
+}
+
+/// Every batch, newest first, labelled "Program — angkatan N tahun".
+pub async fn batch_options(db: &Db) -> DbResult<Vec<BatchOption>> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.year, b.number, p.name AS program, p.trade_id FROM batches b JOIN programs p ON p.id = b.program_id \
+         ORDER BY b.year DESC, p.name, b.number",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let program: String = r.try_get("program")?;
+            let year: i64 = r.try_get("year")?;
+            let number: i64 = r.try_get("number")?;
+            Ok(BatchOption {
+                id: r.try_get("id")?,
+                label: format!("{program} — angkatan {number} tahun {year}"),
+                year,
+                trade_id: r.try_get("trade_id")?,
+            })
+        })
+        .collect()
+}

@@ -198,6 +198,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ),
     ("user.password_reset_used", "Kata sandi diatur lewat tautan"),
     ("user.password_changed", "Kata sandi diganti"),
+    ("alumni.nik_revealed", "NIK alumni dibuka"),
 ];
 
 pub fn action_label(code: &str) -> &str {
@@ -210,6 +211,7 @@ pub fn action_label(code: &str) -> &str {
 pub fn entity_label(entity: &str) -> &str {
     match entity {
         "user" => "Pengguna",
+        "alumni" => "Alumni",
         other => other,
     }
 }

@@ -281,3 +281,46 @@ pub struct OfficePage {
     pub users: i64,
     pub nearby_businesses: i64,
 }
+
+#[derive(Template)]
+#[template(path = "admin/alumni.html")]
+pub struct AlumniPage {
+    pub layout: Layout,
+    pub rows: Vec<crate::db::register::AlumnusRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    /// The active filters, for pager links.
+    pub query_string: String,
+    pub name: String,
+    pub trade: String,
+    pub year: String,
+    pub batch: String,
+    pub kecamatan: String,
+    pub result: String,
+    pub trades: Vec<Choice>,
+    pub years: Vec<String>,
+    pub batches: Vec<Choice>,
+    pub kecamatans: Vec<Choice>,
+}
+
+pub struct Training {
+    pub program: String,
+    pub year: i64,
+    pub number: i64,
+    pub result: String,
+    pub cert_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/alumnus.html")]
+pub struct AlumnusPage {
+    pub layout: Layout,
+    pub record: crate::db::register::AlumnusRecord,
+    /// Masked unless revealed.
+    pub nik: String,
+    pub has_nik: bool,
+    pub revealed: bool,
+    pub trainings: Vec<Training>,
+    pub businesses: Vec<(String, bool)>,
+}

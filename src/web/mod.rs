@@ -9,6 +9,7 @@ pub mod error;
 pub mod middleware;
 pub mod offices;
 pub mod public;
+pub mod register;
 pub mod session;
 
 use std::net::SocketAddr;

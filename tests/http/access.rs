@@ -30,6 +30,9 @@ fn matrix(office: i64) -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", "/admin/pengguna/999999/aktifkan".into(), ADMIN),
         ("POST", "/admin/pengguna/999999/reset-sandi".into(), ADMIN),
         ("GET", "/admin/audit".into(), ADMIN),
+        ("GET", "/admin/alumni".into(), ADMIN),
+        ("GET", "/admin/alumni/1".into(), ADMIN),
+        ("POST", "/admin/alumni/999999/nik".into(), ADMIN),
         (
             "GET",
             format!("/opd/{office}"),

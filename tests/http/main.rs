@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod auth;
 mod platform;
+mod register;
 
 #[path = "../browser/mod.rs"]
 mod browser;

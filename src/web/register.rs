@@ -1,0 +1,186 @@
+//! The agency's register: the alumni list with its filters, one alumnus's record, and the
+//! audited reveal of a NIK.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{AppState, Ctx, WebError, render};
+use crate::db::audit::{self, Event};
+use crate::db::{regions, register};
+use crate::domain::nik::Nik;
+use crate::secrets::personal;
+use crate::views::{AlumniPage, AlumnusPage, Choice, Training};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct AlumniQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kejuruan: String,
+    #[serde(default)]
+    tahun: String,
+    #[serde(default)]
+    angkatan: String,
+    #[serde(default)]
+    kecamatan: String,
+    #[serde(default)]
+    hasil: String,
+    #[serde(default)]
+    halaman: Option<i64>,
+}
+
+fn id_param(raw: &str) -> Option<i64> {
+    raw.trim().parse().ok().filter(|v: &i64| *v > 0)
+}
+
+pub async fn alumni(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AlumniQuery>,
+) -> Result<Html<String>, WebError> {
+    let filter = register::AlumniFilter {
+        name: q.q.chars().take(100).collect(),
+        trade_id: id_param(&q.kejuruan),
+        year: id_param(&q.tahun),
+        batch_id: id_param(&q.angkatan),
+        kecamatan_code: q.kecamatan.trim().to_owned(),
+        result: if matches!(q.hasil.as_str(), "lulus" | "tidak_lulus") {
+            q.hasil.clone()
+        } else {
+            String::new()
+        },
+    };
+    let page = q.halaman.unwrap_or(1).max(1);
+    let (rows, total) =
+        register::list_alumni(&state.db, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let batches = register::batch_options(&state.db).await?;
+    let mut years: Vec<i64> = batches.iter().map(|b| b.year).collect();
+    years.dedup();
+    let query_string = serde_urlencoded::to_string([
+        ("q", q.q.as_str()),
+        ("kejuruan", q.kejuruan.as_str()),
+        ("tahun", q.tahun.as_str()),
+        ("angkatan", q.angkatan.as_str()),
+        ("kecamatan", q.kecamatan.as_str()),
+        ("hasil", q.hasil.as_str()),
+    ])
+    .unwrap_or_default();
+    let view = AlumniPage {
+        layout: ctx.layout("Register alumni"),
+        rows,
+        total,
+        page,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        query_string,
+        name: q.q,
+        trade: q.kejuruan,
+        year: q.tahun,
+        batch: q.angkatan,
+        kecamatan: q.kecamatan,
+        result: q.hasil,
+        trades: register::trades(&state.db)
+            .await?
+            .into_iter()
+            .map(|t| Choice {
+                value: t.id.to_string(),
+                label: t.name,
+            })
+            .collect(),
+        years: years.into_iter().map(|y| y.to_string()).collect(),
+        batches: batches
+            .into_iter()
+            .map(|b| Choice {
+                value: b.id.to_string(),
+                label: b.label,
+            })
+            .collect(),
+        kecamatans: regions::kecamatan_of(&state.db, &state.settings.instance.kabupaten)
+            .await?
+            .into_iter()
+            .map(|r| Choice {
+                value: r.code,
+                label: r.name,
+            })
+            .collect(),
+    };
+    render(&view)
+}
+
+async fn record_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reveal: bool,
+) -> Result<Response, WebError> {
+    let record = register::alumnus_record(&state.db, id).await?;
+    let summary = register::alumnus_summary(&state.db, id).await?;
+    let nik = record
+        .nik_enc
+        .as_deref()
+        .and_then(|sealed| personal::open(&state.secrets.data_key, sealed))
+        .and_then(|plain| Nik::parse(&plain).ok());
+    let nik_text = match (&nik, reveal) {
+        (Some(n), true) => n.as_str().to_owned(),
+        (Some(n), false) => n.masked(),
+        (None, _) => "—".to_owned(),
+    };
+    let view = AlumnusPage {
+        layout: ctx.layout(record.full_name.clone()),
+        nik: nik_text,
+        has_nik: nik.is_some(),
+        revealed: reveal && nik.is_some(),
+        trainings: summary
+            .trainings
+            .into_iter()
+            .map(|t| Training {
+                program: t.program,
+                year: t.year,
+                number: t.number,
+                result: t.result,
+                cert_number: t.cert_number,
+            })
+            .collect(),
+        businesses: summary
+            .businesses
+            .into_iter()
+            .map(|(_, name, verified)| (name, verified))
+            .collect(),
+        record,
+    };
+    Ok(render(&view)?.into_response())
+}
+
+pub async fn alumnus(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    record_page(&state, &ctx, id, false).await
+}
+
+/// Shows one full NIK to an admin; the reveal itself is recorded in the audit trail.
+pub async fn reveal_nik(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let admin = ctx.user()?.clone();
+    register::alumnus_record(&state.db, id).await?;
+    audit::record(
+        &state.db,
+        Event {
+            actor_id: Some(admin.id),
+            actor_label: &admin.username,
+            action: "alumni.nik_revealed",
+            entity: "alumni",
+            entity_id: id.to_string(),
+            summary: serde_json::json!({}),
+            ip: &ctx.ip,
+        },
+    )
+    .await?;
+    record_page(&state, &ctx, id, true).await
+}
