@@ -69,6 +69,33 @@ pub enum Command {
     },
     /// Check the configuration and that the database answers.
     Check,
+    /// Import the agency's spreadsheets into the register.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Alumni and their training from an .xlsx, .xls, .ods or CSV file. The last line of output
+    /// is `dibuat=N diperbarui=N tetap=N ditolak=N peringatan=N`; the exit status is 1 when any
+    /// row was rejected.
+    Alumni {
+        file: PathBuf,
+        /// Import only this sheet (repeatable); default: every sheet with a recognisable header.
+        #[arg(long)]
+        sheet: Vec<String>,
+        /// Plan and report, store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the report (original rows plus status and message) to this .xlsx file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Create trades and programs the register does not have yet.
+        #[arg(long)]
+        create_missing: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -153,6 +180,26 @@ pub async fn run(cli: Cli) -> ExitCode {
             command: AuditCommand::Verify,
         } => audit_verify(&cli.global).await,
         Command::Check => check(&cli.global).await,
+        Command::Import {
+            command:
+                ImportCommand::Alumni {
+                    file,
+                    sheet,
+                    dry_run,
+                    report,
+                    create_missing,
+                },
+        } => {
+            import_alumni(
+                &cli.global,
+                &file,
+                sheet,
+                dry_run,
+                report.as_deref(),
+                create_missing,
+            )
+            .await
+        }
     };
     result.unwrap_or_else(|e| fail(&e))
 }
@@ -306,4 +353,136 @@ async fn check(global: &Global) -> Result<ExitCode, StartupError> {
     db.ping().await?;
     println!("basis data: terhubung");
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import_alumni(
+    global: &Global,
+    file: &std::path::Path,
+    sheets: Vec<String>,
+    dry_run: bool,
+    report: Option<&std::path::Path>,
+    create_missing: bool,
+) -> Result<ExitCode, StartupError> {
+    use crate::import::plan::Severity;
+    use crate::import::run;
+    let s = settings(global)?;
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("galat: {} tidak dapat dibaca: {e}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let workbook = match run::read(bytes, name).await {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("galat: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let secrets = Secrets::load_or_create(&s.data_dir)?;
+    let db = startup::open_database(&s).await?;
+    startup::prepare_database(&db, &s, &secrets).await?;
+    let kabupaten = &s.instance.kabupaten;
+    let mut options = crate::import::plan::Options {
+        sheets,
+        ..Default::default()
+    };
+    let first = run::preview(&db, kabupaten, &secrets, &workbook, &options)
+        .await
+        .map_err(cli_error)?;
+    if create_missing {
+        options.new_trades = first
+            .unknown_trades
+            .iter()
+            .map(|(n, _, _)| crate::import::plan::normalise(n))
+            .collect();
+        options.new_programs = first
+            .unknown_programs
+            .iter()
+            .map(|(t, p, _, _)| {
+                format!(
+                    "{}|{}",
+                    crate::import::plan::normalise(t),
+                    crate::import::plan::normalise(p)
+                )
+            })
+            .collect();
+    }
+    let (plan, counts) = if dry_run {
+        let plan = run::preview(&db, kabupaten, &secrets, &workbook, &options)
+            .await
+            .map_err(cli_error)?;
+        let counts = plan.counts();
+        (plan, counts)
+    } else {
+        let who = audit_db::Who {
+            id: None,
+            label: "cli",
+            ip: "cli",
+        };
+        run::apply(&db, kabupaten, &secrets, &workbook, &options, None, &who)
+            .await
+            .map_err(cli_error)?
+    };
+    for sheet in &plan.sheets {
+        if let Some(m) = &sheet.message {
+            println!("lembar {}: {m}", sheet.name);
+        }
+    }
+    for row in &plan.rows {
+        for p in row.problems.iter().filter(|p| p.severity != Severity::Note) {
+            let col = p
+                .column
+                .as_deref()
+                .map(|c| format!(" kolom {c}"))
+                .unwrap_or_default();
+            let kind = if p.severity == Severity::Error {
+                "ditolak"
+            } else {
+                "peringatan"
+            };
+            println!(
+                "lembar {} baris {}{col}: {kind}: {}",
+                row.sheet, row.row, p.message
+            );
+        }
+    }
+    for (name, allowed, rows) in &plan.unknown_trades {
+        if !allowed {
+            println!(
+                "kejuruan baru \"{name}\" ({rows} baris): jalankan dengan --create-missing untuk membuatnya"
+            );
+        }
+    }
+    if let Some(path) = report {
+        let bytes = run::report(&workbook, &plan).map_err(cli_error)?;
+        if let Err(e) = std::fs::write(path, bytes) {
+            eprintln!(
+                "galat: laporan tidak dapat ditulis ke {}: {e}",
+                path.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    if dry_run {
+        println!("uji coba: tidak ada yang disimpan");
+    }
+    println!("{}", counts.summary_line());
+    Ok(if counts.rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cli_error(e: crate::import::run::RunError) -> StartupError {
+    match e {
+        crate::import::run::RunError::Db(d) => StartupError::Db(d),
+        other => StartupError::Db(crate::db::DbError::Other(other.to_string())),
+    }
 }

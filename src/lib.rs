@@ -8,6 +8,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod export;
+pub mod import;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

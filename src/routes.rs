@@ -2,11 +2,14 @@
 //! `domain::policy` decides which roles hold it.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::domain::policy::Permission;
-use crate::web::{AppState, admin, assets, auth, dashboard, offices, public, register, session};
+use crate::web::{
+    AppState, admin, assets, auth, claim, dashboard, imports, offices, public, register, session,
+};
 
 fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
     routes.route_layer(from_fn(move |req, next| {
@@ -24,6 +27,7 @@ pub fn router() -> Router<AppState> {
             "/sandi/atur/{token}",
             get(auth::reset_form).post(auth::reset),
         )
+        .route("/daftar", get(claim::signup_form).post(claim::signup))
         .route("/healthz", get(public::healthz))
         .route("/static/{file}", get(assets::serve));
 
@@ -67,8 +71,46 @@ pub fn router() -> Router<AppState> {
         Permission::ViewRegister,
         Router::new()
             .route("/admin/alumni", get(register::alumni))
+            .route(
+                "/admin/alumni/ekspor",
+                get(register::export).post(register::export_full_nik),
+            )
             .route("/admin/alumni/{id}", get(register::alumnus))
-            .route("/admin/alumni/{id}/nik", post(register::reveal_nik)),
+            .route("/admin/alumni/{id}/nik", post(register::reveal_nik))
+            .route(
+                "/admin/impor",
+                get(imports::upload_form)
+                    .post(imports::upload)
+                    .layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+            )
+            .route("/admin/impor/{id}", get(imports::preview))
+            .route("/admin/impor/{id}/opsi", post(imports::save_options))
+            .route("/admin/impor/{id}/terapkan", post(imports::confirm))
+            .route("/admin/impor/{id}/laporan", get(imports::report)),
+    );
+    // Alumni: claim their own record (accounts with no record yet), then edit their own contact
+    // details. Which record is decided by the account's link, never by the URL.
+    let own_record = guarded(
+        Permission::OwnAlumnusRecord,
+        Router::new()
+            .route("/klaim", get(claim::claim_form).post(claim::claim))
+            .route(
+                "/akun/profil",
+                get(claim::profile_form).post(claim::update_profile),
+            ),
+    );
+    // Agency staff: one-time claim codes, per alumnus or per batch (a printable sheet).
+    let claim_codes = guarded(
+        Permission::IssueClaimCodes,
+        Router::new()
+            .route(
+                "/admin/alumni/{id}/kode-klaim",
+                post(claim::issue_for_alumnus),
+            )
+            .route(
+                "/admin/angkatan/{id}/kode-klaim",
+                get(claim::batch_form).post(claim::issue_for_batch),
+            ),
     );
     let audit = guarded(
         Permission::ViewAudit,
@@ -86,6 +128,8 @@ pub fn router() -> Router<AppState> {
         .merge(signed_in)
         .merge(manage_users)
         .merge(register)
+        .merge(own_record)
+        .merge(claim_codes)
         .merge(audit)
         .merge(offices)
         .fallback(public::not_found)

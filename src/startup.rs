@@ -137,7 +137,9 @@ pub fn app(state: AppState) -> axum::Router {
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(state.clone(), session::resolve))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        // The outer cap admits an uploaded spreadsheet; ordinary forms stay at `limit`
+        // (DefaultBodyLimit and the CSRF check), the upload route raises its own.
+        .layer(RequestBodyLimitLayer::new(limit.max(crate::web::imports::UPLOAD_LIMIT)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(from_fn(middleware::error_pages))
         .layer(CompressionLayer::new())

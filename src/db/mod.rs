@@ -4,7 +4,9 @@
 //! BIGINT, dates are ISO text, flags are BIGINT 0/1, money is BIGINT whole Rupiah.
 
 pub mod audit;
+pub mod claims;
 pub mod directory;
+pub mod imports;
 pub mod regions;
 pub mod register;
 pub mod sessions;

@@ -4,9 +4,7 @@
 use sqlx::Row;
 
 use super::{Db, DbResult};
-use crate::domain::region::{Region, RegionLevel};
-
-const WILAYAH_CSV: &str = include_str!("../../data/wilayah.csv");
+use crate::domain::region::{Region, RegionLevel, WILAYAH_CSV};
 
 /// Every region under (and including) the given kabupaten codes, plus their provinces.
 pub fn embedded_regions(kabupaten: &[String]) -> Vec<Region> {

@@ -303,6 +303,37 @@ pub struct AlumnusRow {
     pub trainings: String,
 }
 
+/// The filter as SQL; `$1`–`$6` are bound by `bind_filter`. The participation conditions apply
+/// together: one participation must match them all.
+const ALUMNI_WHERE: &str = "WHERE LOWER(a.full_name) LIKE $1 AND ($2 = '' OR a.kecamatan_code = $2) \
+     AND ($3 = 0 AND $4 = 0 AND $5 = 0 AND $6 = '' OR EXISTS ( \
+       SELECT 1 FROM participations pa JOIN batches b ON b.id = pa.batch_id JOIN programs p ON p.id = b.program_id \
+       WHERE pa.alumnus_id = a.id AND ($3 = 0 OR p.trade_id = $3) AND ($4 = 0 OR b.year = $4) \
+         AND ($5 = 0 OR b.id = $5) AND ($6 = '' OR pa.result = $6)))";
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+fn bind_filter<'q>(q: AnyQuery<'q>, f: &AlumniFilter) -> AnyQuery<'q> {
+    q.bind(format!("%{}%", f.name.trim().to_lowercase()))
+        .bind(f.kecamatan_code.clone())
+        .bind(f.trade_id.unwrap_or(0))
+        .bind(f.year.unwrap_or(0))
+        .bind(f.batch_id.unwrap_or(0))
+        .bind(f.result.clone())
+}
+
+/// Trainings of an alumnus in one text ("Program 2019; Program 2021"), per backend.
+fn trainings_sql(db: &Db) -> String {
+    let agg = match db.backend() {
+        super::Backend::Sqlite => "GROUP_CONCAT(p.name || ' ' || b.year, '; ')",
+        super::Backend::Postgres => "STRING_AGG(p.name || ' ' || b.year, '; ')",
+    };
+    format!(
+        "COALESCE((SELECT {agg} FROM participations pa JOIN batches b ON b.id = pa.batch_id \
+           JOIN programs p ON p.id = b.program_id WHERE pa.alumnus_id = a.id), '')"
+    )
+}
+
 /// One page of alumni matching the filter, and how many match in all.
 pub async fn list_alumni(
     db: &Db,
@@ -310,43 +341,26 @@ pub async fn list_alumni(
     limit: i64,
     offset: i64,
 ) -> DbResult<(Vec<AlumnusRow>, i64)> {
-    // The participation conditions apply together: the same participation must match them all.
-    const WHERE: &str = "WHERE LOWER(a.full_name) LIKE $1 AND ($2 = '' OR a.kecamatan_code = $2) \
-         AND ($3 = 0 AND $4 = 0 AND $5 = 0 AND $6 = '' OR EXISTS ( \
-           SELECT 1 FROM participations pa JOIN batches b ON b.id = pa.batch_id JOIN programs p ON p.id = b.program_id \
-           WHERE pa.alumnus_id = a.id AND ($3 = 0 OR p.trade_id = $3) AND ($4 = 0 OR b.year = $4) \
-             AND ($5 = 0 OR b.id = $5) AND ($6 = '' OR pa.result = $6)))";
-    let name = format!("%{}%", f.name.trim().to_lowercase());
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, a.full_name, a.gender, COALESCE(k.name, '') AS kecamatan, COALESCE(d.name, '') AS desa, \
-           COALESCE((SELECT {agg} FROM participations pa JOIN batches b ON b.id = pa.batch_id \
-              JOIN programs p ON p.id = b.program_id WHERE pa.alumnus_id = a.id), '') AS trainings \
-         FROM alumni a LEFT JOIN regions k ON k.code = a.kecamatan_code LEFT JOIN regions d ON d.code = a.desa_code \
-         {WHERE} ORDER BY a.full_name, a.id LIMIT $7 OFFSET $8",
-        agg = match db.backend() {
-            super::Backend::Sqlite => "GROUP_CONCAT(p.name || ' ' || b.year, '; ')",
-            super::Backend::Postgres => "STRING_AGG(p.name || ' ' || b.year, '; ')",
-        }
-    )))
-    .bind(&name)
-    .bind(&f.kecamatan_code)
-    .bind(f.trade_id.unwrap_or(0))
-    .bind(f.year.unwrap_or(0))
-    .bind(f.batch_id.unwrap_or(0))
-    .bind(&f.result)
+    let rows = bind_filter(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.full_name, a.gender, COALESCE(k.name, '') AS kecamatan, COALESCE(d.name, '') AS desa, \
+               {} AS trainings \
+             FROM alumni a LEFT JOIN regions k ON k.code = a.kecamatan_code LEFT JOIN regions d ON d.code = a.desa_code \
+             {ALUMNI_WHERE} ORDER BY a.full_name, a.id LIMIT $7 OFFSET $8",
+            trainings_sql(db)
+        ))),
+        f,
+    )
     .bind(limit)
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS n FROM alumni a {WHERE}"
-    )))
-    .bind(&name)
-    .bind(&f.kecamatan_code)
-    .bind(f.trade_id.unwrap_or(0))
-    .bind(f.year.unwrap_or(0))
-    .bind(f.batch_id.unwrap_or(0))
-    .bind(&f.result)
+    let total: i64 = bind_filter(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM alumni a {ALUMNI_WHERE}"
+        ))),
+        f,
+    )
     .fetch_one(db.pool())
     .await?
     .try_get("n")?;
@@ -392,19 +406,7 @@ pub async fn alumnus_record(db: &Db, id: i64) -> DbResult<AlumnusRecord> {
     .bind(id)
     .fetch_one(db.pool())
     .await?;
-    Ok(AlumnusRecord {
-        id: r.try_get("id")?,
-        full_name: r.try_get("full_name")?,
-        gender: r.try_get("gender")?,
-        birth_place: r.try_get("birth_place")?,
-        birth_date: r.try_get("birth_date")?,
-        nik_enc: r.try_get("nik_enc")?,
-        phone: r.try_get("phone")?,
-        address: r.try_get("address")?,
-        kecamatan: r.try_get("kecamatan")?,
-        desa: r.try_get("desa")?,
-        education: r.try_get("education")?,
-    })
+    record_from_row(&r)
 }
 
 #[derive(Debug, Clone)]
@@ -436,4 +438,51 @@ pub async fn batch_options(db: &Db) -> DbResult<Vec<BatchOption>> {
             })
         })
         .collect()
+}
+
+/// A full alumnus row for export; NIK still sealed.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub record: AlumnusRecord,
+    pub trainings: String,
+}
+
+/// Every alumnus matching the filter, for export (streams nothing to the client until built).
+pub async fn export_alumni(db: &Db, f: &AlumniFilter) -> DbResult<Vec<ExportRow>> {
+    let rows = bind_filter(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.full_name, a.gender, a.birth_place, a.birth_date, a.nik_enc, a.phone, a.address, a.education, \
+               COALESCE(k.name, '') AS kecamatan, COALESCE(d.name, '') AS desa, {} AS trainings \
+             FROM alumni a LEFT JOIN regions k ON k.code = a.kecamatan_code LEFT JOIN regions d ON d.code = a.desa_code \
+             {ALUMNI_WHERE} ORDER BY a.full_name, a.id",
+            trainings_sql(db)
+        ))),
+        f,
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ExportRow {
+                record: record_from_row(r)?,
+                trainings: r.try_get("trainings")?,
+            })
+        })
+        .collect()
+}
+
+fn record_from_row(r: &sqlx::any::AnyRow) -> DbResult<AlumnusRecord> {
+    Ok(AlumnusRecord {
+        id: r.try_get("id")?,
+        full_name: r.try_get("full_name")?,
+        gender: r.try_get("gender")?,
+        birth_place: r.try_get("birth_place")?,
+        birth_date: r.try_get("birth_date")?,
+        nik_enc: r.try_get("nik_enc")?,
+        phone: r.try_get("phone")?,
+        address: r.try_get("address")?,
+        kecamatan: r.try_get("kecamatan")?,
+        desa: r.try_get("desa")?,
+        education: r.try_get("education")?,
+    })
 }

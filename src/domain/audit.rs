@@ -199,6 +199,16 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user.password_reset_used", "Kata sandi diatur lewat tautan"),
     ("user.password_changed", "Kata sandi diganti"),
     ("alumni.nik_revealed", "NIK alumni dibuka"),
+    ("alumni.export_full_nik", "Ekspor alumni dengan NIK lengkap"),
+    ("alumni.claimed", "Data alumni diklaim"),
+    ("alumni.claim_failed", "Klaim data alumni gagal"),
+    (
+        "alumni.claim_throttled",
+        "Klaim ditahan (terlalu banyak percobaan)",
+    ),
+    ("alumni.claim_code_issued", "Kode klaim dibuat"),
+    ("alumni.claim_codes_issued", "Kode klaim angkatan dicetak"),
+    ("alumni.contact_updated", "Alumni mengubah data kontak"),
 ];
 
 pub fn action_label(code: &str) -> &str {
@@ -212,6 +222,7 @@ pub fn entity_label(entity: &str) -> &str {
     match entity {
         "user" => "Pengguna",
         "alumni" => "Alumni",
+        "batch" => "Angkatan",
         other => other,
     }
 }
@@ -232,6 +243,18 @@ fn field_label(key: &str) -> &str {
         "expires_at" => "berlaku sampai",
         "sessions_ended" => "semua sesi diakhiri",
         "path" => "halaman",
+        "format" => "format",
+        "q" => "cari nama",
+        "kejuruan" => "kejuruan",
+        "tahun" => "tahun",
+        "angkatan" => "angkatan",
+        "kecamatan" => "kecamatan",
+        "hasil" => "hasil",
+        "method" => "cara",
+        "reason" => "alasan",
+        "address" => "alamat",
+        "desa" => "desa/kelurahan",
+        "count" => "jumlah",
         other => other,
     }
 }

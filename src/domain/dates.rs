@@ -54,6 +54,50 @@ pub fn to_iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// A month name as people type it in spreadsheets: Indonesian full names and abbreviations,
+/// old spellings (`Pebruari`, `Nopember`, `Peb`, `Nop`, `Agt`, `Ags`), and English names and
+/// abbreviations. Case-insensitive; a trailing dot is ignored.
+pub fn parse_month_name(s: &str) -> Option<Month> {
+    let lower = s.trim().trim_end_matches('.').to_lowercase();
+    Some(match lower.as_str() {
+        "januari" | "january" | "jan" => Month::January,
+        "februari" | "pebruari" | "february" | "feb" | "peb" | "pebr" | "febr" => Month::February,
+        "maret" | "march" | "mar" | "mrt" => Month::March,
+        "april" | "apr" => Month::April,
+        "mei" | "may" => Month::May,
+        "juni" | "june" | "jun" => Month::June,
+        "juli" | "july" | "jul" => Month::July,
+        "agustus" | "august" | "agu" | "agt" | "ags" | "agust" | "aug" => Month::August,
+        "september" | "sep" | "sept" | "spt" => Month::September,
+        "oktober" | "october" | "okt" | "oct" => Month::October,
+        "november" | "nopember" | "nov" | "nop" => Month::November,
+        "desember" | "december" | "des" | "dec" => Month::December,
+        _ => return None,
+    })
+}
+
+/// An Excel serial day number (1900 date system) as a date; the time of day is dropped.
+///
+/// Serial 1 is 1900-01-01. Excel counts 1900 as a leap year (a bug kept from Lotus 1-2-3), so
+/// serial 60 is the non-existent 29 February 1900 and every later serial is one day ahead of a
+/// plain count; that phantom day is read as 1 March 1900. Returns `None` below 1 and beyond
+/// Excel's last date (9999-12-31).
+pub fn from_excel_serial(serial: f64) -> Option<Date> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Truncation is intended: the fraction is the time of day.
+    let days = serial.floor() as i64;
+    let (base, offset) = if days < 60 {
+        (time::macros::date!(1899 - 12 - 31), days)
+    } else if days == 60 {
+        (time::macros::date!(1900 - 03 - 01), 0)
+    } else {
+        (time::macros::date!(1899 - 12 - 30), days)
+    };
+    base.checked_add(time::Duration::days(offset))
+}
+
 /// "3 menit", "45 detik": a wait, for messages.
 pub fn format_wait(seconds: i64) -> String {
     if seconds >= 60 {
@@ -79,5 +123,53 @@ mod tests {
         );
         assert_eq!(format_wait(61), "2 menit");
         assert_eq!(format_wait(30), "30 detik");
+    }
+
+    #[test]
+    fn month_names_indonesian_english_and_abbreviated() {
+        for (names, month) in [
+            (&["Januari", "JAN", "january", "Jan."][..], Month::January),
+            (
+                &["Februari", "Feb", "Peb", "Pebruari", "february"],
+                Month::February,
+            ),
+            (&["Maret", "Mar", "march", "Mrt"], Month::March),
+            (&["April", "apr"], Month::April),
+            (&["Mei", "MEI", "May"], Month::May),
+            (&["Juni", "Jun", "June"], Month::June),
+            (&["Juli", "Jul", "July"], Month::July),
+            (
+                &["Agustus", "Agu", "Agt", "Ags", "Aug", "Agt."],
+                Month::August,
+            ),
+            (&["September", "Sep", "Sept", "sept."], Month::September),
+            (&["Oktober", "Okt", "Oct", "october"], Month::October),
+            (&["November", "Nov", "Nop", "Nopember"], Month::November),
+            (&["Desember", "Des", "Dec", "december"], Month::December),
+        ] {
+            for n in names {
+                assert_eq!(parse_month_name(n), Some(month), "{n}");
+            }
+        }
+        for n in ["", "Mai", "13", "Ju", "Desemberr"] {
+            assert_eq!(parse_month_name(n), None, "{n}");
+        }
+    }
+
+    #[test]
+    fn excel_serials_in_the_1900_system() {
+        assert_eq!(from_excel_serial(1.0), Some(date!(1900 - 01 - 01)));
+        assert_eq!(from_excel_serial(59.0), Some(date!(1900 - 02 - 28)));
+        // Serial 60 is Excel's phantom 29 February 1900.
+        assert_eq!(from_excel_serial(60.0), Some(date!(1900 - 03 - 01)));
+        assert_eq!(from_excel_serial(61.0), Some(date!(1900 - 03 - 01)));
+        assert_eq!(from_excel_serial(35927.0), Some(date!(1998 - 05 - 12)));
+        // The time of day is dropped.
+        assert_eq!(from_excel_serial(35927.75), Some(date!(1998 - 05 - 12)));
+        assert_eq!(from_excel_serial(45_658.0), Some(date!(2025 - 01 - 01)));
+        assert_eq!(from_excel_serial(2_958_465.0), Some(date!(9999 - 12 - 31)));
+        for bad in [0.0, -3.0, 0.5, 2_958_466.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(from_excel_serial(bad), None, "{bad}");
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Pure domain logic: no HTTP, no SQL. Types here validate on construction.
 
 pub mod audit;
+pub mod claim;
 pub mod dates;
+pub mod import;
 pub mod nik;
 pub mod password;
 pub mod phone;

@@ -18,6 +18,24 @@ pub enum Gender {
     P,
 }
 
+impl Gender {
+    /// `L` or `P`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::L => "L",
+            Gender::P => "P",
+        }
+    }
+
+    /// `laki-laki` or `perempuan`, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::L => "laki-laki",
+            Gender::P => "perempuan",
+        }
+    }
+}
+
 impl Nik {
     /// Shape rules: 16 digits (spaces and a leading apostrophe are tolerated); digits 7–12 a
     /// valid date `DDMMYY`, with 40 added to the day for women. Whether digits 1–6 name an
@@ -72,6 +90,13 @@ impl Nik {
         Some((day, month, yy))
     }
 
+    /// The birth date digits 7–12 encode: day (40 already taken off for women), month and
+    /// two-digit year. The century is not encoded.
+    pub fn encoded_birth(&self) -> (u8, Month, u8) {
+        // `parse` is the only constructor and rejects NIKs whose digits 7–12 are not a date.
+        self.birth_day_month().unwrap_or((1, Month::January, 0))
+    }
+
     /// Whether the encoded birth date can be the given date (two-digit year).
     pub fn matches_birth_date(&self, date: Date) -> bool {
         self.birth_day_month().is_some_and(|(d, m, yy)| {
@@ -79,9 +104,9 @@ impl Nik {
         })
     }
 
-    /// `150701******0003`: the region and the last four digits only.
+    /// `1507••••••••0003`: the province and kabupaten, and the last four digits only.
     pub fn masked(&self) -> String {
-        format!("{}******{}", &self.0[..6], &self.0[12..])
+        format!("{}••••••••{}", &self.0[..4], &self.0[12..])
     }
 }
 
@@ -98,7 +123,13 @@ mod tests {
         assert_eq!(n.gender(), Gender::P);
         assert!(n.matches_birth_date(date!(1998 - 05 - 12)));
         assert!(!n.matches_birth_date(date!(1998 - 05 - 13)));
-        assert_eq!(n.masked(), "150701******0003");
+        assert_eq!(n.masked(), "1507••••••••0003");
+        assert_eq!(n.encoded_birth(), (12, Month::May, 98));
+        let man = Nik::parse("1507011205980003").unwrap();
+        assert_eq!(man.gender(), Gender::L);
+        assert_eq!(man.encoded_birth(), (12, Month::May, 98));
+        assert_eq!(Gender::P.as_str(), "P");
+        assert_eq!(Gender::L.label(), "laki-laki");
     }
 
     #[test]

@@ -85,6 +85,10 @@ pub enum Permission {
     ViewOffice,
     /// The register overview (alumni counts per trade, kecamatan).
     ViewRegister,
+    /// An alumnus's own record: claim it, edit their own contact details.
+    OwnAlumnusRecord,
+    /// Print one-time claim codes for alumni (per alumnus or per batch).
+    IssueClaimCodes,
 }
 
 /// The signed-in user as policy sees them.
@@ -101,7 +105,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match permission {
         SignedIn => true,
-        ManageUsers | ViewAudit | ViewRegister => role == Role::Admin,
+        ManageUsers | ViewAudit | ViewRegister | IssueClaimCodes => role == Role::Admin,
+        OwnAlumnusRecord => role == Role::Alumni,
         ViewOffice => matches!(role, Role::Admin | Role::Opd | Role::Bendahara),
     }
 }
@@ -145,6 +150,20 @@ mod tests {
         assert!(!may_view_office(&actor(Role::Bendahara, None), 4));
         assert!(may_view_office(&actor(Role::Admin, None), 4));
         assert!(!may_view_office(&actor(Role::Pembeli, None), 4));
+    }
+
+    #[test]
+    fn only_alumni_claim_and_only_admin_prints_claim_codes() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(role, Permission::OwnAlumnusRecord),
+                role == Role::Alumni
+            );
+            assert_eq!(
+                allows(role, Permission::IssueClaimCodes),
+                role == Role::Admin
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,11 @@
 //! Kemendagri administrative regions.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// The national region list, as shipped in `data/wilayah.csv` (`kode,nama,tingkat`).
+pub const WILAYAH_CSV: &str = include_str!("../../data/wilayah.csv");
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegionLevel {
     Provinsi,
@@ -62,9 +68,109 @@ impl Region {
     }
 }
 
+/// Whether a region code exists, e.g. to check the first six digits of a NIK. Codes are dotted:
+/// `15` (province), `15.07` (kabupaten/kota), `15.07.01` (kecamatan).
+pub trait RegionLookup {
+    fn exists(&self, code: &str) -> bool;
+}
+
+/// The codes of every province, kabupaten/kota and kecamatan in the embedded national list
+/// (desa and kelurahan are left out: a NIK never names them). Parsed once, on first use.
+pub fn national_codes() -> &'static HashSet<&'static str> {
+    static CODES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        WILAYAH_CSV
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split(',').next())
+            .map(str::trim)
+            .filter(|code| !code.is_empty() && code.matches('.').count() <= 2)
+            .collect()
+    })
+}
+
+/// The direct children of a region in the embedded national list: the kecamatan of `15.07`,
+/// the desa and kelurahan of `15.07.01`. Scans the list; cache the result when calling often.
+pub fn embedded_children(parent: &str) -> Vec<Region> {
+    let prefix = format!("{parent}.");
+    WILAYAH_CSV
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            line.strip_prefix(&prefix)
+                .and_then(|rest| rest.split(',').next())
+                .is_some_and(|tail| !tail.is_empty() && !tail.contains('.'))
+        })
+        .filter_map(Region::parse_csv_line)
+        .collect()
+}
+
+/// The embedded national list of provinces, kabupaten/kota and kecamatan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NationalRegions;
+
+impl RegionLookup for NationalRegions {
+    fn exists(&self, code: &str) -> bool {
+        national_codes().contains(code)
+    }
+}
+
+impl RegionLookup for HashSet<String> {
+    fn exists(&self, code: &str) -> bool {
+        self.contains(code)
+    }
+}
+
+impl RegionLookup for HashSet<&str> {
+    fn exists(&self, code: &str) -> bool {
+        self.contains(code)
+    }
+}
+
+impl RegionLookup for Vec<Region> {
+    fn exists(&self, code: &str) -> bool {
+        self.iter().any(|r| r.code == code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_codes_hold_province_kabupaten_and_kecamatan_only() {
+        let n = NationalRegions;
+        for code in ["15", "15.07", "15.07.01", "15.07.11", "15.71", "11.01.01"] {
+            assert!(n.exists(code), "{code}");
+        }
+        for code in ["15.07.12", "15.07.01.2001", "99", "15.99", "", "kode"] {
+            assert!(!n.exists(code), "{code}");
+        }
+        // 38 provinces, 416 kabupaten, 98 kota, 7285 kecamatan in the shipped list.
+        assert_eq!(national_codes().len(), 38 + 416 + 98 + 7285);
+    }
+
+    #[test]
+    fn children_from_the_embedded_list() {
+        let kecamatan = embedded_children("15.07");
+        assert_eq!(kecamatan.len(), 11);
+        assert_eq!(kecamatan[0].name, "Muara Sabak Timur");
+        assert_eq!(kecamatan[10].code, "15.07.11");
+        assert!(kecamatan.iter().all(|r| r.level == RegionLevel::Kecamatan));
+        let desa = embedded_children("15.07.02");
+        assert_eq!(desa.len(), 10);
+        assert_eq!(desa[0].name, "Nipah Panjang I");
+        assert_eq!(desa[0].level, RegionLevel::Kelurahan);
+        assert!(embedded_children("15.07.99").is_empty());
+    }
+
+    #[test]
+    fn other_lookups() {
+        let set: HashSet<String> = ["15".to_owned()].into();
+        assert!(set.exists("15") && !set.exists("16"));
+        let regions = vec![Region::parse_csv_line("15.07,Tanjabtim,kabupaten").unwrap()];
+        assert!(regions.exists("15.07") && !regions.exists("15"));
+    }
 
     #[test]
     fn parses_and_finds_parent() {

@@ -324,3 +324,135 @@ pub struct AlumnusPage {
     pub trainings: Vec<Training>,
     pub businesses: Vec<(String, bool)>,
 }
+
+// ---- Claiming a record: sign-up, claim, own contact details, claim codes ----
+
+#[derive(Template)]
+#[template(path = "claim/signup.html")]
+pub struct SignUpPage {
+    pub layout: Layout,
+    pub display_name: Field,
+    pub phone: Field,
+    pub password: Field,
+    pub confirm: Field,
+    pub error_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "claim/claim.html")]
+pub struct ClaimPage {
+    pub layout: Layout,
+    pub code: Field,
+    pub nik: Field,
+    /// Birth date as typed: day, month (1–12), year; one message for the three.
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub birth_date_error: Option<String>,
+    pub months: Vec<Choice>,
+    /// A refusal or a wait, shown at the top.
+    pub error: Option<String>,
+    /// The form that was sent (`kode` or `nik`): its answer is shown next to it.
+    pub method: String,
+}
+
+#[derive(Template)]
+#[template(path = "claim/profile.html")]
+pub struct ProfilePage {
+    pub layout: Layout,
+    pub full_name: String,
+    /// Masked.
+    pub nik: String,
+    pub birth_date: String,
+    pub kecamatan: String,
+    pub username: String,
+    pub phone: Field,
+    pub address: Field,
+    pub desa: Field,
+    pub desas: Vec<Choice>,
+    pub error_count: usize,
+}
+
+/// One cut-out slip on the printed sheet.
+pub struct CodeSlip {
+    pub name: String,
+    pub place: String,
+    pub code: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/claim_codes.html")]
+pub struct ClaimCodesPage {
+    pub layout: Layout,
+    /// The batch (id, label) for a batch sheet; `None` for one alumnus.
+    pub batch: Option<(i64, String)>,
+    /// The alumnus record to go back to, for a single code.
+    pub alumnus_id: Option<i64>,
+    /// Before printing a batch: the alumni who will get a new code.
+    pub pending: Vec<String>,
+    pub claimed: i64,
+    pub confirm: bool,
+    pub slips: Vec<CodeSlip>,
+    pub expires: String,
+    pub signup_url: String,
+    pub message: Option<String>,
+}
+
+// ---- Register imports ----
+
+#[derive(Template)]
+#[template(path = "admin/import_upload.html")]
+pub struct ImportUploadPage {
+    pub layout: Layout,
+    pub error: Option<String>,
+}
+
+pub struct ImportRowView {
+    pub sheet: String,
+    pub row: u32,
+    pub name: String,
+    pub status: &'static str,
+    /// (kind: galat/peringatan/catatan, column letter, message)
+    pub messages: Vec<(&'static str, String, String)>,
+    pub changes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/import.html")]
+pub struct ImportPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub file_name: String,
+    pub uploaded: String,
+    pub applied: bool,
+    pub summary: String,
+    pub counts: crate::import::plan::Counts,
+    pub summary_line: String,
+    /// (key, label) of every field a column can hold.
+    pub fields: Vec<(&'static str, &'static str)>,
+    pub sheets: Vec<crate::import::plan::SheetReading>,
+    pub places: Vec<crate::import::plan::PlaceQuestion>,
+    pub unknown_trades: Vec<(String, bool, usize)>,
+    pub unknown_programs: Vec<(String, String, bool, usize)>,
+    pub new_batches: Vec<String>,
+    pub rejected: Vec<ImportRowView>,
+    pub warned: Vec<ImportRowView>,
+    pub created: Vec<ImportRowView>,
+    pub updated: Vec<ImportRowView>,
+    pub listed: usize,
+}
+
+impl ImportPage {
+    /// The form key of a trade consent (the planner's normalised name).
+    pub fn trade_key(&self, name: &str) -> String {
+        crate::import::plan::normalise(name)
+    }
+
+    pub fn program_key(&self, trade: &str, program: &str) -> String {
+        format!(
+            "{}|{}",
+            crate::import::plan::normalise(trade),
+            crate::import::plan::normalise(program)
+        )
+    }
+}

@@ -220,6 +220,13 @@ async fn validate(state: &AppState, form: &UserForm) -> Result<AccountFields, Fi
 }
 
 fn conflict_errors(e: &DbError) -> Option<FieldErrors> {
+    if e.is_conflict_on("alumnus_id") {
+        // One account per alumnus record (migration 0002).
+        return Some(vec![(
+            "alumnus_id",
+            "Data alumni ini sudah terhubung ke akun lain.".to_string(),
+        )]);
+    }
     e.is_conflict_on("username").then(|| {
         vec![(
             "username",

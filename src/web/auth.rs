@@ -78,7 +78,8 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let username = form.username.trim().to_lowercase();
+    // A WhatsApp number in any spelling finds the account named by its digits (self sign-up).
+    let username = crate::domain::claim::sign_in_name(&form.username);
     let mut page = login_page(&ctx, form.username.trim(), &form.lanjut);
     if username.is_empty() || form.password.is_empty() {
         if username.is_empty() {

@@ -127,9 +127,12 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                         },
                     })
                     .collect();
+                page.links = vec![link("/akun/profil", "Ubah data kontak")];
             } else {
-                page.intro =
-                    "Akun Anda belum terhubung ke data alumni. Hubungi admin Disnakertrans.".into();
+                page.intro = "Akun Anda belum terhubung ke data alumni. Hubungkan dengan NIK dan \
+                              tanggal lahir, atau dengan kode klaim dari BLK."
+                    .into();
+                page.links = vec![link("/klaim", "Hubungkan data alumni")];
             }
         }
         Role::Pembeli => {

@@ -3,9 +3,11 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod claim;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;
+pub mod imports;
 pub mod middleware;
 pub mod offices;
 pub mod public;

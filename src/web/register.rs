@@ -16,6 +16,9 @@ const PAGE_SIZE: i64 = 50;
 
 #[derive(Deserialize, Default)]
 pub struct AlumniQuery {
+    /// Export only: `xlsx` or `csv`.
+    #[serde(default)]
+    format: String,
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -36,23 +39,29 @@ fn id_param(raw: &str) -> Option<i64> {
     raw.trim().parse().ok().filter(|v: &i64| *v > 0)
 }
 
+impl AlumniQuery {
+    fn filter(&self) -> register::AlumniFilter {
+        register::AlumniFilter {
+            name: self.q.chars().take(100).collect(),
+            trade_id: id_param(&self.kejuruan),
+            year: id_param(&self.tahun),
+            batch_id: id_param(&self.angkatan),
+            kecamatan_code: self.kecamatan.trim().to_owned(),
+            result: if matches!(self.hasil.as_str(), "lulus" | "tidak_lulus") {
+                self.hasil.clone()
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
 pub async fn alumni(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AlumniQuery>,
 ) -> Result<Html<String>, WebError> {
-    let filter = register::AlumniFilter {
-        name: q.q.chars().take(100).collect(),
-        trade_id: id_param(&q.kejuruan),
-        year: id_param(&q.tahun),
-        batch_id: id_param(&q.angkatan),
-        kecamatan_code: q.kecamatan.trim().to_owned(),
-        result: if matches!(q.hasil.as_str(), "lulus" | "tidak_lulus") {
-            q.hasil.clone()
-        } else {
-            String::new()
-        },
-    };
+    let filter = q.filter();
     let page = q.halaman.unwrap_or(1).max(1);
     let (rows, total) =
         register::list_alumni(&state.db, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
@@ -183,4 +192,130 @@ pub async fn reveal_nik(
     )
     .await?;
     record_page(&state, &ctx, id, true).await
+}
+
+/// Masked-NIK export of the filtered list (GET, nothing recorded).
+pub async fn export(
+    State(state): State<AppState>,
+    Query(q): Query<AlumniQuery>,
+) -> Result<Response, WebError> {
+    export_file(&state, &q, false).await
+}
+
+/// Full-NIK export (POST with a CSRF token): the admin asked for it, and the audit trail says so.
+pub async fn export_full_nik(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(q): axum::Form<AlumniQuery>,
+) -> Result<Response, WebError> {
+    let admin = ctx.user()?.clone();
+    let response = export_file(&state, &q, true).await?;
+    audit::record(
+        &state.db,
+        Event {
+            actor_id: Some(admin.id),
+            actor_label: &admin.username,
+            action: "alumni.export_full_nik",
+            entity: "alumni",
+            entity_id: "*".into(),
+            summary: serde_json::json!({
+                "format": q.format, "q": q.q, "kejuruan": q.kejuruan, "tahun": q.tahun,
+                "angkatan": q.angkatan, "kecamatan": q.kecamatan, "hasil": q.hasil,
+            }),
+            ip: &ctx.ip,
+        },
+    )
+    .await?;
+    Ok(response)
+}
+
+async fn export_file(
+    state: &AppState,
+    q: &AlumniQuery,
+    full_nik: bool,
+) -> Result<Response, WebError> {
+    use axum::http::header;
+    let rows = register::export_alumni(&state.db, &q.filter()).await?;
+    let table = crate::export::Table {
+        sheet: "Alumni".into(),
+        header: vec![
+            "No",
+            "Nama",
+            "NIK",
+            "Jenis Kelamin",
+            "Tempat Lahir",
+            "Tanggal Lahir",
+            "No. HP/WA",
+            "Alamat",
+            "Desa/Kelurahan",
+            "Kecamatan",
+            "Pendidikan",
+            "Pelatihan",
+        ],
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let r = row.record;
+                let nik = r
+                    .nik_enc
+                    .as_deref()
+                    .and_then(|sealed| personal::open(&state.secrets.data_key, sealed))
+                    .and_then(|plain| Nik::parse(&plain).ok())
+                    .map(|n| {
+                        if full_nik {
+                            n.as_str().to_owned()
+                        } else {
+                            n.masked()
+                        }
+                    })
+                    .unwrap_or_default();
+                vec![
+                    (i + 1).to_string(),
+                    r.full_name,
+                    nik,
+                    if r.gender == "P" {
+                        "P".into()
+                    } else {
+                        "L".into()
+                    },
+                    r.birth_place,
+                    r.birth_date.unwrap_or_default(),
+                    r.phone.unwrap_or_default(),
+                    r.address,
+                    r.desa,
+                    r.kecamatan,
+                    r.education,
+                    row.trainings,
+                ]
+            })
+            .collect(),
+    };
+    let stamp = crate::domain::dates::to_iso(
+        time::OffsetDateTime::now_utc()
+            .to_offset(crate::domain::dates::WIB)
+            .date(),
+    );
+    let (bytes, content_type, ext) = match q.format.as_str() {
+        "csv" => (
+            crate::export::to_csv(&table),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        _ => (
+            crate::export::to_xlsx(&table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let bytes = bytes.map_err(|e| WebError::Internal(e.to_string()))?;
+    let disposition = format!("attachment; filename=\"alumni-{stamp}.{ext}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }

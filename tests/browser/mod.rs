@@ -557,6 +557,7 @@ async fn screenshots() {
         create_buyer(&browser, &unique_username()).await;
         shoot(&browser, &dir, "pengguna-dibuat", w, h).await;
     }
+    claim_screenshots(&browser, &app, &dir).await;
     browser.close().await;
     eprintln!("screenshots written to {}", dir.display());
 }
@@ -592,5 +593,209 @@ async fn shoot(browser: &Browser, dir: &Path, name: &str, w: u32, h: u32) {
         let png = browser.client.screenshot().await.expect("screenshot");
         std::fs::write(dir.join(format!("{name}-{w}-full.png")), png).expect("write screenshot");
         browser.viewport(w, h).await;
+    }
+}
+
+/// The first alumnus no account has claimed: (id, full name).
+async fn unclaimed_alumnus(app: &TestApp) -> (i64, String) {
+    sqlx::query_as(
+        "SELECT id, full_name FROM alumni \
+         WHERE id NOT IN (SELECT alumnus_id FROM users WHERE alumnus_id IS NOT NULL) ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("an unclaimed alumnus")
+}
+
+/// An admin prints a claim code for one alumnus (confirming the dialog karya.js shows and
+/// reading the code off the page), and signs out.
+async fn print_claim_code(browser: &Browser, app: &TestApp, alumnus: i64) -> String {
+    let admin_name = display_name(app, "admin").await;
+    browser.log_in(app, "admin", &admin_name).await;
+    browser.open(app, &format!("/admin/alumni/{alumnus}")).await;
+    browser.press("//main", "Kode klaim").await;
+    browser
+        .client
+        .accept_alert()
+        .await
+        .expect("confirm making a new code");
+    let code = browser
+        .find(Locator::Css(".slip-code"))
+        .await
+        .text()
+        .await
+        .expect("code text");
+    assert_eq!(code.len(), 9, "a grouped code, got {code:?}");
+    browser.log_out().await;
+    code
+}
+
+/// Signs a new alumnus up through the form reached from the login page; lands on `/klaim`.
+async fn sign_up_alumnus(browser: &Browser, app: &TestApp, name: &str, phone: &str) {
+    browser.open(app, "/masuk").await;
+    browser
+        .follow("//main", "Daftar dengan nomor WhatsApp")
+        .await;
+    browser.expect_text("Daftar akun alumni").await;
+    browser.fill("display_name", name).await;
+    browser.fill("phone", phone).await;
+    browser.fill("password", "sandi-alumni-rahasia").await;
+    browser.fill("confirm", "sandi-alumni-rahasia").await;
+    browser.press("//form[@action='/daftar']", "Daftar").await;
+    browser.expect_text("Hubungkan data alumni").await;
+    assert_eq!(browser.path().await, "/klaim");
+}
+
+/// The claim journey: the agency prints a code, a new visitor signs up with their WhatsApp
+/// number, types the code, and sees their training history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alumnus_claims_a_record_with_a_printed_code() {
+    let Some(browser) = Browser::launch(true).await else {
+        return;
+    };
+    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let (alumnus, full_name) = unclaimed_alumnus(&app).await;
+    let code = print_claim_code(&browser, &app, alumnus).await;
+
+    sign_up_alumnus(&browser, &app, &full_name, "0812 7000 1234").await;
+    // Typed as people do on a phone: lower case, no dash.
+    browser
+        .fill("code", &code.to_lowercase().replace('-', ""))
+        .await;
+    browser
+        .press("//form[@action='/klaim']", "Hubungkan dengan kode")
+        .await;
+    browser.expect_text("Riwayat pelatihan").await;
+    assert_eq!(browser.path().await, "/dasbor");
+    let program: String = sqlx::query_scalar(
+        "SELECT p.name FROM participations pa JOIN batches b ON b.id = pa.batch_id \
+         JOIN programs p ON p.id = b.program_id WHERE pa.alumnus_id = $1 ORDER BY b.year LIMIT 1",
+    )
+    .bind(alumnus)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("a training");
+    let table = browser
+        .find(Locator::Css("main table"))
+        .await
+        .text()
+        .await
+        .expect("history table");
+    assert!(table.contains(&program), "{program} in {table}");
+    let linked: Option<i64> =
+        sqlx::query_scalar("SELECT alumnus_id FROM users WHERE username = '6281270001234'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the new account");
+    assert_eq!(linked, Some(alumnus));
+    browser.log_out().await;
+    browser.close().await;
+}
+
+/// The claim pages: the batch code sheet (admin), sign-up, claim and own contact details.
+async fn claim_screenshots(browser: &Browser, app: &TestApp, dir: &Path) {
+    let (alumnus, _) = unclaimed_alumnus(app).await;
+    let batch: i64 = sqlx::query_scalar(
+        "SELECT batch_id FROM participations WHERE alumnus_id = $1 ORDER BY batch_id LIMIT 1",
+    )
+    .bind(alumnus)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("a batch");
+    let sheet = format!("/admin/angkatan/{batch}/kode-klaim");
+    shoot_pages(
+        browser,
+        app,
+        dir,
+        &[
+            ("alumni-rekam", &format!("/admin/alumni/{alumnus}")),
+            ("kode-klaim-angkatan", &sheet),
+        ],
+    )
+    .await;
+    for (w, h) in SIZES {
+        browser.viewport(w, h).await;
+        browser.open(app, &sheet).await;
+        browser
+            .press("//main", "Buat kode dan tampilkan lembar cetak")
+            .await;
+        browser.client.accept_alert().await.expect("confirm");
+        browser.find(Locator::Css(".slip-code")).await;
+        shoot(browser, dir, "kode-klaim-lembar", w, h).await;
+    }
+    browser.log_out().await;
+
+    for (i, (w, h)) in SIZES.into_iter().enumerate() {
+        browser.viewport(w, h).await;
+        browser.open(app, "/daftar").await;
+        shoot(browser, dir, "daftar", w, h).await;
+        browser.press("//form[@action='/daftar']", "Daftar").await;
+        browser.find(Locator::Css("p.err")).await;
+        shoot(browser, dir, "daftar-galat", w, h).await;
+        sign_up_alumnus(
+            browser,
+            app,
+            "Alumni Uji Tampilan",
+            &format!("08127000990{i}"),
+        )
+        .await;
+        shoot(browser, dir, "klaim", w, h).await;
+        browser.fill("code", "AAAA-BBBB").await;
+        browser
+            .press("//form[@action='/klaim']", "Hubungkan dengan kode")
+            .await;
+        browser.find(Locator::Css("p.alert")).await;
+        shoot(browser, dir, "klaim-gagal", w, h).await;
+        browser.log_out().await;
+    }
+
+    // A claimed account: the contact form, and the form with errors.
+    let (id, nik_enc, born): (i64, String, String) = sqlx::query_as(
+        "SELECT id, nik_enc, birth_date FROM alumni WHERE nik_enc IS NOT NULL \
+         AND id NOT IN (SELECT alumnus_id FROM users WHERE alumnus_id IS NOT NULL) ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("an unclaimed alumnus");
+    let secrets = karya::secrets::Secrets::load_or_create(&app.settings.data_dir).expect("secrets");
+    let nik = karya::secrets::personal::open(&secrets.data_key, &nik_enc).expect("NIK");
+    let _ = id;
+    browser.viewport(1280, 900).await;
+    sign_up_alumnus(browser, app, "Alumni Profil", "081270009910").await;
+    let mut parts = born.split('-');
+    let (y, m, d) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    browser.fill("nik", &nik).await;
+    browser.fill("day", d.trim_start_matches('0')).await;
+    browser
+        .find(Locator::Id("month"))
+        .await
+        .select_by_value(m.trim_start_matches('0'))
+        .await
+        .expect("month");
+    browser.fill("year", y).await;
+    browser
+        .press("//form[@action='/klaim']", "Hubungkan dengan NIK")
+        .await;
+    browser.expect_text("Riwayat pelatihan").await;
+    shoot_pages(
+        browser,
+        app,
+        dir,
+        &[("dasbor-alumni", "/dasbor"), ("profil", "/akun/profil")],
+    )
+    .await;
+    for (w, h) in SIZES {
+        browser.viewport(w, h).await;
+        browser.open(app, "/akun/profil").await;
+        browser.fill("phone", "0741-21234").await;
+        browser
+            .press("//form[@action='/akun/profil']", "Simpan")
+            .await;
+        browser.find(Locator::Css("p.err")).await;
+        shoot(browser, dir, "profil-galat", w, h).await;
     }
 }

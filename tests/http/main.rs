@@ -5,6 +5,8 @@ mod helpers;
 mod access;
 mod accounts;
 mod auth;
+mod claim;
+mod imports;
 mod platform;
 mod register;
 

@@ -68,17 +68,21 @@ async fn oversized_bodies_get_413_and_store_nothing(app: TestApp) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // A raw connection, as a phone would send it: the server may answer before the upload ends,
     // so writing and reading go on side by side.
-    let v = app.visitor();
-    let token = v.csrf().await;
-    let cookie = v
-        .client
-        .get(format!("{}/masuk", app.base))
-        .send()
-        .await
-        .unwrap()
-        .headers()
+    // The login form and its CSRF cookie, as a browser gets them.
+    let form = crate::helpers::read(
+        client()
+            .get(format!("{}/masuk", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let token = form.input_value("_csrf").expect("csrf field");
+    let cookie = form
+        .headers
         .get("set-cookie")
         .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
+    assert!(cookie.is_some());
     let body = format!(
         "_csrf={token}&username={}&password=x",
         "x".repeat(10 * 1024 * 1024)

@@ -1,0 +1,109 @@
+//! Lists as files the agency can open: `.xlsx` (text cells, so a NIK keeps all 16 digits) and
+//! CSV (UTF-8 with a byte-order mark, so Excel shows Indonesian names correctly).
+
+use rust_xlsxwriter::{Format, Workbook};
+
+/// A list ready to export: a title, column names and text cells.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub sheet: String,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("export failed: {0}")]
+pub struct ExportError(String);
+
+pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError(e.to_string());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    // Sheet names: at most 31 characters, some punctuation forbidden.
+    let name: String = table
+        .sheet
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    sheet
+        .set_name(if name.is_empty() { "Data" } else { &name })
+        .map_err(err)?;
+    let bold = Format::new().set_bold();
+    let mut widths: Vec<usize> = table.header.iter().map(|h| h.chars().count()).collect();
+    for (c, h) in table.header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet
+                .write_string((r + 1) as u32, c as u16, value)
+                .map_err(err)?;
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(value.chars().count().min(60));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet
+            .set_column_width(c as u16, (*w as f64 + 2.0).min(62.0))
+            .map_err(err)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(err)?;
+    book.save_to_buffer().map_err(err)
+}
+
+pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(&table.header)
+            .map_err(|e| ExportError(e.to_string()))?;
+        for row in &table.rows {
+            w.write_record(row)
+                .map_err(|e| ExportError(e.to_string()))?;
+        }
+        w.flush().map_err(|e| ExportError(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            sheet: "Alumni: 2019/2020".into(),
+            header: vec!["Nama", "NIK"],
+            rows: vec![
+                vec!["Siti Rahmawati".into(), "1507015205980003".into()],
+                vec!["Andi, S.Pd.".into(), "".into()],
+            ],
+        }
+    }
+
+    #[test]
+    fn csv_has_bom_and_quotes_commas() {
+        let csv = String::from_utf8(to_csv(&table()).unwrap()).unwrap();
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("Siti Rahmawati,1507015205980003"));
+        assert!(csv.contains("\"Andi, S.Pd.\""));
+    }
+
+    #[test]
+    fn xlsx_is_a_zip_with_the_nik_as_text() {
+        let bytes = to_xlsx(&table()).unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"));
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("Alumni 20192020").unwrap();
+        assert_eq!(
+            range.get((1, 1)),
+            Some(&calamine::Data::String("1507015205980003".into()))
+        );
+    }
+}

@@ -1,0 +1,1122 @@
+//! The import plan: what applying a workbook to the register would do, row by row, decided
+//! without touching the database. The same plan is the dry-run preview, the basis of the
+//! report, and (recomputed inside the transaction) what is applied.
+//!
+//! Rows are read with the admin's choices ([`Options`]): which sheets, which row is the header
+//! and which column holds which field, how an ambiguous kecamatan or desa is to be read, and which
+//! unknown trades or programs may be created.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::read::{Sheet, Workbook};
+use crate::domain::dates::to_iso;
+use crate::domain::import::Cell;
+use crate::domain::import::header::{Field, HeaderGuess, detect_header};
+use crate::domain::import::region_match::{RegionMatch, RegionMatcher};
+use crate::domain::import::values::{self, NikOutcome, optional};
+use crate::domain::nik::Gender;
+use crate::domain::region::{NationalRegions, Region};
+
+/// The register as it is, as far as an import needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub trades: Vec<TradeRef>,
+    pub programs: Vec<ProgramRef>,
+    pub batches: Vec<BatchRef>,
+    /// Existing alumni by the keyed hash of their NIK.
+    pub alumni_by_nik: HashMap<String, Existing>,
+    /// Existing alumni without a NIK, by normalised name and birth date.
+    pub alumni_by_name_birth: HashMap<(String, String), Existing>,
+    /// Existing participations by (alumnus, batch).
+    pub participations: HashMap<(i64, i64), Participation>,
+    /// The instance's kecamatan, and the desa/kelurahan under them.
+    pub kecamatan: Vec<Region>,
+    pub desa: Vec<Region>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TradeRef {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgramRef {
+    pub id: i64,
+    pub trade_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchRef {
+    pub id: i64,
+    pub program_id: i64,
+    pub year: i32,
+    pub number: u32,
+}
+
+/// The personal data an import may set. Empty incoming values never erase stored ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub full_name: String,
+    pub gender: String,
+    pub birth_place: String,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub address: String,
+    pub kecamatan_code: Option<String>,
+    pub desa_code: Option<String>,
+    pub education: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub id: i64,
+    pub person: Person,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Participation {
+    pub result: Option<String>,
+    pub competency: Option<String>,
+    pub cert_number: Option<String>,
+    pub cert_issuer: Option<String>,
+    pub cert_date: Option<String>,
+    pub placement: String,
+}
+
+/// The admin's choices, kept with the uploaded file between preview and confirmation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Options {
+    /// Sheets to import; empty means every sheet with a recognisable header.
+    #[serde(default)]
+    pub sheets: Vec<String>,
+    /// Per sheet: the header row (as the spreadsheet numbers it) and the field of each column.
+    #[serde(default)]
+    pub mappings: BTreeMap<String, Mapping>,
+    /// How an ambiguous place name is to be read: "kecamatan:<typed>" or "desa:<kecamatan code>:<typed>" → code.
+    #[serde(default)]
+    pub places: BTreeMap<String, String>,
+    /// Trades (by name as typed) the admin allowed to be created.
+    #[serde(default)]
+    pub new_trades: BTreeSet<String>,
+    /// Programs ("trade|program" as typed) the admin allowed to be created.
+    #[serde(default)]
+    pub new_programs: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Mapping {
+    pub header_row: u32,
+    /// `Field::key()` per column, "" for an ignored column.
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Severity {
+    /// The row is not imported.
+    Error,
+    /// Imported, but the agency should look.
+    Warning,
+    /// How a value was read (a place name matched, a value normalised).
+    Note,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Spreadsheet column letter, when the problem belongs to one cell.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RowStatus {
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+}
+
+impl RowStatus {
+    /// The word in the preview, the report and the CLI summary.
+    pub fn word(self) -> &'static str {
+        match self {
+            RowStatus::Created => "dibuat",
+            RowStatus::Updated => "diperbarui",
+            RowStatus::Unchanged => "tetap",
+            RowStatus::Rejected => "ditolak",
+        }
+    }
+}
+
+/// One data row of one sheet and what happens to it.
+#[derive(Debug, Clone)]
+pub struct RowPlan {
+    pub sheet: String,
+    pub row: u32,
+    pub status: RowStatus,
+    pub problems: Vec<Problem>,
+    /// What changes on an existing record, in words.
+    pub changes: Vec<String>,
+    pub name: String,
+    /// Index into `Plan::people` when the row was accepted.
+    pub person: Option<usize>,
+}
+
+/// An alumnus the import creates or updates, gathered from all of their rows.
+#[derive(Debug, Clone)]
+pub struct PersonPlan {
+    pub existing: Option<Existing>,
+    pub nik: Option<String>,
+    pub person: Person,
+    /// Batch → participation, new or changed ones only.
+    pub participations: Vec<(BatchKey, Participation, Option<Participation>)>,
+    /// The personal data as the first row of this person gave it, and where that row is.
+    first: (Person, String, u32),
+}
+
+/// A batch by what the file says: trade and program names as resolved, year and number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct BatchKey {
+    pub trade: String,
+    pub program: String,
+    pub year: i32,
+    pub number: u32,
+}
+
+/// A place name that needs the admin's choice.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceQuestion {
+    /// The key for `Options::places`.
+    pub key: String,
+    pub typed: String,
+    pub level: &'static str,
+    pub candidates: Vec<(String, String)>,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetReading {
+    pub name: String,
+    pub header_row: Option<u32>,
+    /// (column letter, header text, field key or "")
+    pub columns: Vec<(String, String, String)>,
+    pub selected: bool,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub sheets: Vec<SheetReading>,
+    pub rows: Vec<RowPlan>,
+    pub people: Vec<PersonPlan>,
+    /// Trades and programs not in the register: (name, allowed, rows needing it).
+    pub unknown_trades: Vec<(String, bool, usize)>,
+    pub unknown_programs: Vec<(String, String, bool, usize)>,
+    /// Batches that will be created (their dates to be completed by the agency).
+    pub new_batches: Vec<BatchKey>,
+    pub places: Vec<PlaceQuestion>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub warnings: usize,
+}
+
+impl Counts {
+    /// The machine-readable summary line of the CLI.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "dibuat={} diperbarui={} tetap={} ditolak={} peringatan={}",
+            self.created, self.updated, self.unchanged, self.rejected, self.warnings
+        )
+    }
+}
+
+impl Plan {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in &self.rows {
+            match r.status {
+                RowStatus::Created => c.created += 1,
+                RowStatus::Updated => c.updated += 1,
+                RowStatus::Unchanged => c.unchanged += 1,
+                RowStatus::Rejected => c.rejected += 1,
+            }
+            c.warnings += r
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count();
+        }
+        c
+    }
+}
+
+/// `0` → `A`, `27` → `AB`.
+pub fn column_letter(mut index: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Lower case, single spaces, no punctuation: how names of trades, programs and people compare.
+pub fn normalise(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The header of a sheet: the admin's mapping when given, else the detected one.
+fn header_for(sheet: &Sheet, grid: &[Vec<Cell>], options: &Options) -> Option<HeaderGuess> {
+    if let Some(m) = options.mappings.get(&sheet.name) {
+        let index = sheet.rows.iter().position(|r| r.number == m.header_row)?;
+        let mut guess = HeaderGuess {
+            row: index,
+            columns: Vec::new(),
+            unknown: Vec::new(),
+        };
+        for (col, key) in m.columns.iter().enumerate() {
+            guess.set(col, Field::parse_key(key));
+        }
+        return Some(guess);
+    }
+    detect_header(grid)
+}
+
+struct Resolver<'a> {
+    snapshot: &'a Snapshot,
+    options: &'a Options,
+    kecamatan: RegionMatcher,
+    desa_by_kecamatan: HashMap<String, RegionMatcher>,
+    all_desa: RegionMatcher,
+    places: BTreeMap<String, PlaceQuestion>,
+    unknown_trades: BTreeMap<String, (String, usize)>,
+    unknown_programs: BTreeMap<String, (String, String, usize)>,
+}
+
+enum Resolved {
+    Code(String, Option<String>),
+    Ask,
+    Unknown,
+}
+
+impl Resolver<'_> {
+    fn place(&mut self, level: &'static str, scope: &str, typed: &str) -> Resolved {
+        let key = if level == "kecamatan" {
+            format!("kecamatan:{}", normalise(typed))
+        } else {
+            format!("desa:{scope}:{}", normalise(typed))
+        };
+        if let Some(code) = self.options.places.get(&key) {
+            return Resolved::Code(code.clone(), None);
+        }
+        let matcher = if level == "kecamatan" {
+            &self.kecamatan
+        } else {
+            self.desa_by_kecamatan.get(scope).unwrap_or(&self.all_desa)
+        };
+        match matcher.find(typed) {
+            RegionMatch::Exact(code) => Resolved::Code(code, None),
+            RegionMatch::Probable { code, why, .. } => Resolved::Code(code, Some(why)),
+            RegionMatch::Ambiguous(candidates) => {
+                self.places
+                    .entry(key.clone())
+                    .or_insert_with(|| PlaceQuestion {
+                        key,
+                        typed: typed.to_owned(),
+                        level,
+                        candidates,
+                        rows: 0,
+                    })
+                    .rows += 1;
+                Resolved::Ask
+            }
+            RegionMatch::NotFound => Resolved::Unknown,
+        }
+    }
+
+    /// The trade and program a row names, as register names; `Err` explains a rejection.
+    fn training(
+        &mut self,
+        trade: Option<String>,
+        program: Option<String>,
+    ) -> Result<(String, String), String> {
+        let snap = self.snapshot;
+        let find_trade = |name: &str| {
+            snap.trades
+                .iter()
+                .find(|t| normalise(&t.name) == normalise(name))
+        };
+        match (trade, program) {
+            (None, None) => Err("Kejuruan atau program pelatihan kosong.".into()),
+            (trade, Some(program)) => {
+                // A program known in the register settles the trade.
+                let known = snap.programs.iter().find(|p| {
+                    normalise(&p.name) == normalise(&program)
+                        && trade
+                            .as_deref()
+                            .is_none_or(|t| find_trade(t).is_some_and(|ft| ft.id == p.trade_id))
+                });
+                if let Some(p) = known {
+                    let t = snap
+                        .trades
+                        .iter()
+                        .find(|t| t.id == p.trade_id)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default();
+                    return Ok((t, p.name.clone()));
+                }
+                let Some(trade) = trade else {
+                    return Err(format!(
+                        "Program \"{program}\" belum ada di register dan kejuruannya tidak disebut; isi kolom Kejuruan."
+                    ));
+                };
+                let trade_name = self.trade(&trade)?;
+                let key = format!("{}|{}", normalise(&trade_name), normalise(&program));
+                let allowed = self.options.new_programs.contains(&key);
+                let entry = self.unknown_programs.entry(key).or_insert((
+                    trade_name.clone(),
+                    program.clone(),
+                    0,
+                ));
+                entry.2 += 1;
+                if allowed {
+                    Ok((trade_name, program))
+                } else {
+                    Err(format!(
+                        "Program \"{program}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
+                    ))
+                }
+            }
+            (Some(trade), None) => {
+                let trade_name = self.trade(&trade)?;
+                // A trade alone: its one program, or a program of the same name.
+                let programs: Vec<&ProgramRef> = find_trade(&trade_name)
+                    .map(|t| {
+                        snap.programs
+                            .iter()
+                            .filter(|p| p.trade_id == t.id)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                match programs.as_slice() {
+                    [only] => Ok((trade_name, only.name.clone())),
+                    [] => Ok((trade_name.clone(), trade_name)),
+                    _ => Err(format!(
+                        "Kejuruan \"{trade_name}\" punya beberapa program; isi kolom Program Pelatihan."
+                    )),
+                }
+            }
+        }
+    }
+
+    fn trade(&mut self, typed: &str) -> Result<String, String> {
+        if let Some(t) = self
+            .snapshot
+            .trades
+            .iter()
+            .find(|t| normalise(&t.name) == normalise(typed))
+        {
+            return Ok(t.name.clone());
+        }
+        let key = normalise(typed);
+        let allowed = self.options.new_trades.contains(&key);
+        self.unknown_trades
+            .entry(key)
+            .or_insert((typed.to_owned(), 0))
+            .1 += 1;
+        if allowed {
+            Ok(typed.to_owned())
+        } else {
+            Err(format!(
+                "Kejuruan \"{typed}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
+            ))
+        }
+    }
+}
+
+/// What one accepted row says.
+struct RowData {
+    nik: Option<String>,
+    person: Person,
+    batch: BatchKey,
+    participation: Participation,
+}
+
+fn cell_of<'c>(
+    cells: &'c [Cell],
+    header: &HeaderGuess,
+    field: Field,
+) -> (&'c Cell, Option<String>) {
+    static EMPTY: Cell = Cell::Empty;
+    match header.column(field) {
+        Some(c) => (cells.get(c).unwrap_or(&EMPTY), Some(column_letter(c))),
+        None => (&EMPTY, None),
+    }
+}
+
+fn add(problems: &mut Vec<Problem>, severity: Severity, column: &Option<String>, message: String) {
+    problems.push(Problem {
+        severity,
+        column: column.clone(),
+        message,
+    });
+}
+
+fn has_error(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| p.severity == Severity::Error)
+}
+
+fn read_row(
+    cells: &[Cell],
+    header: &HeaderGuess,
+    resolver: &mut Resolver<'_>,
+    this_year: i32,
+    problems: &mut Vec<Problem>,
+) -> Option<RowData> {
+    let get = |f: Field| cell_of(cells, header, f);
+
+    let (c, col) = get(Field::Name);
+    let name = values::parse_name(c)
+        .map_err(|e| add(problems, Severity::Error, &col, e))
+        .ok();
+
+    let (c, col) = get(Field::Nik);
+    let nik = match values::parse_nik(c, &NationalRegions) {
+        NikOutcome::Valid(n) => Some(n),
+        NikOutcome::Missing => {
+            add(
+                problems,
+                Severity::Warning,
+                &col,
+                "NIK kosong; alumni dicatat tanpa NIK.".into(),
+            );
+            None
+        }
+        NikOutcome::Rejected(e) => {
+            add(problems, Severity::Error, &col, e);
+            None
+        }
+    };
+
+    // Birth place and date: separate columns or one "Tempat/Tgl Lahir".
+    let (mut birth_place, mut birth_date) = (String::new(), None::<Date>);
+    let (c, col) = get(Field::BirthPlaceDate);
+    if !c.is_blank() {
+        match values::parse_place_date_at(c, this_year) {
+            Ok((p, d)) => {
+                birth_place = p;
+                birth_date = Some(d);
+            }
+            Err(e) => add(problems, Severity::Error, &col, e),
+        }
+    }
+    let (c, _) = get(Field::BirthPlace);
+    if !c.is_blank() {
+        birth_place = values::clean_text(c);
+    }
+    let (c, col) = get(Field::BirthDate);
+    match optional(c, |c| values::parse_date_at(c, this_year)) {
+        Ok(Some(d)) => birth_date = Some(d),
+        Ok(None) => {}
+        Err(e) => add(problems, Severity::Error, &col, e),
+    }
+
+    let (c, col) = get(Field::Gender);
+    let gender = match optional(c, values::parse_gender) {
+        Ok(g) => g.or_else(|| nik.as_ref().map(|n| n.gender())),
+        Err(e) => {
+            add(problems, Severity::Error, &col, e);
+            None
+        }
+    };
+    if gender.is_none() && !has_error(problems) {
+        add(
+            problems,
+            Severity::Error,
+            &col,
+            "Jenis kelamin kosong dan tidak dapat dibaca dari NIK; isi L atau P.".into(),
+        );
+    }
+    if let Some(n) = &nik {
+        for w in values::cross_check(n, birth_date, gender) {
+            add(problems, Severity::Warning, &get(Field::Nik).1, w);
+        }
+    }
+
+    let (c, col) = get(Field::Phone);
+    let phone = match optional(c, values::parse_phone) {
+        Ok(Some((p, note))) => {
+            if let Some(n) = note {
+                add(problems, Severity::Warning, &col, n);
+            }
+            Some(p.as_str().to_owned())
+        }
+        Ok(None) => None,
+        Err(e) => {
+            add(
+                problems,
+                Severity::Warning,
+                &col,
+                format!("{e} Nomor tidak disimpan."),
+            );
+            None
+        }
+    };
+
+    // Places.
+    let (c, col) = get(Field::Kecamatan);
+    let typed_kec = values::clean_text(c);
+    let mut kecamatan_code = None;
+    if !typed_kec.is_empty() {
+        match resolver.place("kecamatan", "", &typed_kec) {
+            Resolved::Code(code, why) => {
+                if let Some(why) = why {
+                    add(problems, Severity::Note, &col, why);
+                }
+                kecamatan_code = Some(code);
+            }
+            Resolved::Ask => add(
+                problems,
+                Severity::Error,
+                &col,
+                format!(
+                    "Kecamatan \"{typed_kec}\" bisa berarti beberapa kecamatan; pilih di pratinjau."
+                ),
+            ),
+            Resolved::Unknown => add(
+                problems,
+                Severity::Warning,
+                &col,
+                format!("Kecamatan \"{typed_kec}\" tidak ditemukan di kabupaten ini; dikosongkan."),
+            ),
+        }
+    }
+    let (c, col) = get(Field::Desa);
+    let typed_desa = values::clean_text(c);
+    let mut desa_code = None;
+    if !typed_desa.is_empty() {
+        let scope = kecamatan_code.clone().unwrap_or_default();
+        match resolver.place("desa", &scope, &typed_desa) {
+            Resolved::Code(code, why) => {
+                if let Some(why) = why {
+                    add(problems, Severity::Note, &col, why);
+                }
+                if kecamatan_code.is_none() {
+                    kecamatan_code = code.rfind('.').map(|i| code[..i].to_owned());
+                }
+                desa_code = Some(code);
+            }
+            Resolved::Ask => add(
+                problems,
+                Severity::Error,
+                &col,
+                format!(
+                    "Desa/kelurahan \"{typed_desa}\" bisa berarti beberapa tempat; pilih di pratinjau."
+                ),
+            ),
+            Resolved::Unknown => add(
+                problems,
+                Severity::Warning,
+                &col,
+                format!("Desa/kelurahan \"{typed_desa}\" tidak ditemukan; dikosongkan."),
+            ),
+        }
+    }
+
+    // Training.
+    let text_of = |f: Field| {
+        let t = values::clean_text(get(f).0);
+        (!t.is_empty()).then_some(t)
+    };
+    let training = resolver.training(text_of(Field::Trade), text_of(Field::Program));
+    let training = training
+        .map_err(|e| {
+            add(
+                problems,
+                Severity::Error,
+                &get(Field::Program).1.or(get(Field::Trade).1),
+                e,
+            )
+        })
+        .ok();
+    let (c, col) = get(Field::Year);
+    let year = match values::parse_year(c) {
+        Ok(y) => Some(y),
+        Err(e) => {
+            add(problems, Severity::Error, &col, e);
+            None
+        }
+    };
+    let (c, col) = get(Field::Batch);
+    let number = match optional(c, values::parse_batch_number) {
+        Ok(n) => n.unwrap_or(1),
+        Err(e) => {
+            add(problems, Severity::Error, &col, e);
+            1
+        }
+    };
+    let mut participation = Participation {
+        placement: "belum".into(),
+        ..Participation::default()
+    };
+    let (c, col) = get(Field::Result);
+    match optional(c, values::parse_result) {
+        Ok(v) => participation.result = v.map(|v| v.as_str().to_owned()),
+        Err(e) => add(problems, Severity::Error, &col, e),
+    }
+    let (c, col) = get(Field::Competency);
+    match optional(c, values::parse_competency) {
+        Ok(v) => participation.competency = v.map(|v| v.as_str().to_owned()),
+        Err(e) => add(problems, Severity::Error, &col, e),
+    }
+    let (c, col) = get(Field::Placement);
+    match optional(c, values::parse_placement) {
+        Ok(v) => participation.placement = v.map_or("belum".into(), |v| v.as_str().to_owned()),
+        Err(e) => add(problems, Severity::Error, &col, e),
+    }
+    participation.cert_number = text_of(Field::CertNumber);
+    participation.cert_issuer = text_of(Field::CertIssuer);
+    let (c, col) = get(Field::CertDate);
+    match optional(c, |c| values::parse_date_at(c, this_year)) {
+        Ok(d) => participation.cert_date = d.map(to_iso),
+        Err(e) => add(problems, Severity::Error, &col, e),
+    }
+
+    if has_error(problems) {
+        return None;
+    }
+    let (trade, program) = training?;
+    Some(RowData {
+        nik: nik.map(|n| n.as_str().to_owned()),
+        person: Person {
+            full_name: name?,
+            gender: match gender? {
+                Gender::L => "L".into(),
+                Gender::P => "P".into(),
+            },
+            birth_place,
+            birth_date: birth_date.map(to_iso),
+            phone,
+            address: text_of(Field::Address).unwrap_or_default(),
+            kecamatan_code,
+            desa_code,
+            education: text_of(Field::Education).unwrap_or_default(),
+        },
+        batch: BatchKey {
+            trade,
+            program,
+            year: year?,
+            number,
+        },
+        participation,
+    })
+}
+
+/// Differences between what is stored and what the file says, in words; empty incoming values
+/// keep what is stored.
+fn merge_person(stored: &Person, incoming: &Person) -> (Person, Vec<String>) {
+    let mut merged = stored.clone();
+    let mut changes = Vec::new();
+    let mut text = |label: &str, old: &mut String, new: &String| {
+        if !new.is_empty() && old != new {
+            changes.push(format!(
+                "{label}: {} → {new}",
+                if old.is_empty() { "—" } else { old.as_str() }
+            ));
+            *old = new.clone();
+        }
+    };
+    text("nama", &mut merged.full_name, &incoming.full_name);
+    text("jenis kelamin", &mut merged.gender, &incoming.gender);
+    text(
+        "tempat lahir",
+        &mut merged.birth_place,
+        &incoming.birth_place,
+    );
+    text("alamat", &mut merged.address, &incoming.address);
+    text("pendidikan", &mut merged.education, &incoming.education);
+    let mut opt = |label: &str, old: &mut Option<String>, new: &Option<String>| {
+        if new.is_some() && old != new {
+            changes.push(format!(
+                "{label}: {} → {}",
+                old.as_deref().unwrap_or("—"),
+                new.as_deref().unwrap_or("—")
+            ));
+            *old = new.clone();
+        }
+    };
+    opt(
+        "tanggal lahir",
+        &mut merged.birth_date,
+        &incoming.birth_date,
+    );
+    opt("nomor WhatsApp", &mut merged.phone, &incoming.phone);
+    opt(
+        "kecamatan",
+        &mut merged.kecamatan_code,
+        &incoming.kecamatan_code,
+    );
+    opt("desa", &mut merged.desa_code, &incoming.desa_code);
+    (merged, changes)
+}
+
+fn merge_participation(
+    stored: &Participation,
+    incoming: &Participation,
+) -> (Participation, Vec<String>) {
+    let mut merged = stored.clone();
+    let mut changes = Vec::new();
+    let mut opt = |label: &str, old: &mut Option<String>, new: &Option<String>| {
+        if new.is_some() && old != new {
+            changes.push(format!(
+                "{label}: {} → {}",
+                old.as_deref().unwrap_or("—"),
+                new.as_deref().unwrap_or("—")
+            ));
+            *old = new.clone();
+        }
+    };
+    opt("hasil", &mut merged.result, &incoming.result);
+    opt("kompetensi", &mut merged.competency, &incoming.competency);
+    opt(
+        "nomor sertifikat",
+        &mut merged.cert_number,
+        &incoming.cert_number,
+    );
+    opt(
+        "penerbit sertifikat",
+        &mut merged.cert_issuer,
+        &incoming.cert_issuer,
+    );
+    opt(
+        "tanggal sertifikat",
+        &mut merged.cert_date,
+        &incoming.cert_date,
+    );
+    if incoming.placement != "belum" && merged.placement != incoming.placement {
+        changes.push(format!(
+            "penempatan: {} → {}",
+            merged.placement, incoming.placement
+        ));
+        merged.placement = incoming.placement.clone();
+    }
+    (merged, changes)
+}
+
+impl Snapshot {
+    fn batch_id(&self, key: &BatchKey) -> Option<i64> {
+        let trade = self
+            .trades
+            .iter()
+            .find(|t| normalise(&t.name) == normalise(&key.trade))?;
+        let program = self
+            .programs
+            .iter()
+            .find(|p| p.trade_id == trade.id && normalise(&p.name) == normalise(&key.program))?;
+        self.batches
+            .iter()
+            .find(|b| b.program_id == program.id && b.year == key.year && b.number == key.number)
+            .map(|b| b.id)
+    }
+}
+
+/// Plans the import of `workbook` into the register `snapshot`. `nik_hash` is the keyed hash
+/// under which NIKs are stored.
+pub fn plan(
+    workbook: &Workbook,
+    snapshot: &Snapshot,
+    options: &Options,
+    nik_hash: &dyn Fn(&str) -> String,
+) -> Plan {
+    let this_year = values::current_year();
+    let mut desa_by_kecamatan: HashMap<String, Vec<Region>> = HashMap::new();
+    for d in &snapshot.desa {
+        if let Some(parent) = d.parent_code() {
+            desa_by_kecamatan
+                .entry(parent.to_owned())
+                .or_default()
+                .push(d.clone());
+        }
+    }
+    let mut resolver = Resolver {
+        snapshot,
+        options,
+        kecamatan: RegionMatcher::new(&snapshot.kecamatan),
+        desa_by_kecamatan: desa_by_kecamatan
+            .iter()
+            .map(|(k, v)| (k.clone(), RegionMatcher::new(v)))
+            .collect(),
+        all_desa: RegionMatcher::new(&snapshot.desa),
+        places: BTreeMap::new(),
+        unknown_trades: BTreeMap::new(),
+        unknown_programs: BTreeMap::new(),
+    };
+    let mut plan = Plan::default();
+    // People by NIK (or name + birth date when there is none), to merge rows of one person.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut new_batches: BTreeSet<BatchKey> = BTreeSet::new();
+
+    for sheet in &workbook.sheets {
+        let grid: Vec<Vec<Cell>> = sheet
+            .rows
+            .iter()
+            .take(40)
+            .map(|r| r.cells.clone())
+            .collect();
+        let header = header_for(sheet, &grid, options);
+        let selected = options.sheets.is_empty() || options.sheets.contains(&sheet.name);
+        let Some(header) = header.filter(|h| h.is_sufficient()) else {
+            plan.sheets.push(SheetReading {
+                name: sheet.name.clone(),
+                header_row: None,
+                columns: Vec::new(),
+                selected: false,
+                message: Some(if sheet.rows.is_empty() {
+                    "Lembar kosong.".into()
+                } else {
+                    "Baris judul kolom tidak ditemukan (perlu minimal kolom Nama dan NIK, tanggal lahir, HP, atau program); atur pemetaan kolom.".into()
+                }),
+            });
+            continue;
+        };
+        let header_cells = sheet
+            .rows
+            .get(header.row)
+            .map(|r| r.cells.clone())
+            .unwrap_or_default();
+        let width = header.columns.len().max(header_cells.len());
+        plan.sheets.push(SheetReading {
+            name: sheet.name.clone(),
+            header_row: sheet.rows.get(header.row).map(|r| r.number),
+            columns: (0..width)
+                .map(|c| {
+                    (
+                        column_letter(c),
+                        header_cells
+                            .get(c)
+                            .map(|x| x.as_text().into_owned())
+                            .unwrap_or_default(),
+                        header
+                            .columns
+                            .get(c)
+                            .copied()
+                            .flatten()
+                            .map(|f| f.key().to_owned())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            selected,
+            message: None,
+        });
+        if !selected {
+            continue;
+        }
+        for row in sheet.rows.iter().skip(header.row + 1) {
+            if row.is_blank() || header.is_repeated_header(&row.cells) {
+                continue;
+            }
+            // A row with nothing in the name column and at most one other value is a block title
+            // or a page number, not a person.
+            let filled = row.cells.iter().filter(|c| !c.is_blank()).count();
+            let name_blank = header
+                .column(Field::Name)
+                .is_none_or(|c| row.cells.get(c).is_none_or(Cell::is_blank));
+            if name_blank && filled <= 1 {
+                continue;
+            }
+            let mut problems = Vec::new();
+            let data = read_row(&row.cells, &header, &mut resolver, this_year, &mut problems);
+            let name = header
+                .column(Field::Name)
+                .and_then(|c| row.cells.get(c))
+                .map(values::clean_text)
+                .unwrap_or_default();
+            let Some(data) = data else {
+                plan.rows.push(RowPlan {
+                    sheet: sheet.name.clone(),
+                    row: row.number,
+                    status: RowStatus::Rejected,
+                    problems,
+                    changes: Vec::new(),
+                    name,
+                    person: None,
+                });
+                continue;
+            };
+            let key = match &data.nik {
+                Some(n) => format!("nik:{n}"),
+                None => format!(
+                    "nama:{}|{}",
+                    normalise(&data.person.full_name),
+                    data.person.birth_date.clone().unwrap_or_default()
+                ),
+            };
+            let (person_index, first_row) = match index.get(&key) {
+                Some(i) => (*i, false),
+                None => {
+                    let existing = match &data.nik {
+                        Some(n) => snapshot.alumni_by_nik.get(&nik_hash(n)).cloned(),
+                        None => snapshot
+                            .alumni_by_name_birth
+                            .get(&(
+                                normalise(&data.person.full_name),
+                                data.person.birth_date.clone().unwrap_or_default(),
+                            ))
+                            .cloned(),
+                    };
+                    plan.people.push(PersonPlan {
+                        person: existing
+                            .as_ref()
+                            .map(|e| e.person.clone())
+                            .unwrap_or_default(),
+                        existing,
+                        nik: data.nik.clone(),
+                        participations: Vec::new(),
+                        first: (data.person.clone(), sheet.name.clone(), row.number),
+                    });
+                    index.insert(key, plan.people.len() - 1);
+                    (plan.people.len() - 1, true)
+                }
+            };
+            if !first_row {
+                problems.push(Problem {
+                    severity: Severity::Note,
+                    column: None,
+                    message: "Orang yang sama (NIK sama) sudah ada di baris lain; digabung menjadi satu alumni.".into(),
+                });
+            }
+            let person_plan = &mut plan.people[person_index];
+            let is_new_person = person_plan.existing.is_none() && first_row;
+            let mut changes = Vec::new();
+            if first_row {
+                if is_new_person {
+                    person_plan.person = data.person.clone();
+                } else {
+                    let (merged, c) = merge_person(&person_plan.person, &data.person);
+                    person_plan.person = merged;
+                    changes = c;
+                }
+            } else {
+                // Later rows of the same person add training; their personal data must agree with
+                // the first row, which is the one used.
+                let (first, first_sheet, first_row_number) = &person_plan.first;
+                let (_, differences) = merge_person(first, &data.person);
+                if !differences.is_empty() {
+                    problems.push(Problem {
+                        severity: Severity::Warning,
+                        column: None,
+                        message: format!(
+                            "Data diri berbeda dengan baris {first_row_number} lembar {first_sheet} untuk orang yang sama ({}); yang dipakai data baris {first_row_number}.",
+                            differences.join("; ")
+                        ),
+                    });
+                }
+            }
+
+            // The participation: new, changed, or as stored.
+            let batch_id = snapshot.batch_id(&data.batch);
+            if batch_id.is_none() {
+                new_batches.insert(data.batch.clone());
+            }
+            let stored = match (&person_plan.existing, batch_id) {
+                (Some(e), Some(b)) => snapshot.participations.get(&(e.id, b)).cloned(),
+                _ => None,
+            };
+            let earlier = person_plan
+                .participations
+                .iter()
+                .position(|(k, _, _)| *k == data.batch);
+            let mut participation_created = false;
+            match (earlier, stored) {
+                (Some(i), _) => {
+                    let (merged, c) =
+                        merge_participation(&person_plan.participations[i].1, &data.participation);
+                    person_plan.participations[i].1 = merged;
+                    changes.extend(c);
+                }
+                (None, Some(stored)) => {
+                    let (merged, c) = merge_participation(&stored, &data.participation);
+                    if !c.is_empty() {
+                        person_plan
+                            .participations
+                            .push((data.batch.clone(), merged, Some(stored)));
+                        changes.extend(c);
+                    }
+                }
+                (None, None) => {
+                    person_plan.participations.push((
+                        data.batch.clone(),
+                        data.participation.clone(),
+                        None,
+                    ));
+                    participation_created = true;
+                }
+            }
+            let status =
+                if person_plan.existing.is_none() && (is_new_person || participation_created) {
+                    RowStatus::Created
+                } else if participation_created {
+                    changes.insert(
+                        0,
+                        format!("pelatihan baru: {} {}", data.batch.program, data.batch.year),
+                    );
+                    RowStatus::Updated
+                } else if changes.is_empty() {
+                    RowStatus::Unchanged
+                } else {
+                    RowStatus::Updated
+                };
+            plan.rows.push(RowPlan {
+                sheet: sheet.name.clone(),
+                row: row.number,
+                status,
+                problems,
+                changes,
+                name,
+                person: Some(person_index),
+            });
+        }
+    }
+    plan.new_batches = new_batches.into_iter().collect();
+    plan.places = resolver.places.into_values().collect();
+    plan.unknown_trades = resolver
+        .unknown_trades
+        .into_iter()
+        .map(|(key, (name, rows))| (name, options.new_trades.contains(&key), rows))
+        .collect();
+    plan.unknown_programs = resolver
+        .unknown_programs
+        .into_iter()
+        .map(|(key, (trade, program, rows))| {
+            (trade, program, options.new_programs.contains(&key), rows)
+        })
+        .collect();
+    plan
+}

@@ -1,0 +1,150 @@
+//! Running an import end to end, shared by the web pages and `karya import alumni`: read the
+//! file, plan against the register, and either stop there (dry run / preview) or apply the plan
+//! in one transaction; then write the report.
+
+use std::collections::HashMap;
+
+use super::plan::{self, Counts, Options, Plan, RowStatus, Severity};
+use super::read::{ReadError, Workbook, read_workbook};
+use super::report::{ReportRow, ReportSheet, write_report};
+use crate::db::audit::{self, Event, Who};
+use crate::db::{self, Db, DbError, imports};
+use crate::secrets::{Secrets, personal};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{}", .0.message())]
+    Read(ReadError),
+    #[error("basis data: {0}")]
+    Db(#[from] DbError),
+    #[error("impor ini sudah diterapkan sebelumnya")]
+    AlreadyApplied,
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// Reads a file off the async runtime (parsing a large workbook takes CPU time).
+pub async fn read(bytes: Vec<u8>, file_name: String) -> Result<Workbook, RunError> {
+    tokio::task::spawn_blocking(move || read_workbook(&bytes, &file_name))
+        .await
+        .map_err(|e| RunError::Internal(e.to_string()))?
+        .map_err(RunError::Read)
+}
+
+/// The plan as things stand; nothing is stored.
+pub async fn preview(
+    db: &Db,
+    kabupaten: &[String],
+    secrets: &Secrets,
+    workbook: &Workbook,
+    options: &Options,
+) -> Result<Plan, RunError> {
+    let mut tx = db.begin().await?;
+    let snapshot = imports::snapshot(&mut tx, kabupaten).await?;
+    drop(tx); // read only: rolled back
+    let key = secrets.data_key.clone();
+    Ok(plan::plan(workbook, &snapshot, options, &|nik| {
+        personal::keyed_hash(&key, nik)
+    }))
+}
+
+/// Plans again inside one transaction and applies; `upload` is marked applied in the same
+/// transaction, so confirming twice applies once.
+pub async fn apply(
+    db: &Db,
+    kabupaten: &[String],
+    secrets: &Secrets,
+    workbook: &Workbook,
+    options: &Options,
+    upload: Option<i64>,
+    who: &Who<'_>,
+) -> Result<(Plan, Counts), RunError> {
+    let key = secrets.data_key.clone();
+    let mut tx = db.begin().await?;
+    let snapshot = imports::snapshot(&mut tx, kabupaten).await?;
+    let plan = plan::plan(workbook, &snapshot, options, &|nik| {
+        personal::keyed_hash(&key, nik)
+    });
+    let seal = |nik: &str| (personal::seal(&key, nik), personal::keyed_hash(&key, nik));
+    let counts = imports::apply(&mut tx, &plan, &snapshot, &seal, who).await?;
+    let summary = counts.summary_line();
+    if let Some(id) = upload {
+        let report = report(workbook, &plan)?;
+        match imports::mark_applied(&mut tx, id, &summary, &report).await {
+            Err(DbError::Conflict(_)) => return Err(RunError::AlreadyApplied),
+            other => other?,
+        }
+    }
+    audit::append(
+        &mut tx,
+        Event {
+            actor_id: who.id,
+            actor_label: who.label,
+            action: "import.applied",
+            entity: "import",
+            entity_id: upload.map_or("cli".into(), |id| id.to_string()),
+            summary: serde_json::json!({"counts": counts}),
+            ip: who.ip,
+        },
+    )
+    .await?;
+    db::commit(tx).await?;
+    Ok((plan, counts))
+}
+
+/// The report: every original row of the imported sheets with its status and messages.
+pub fn report(workbook: &Workbook, plan: &Plan) -> Result<Vec<u8>, RunError> {
+    let by_row: HashMap<(&str, u32), &plan::RowPlan> = plan
+        .rows
+        .iter()
+        .map(|r| ((r.sheet.as_str(), r.row), r))
+        .collect();
+    let mut sheets = Vec::new();
+    for reading in plan.sheets.iter().filter(|s| s.selected) {
+        let Some(sheet) = workbook.sheets.iter().find(|s| s.name == reading.name) else {
+            continue;
+        };
+        let header_row = reading.header_row.unwrap_or(0);
+        let header = sheet
+            .rows
+            .iter()
+            .find(|r| r.number == header_row)
+            .map(|r| r.cells.iter().map(|c| c.as_text().into_owned()).collect())
+            .unwrap_or_default();
+        let mut rows = Vec::new();
+        for row in sheet.rows.iter().filter(|r| r.number > header_row) {
+            let (status, message) = match by_row.get(&(reading.name.as_str(), row.number)) {
+                Some(r) => {
+                    let mut parts: Vec<String> = r
+                        .problems
+                        .iter()
+                        .map(|p| match &p.column {
+                            Some(c) => format!("[{c}] {}", p.message),
+                            None => p.message.clone(),
+                        })
+                        .collect();
+                    parts.extend(r.changes.iter().cloned());
+                    let warned = r.problems.iter().any(|p| p.severity == Severity::Warning);
+                    let status = if r.status != RowStatus::Rejected && warned {
+                        format!("{} (peringatan)", r.status.word())
+                    } else {
+                        r.status.word().to_owned()
+                    };
+                    (status, parts.join("; "))
+                }
+                None => ("dilewati".to_owned(), String::new()),
+            };
+            rows.push(ReportRow {
+                cells: row.cells.clone(),
+                status,
+                message,
+            });
+        }
+        sheets.push(ReportSheet {
+            name: reading.name.clone(),
+            header,
+            rows,
+        });
+    }
+    write_report(&sheets).map_err(|e| RunError::Internal(e.to_string()))
+}

@@ -1,0 +1,343 @@
+//! Format detection from the content of a file, never from its name.
+//!
+//! Two container formats matter: ZIP (xlsx, xlsb, ods — and also docx, odt and plain archives)
+//! and the OLE compound file (CFB: xls — and also doc, msg, and password-protected xlsx, which
+//! Office stores as a CFB holding `EncryptionInfo` and `EncryptedPackage` streams). Both are
+//! looked into with small, bounds-checked directory readers below; nothing is decompressed.
+//! Everything else is either text (CSV) or rejected.
+
+const ZIP_LOCAL: &[u8] = b"PK\x03\x04";
+const ZIP_EMPTY: &[u8] = b"PK\x05\x06";
+const ZIP_CENTRAL: &[u8] = b"PK\x01\x02";
+const ZIP_EOCD: &[u8] = b"PK\x05\x06";
+const ZIP64_LOCATOR: &[u8] = b"PK\x06\x07";
+const ZIP64_EOCD: &[u8] = b"PK\x06\x06";
+pub(crate) const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+const ODF_MIME_PREFIX: &[u8] = b"application/vnd.oasis.opendocument.";
+
+/// What the bytes look like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+    /// A password-protected Office file (an encrypted xlsx inside a CFB container).
+    Encrypted,
+    /// Text: CSV or tab-separated.
+    Text,
+    /// Zero bytes or only whitespace.
+    Blank,
+    /// An image, a PDF, a Word file, an archive…
+    NotSpreadsheet,
+    /// Something that looks like a spreadsheet to the user but that we cannot read.
+    Unsupported(&'static str),
+    /// The container is recognisable but broken (e.g. a truncated upload).
+    Corrupt(&'static str),
+}
+
+pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Sniffed::Blank;
+    }
+    if bytes.starts_with(ZIP_LOCAL) {
+        return sniff_zip(bytes);
+    }
+    if bytes.starts_with(ZIP_EMPTY) {
+        return Sniffed::NotSpreadsheet;
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return sniff_cfb(bytes);
+    }
+    sniff_other(bytes)
+}
+
+fn sniff_zip(bytes: &[u8]) -> Sniffed {
+    let Some(entries) = zip_entries(bytes) else {
+        return Sniffed::Corrupt("arsip ZIP tidak lengkap atau rusak");
+    };
+    let has = |name: &str| {
+        entries
+            .iter()
+            .any(|e| e.name.eq_ignore_ascii_case(name.as_bytes()))
+    };
+    if has("xl/workbook.xml") {
+        return Sniffed::Xlsx;
+    }
+    if has("xl/workbook.bin") {
+        return Sniffed::Xlsb;
+    }
+    if has("content.xml") && has("mimetype") {
+        let mime = entries
+            .iter()
+            .find(|e| e.name == b"mimetype")
+            .and_then(|e| zip_stored_data(bytes, e));
+        return match mime.map(<[u8]>::trim_ascii) {
+            Some(m) if m == ODS_MIME => Sniffed::Ods,
+            // A text document, presentation, drawing… of the OpenDocument family.
+            Some(m) if m.starts_with(ODF_MIME_PREFIX) => Sniffed::NotSpreadsheet,
+            Some(_) => Sniffed::NotSpreadsheet,
+            // Compressed or unreadable mimetype: let the ODS reader check it.
+            None => Sniffed::Ods,
+        };
+    }
+    // An OOXML package whose workbook part is not at the usual place (rare; the xlsx reader
+    // follows the package relationships).
+    if has("[Content_Types].xml")
+        && entries.iter().any(|e| {
+            e.name.len() >= 12 && e.name[e.name.len() - 12..].eq_ignore_ascii_case(b"workbook.xml")
+        })
+    {
+        return Sniffed::Xlsx;
+    }
+    Sniffed::NotSpreadsheet
+}
+
+fn sniff_cfb(bytes: &[u8]) -> Sniffed {
+    let Some(names) = cfb_entry_names(bytes) else {
+        // Our directory reader gave up; the xls reader gets the final word.
+        return Sniffed::Xls;
+    };
+    classify_cfb_names(&names)
+}
+
+/// Decide from the stream and storage names of a compound file.
+pub(crate) fn classify_cfb_names<S: AsRef<str>>(names: &[S]) -> Sniffed {
+    let has = |n: &str| names.iter().any(|s| s.as_ref().eq_ignore_ascii_case(n));
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        Sniffed::Encrypted
+    } else if has("Workbook") || has("Book") {
+        Sniffed::Xls
+    } else {
+        // Word (.doc), Outlook (.msg), PowerPoint… renamed to .xls.
+        Sniffed::NotSpreadsheet
+    }
+}
+
+fn sniff_other(bytes: &[u8]) -> Sniffed {
+    const BINARY_MAGIC: &[&[u8]] = &[
+        b"\x89PNG",
+        b"\xFF\xD8\xFF", // JPEG
+        b"GIF8",
+        b"%PDF",
+        b"Rar!",
+        b"7z\xBC\xAF\x27\x1C",
+        b"\x1F\x8B", // gzip
+        b"RIFF",     // WebP, WAV
+        b"{\\rtf",
+    ];
+    if BINARY_MAGIC.iter().any(|m| bytes.starts_with(m)) {
+        return Sniffed::NotSpreadsheet;
+    }
+    // UTF-16 text ("Unicode Text" saved by Excel) starts with a byte-order mark.
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Sniffed::Text;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let start = head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .trim_ascii_start();
+    let lower: Vec<u8> = start
+        .iter()
+        .take(4096)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let contains = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || contains(b"<table") {
+        // Many web applications export an HTML table named .xls.
+        return Sniffed::Unsupported("halaman HTML yang dinamai seperti berkas Excel");
+    }
+    if lower.starts_with(b"<?xml") {
+        if contains(b"urn:schemas-microsoft-com:office:spreadsheet") {
+            return Sniffed::Unsupported("XML Spreadsheet 2003");
+        }
+        return Sniffed::NotSpreadsheet;
+    }
+    // Text has no NUL bytes and few control characters.
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    if head.contains(&0) || control * 20 > head.len() {
+        return Sniffed::NotSpreadsheet;
+    }
+    Sniffed::Text
+}
+
+// ---------------------------------------------------------------------------------------------
+// ZIP central directory
+
+#[derive(Debug)]
+pub(crate) struct ZipEntry<'a> {
+    pub name: &'a [u8],
+    method: u16,
+    compressed_size: u64,
+    local_offset: u64,
+}
+
+/// `len` bytes at `at`, or `None` past the end (offsets come from the file: never trust them).
+fn slice(b: &[u8], at: usize, len: usize) -> Option<&[u8]> {
+    b.get(at..at.checked_add(len)?)
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(slice(b, at, 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(slice(b, at, 4)?.try_into().ok()?))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(slice(b, at, 8)?.try_into().ok()?))
+}
+
+/// The entries listed in a ZIP archive's central directory, or `None` when there is no
+/// readable central directory (a truncated or damaged archive).
+pub(crate) fn zip_entries(b: &[u8]) -> Option<Vec<ZipEntry<'_>>> {
+    // End of central directory: 22 bytes plus a comment of at most 65535 bytes.
+    let last = b.len().checked_sub(22)?;
+    let first = last.saturating_sub(0xFFFF);
+    let eocd = (first..=last).rev().find(|&i| &b[i..i + 4] == ZIP_EOCD)?;
+    let mut count = u64::from(u16_at(b, eocd + 10)?);
+    let mut offset = u64::from(u32_at(b, eocd + 16)?);
+    if count == 0xFFFF || offset == 0xFFFF_FFFF {
+        // ZIP64: a locator just before the EOCD points at the ZIP64 end record.
+        let loc = eocd.checked_sub(20)?;
+        if slice(b, loc, 4)? != ZIP64_LOCATOR {
+            return None;
+        }
+        let rec = usize::try_from(u64_at(b, loc + 8)?).ok()?;
+        if slice(b, rec, 4)? != ZIP64_EOCD {
+            return None;
+        }
+        count = u64_at(b, rec + 32)?;
+        offset = u64_at(b, rec + 48)?;
+    }
+    let mut at = usize::try_from(offset).ok()?;
+    // Each central entry is at least 46 bytes: a count beyond that is a lie.
+    if count > (b.len() / 46) as u64 {
+        return None;
+    }
+    let mut entries = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        if slice(b, at, 4)? != ZIP_CENTRAL {
+            return None;
+        }
+        let method = u16_at(b, at + 10)?;
+        let compressed_size = u64::from(u32_at(b, at + 20)?);
+        let name_len = usize::from(u16_at(b, at + 28)?);
+        let extra_len = usize::from(u16_at(b, at + 30)?);
+        let comment_len = usize::from(u16_at(b, at + 32)?);
+        let local_offset = u64::from(u32_at(b, at + 42)?);
+        let name = slice(b, at.checked_add(46)?, name_len)?;
+        entries.push(ZipEntry {
+            name,
+            method,
+            compressed_size,
+            local_offset,
+        });
+        at = at.checked_add(46 + name_len + extra_len + comment_len)?;
+    }
+    Some(entries)
+}
+
+/// The bytes of an entry stored without compression (ODF's `mimetype` always is).
+fn zip_stored_data<'a>(b: &'a [u8], e: &ZipEntry<'_>) -> Option<&'a [u8]> {
+    if e.method != 0 || e.compressed_size > 1024 {
+        return None;
+    }
+    let at = usize::try_from(e.local_offset).ok()?;
+    if slice(b, at, 4)? != ZIP_LOCAL {
+        return None;
+    }
+    let name_len = usize::from(u16_at(b, at + 26)?);
+    let extra_len = usize::from(u16_at(b, at + 28)?);
+    slice(
+        b,
+        at.checked_add(30 + name_len + extra_len)?,
+        e.compressed_size as usize,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compound File Binary (OLE2) directory
+
+const CFB_MAX_REGULAR: u32 = 0xFFFF_FFFA;
+
+/// Names of the storages and streams in a compound file's directory, or `None` when the
+/// directory cannot be followed.
+pub(crate) fn cfb_entry_names(b: &[u8]) -> Option<Vec<String>> {
+    if b.len() < 512 || !b.starts_with(CFB_MAGIC) {
+        return None;
+    }
+    let shift = u16_at(b, 0x1E)?;
+    if shift != 9 && shift != 12 {
+        return None;
+    }
+    let size = 1usize << shift;
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(size)?;
+        // The last sector of a file is sometimes cut short.
+        b.get(start..start.saturating_add(size).min(b.len()))
+            .filter(|s| !s.is_empty())
+    };
+    let max_sectors = b.len() / size + 1;
+
+    // Sector allocation table: its sectors are listed in the header (109) and DIFAT sectors.
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(b, 0x4C + 4 * i))
+        .filter(|&id| id < CFB_MAX_REGULAR)
+        .collect();
+    let mut difat = u32_at(b, 0x44)?;
+    let mut steps = 0;
+    while difat < CFB_MAX_REGULAR {
+        steps += 1;
+        if steps > max_sectors {
+            return None;
+        }
+        let s = sector(difat)?;
+        let n = s.len() / 4;
+        fat_sectors.extend(
+            (0..n.saturating_sub(1))
+                .filter_map(|i| u32_at(s, 4 * i))
+                .filter(|&id| id < CFB_MAX_REGULAR),
+        );
+        difat = u32_at(s, 4 * (n - 1))?;
+    }
+    fat_sectors.truncate(max_sectors);
+    let mut fat: Vec<u32> = Vec::new();
+    for id in fat_sectors {
+        let s = sector(id)?;
+        fat.extend(
+            s.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+    }
+
+    let mut names = Vec::new();
+    let mut dir = u32_at(b, 0x30)?;
+    let mut steps = 0;
+    while dir < CFB_MAX_REGULAR {
+        steps += 1;
+        if steps > max_sectors {
+            return None;
+        }
+        for entry in sector(dir)?.chunks_exact(128) {
+            let kind = entry[0x42];
+            let len = usize::from(u16_at(entry, 0x40)?);
+            if kind == 0 || !(2..=64).contains(&len) {
+                continue;
+            }
+            let units: Vec<u16> = entry[..len - 2]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            names.push(String::from_utf16_lossy(&units));
+        }
+        dir = *fat.get(dir as usize)?;
+    }
+    Some(names)
+}

@@ -1,0 +1,334 @@
+//! Importing the agency's spreadsheets: upload → how the file was read (mapping) → dry-run
+//! preview → confirm → report. The file and the admin's choices wait in the database between
+//! steps, so any instance can continue.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::{AppState, Ctx, WebError, render};
+use crate::db::audit::Who;
+use crate::db::{DbError, imports};
+use crate::domain::dates::format_instant;
+use crate::domain::import::header::Field;
+use crate::import::plan::{Mapping, Options, RowStatus, Severity};
+use crate::import::run::{self, RunError};
+use crate::import::{MAX_BYTES, Workbook};
+use crate::views::{ImportPage, ImportRowView, ImportUploadPage};
+
+/// The largest upload accepted (the reader's own limit, plus the multipart envelope).
+pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
+
+/// Rows of each kind listed in the preview; the report holds them all.
+const LISTED: usize = 300;
+
+pub async fn upload_form(ctx: Ctx) -> Result<Html<String>, WebError> {
+    render(&ImportUploadPage {
+        layout: ctx.layout("Impor data alumni"),
+        error: None,
+    })
+}
+
+fn upload_error(ctx: &Ctx, status: StatusCode, message: String) -> Result<Response, WebError> {
+    let page = ImportUploadPage {
+        layout: ctx.layout("Impor data alumni"),
+        error: Some(message),
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let user = ctx.user()?.clone();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("berkas") => {
+                let name = field.file_name().unwrap_or("berkas").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => {
+                        return upload_error(
+                            &ctx,
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Berkas terlalu besar; batasnya 20 MB. Pisahkan per tahun atau per lembar.".into(),
+                        );
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                return upload_error(
+                    &ctx,
+                    StatusCode::BAD_REQUEST,
+                    "Unggahan terputus atau rusak; coba lagi.".into(),
+                );
+            }
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return upload_error(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Pilih berkas Excel (.xlsx, .xls), .ods, atau CSV.".into(),
+        );
+    };
+    // Refuse what cannot be read before storing anything.
+    if let Err(e) = run::read(bytes.clone(), name.clone()).await {
+        return upload_error(&ctx, StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
+    }
+    let id = imports::store_upload(&state.db, user.id, &name, &bytes).await?;
+    Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
+}
+
+async fn load(state: &AppState, id: i64) -> Result<(imports::Upload, Workbook, Options), WebError> {
+    let upload = imports::upload(&state.db, id).await?;
+    let options: Options = serde_json::from_str(&upload.options).unwrap_or_default();
+    let workbook = run::read(upload.content.clone(), upload.file_name.clone())
+        .await
+        .map_err(web_error)?;
+    Ok((upload, workbook, options))
+}
+
+fn web_error(e: RunError) -> WebError {
+    match e {
+        RunError::Db(d) => d.into(),
+        RunError::AlreadyApplied => WebError::Gone("Impor ini sudah diterapkan.".into()),
+        other => WebError::Internal(other.to_string()),
+    }
+}
+
+fn row_view(r: &crate::import::plan::RowPlan) -> ImportRowView {
+    ImportRowView {
+        sheet: r.sheet.clone(),
+        row: r.row,
+        name: r.name.clone(),
+        status: r.status.word(),
+        messages: r
+            .problems
+            .iter()
+            .map(|p| {
+                let kind = match p.severity {
+                    Severity::Error => "galat",
+                    Severity::Warning => "peringatan",
+                    Severity::Note => "catatan",
+                };
+                (
+                    kind,
+                    p.column.clone().unwrap_or_default(),
+                    p.message.clone(),
+                )
+            })
+            .collect(),
+        changes: r.changes.clone(),
+    }
+}
+
+pub async fn preview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let (upload, workbook, options) = load(&state, id).await?;
+    let plan = run::preview(
+        &state.db,
+        &state.settings.instance.kabupaten,
+        &state.secrets,
+        &workbook,
+        &options,
+    )
+    .await
+    .map_err(web_error)?;
+    let counts = plan.counts();
+    let pick = |f: &dyn Fn(&crate::import::plan::RowPlan) -> bool| -> Vec<ImportRowView> {
+        plan.rows
+            .iter()
+            .filter(|r| f(r))
+            .take(LISTED)
+            .map(row_view)
+            .collect()
+    };
+    let page = ImportPage {
+        layout: ctx.layout(format!("Impor: {}", upload.file_name)),
+        id,
+        file_name: upload.file_name.clone(),
+        uploaded: format_instant(upload.created_at),
+        applied: upload.status == "applied",
+        summary: upload.summary.clone(),
+        counts,
+        summary_line: counts.summary_line(),
+        fields: Field::ALL.iter().map(|f| (f.key(), f.label())).collect(),
+        sheets: plan.sheets.clone(),
+        places: plan.places.clone(),
+        unknown_trades: plan.unknown_trades.clone(),
+        unknown_programs: plan.unknown_programs.clone(),
+        new_batches: plan
+            .new_batches
+            .iter()
+            .map(|b| format!("{} — angkatan {} tahun {}", b.program, b.number, b.year))
+            .collect(),
+        rejected: pick(&|r| r.status == RowStatus::Rejected),
+        warned: pick(&|r| {
+            r.status != RowStatus::Rejected
+                && r.problems.iter().any(|p| p.severity == Severity::Warning)
+        }),
+        created: pick(&|r| r.status == RowStatus::Created),
+        updated: pick(&|r| r.status == RowStatus::Updated),
+        listed: LISTED,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// The admin's corrections, from the preview form: `sheet:<name>` checkboxes,
+/// `header:<sheet>` row numbers, `col:<sheet>:<index>` fields, `place:<key>` choices,
+/// `trade:<key>` and `program:<key>` consents.
+pub async fn save_options(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    ctx.user()?;
+    let (_, workbook, _) = load(&state, id).await?;
+    let mut options = Options::default();
+    for (key, value) in &fields {
+        if let Some(sheet) = key.strip_prefix("sheet:") {
+            options.sheets.push(sheet.to_owned());
+        } else if let Some(sheet) = key.strip_prefix("header:") {
+            let row: u32 = value.trim().parse().unwrap_or(0);
+            options
+                .mappings
+                .entry(sheet.to_owned())
+                .or_insert_with(Mapping::default)
+                .header_row = row;
+        } else if let Some(rest) = key.strip_prefix("col:") {
+            if let Some((sheet, index)) = rest.rsplit_once(':')
+                && let Ok(index) = index.parse::<usize>()
+                && index < 200
+            {
+                let m = options
+                    .mappings
+                    .entry(sheet.to_owned())
+                    .or_insert_with(Mapping::default);
+                if m.columns.len() <= index {
+                    m.columns.resize(index + 1, String::new());
+                }
+                m.columns[index] = Field::parse_key(value)
+                    .map(|f| f.key().to_owned())
+                    .unwrap_or_default();
+            }
+        } else if let Some(place) = key.strip_prefix("place:") {
+            if !value.is_empty() {
+                options.places.insert(place.to_owned(), value.clone());
+            }
+        } else if let Some(trade) = key.strip_prefix("trade:") {
+            options.new_trades.insert(trade.to_owned());
+        } else if let Some(program) = key.strip_prefix("program:") {
+            options.new_programs.insert(program.to_owned());
+        }
+    }
+    // A mapping without a header row on a sheet of the workbook is dropped (detection decides).
+    options
+        .mappings
+        .retain(|name, m| m.header_row > 0 && workbook.sheets.iter().any(|s| &s.name == name));
+    let json = serde_json::to_string(&options).map_err(|e| WebError::Internal(e.to_string()))?;
+    match imports::save_options(&state.db, id, &json).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response()),
+        Err(DbError::Conflict(_)) => Err(WebError::Gone(
+            "Impor ini sudah diterapkan; unggah berkas lagi untuk impor baru.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let user = ctx.user()?.clone();
+    let (upload, workbook, options) = load(&state, id).await?;
+    if upload.status != "draft" {
+        return Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response());
+    }
+    let who = Who {
+        id: Some(user.id),
+        label: &user.username,
+        ip: &ctx.ip,
+    };
+    match run::apply(
+        &state.db,
+        &state.settings.instance.kabupaten,
+        &state.secrets,
+        &workbook,
+        &options,
+        Some(id),
+        &who,
+    )
+    .await
+    {
+        Ok(_) | Err(RunError::AlreadyApplied) => {
+            Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
+        }
+        Err(e) => Err(web_error(e)),
+    }
+}
+
+/// The report: as applied, or (before confirmation) as the dry run would apply it.
+pub async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let (upload, workbook, options) = load(&state, id).await?;
+    let bytes = match imports::stored_report(&state.db, id).await? {
+        Some(bytes) => bytes,
+        None => {
+            let plan = run::preview(
+                &state.db,
+                &state.settings.instance.kabupaten,
+                &state.secrets,
+                &workbook,
+                &options,
+            )
+            .await
+            .map_err(web_error)?;
+            tokio::task::spawn_blocking(move || run::report(&workbook, &plan))
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?
+                .map_err(web_error)?
+        }
+    };
+    let stem = upload
+        .file_name
+        .rsplit_once('.')
+        .map_or(upload.file_name.as_str(), |(s, _)| s)
+        .to_owned();
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"laporan-impor-{safe}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

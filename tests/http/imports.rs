@@ -1,0 +1,412 @@
+//! Importing the agency's spreadsheets through the web: read → preview → choices → apply →
+//! report; the same file twice changes nothing; bad files are refused with nothing stored.
+
+use reqwest::StatusCode;
+use rust_xlsxwriter::Workbook;
+
+use crate::both;
+use crate::helpers::{Page, TestApp, Visitor, read};
+
+both!(
+    messy_workbook_is_previewed_corrected_and_applied,
+    same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes,
+    files_that_are_not_spreadsheets_are_refused,
+);
+
+/// A register as staff really keep it: a title row, a "No" column, header variants, a blank
+/// row between blocks, one sheet per year, the same person in both years, a NIK Excel turned
+/// into a number, birth place and date in one column, phone numbers as numbers.
+fn messy_workbook(phone_of_rina: &str) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let s = book.add_worksheet().set_name("2019").unwrap();
+    s.write_string(0, 0, "DAFTAR ALUMNI BLK TANJABTIM TAHUN 2019")
+        .unwrap();
+    let header = [
+        "No",
+        "Nama Lengkap",
+        "NIK",
+        "L/P",
+        "Tempat/Tgl Lahir",
+        "HP/WA",
+        "Kec.",
+        "Desa",
+        "Kejuruan",
+        "Tahun",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        s.write_string(2, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 10]; 4] = [
+        [
+            "1",
+            "Rina Marlina",
+            "'1507014305990002",
+            "P",
+            "Muara Sabak, 03-05-1999",
+            phone_of_rina,
+            "Kec. Muara Sabak Tim.",
+            "",
+            "Tata Boga",
+            "2019",
+        ],
+        [
+            "2",
+            "Budi Santoso",
+            "1507010101900001",
+            "L",
+            "Jambi, 1 Jan 1990",
+            "",
+            "MST",
+            "",
+            "Teknik Pendingin dan Tata Udara",
+            "2019",
+        ],
+        [
+            "3",
+            "Hasan Basri",
+            "",
+            "L",
+            "Nipah Panjang, 12 Mei 98",
+            "+62 813 1234 5678",
+            "Nipah Panjang",
+            "Nipah Pjg",
+            "Tata Boga",
+            "2019",
+        ],
+        [
+            "4",
+            "Yanti Kopi",
+            "1507015505000003",
+            "P",
+            "Sadu, 15-05-2000",
+            "081277778888",
+            "Sadu",
+            "",
+            "Barista",
+            "2019",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        let r = if r >= 2 { r + 4 } else { r + 3 }; // a blank row between blocks
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                s.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    // Excel kept 15 digits of a NIK typed as a number.
+    s.write_string(9, 1, "Dewi Lestari").unwrap();
+    s.write_number(9, 2, 1507015205980000.0).unwrap();
+    s.write_string(9, 3, "P").unwrap();
+    s.write_string(9, 4, "Geragai, 12-05-1998").unwrap();
+    s.write_number(9, 5, 81299990000.0).unwrap();
+    s.write_string(9, 6, "Geragai").unwrap();
+    s.write_string(9, 8, "Tata Boga").unwrap();
+    s.write_number(9, 9, 2019.0).unwrap();
+
+    let s = book.add_worksheet().set_name("2020").unwrap();
+    let header = [
+        "NO.",
+        "NAMA",
+        "NO. KTP",
+        "JENIS KELAMIN",
+        "TGL LAHIR",
+        "NOMOR TELEPON",
+        "KECAMATAN",
+        "PROGRAM PELATIHAN",
+        "TAHUN",
+        "HASIL",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    let row = [
+        "1",
+        "Rina Marlina",
+        "1507014305990002",
+        "Perempuan",
+        "03/05/1999",
+        phone_of_rina,
+        "Muara Sabak Timur",
+        "Perawatan AC Split",
+        "2020",
+        "Lulus",
+    ];
+    for (c, v) in row.iter().enumerate() {
+        s.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn upload(v: &Visitor, name: &str, bytes: Vec<u8>) -> Page {
+    let token = v.csrf().await;
+    let form = reqwest::multipart::Form::new().part(
+        "berkas",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    read(
+        v.client
+            .post(format!("{}/admin/impor?_csrf={token}", v.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// Uploads, then returns the import's page path.
+async fn uploaded(v: &Visitor, name: &str, bytes: Vec<u8>) -> String {
+    let page = upload(v, name, bytes).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location.expect("redirect to the import")
+}
+
+async fn messy_workbook_is_previewed_corrected_and_applied(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let alumni_before = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    let path = uploaded(
+        &admin,
+        "alumni 2019-2020.xlsx",
+        messy_workbook("0812 7000 1111"),
+    )
+    .await;
+
+    // How the file was read, and the dry run: nothing stored yet.
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.contains("Lembar \"2019\"") && page.contains("Lembar \"2020\""));
+    assert_eq!(
+        page.input_value("header:2019").as_deref(),
+        Some("3"),
+        "title row skipped"
+    );
+    assert!(page.contains("digit terakhir"), "precision loss named");
+    assert!(
+        page.contains("Nipah Pjg") && page.contains("pilih di pratinjau"),
+        "ambiguous desa asked"
+    );
+    assert!(page.contains("Buat kejuruan baru \"Barista\""));
+    assert!(
+        page.contains("dibaca sebagai Muara Sabak Timur"),
+        "probable match said"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        alumni_before
+    );
+
+    // The admin answers: Nipah Panjang I, and yes to the new trade.
+    let desa_key = page
+        .body
+        .split("name=\"place:")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a place question")
+        .to_owned();
+    let nipah_i: String =
+        sqlx::query_scalar("SELECT code FROM regions WHERE name = 'Nipah Panjang I'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let id = path.rsplit('/').next().unwrap();
+    let page = admin
+        .post(
+            &format!("/admin/impor/{id}/opsi"),
+            &[
+                ("sheet:2019", "1"),
+                ("sheet:2020", "1"),
+                (&format!("place:{desa_key}"), &nipah_i),
+                ("trade:barista", "1"),
+            ],
+        )
+        .await;
+    page.assert_redirect_to(&path);
+    let preview = admin.get(&path).await;
+    assert!(!preview.contains("pilih di pratinjau"), "question answered");
+    // Rina (two sheets) is one person; Dewi's NIK is rejected.
+    assert!(preview.contains("digabung menjadi satu alumni"));
+
+    let applied = admin
+        .post(&format!("/admin/impor/{id}/terapkan"), &[])
+        .await;
+    applied.assert_redirect_to(&path);
+    let done = admin.get(&path).await;
+    // Rows: Rina's two rows, Budi, Hasan, Yanti created; Dewi rejected. People: four.
+    assert!(
+        done.contains("Impor sudah diterapkan: dibuat=5"),
+        "{}",
+        done.text_of(".notice")
+    );
+    assert!(done.contains("ditolak=1"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        alumni_before + 4
+    );
+    let rina_trainings = app
+        .scalar(
+            "SELECT COUNT(*) FROM participations pa JOIN alumni a ON a.id = pa.alumnus_id WHERE a.full_name = 'Rina Marlina'",
+        )
+        .await;
+    assert_eq!(rina_trainings, 2, "one alumna, two batches");
+    let (phone, kec): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT phone, kecamatan_code FROM alumni WHERE full_name = 'Rina Marlina'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(phone.as_deref(), Some("+6281270001111"));
+    assert_eq!(kec.as_deref(), Some("15.07.01"));
+    let desa: Option<String> =
+        sqlx::query_scalar("SELECT desa_code FROM alumni WHERE full_name = 'Hasan Basri'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(desa, Some(nipah_i));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni WHERE full_name = 'Dewi Lestari'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM trades WHERE name = 'Barista'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'import.applied'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'alumni.create'")
+            .await,
+        4
+    );
+
+    // Confirming again (a double tap) applies nothing more.
+    admin
+        .post(&format!("/admin/impor/{id}/terapkan"), &[])
+        .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        alumni_before + 4
+    );
+
+    // The report: the original rows with a status and a message.
+    let r = admin
+        .client
+        .get(format!("{}{path}/laporan", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec()))
+            .unwrap();
+    let sheet = book.worksheet_range("2019").unwrap();
+    let text: Vec<String> = sheet
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert!(
+        text[0].contains("Status") && text[0].contains("Pesan"),
+        "{:?}",
+        text[0]
+    );
+    assert!(text.iter().any(|l| l.contains("Dewi Lestari")
+        && l.contains("ditolak")
+        && l.contains("digit terakhir")));
+    assert!(
+        text.iter()
+            .any(|l| l.contains("Rina Marlina") && l.contains("dibuat"))
+    );
+
+    // The imported alumna is in the register list.
+    assert!(
+        admin
+            .get("/admin/alumni?q=rina+marlina")
+            .await
+            .contains("Rina Marlina")
+    );
+}
+
+async fn same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let apply = |bytes: Vec<u8>| {
+        let admin = &admin;
+        async move {
+            let path = uploaded(admin, "alumni.xlsx", bytes).await;
+            let id = path.rsplit('/').next().unwrap().to_owned();
+            admin
+                .post(
+                    &format!("/admin/impor/{id}/opsi"),
+                    &[
+                        ("sheet:2019", "1"),
+                        ("sheet:2020", "1"),
+                        ("trade:barista", "1"),
+                    ],
+                )
+                .await;
+            admin
+                .post(&format!("/admin/impor/{id}/terapkan"), &[])
+                .await;
+            admin.get(&path).await.text_of(".notice")
+        }
+    };
+    let first = apply(messy_workbook("0812 7000 1111")).await;
+    // Hasan's desa is unanswered and Dewi's NIK unusable: two rows rejected.
+    assert!(
+        first.contains("dibuat=4") && first.contains("ditolak=2"),
+        "{first}"
+    );
+    let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    let audit = app.scalar("SELECT COUNT(*) FROM audit_log").await;
+
+    let again = apply(messy_workbook("0812 7000 1111")).await;
+    assert!(again.contains("dibuat=0 diperbarui=0 tetap=4"), "{again}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alumni").await, alumni);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log").await,
+        audit + 1,
+        "only the import itself is recorded"
+    );
+
+    // Rina's new number: one person updated, one audited change with before and after.
+    let corrected = apply(messy_workbook("0813 9999 0000")).await;
+    assert!(corrected.contains("diperbarui=1"), "{corrected}");
+    let summary: String =
+        sqlx::query_scalar("SELECT summary FROM audit_log WHERE action = 'alumni.update'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        summary.contains("+6281270001111") && summary.contains("+6281399990000"),
+        "{summary}"
+    );
+}
+
+async fn files_that_are_not_spreadsheets_are_refused(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    for (name, bytes, expect) in [
+        ("foto.xlsx", png, "bukan lembar kerja"),
+        ("kosong.csv", Vec::new(), "Pilih berkas"),
+        ("kosong2.csv", b"\n\n;;\n".to_vec(), "kosong"),
+    ] {
+        let page = upload(&admin, name, bytes).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(
+            page.body.to_lowercase().contains(&expect.to_lowercase()),
+            "{name}: {}",
+            page.text_of(".alert")
+        );
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM imports").await, 0);
+}
