@@ -155,6 +155,32 @@ pub async fn store_upload(
     .try_get("id")?)
 }
 
+/// The most recent imports: (id, file name, uploaded at, status, summary, uploader).
+pub async fn recent(
+    db: &Db,
+    limit: i64,
+) -> DbResult<Vec<(i64, String, i64, String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.file_name, i.created_at, i.status, i.summary, u.username FROM imports i \
+         JOIN users u ON u.id = i.created_by ORDER BY i.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("file_name")?,
+                r.try_get("created_at")?,
+                r.try_get("status")?,
+                r.try_get("summary")?,
+                r.try_get("username")?,
+            ))
+        })
+        .collect()
+}
+
 pub async fn upload(db: &Db, id: i64) -> DbResult<Upload> {
     let r = sqlx::query(
         "SELECT id, created_by, created_at, file_name, content, options, status, summary FROM imports WHERE id = $1",

@@ -405,6 +405,16 @@ pub struct ClaimCodesPage {
 pub struct ImportUploadPage {
     pub layout: Layout,
     pub error: Option<String>,
+    pub recent: Vec<ImportListItem>,
+}
+
+pub struct ImportListItem {
+    pub id: i64,
+    pub file: String,
+    pub at: String,
+    pub status: &'static str,
+    pub summary: String,
+    pub by: String,
 }
 
 pub struct ImportRowView {

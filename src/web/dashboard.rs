@@ -82,6 +82,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             page.rows = breakdown_rows(stats::per_kecamatan(&state.db).await?);
             page.links = vec![
                 link("/admin/alumni", "Register alumni"),
+                link("/admin/impor", "Impor dari Excel"),
                 link("/admin/pengguna", "Kelola pengguna"),
                 link("/admin/pengguna/baru", "Tambah pengguna"),
                 link("/admin/audit", "Jejak audit"),

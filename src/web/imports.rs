@@ -14,7 +14,7 @@ use crate::domain::import::header::Field;
 use crate::import::plan::{Mapping, Options, RowStatus, Severity};
 use crate::import::run::{self, RunError};
 use crate::import::{MAX_BYTES, Workbook};
-use crate::views::{ImportPage, ImportRowView, ImportUploadPage};
+use crate::views::{ImportListItem, ImportPage, ImportRowView, ImportUploadPage};
 
 /// The largest upload accepted (the reader's own limit, plus the multipart envelope).
 pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
@@ -22,18 +22,48 @@ pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
 /// Rows of each kind listed in the preview; the report holds them all.
 const LISTED: usize = 300;
 
-pub async fn upload_form(ctx: Ctx) -> Result<Html<String>, WebError> {
-    render(&ImportUploadPage {
+async fn upload_page(
+    state: &AppState,
+    ctx: &Ctx,
+    error: Option<String>,
+) -> Result<ImportUploadPage, WebError> {
+    let recent = imports::recent(&state.db, 20)
+        .await?
+        .into_iter()
+        .map(|(id, file, at, status, summary, by)| ImportListItem {
+            id,
+            file,
+            at: format_instant(at),
+            status: if status == "applied" {
+                "diterapkan"
+            } else {
+                "belum diterapkan"
+            },
+            summary,
+            by,
+        })
+        .collect();
+    Ok(ImportUploadPage {
         layout: ctx.layout("Impor data alumni"),
-        error: None,
+        error,
+        recent,
     })
 }
 
-fn upload_error(ctx: &Ctx, status: StatusCode, message: String) -> Result<Response, WebError> {
-    let page = ImportUploadPage {
-        layout: ctx.layout("Impor data alumni"),
-        error: Some(message),
-    };
+pub async fn upload_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Html<String>, WebError> {
+    render(&upload_page(&state, &ctx, None).await?)
+}
+
+async fn upload_error(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    message: String,
+) -> Result<Response, WebError> {
+    let page = upload_page(state, ctx, Some(message)).await?;
     Ok((status, render(&page)?).into_response())
 }
 
@@ -52,10 +82,11 @@ pub async fn upload(
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
                     Err(_) => {
                         return upload_error(
+                            &state,
                             &ctx,
                             StatusCode::PAYLOAD_TOO_LARGE,
                             "Berkas terlalu besar; batasnya 20 MB. Pisahkan per tahun atau per lembar.".into(),
-                        );
+                        ).await;
                     }
                 }
             }
@@ -63,23 +94,33 @@ pub async fn upload(
             Ok(None) => break,
             Err(_) => {
                 return upload_error(
+                    &state,
                     &ctx,
                     StatusCode::BAD_REQUEST,
                     "Unggahan terputus atau rusak; coba lagi.".into(),
-                );
+                )
+                .await;
             }
         }
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return upload_error(
+            &state,
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             "Pilih berkas Excel (.xlsx, .xls), .ods, atau CSV.".into(),
-        );
+        )
+        .await;
     };
     // Refuse what cannot be read before storing anything.
     if let Err(e) = run::read(bytes.clone(), name.clone()).await {
-        return upload_error(&ctx, StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
+        return upload_error(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.to_string(),
+        )
+        .await;
     }
     let id = imports::store_upload(&state.db, user.id, &name, &bytes).await?;
     Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
