@@ -425,9 +425,16 @@ async fn import_alumni(
             label: "cli",
             ip: "cli",
         };
-        run::apply(&db, kabupaten, &secrets, &workbook, &options, None, &who)
-            .await
-            .map_err(cli_error)?
+        let progress = |done: usize, total: usize| {
+            if done > 0 {
+                eprintln!("menerapkan: {done} dari {total} alumni");
+            }
+        };
+        run::apply(
+            &db, kabupaten, &secrets, &workbook, &options, None, &who, &progress,
+        )
+        .await
+        .map_err(cli_error)?
     };
     for sheet in &plan.sheets {
         if let Some(m) = &sheet.message {

@@ -8,11 +8,9 @@ use rand::{RngExt, SeedableRng};
 use crate::config::Settings;
 use crate::db::audit::Who;
 use crate::db::directory::{self, Office};
-use crate::db::register::{self, NewAlumnus, NewBatch, NewBusiness, NewParticipation, NewProgram};
+use crate::db::register::{self, NewBatch, NewBusiness, NewProgram};
 use crate::db::{Db, DbResult, regions, users};
-use crate::domain::nik::Nik;
 use crate::domain::password::NewPassword;
-use crate::domain::phone::Phone;
 use crate::domain::policy::Role;
 use crate::domain::region::RegionLevel;
 use crate::domain::user::{AccountFields, Links, Username};
@@ -563,20 +561,20 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         }
     }
 
-    // Alumni: 9–12 per batch; about one in fifteen returns for a second program.
-    let demo_hash = NewPassword::demo(DEMO_PASSWORD).hash();
-    let mut alumni: Vec<(i64, String, &'static str)> = Vec::new(); // (id, first name, kecamatan)
+    // The alumni list as the agency keeps it: 9–12 per batch, about one in fifteen returning
+    // for a second program. It becomes a spreadsheet that goes through the importer below.
+    let mut people: Vec<DemoPerson> = Vec::new();
+    let mut rows: Vec<DemoRow> = Vec::new();
+    let mut demo_businesses: Vec<DemoBusiness> = Vec::new();
     let mut seq = 1u32;
-    let mut star_alumna = None;
     let mut enrolled = std::collections::HashSet::new();
     for (batch_index, (batch_id, trade_id, spec, year, end_date)) in batches.iter().enumerate() {
         let size = rng.random_range(9..=12);
         for slot in 0..size {
-            let returning = !alumni.is_empty() && rng.random_range(0..15) == 0;
+            let returning = !people.is_empty() && rng.random_range(0..15) == 0;
             let is_star = batch_index == 6 && slot == 0; // 2019 cake making: the demo alumna
-            let (alumnus_id, first, kec) = if returning && !is_star {
-                let i = rng.random_range(0..alumni.len());
-                alumni[i].clone()
+            let person = if returning && !is_star {
+                rng.random_range(0..people.len())
             } else {
                 let woman = is_star
                     || if spec.code == "TBG" || spec.code == "JHT" || spec.code == "TKR" {
@@ -596,21 +594,19 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
                 } else {
                     pick(&mut rng, FAMILY)
                 };
-                let full_name = format!("{first} {last}");
                 let kec = if is_star {
                     "15.07.01"
                 } else {
                     weighted_kecamatan(&mut rng)
                 };
-                let birth_year = rng.random_range(1978..=2005);
                 let birth = time::Date::from_calendar_date(
-                    birth_year,
+                    rng.random_range(1978..=2005),
                     time::Month::try_from(rng.random_range(1..=12u8)).unwrap_or(time::Month::May),
                     rng.random_range(1..=28u8),
                 )
                 .unwrap_or(time::Date::MIN);
                 let day = birth.day() + if woman { 40 } else { 0 };
-                let nik_raw = format!(
+                let nik = format!(
                     "{}{:02}{:02}{:02}{:04}",
                     kec.replace('.', ""),
                     day,
@@ -619,44 +615,30 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
                     seq
                 );
                 seq += 1;
-                let nik = Nik::parse(&nik_raw).ok();
-                let phone = Phone::parse(&format!(
-                    "08{}{:08}",
+                let phone = format!(
+                    "08{} {:04} {:04}",
                     pick(&mut rng, &["12", "13", "21", "22", "52", "53", "77", "78"]),
-                    rng.random_range(0..100_000_000u32)
-                ))
-                .ok();
+                    rng.random_range(0..10_000u32),
+                    rng.random_range(0..10_000u32)
+                );
                 let desa = desa_for(&mut rng, kec);
-                let id = register::create_alumnus(
-                    &mut tx,
-                    &NewAlumnus {
-                        full_name: &full_name,
-                        gender: if woman { "P" } else { "L" },
-                        birth_place: pick(&mut rng, BIRTH_PLACES),
-                        birth_date: Some(&crate::domain::dates::to_iso(birth)),
-                        nik_enc: nik
-                            .as_ref()
-                            .map(|n| personal::seal(&secrets.data_key, n.as_str())),
-                        nik_hmac: nik
-                            .as_ref()
-                            .map(|n| personal::keyed_hash(&secrets.data_key, n.as_str())),
-                        phone: phone.as_ref().map(Phone::as_str),
-                        address: &format!("RT {:02}", rng.random_range(1..=20)),
-                        kecamatan_code: Some(kec),
-                        desa_code: desa.as_deref(),
-                        education: pick(&mut rng, EDUCATION),
-                    },
-                )
-                .await?;
-                alumni.push((id, first.to_string(), kec));
-                if is_star {
-                    star_alumna = Some(id);
-                }
-                (id, first.to_string(), kec)
+                people.push(DemoPerson {
+                    first: first.to_owned(),
+                    full_name: format!("{first} {last}"),
+                    woman,
+                    kecamatan: kec,
+                    desa,
+                    birth_place: pick(&mut rng, BIRTH_PLACES),
+                    birth,
+                    nik,
+                    phone,
+                    address: format!("RT {:02}", rng.random_range(1..=20)),
+                    education: pick(&mut rng, EDUCATION),
+                });
+                people.len() - 1
             };
             let passed = is_star || rng.random_range(0..100) < 92;
             let competent = passed && (is_star || rng.random_range(0..100) < 85);
-            let cert = competent.then(|| format!("{}.{year}.{batch_id:03}.{slot:02}", spec.code));
             let placement = if !passed {
                 "belum"
             } else {
@@ -665,50 +647,36 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
                     &["mandiri", "mandiri", "industri", "belum", "belum"],
                 )
             };
-            if !enrolled.insert((alumnus_id, *batch_id)) {
+            if !enrolled.insert((person, *batch_id)) {
                 continue; // a returning alumnus drawn twice for the same batch
             }
-            register::add_participation(
-                &mut tx,
-                &NewParticipation {
-                    alumnus_id,
-                    batch_id: *batch_id,
-                    result: Some(if passed { "lulus" } else { "tidak_lulus" }),
-                    competency: passed.then_some(if competent {
-                        "kompeten"
-                    } else {
-                        "belum_kompeten"
-                    }),
-                    cert_number: cert.as_deref(),
-                    cert_issuer: competent.then_some("LSP P1 UPTD BLK Tanjung Jabung Timur"),
-                    cert_date: competent.then_some(end_date.as_str()),
-                    placement,
-                },
-            )
-            .await?;
+            rows.push(DemoRow {
+                person,
+                trade: spec.name,
+                program: spec.program,
+                year: *year,
+                passed,
+                competent,
+                cert: competent.then(|| format!("{}.{year}.{batch_id:03}.{slot:02}", spec.code)),
+                cert_date: end_date.clone(),
+                placement,
+            });
             // About a third of those who passed run a business on their trade.
             if (is_star || (passed && placement == "mandiri" && rng.random_range(0..100) < 70))
                 && !returning
             {
-                let name = if is_star {
-                    "Dapur Kue Siti".to_string()
-                } else {
-                    pick(&mut rng, spec.business_names).replace("{n}", &first)
-                };
-                register::create_business(
-                    &mut tx,
-                    &NewBusiness {
-                        alumnus_id,
-                        trade_id: *trade_id,
-                        name: &name,
-                        description: spec.description,
-                        kecamatan_code: Some(kec),
-                        phone: None,
-                        phone_public: rng.random_range(0..10) < 7,
-                        verified: is_star || rng.random_range(0..10) < 7,
+                demo_businesses.push(DemoBusiness {
+                    person,
+                    trade_id: *trade_id,
+                    name: if is_star {
+                        "Dapur Kue Siti".to_string()
+                    } else {
+                        pick(&mut rng, spec.business_names).replace("{n}", &people[person].first)
                     },
-                )
-                .await?;
+                    description: spec.description,
+                    phone_public: rng.random_range(0..10) < 7,
+                    verified: is_star || rng.random_range(0..10) < 7,
+                });
             }
         }
     }
@@ -756,10 +724,81 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         partner_ids.push(directory::create_partner(&mut tx, name, kind, contact).await?);
     }
 
+    // The register's own data and the agency's first admin, then the alumni list through the
+    // importer, as an admin would upload it.
+    let demo_hash = NewPassword::demo(DEMO_PASSWORD).hash();
+    let admin = users::create_audited(
+        &mut tx,
+        &AccountFields {
+            username: Username::parse("admin").map_err(|e| crate::db::DbError::Other(e.into()))?,
+            display_name: "Yuliana Sari".into(),
+            role: Role::Admin,
+            links: Links::default(),
+            phone: None,
+        },
+        &demo_hash,
+        &who,
+    )
+    .await?;
+    tx.commit().await?;
+
+    let names = region_names(db, &settings.instance.kabupaten).await?;
+    let workbook_bytes = alumni_workbook(&people, &rows, &names)
+        .map_err(|e| crate::db::DbError::Other(e.to_string()))?;
+    let file_name = "daftar-alumni-blk-tanjabtim-2017-2026.xlsx";
+    let upload = crate::db::imports::store_upload(db, admin.id, file_name, &workbook_bytes).await?;
+    let workbook = crate::import::read_workbook(&workbook_bytes, file_name)
+        .map_err(|e| crate::db::DbError::Other(e.message()))?;
+    let as_admin = Who {
+        id: Some(admin.id),
+        label: &admin.username,
+        ip: "demo",
+    };
+    let (_, counts) = crate::import::run::apply(
+        db,
+        &settings.instance.kabupaten,
+        secrets,
+        &workbook,
+        &crate::import::plan::Options::default(),
+        Some(upload),
+        &as_admin,
+        &|_, _| {},
+    )
+    .await
+    .map_err(|e| crate::db::DbError::Other(e.to_string()))?;
+    if counts.rejected > 0 {
+        tracing::warn!(summary = %counts.summary_line(), "demo: the importer rejected rows of the demo spreadsheet");
+    }
+
+    // Businesses of the imported alumni, and the other accounts.
+    let mut tx = db.begin().await?;
+    let id_of = |person: usize| personal::keyed_hash(&secrets.data_key, &people[person].nik);
+    for b in &demo_businesses {
+        let Some(alumnus_id) =
+            crate::db::imports::alumnus_id_by_nik_hash(&mut tx, &id_of(b.person)).await?
+        else {
+            continue;
+        };
+        register::create_business(
+            &mut tx,
+            &NewBusiness {
+                alumnus_id,
+                trade_id: b.trade_id,
+                name: &b.name,
+                description: b.description,
+                kecamatan_code: Some(people[b.person].kecamatan),
+                phone: None,
+                phone_public: b.phone_public,
+                verified: b.verified,
+            },
+        )
+        .await?;
+    }
+    let star =
+        crate::db::imports::alumnus_id_by_nik_hash(&mut tx, &id_of(star_person(&people))).await?;
+
     // Demo accounts, all with the demo password.
-    let star = star_alumna.unwrap_or(alumni[0].0);
     let accounts: Vec<(&str, &str, Role, Links)> = vec![
-        ("admin", "Yuliana Sari", Role::Admin, Links::default()),
         (
             "opd",
             "Rudi Hartono (Setda)",
@@ -783,7 +822,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             "Siti Rahmawati",
             Role::Alumni,
             Links {
-                alumnus_id: Some(star),
+                alumnus_id: star,
                 ..Links::default()
             },
         ),
@@ -838,10 +877,180 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     }
     tx.commit().await?;
     tracing::info!(
-        alumni = alumni.len(),
+        alumni = people.len(),
+        import = %counts.summary_line(),
         batches = batches.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo district seeded"
     );
     Ok(true)
+}
+
+struct DemoPerson {
+    first: String,
+    full_name: String,
+    woman: bool,
+    kecamatan: &'static str,
+    desa: Option<String>,
+    birth_place: &'static str,
+    birth: time::Date,
+    nik: String,
+    phone: String,
+    address: String,
+    education: &'static str,
+}
+
+struct DemoRow {
+    person: usize,
+    trade: &'static str,
+    program: &'static str,
+    year: i64,
+    passed: bool,
+    competent: bool,
+    cert: Option<String>,
+    cert_date: String,
+    placement: &'static str,
+}
+
+struct DemoBusiness {
+    person: usize,
+    trade_id: i64,
+    name: String,
+    description: &'static str,
+    phone_public: bool,
+    verified: bool,
+}
+
+fn star_person(people: &[DemoPerson]) -> usize {
+    people
+        .iter()
+        .position(|p| p.full_name == "Siti Rahmawati" && p.kecamatan == "15.07.01")
+        .unwrap_or(0)
+}
+
+/// Code → name of the instance's kecamatan and desa, for writing the spreadsheet as staff do.
+async fn region_names(
+    db: &Db,
+    kabupaten: &[String],
+) -> DbResult<std::collections::HashMap<String, String>> {
+    let mut names = std::collections::HashMap::new();
+    for k in regions::kecamatan_of(db, kabupaten).await? {
+        for d in regions::children(db, &k.code).await? {
+            names.insert(d.code, d.name);
+        }
+        names.insert(k.code, k.name);
+    }
+    Ok(names)
+}
+
+/// The demo alumni as a workbook of the kind the agency keeps: one sheet per year, a title row
+/// and a blank row above the header, "No" numbering, dates typed as text, kecamatan written in
+/// the ways staff write them.
+fn alumni_workbook(
+    people: &[DemoPerson],
+    rows: &[DemoRow],
+    names: &std::collections::HashMap<String, String>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let header = [
+        "No",
+        "Nama",
+        "NIK",
+        "L/P",
+        "Tempat Lahir",
+        "Tgl Lahir",
+        "No. HP/WA",
+        "Alamat",
+        "Desa/Kelurahan",
+        "Kecamatan",
+        "Pendidikan Terakhir",
+        "Kejuruan",
+        "Program Pelatihan",
+        "Angkatan",
+        "Tahun",
+        "Hasil",
+        "Kompetensi",
+        "No. Sertifikat",
+        "Lembaga Sertifikasi",
+        "Tgl Sertifikat",
+        "Penempatan",
+    ];
+    for year in 2017..=2026i64 {
+        let sheet = book.add_worksheet();
+        sheet.set_name(year.to_string())?;
+        sheet.write_string_with_format(
+            0,
+            0,
+            format!("DAFTAR ALUMNI BLK TANJABTIM TAHUN {year}"),
+            &bold,
+        )?;
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string_with_format(2, c as u16, *h, &bold)?;
+        }
+        for (n, row) in rows.iter().filter(|r| r.year == year).enumerate() {
+            let p = &people[row.person];
+            let kecamatan = names.get(p.kecamatan).cloned().unwrap_or_default();
+            // Staff write the kecamatan in several ways; the importer reads them all.
+            let kecamatan = match n % 3 {
+                0 => kecamatan,
+                1 => format!("Kec. {kecamatan}"),
+                _ => kecamatan.to_uppercase(),
+            };
+            let values = [
+                (n + 1).to_string(),
+                p.full_name.clone(),
+                p.nik.clone(),
+                if p.woman { "P".into() } else { "L".into() },
+                p.birth_place.to_owned(),
+                format!(
+                    "{:02}-{:02}-{}",
+                    p.birth.day(),
+                    u8::from(p.birth.month()),
+                    p.birth.year()
+                ),
+                p.phone.clone(),
+                p.address.clone(),
+                p.desa
+                    .as_ref()
+                    .and_then(|d| names.get(d))
+                    .cloned()
+                    .unwrap_or_default(),
+                kecamatan,
+                p.education.to_owned(),
+                row.trade.to_owned(),
+                row.program.to_owned(),
+                "1".into(),
+                year.to_string(),
+                if row.passed {
+                    "Lulus".into()
+                } else {
+                    "Tidak Lulus".into()
+                },
+                match (row.passed, row.competent) {
+                    (false, _) => String::new(),
+                    (true, true) => "Kompeten".into(),
+                    (true, false) => "Belum Kompeten".into(),
+                },
+                row.cert.clone().unwrap_or_default(),
+                if row.cert.is_some() {
+                    "LSP P1 UPTD BLK Tanjung Jabung Timur".into()
+                } else {
+                    String::new()
+                },
+                if row.cert.is_some() {
+                    row.cert_date.clone()
+                } else {
+                    String::new()
+                },
+                row.placement.to_owned(),
+            ];
+            for (c, v) in values.iter().enumerate() {
+                if !v.is_empty() {
+                    sheet.write_string((n + 3) as u32, c as u16, v)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer()
 }

@@ -77,6 +77,8 @@ pub fn router() -> Router<AppState> {
             )
             .route("/admin/alumni/{id}", get(register::alumnus))
             .route("/admin/alumni/{id}/nik", post(register::reveal_nik))
+            .route("/admin/kejuruan", get(register::trades::list))
+            .route("/admin/angkatan", get(register::batches::list))
             .route(
                 "/admin/impor",
                 get(imports::upload_form)
@@ -87,6 +89,54 @@ pub fn router() -> Router<AppState> {
             .route("/admin/impor/{id}/opsi", post(imports::save_options))
             .route("/admin/impor/{id}/terapkan", post(imports::confirm))
             .route("/admin/impor/{id}/laporan", get(imports::report)),
+    );
+    // Keeping the register (agency staff): create and edit trades, programs, batches, alumni
+    // and their participation in batches; every change audited.
+    let manage_register = guarded(
+        Permission::ManageRegister,
+        Router::new()
+            .route(
+                "/admin/kejuruan/baru",
+                get(register::trades::new_trade_form).post(register::trades::create_trade),
+            )
+            .route(
+                "/admin/kejuruan/{id}/ubah",
+                get(register::trades::edit_trade_form).post(register::trades::update_trade),
+            )
+            .route(
+                "/admin/program/baru",
+                get(register::trades::new_program_form).post(register::trades::create_program),
+            )
+            .route(
+                "/admin/program/{id}/ubah",
+                get(register::trades::edit_program_form).post(register::trades::update_program),
+            )
+            .route(
+                "/admin/angkatan/baru",
+                get(register::batches::new_form).post(register::batches::create),
+            )
+            .route(
+                "/admin/angkatan/{id}/ubah",
+                get(register::batches::edit_form).post(register::batches::update),
+            )
+            .route(
+                "/admin/alumni/baru",
+                get(register::people::new_alumnus_form).post(register::people::create_alumnus),
+            )
+            .route(
+                "/admin/alumni/{id}/ubah",
+                get(register::people::edit_alumnus_form).post(register::people::update_alumnus),
+            )
+            .route(
+                "/admin/alumni/{id}/pelatihan/baru",
+                get(register::people::new_participation_form)
+                    .post(register::people::create_participation),
+            )
+            .route(
+                "/admin/alumni/{id}/pelatihan/{pid}/ubah",
+                get(register::people::edit_participation_form)
+                    .post(register::people::update_participation),
+            ),
     );
     // Alumni: claim their own record (accounts with no record yet), then edit their own contact
     // details. Which record is decided by the account's link, never by the URL.
@@ -128,6 +178,7 @@ pub fn router() -> Router<AppState> {
         .merge(signed_in)
         .merge(manage_users)
         .merge(register)
+        .merge(manage_register)
         .merge(own_record)
         .merge(claim_codes)
         .merge(audit)

@@ -90,6 +90,7 @@ impl Application {
             db,
             settings: Arc::new(settings),
             secrets: Arc::new(secrets),
+            running: Default::default(),
         };
         Ok(Application { listener, state })
     }

@@ -9,7 +9,9 @@ CREATE TABLE imports (
     file_name   TEXT NOT NULL,
     content     BLOB NOT NULL,
     options     TEXT NOT NULL DEFAULT '{}',
-    status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','applied','cancelled')),
+    status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','running','applied','failed')),
+    -- When the running apply started (a marker older than an hour means the process died).
+    started_at  BIGINT,
     applied_at  BIGINT,
     summary     TEXT NOT NULL DEFAULT '',
     -- The report as it was when applied (status and message per original row).

@@ -210,22 +210,52 @@ pub async fn stored_report(db: &Db, id: i64) -> DbResult<Option<Vec<u8>>> {
 }
 
 pub async fn save_options(db: &Db, id: i64, options: &str) -> DbResult<()> {
-    let done = sqlx::query("UPDATE imports SET options = $1 WHERE id = $2 AND status = 'draft'")
-        .bind(options)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    let done = sqlx::query(
+        "UPDATE imports SET options = $1 WHERE id = $2 AND status IN ('draft', 'failed')",
+    )
+    .bind(options)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::Conflict("imports.status".into()));
     }
     Ok(())
 }
 
-/// Marks a draft applied inside the applying transaction; a second confirmation (a double
-/// tap, another instance) finds it applied and changes nothing.
+/// Claims an upload for applying: from draft or failed, or from a run whose process died (a
+/// marker older than 15 minutes). `false` when it is applied or being applied right now.
+pub async fn begin_running(db: &Db, id: i64) -> DbResult<bool> {
+    let t = now();
+    let done = sqlx::query(
+        "UPDATE imports SET status = 'running', started_at = $1 WHERE id = $2 \
+         AND (status IN ('draft', 'failed') OR (status = 'running' AND started_at < $3))",
+    )
+    .bind(t)
+    .bind(id)
+    .bind(t - 15 * 60)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The apply failed (its transaction rolled back): say why, and allow another attempt.
+pub async fn mark_failed(db: &Db, id: i64, reason: &str) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE imports SET status = 'failed', summary = $1 WHERE id = $2 AND status = 'running'",
+    )
+    .bind(reason)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Marks a running upload applied inside the applying transaction; a second confirmation (a
+/// double tap, another instance) finds it applied and changes nothing.
 pub async fn mark_applied(tx: &mut Tx, id: i64, summary: &str, report: &[u8]) -> DbResult<()> {
     let done = sqlx::query(
-        "UPDATE imports SET status = 'applied', applied_at = $1, summary = $2, report = $3 WHERE id = $4 AND status = 'draft'",
+        "UPDATE imports SET status = 'applied', applied_at = $1, summary = $2, report = $3 WHERE id = $4 AND status = 'running'",
     )
         .bind(now())
         .bind(summary)
@@ -243,12 +273,16 @@ pub async fn mark_applied(tx: &mut Tx, id: i64, summary: &str, report: &[u8]) ->
 pub type SealNik<'a> = &'a (dyn Fn(&str) -> (String, String) + Sync);
 
 /// Applies a plan computed against the snapshot read in this same transaction.
+/// Told (people done, people in all) as the apply goes on.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 pub async fn apply(
     tx: &mut Tx,
     plan: &Plan,
     snapshot: &Snapshot,
     seal: SealNik<'_>,
     who: &Who<'_>,
+    progress: Progress<'_>,
 ) -> DbResult<Counts> {
     // New trades and programs the admin allowed, then every batch the plan needs.
     let mut trade_ids: HashMap<String, i64> = snapshot
@@ -361,7 +395,11 @@ pub async fn apply(
             .ok_or(DbError::NotFound)
     };
 
-    for person in &plan.people {
+    let total = plan.people.len();
+    for (done, person) in plan.people.iter().enumerate() {
+        if done % 250 == 0 {
+            progress(done, total);
+        }
         let p = &person.person;
         let alumnus_id = match &person.existing {
             None => {
@@ -529,4 +567,14 @@ async fn update_participation(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The alumnus whose NIK has this keyed hash.
+pub async fn alumnus_id_by_nik_hash(tx: &mut Tx, nik_hmac: &str) -> DbResult<Option<i64>> {
+    Ok(sqlx::query("SELECT id FROM alumni WHERE nik_hmac = $1")
+        .bind(nik_hmac)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?)
 }

@@ -9,6 +9,7 @@ pub mod password;
 pub mod phone;
 pub mod policy;
 pub mod region;
+pub mod register;
 pub mod rupiah;
 pub mod throttle;
 pub mod user;

@@ -85,6 +85,8 @@ pub enum Permission {
     ViewOffice,
     /// The register overview (alumni counts per trade, kecamatan).
     ViewRegister,
+    /// Create and edit trades, programs, batches, alumni and their participation in batches.
+    ManageRegister,
     /// An alumnus's own record: claim it, edit their own contact details.
     OwnAlumnusRecord,
     /// Print one-time claim codes for alumni (per alumnus or per batch).
@@ -105,7 +107,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match permission {
         SignedIn => true,
-        ManageUsers | ViewAudit | ViewRegister | IssueClaimCodes => role == Role::Admin,
+        ManageUsers | ViewAudit | ViewRegister | ManageRegister | IssueClaimCodes => {
+            role == Role::Admin
+        }
         OwnAlumnusRecord => role == Role::Alumni,
         ViewOffice => matches!(role, Role::Admin | Role::Opd | Role::Bendahara),
     }
@@ -161,6 +165,17 @@ mod tests {
             );
             assert_eq!(
                 allows(role, Permission::IssueClaimCodes),
+                role == Role::Admin
+            );
+        }
+    }
+
+    #[test]
+    fn only_admin_reads_and_keeps_the_register() {
+        for role in Role::ALL {
+            assert_eq!(allows(role, Permission::ViewRegister), role == Role::Admin);
+            assert_eq!(
+                allows(role, Permission::ManageRegister),
                 role == Role::Admin
             );
         }

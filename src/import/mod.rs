@@ -15,6 +15,8 @@ mod sniff;
 mod text;
 
 #[cfg(test)]
+mod measure;
+#[cfg(test)]
 mod testdata;
 #[cfg(test)]
 mod tests;

@@ -48,8 +48,10 @@ pub async fn preview(
     }))
 }
 
-/// Plans again inside one transaction and applies; `upload` is marked applied in the same
-/// transaction, so confirming twice applies once.
+/// Plans again inside one transaction and applies. A stored `upload` is claimed first (see
+/// `imports::begin_running`) and marked applied in the same transaction as the changes, so
+/// confirming twice applies once; a failed apply leaves it `failed` with the reason.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     db: &Db,
     kabupaten: &[String],
@@ -58,7 +60,37 @@ pub async fn apply(
     options: &Options,
     upload: Option<i64>,
     who: &Who<'_>,
+    progress: imports::Progress<'_>,
 ) -> Result<(Plan, Counts), RunError> {
+    let result = apply_once(
+        db, kabupaten, secrets, workbook, options, upload, who, progress,
+    )
+    .await;
+    if let (Some(id), Err(e)) = (upload, &result)
+        && !matches!(e, RunError::AlreadyApplied)
+    {
+        tracing::error!(import = id, error = %e, "import failed; nothing was stored");
+        let _ = imports::mark_failed(db, id, &format!("gagal: {e}")).await;
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn apply_once(
+    db: &Db,
+    kabupaten: &[String],
+    secrets: &Secrets,
+    workbook: &Workbook,
+    options: &Options,
+    upload: Option<i64>,
+    who: &Who<'_>,
+    progress: imports::Progress<'_>,
+) -> Result<(Plan, Counts), RunError> {
+    if let Some(id) = upload
+        && !imports::begin_running(db, id).await?
+    {
+        return Err(RunError::AlreadyApplied);
+    }
     let key = secrets.data_key.clone();
     let mut tx = db.begin().await?;
     let snapshot = imports::snapshot(&mut tx, kabupaten).await?;
@@ -66,7 +98,7 @@ pub async fn apply(
         personal::keyed_hash(&key, nik)
     });
     let seal = |nik: &str| (personal::seal(&key, nik), personal::keyed_hash(&key, nik));
-    let counts = imports::apply(&mut tx, &plan, &snapshot, &seal, who).await?;
+    let counts = imports::apply(&mut tx, &plan, &snapshot, &seal, who, progress).await?;
     let summary = counts.summary_line();
     if let Some(id) = upload {
         let report = report(workbook, &plan)?;

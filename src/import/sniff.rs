@@ -341,3 +341,184 @@ pub(crate) fn cfb_entry_names(b: &[u8]) -> Option<Vec<String>> {
     }
     Some(names)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Compound File Binary (OLE2) sector chains
+
+const CFB_END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const CFB_DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+
+/// The streams calamine's xls reader opens (the first directory entry of each name).
+const XLS_STREAMS: [&str; 4] = [
+    "\u{5}SummaryInformation",
+    "\u{5}DocumentSummaryInformation",
+    "Workbook",
+    "Book",
+];
+
+/// False when a sector chain that calamine's xls reader follows loops back on itself before
+/// the reader has the bytes it wants. calamine (0.38) follows chains without remembering where
+/// it has been, and reads the directory chain to its end: a FAT entry pointing back into the
+/// chain (found by fuzzing: a 5.7 KB file) makes it append the same sector forever, gigabytes
+/// within seconds, or spin without end on a sector past the end of the file. A well-formed file
+/// never visits a sector twice in one chain.
+///
+/// Mirrors how calamine reads the header, the DIFAT and the FAT, the directory, the mini stream
+/// and mini FAT, and the streams it opens; whatever calamine itself rejects is left to it (true).
+pub(crate) fn cfb_chains_end(b: &[u8]) -> bool {
+    let size: usize = match u16_at(b, 0x1E) {
+        Some(9) => 512,
+        Some(12) => 4096,
+        _ => return true,
+    };
+    if b.len() < size || !b.starts_with(CFB_MAGIC) {
+        return true;
+    }
+    let max_id = (b.len() / size) as u32;
+    // Sector `id` as calamine reads it: cut short (or empty) at the end of the file.
+    let sector = |id: u32| -> &[u8] {
+        let start = (id as usize + 1).saturating_mul(size).min(b.len());
+        &b[start..start.saturating_add(size).min(b.len())]
+    };
+    let words = |s: &[u8]| -> Vec<u32> {
+        s.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    };
+    let header_u32 = |at: usize| u32_at(b, at).unwrap_or(CFB_END_OF_CHAIN);
+
+    // DIFAT: the header's 109 entries, then DIFAT sectors (calamine bounds that chain itself).
+    let mut difat = words(&b[0x4C..512.min(b.len())]);
+    let mut id = header_u32(0x44);
+    let mut steps = 0u32;
+    while id < CFB_MAX_REGULAR {
+        steps += 1;
+        if id > max_id || steps > max_id.saturating_add(1) {
+            return true;
+        }
+        difat.extend(words(sector(id)));
+        let Some(next) = difat.pop() else {
+            return true;
+        };
+        id = next;
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < CFB_DIFAT_SECTOR) {
+        if id > max_id {
+            return true;
+        }
+        fat.extend(words(sector(id)));
+    }
+
+    let Some(directory) = cfb_follow(header_u32(0x30), &fat, &sector, max_id, usize::MAX) else {
+        return false;
+    };
+    // Directory entries: name, start sector, stream length.
+    let entries: Vec<(String, u32, usize)> = directory
+        .chunks_exact(128)
+        .map(|e| {
+            let units: Vec<u16> = e[..64]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            let len = if size == 512 {
+                u32_at(e, 120).map_or(0, |l| l as usize)
+            } else {
+                u64_at(e, 120).map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX))
+            };
+            (
+                String::from_utf16_lossy(&units),
+                u32_at(e, 116).unwrap_or(0),
+                len,
+            )
+        })
+        .collect();
+    let Some(root) = entries.first() else {
+        return true;
+    };
+
+    let mini_fat_len = header_u32(0x40) as usize;
+    let (mini_fat, mini_stream) = if mini_fat_len > 0 {
+        let Some(stream) = cfb_follow(root.1, &fat, &sector, max_id, root.2) else {
+            return false;
+        };
+        let Some(table) = cfb_follow(
+            header_u32(0x3C),
+            &fat,
+            &sector,
+            max_id,
+            mini_fat_len.saturating_mul(size),
+        ) else {
+            return false;
+        };
+        (words(&table), stream)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mini_sector = |id: u32| -> &[u8] {
+        let start = (id as usize).saturating_mul(64).min(mini_stream.len());
+        &mini_stream[start..start.saturating_add(64).min(mini_stream.len())]
+    };
+
+    for name in XLS_STREAMS {
+        let Some(&(_, start, len)) = entries
+            .iter()
+            .find(|(n, _, _)| n.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        else {
+            continue;
+        };
+        let ends = if len < 4096 {
+            cfb_follow(
+                start,
+                &mini_fat,
+                &mini_sector,
+                max_id.saturating_mul(8),
+                len,
+            )
+            .is_some()
+        } else {
+            cfb_follow(start, &fat, &sector, max_id, len).is_some()
+        };
+        if !ends {
+            return false;
+        }
+    }
+    true
+}
+
+/// Follows a chain as calamine's `get_chain` does, collecting up to `len` bytes from the
+/// sectors `data` gives. `None`: the chain comes back to a sector it has visited. `Some`: it
+/// ends, or calamine stops there with an error or a panic of its own (a sector number past
+/// `limit` or past the table).
+fn cfb_follow<'a>(
+    start: u32,
+    table: &[u32],
+    data: &dyn Fn(u32) -> &'a [u8],
+    limit: u32,
+    len: usize,
+) -> Option<Vec<u8>> {
+    let mut seen = vec![false; limit as usize + 1];
+    let mut out: Vec<u8> = Vec::new();
+    let mut id = start;
+    while id != CFB_END_OF_CHAIN {
+        if id > limit {
+            break;
+        }
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return None;
+        }
+        // Each sector is taken once, so this holds at most the file's size.
+        let s = data(id);
+        let take = s.len().min(len - out.len());
+        out.extend_from_slice(&s[..take]);
+        if out.len() >= len {
+            break;
+        }
+        match table.get(id as usize) {
+            Some(&next) => id = next,
+            None => break,
+        }
+    }
+    Some(out)
+}

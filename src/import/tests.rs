@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use rust_xlsxwriter::{Format as XFormat, Workbook as XWorkbook};
 
-use super::sniff::{Sniffed, cfb_entry_names, classify_cfb_names, sniff};
+use super::sniff::{Sniffed, cfb_chains_end, cfb_entry_names, classify_cfb_names, sniff};
 use super::testdata::{cfb_with_streams, ods, ods_with_mime, stored_zip};
 use super::{
     Cell, Format, MAX_BYTES, ReadError, ReportRow, ReportSheet, Row, Sheet, read_workbook,
@@ -226,6 +226,37 @@ fn xls_is_detected_from_a_compound_file_with_a_workbook_stream() {
         read_workbook(&doc, "alumni.xls"),
         Err(ReadError::NotSpreadsheet)
     );
+}
+
+/// Found by fuzzing (`fuzz/`, target `read_workbook`): a 5.7 KB .xls whose sector table sends
+/// the directory chain round in a loop made calamine append the same sector until memory ran
+/// out. `cfb_with_streams` lays out the header, the FAT in sector 0 (at byte 512) and the
+/// directory in sector 1 (at byte 1024, one 128-byte entry per stream).
+#[test]
+fn xls_whose_sector_chains_loop_is_refused_without_exhausting_memory() {
+    let fine = cfb_with_streams(&["Workbook"]);
+    assert!(cfb_chains_end(&fine));
+    let set = |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+
+    // The directory sector's FAT entry points back at itself.
+    let mut looping_directory = fine.clone();
+    set(&mut looping_directory, 512 + 4, 1);
+    // The Workbook stream (4 GB long, by its directory entry) starts in sector 2, which points
+    // back at itself.
+    let mut looping_stream = fine.clone();
+    looping_stream.extend(vec![0u8; 512]);
+    set(&mut looping_stream, 512 + 8, 2);
+    set(&mut looping_stream, 1024 + 128 + 0x74, 2);
+    set(&mut looping_stream, 1024 + 128 + 0x78, u32::MAX);
+
+    for bytes in [looping_directory, looping_stream] {
+        assert_eq!(sniff(&bytes), Sniffed::Xls);
+        assert!(!cfb_chains_end(&bytes));
+        let started = Instant::now();
+        let err = read_workbook(&bytes, "alumni.xls").unwrap_err();
+        assert!(matches!(err, ReadError::Corrupt(_)), "{err:?}");
+        assert!(started.elapsed().as_secs() < 2);
+    }
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub struct Layout {
     pub agency: String,
     pub path: String,
     pub notice: Option<String>,
+    /// Seconds after which the page reloads itself (a running job), if any.
+    pub refresh: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -51,7 +53,13 @@ impl Layout {
             agency: settings.instance.agency_name.clone(),
             path: path.to_owned(),
             notice: None,
+            refresh: None,
         }
+    }
+
+    pub fn with_refresh(mut self, seconds: u32) -> Layout {
+        self.refresh = Some(seconds);
+        self
     }
 
     pub fn with_notice(mut self, notice: Option<&str>) -> Layout {
@@ -71,6 +79,7 @@ impl Layout {
             agency: String::new(),
             path: String::new(),
             notice: None,
+            refresh: None,
         }
     }
 }
@@ -304,12 +313,21 @@ pub struct AlumniPage {
     pub kecamatans: Vec<Choice>,
 }
 
+/// One participation on the alumnus record, in words.
 pub struct Training {
-    pub program: String,
-    pub year: i64,
-    pub number: i64,
+    /// The participation's id (for its edit link).
+    pub id: i64,
+    /// "Program — angkatan N tahun Y".
+    pub batch: String,
+    pub trade: String,
+    /// Labels; empty when not recorded.
     pub result: String,
+    pub competency: String,
+    pub placement: String,
     pub cert_number: String,
+    pub cert_issuer: String,
+    pub cert_date: String,
+    pub cert_expiry: String,
 }
 
 #[derive(Template)]
@@ -321,6 +339,8 @@ pub struct AlumnusPage {
     pub nik: String,
     pub has_nik: bool,
     pub revealed: bool,
+    /// Where the NIK disagrees with the recorded birth date or gender.
+    pub warnings: Vec<String>,
     pub trainings: Vec<Training>,
     pub businesses: Vec<(String, bool)>,
 }
@@ -465,4 +485,176 @@ impl ImportPage {
             crate::import::plan::normalise(program)
         )
     }
+}
+
+// ---- Keeping the register: trades, programs, batches, alumni and their participation ----
+
+/// Options under a heading (`<optgroup>`).
+pub struct ChoiceGroup {
+    pub label: String,
+    pub choices: Vec<Choice>,
+}
+
+pub struct ProgramLine {
+    pub id: i64,
+    pub name: String,
+    pub hours: i64,
+    pub days: i64,
+    pub units: usize,
+    pub batches: i64,
+    pub needs_review: bool,
+}
+
+pub struct TradeBlock {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub alumni: i64,
+    pub programs: Vec<ProgramLine>,
+}
+
+#[derive(Template)]
+#[template(path = "register/trades.html")]
+pub struct TradesPage {
+    pub layout: Layout,
+    pub trades: Vec<TradeBlock>,
+    /// Programs an import created whose hours and days are still placeholders.
+    pub to_complete: usize,
+}
+
+#[derive(Template)]
+#[template(path = "register/trade_form.html")]
+pub struct TradeFormPage {
+    pub layout: Layout,
+    /// `None` when creating.
+    pub id: Option<i64>,
+    pub code: Field,
+    pub name: Field,
+    pub description: Field,
+    pub error_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "register/program_form.html")]
+pub struct ProgramFormPage {
+    pub layout: Layout,
+    pub id: Option<i64>,
+    pub needs_review: bool,
+    pub trade_id: Field,
+    pub name: Field,
+    pub hours: Field,
+    pub days: Field,
+    pub competency_units: Field,
+    pub trades: Vec<Choice>,
+    pub error_count: usize,
+}
+
+pub struct BatchLine {
+    pub id: i64,
+    /// "Program — angkatan N tahun Y".
+    pub label: String,
+    pub trade: String,
+    /// "6 Mei 2024 – 31 Mei 2024"; empty while the dates are placeholders.
+    pub dates: String,
+    pub place: String,
+    pub funding: &'static str,
+    pub capacity: i64,
+    pub participants: i64,
+    pub instructor: String,
+    pub needs_review: bool,
+}
+
+#[derive(Template)]
+#[template(path = "register/batches.html")]
+pub struct BatchesPage {
+    pub layout: Layout,
+    pub rows: Vec<BatchLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    /// The active filters, for pager links.
+    pub query_string: String,
+    pub trade: String,
+    pub year: String,
+    pub review: bool,
+    pub trades: Vec<Choice>,
+    pub years: Vec<String>,
+    /// Batches still to complete, in the whole register.
+    pub to_complete: i64,
+}
+
+#[derive(Template)]
+#[template(path = "register/batch_form.html")]
+pub struct BatchFormPage {
+    pub layout: Layout,
+    pub id: Option<i64>,
+    pub needs_review: bool,
+    pub participants: i64,
+    pub program_id: Field,
+    pub year: Field,
+    pub number: Field,
+    pub start_date: Field,
+    pub end_date: Field,
+    pub place: Field,
+    pub funding: Field,
+    pub capacity: Field,
+    pub instructor: Field,
+    pub programs: Vec<ChoiceGroup>,
+    pub fundings: Vec<Choice>,
+    pub error_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "register/alumnus_form.html")]
+pub struct AlumnusFormPage {
+    pub layout: Layout,
+    pub id: Option<i64>,
+    pub full_name: Field,
+    pub gender: Field,
+    pub birth_place: Field,
+    pub birth_date: Field,
+    pub nik: Field,
+    /// The stored NIK, masked, when editing a record that has one.
+    pub stored_nik: Option<String>,
+    pub remove_nik: bool,
+    pub phone: Field,
+    pub address: Field,
+    pub kecamatan: Field,
+    pub desa: Field,
+    pub education: Field,
+    pub kecamatans: Vec<Choice>,
+    pub desas: Vec<ChoiceGroup>,
+    pub educations: &'static [&'static str],
+    pub error_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "register/participation_form.html")]
+pub struct ParticipationFormPage {
+    pub layout: Layout,
+    pub alumnus_id: i64,
+    pub alumnus_name: String,
+    pub id: Option<i64>,
+    pub batch_id: Field,
+    pub result: Field,
+    pub competency: Field,
+    pub cert_number: Field,
+    pub cert_issuer: Field,
+    pub cert_date: Field,
+    pub cert_expiry: Field,
+    pub placement: Field,
+    pub batches: Vec<ChoiceGroup>,
+    pub issuers: Vec<String>,
+    pub error_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "admin/import_running.html")]
+pub struct ImportRunningPage {
+    pub layout: Layout,
+    pub file_name: String,
+    /// People applied so far and in all; 0/0 when another instance runs it.
+    pub done: usize,
+    pub total: usize,
 }

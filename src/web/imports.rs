@@ -14,7 +14,9 @@ use crate::domain::import::header::Field;
 use crate::import::plan::{Mapping, Options, RowStatus, Severity};
 use crate::import::run::{self, RunError};
 use crate::import::{MAX_BYTES, Workbook};
-use crate::views::{ImportListItem, ImportPage, ImportRowView, ImportUploadPage};
+use crate::views::{
+    ImportListItem, ImportPage, ImportRowView, ImportRunningPage, ImportUploadPage,
+};
 
 /// The largest upload accepted (the reader's own limit, plus the multipart envelope).
 pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
@@ -175,6 +177,18 @@ pub async fn preview(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let (upload, workbook, options) = load(&state, id).await?;
+    if upload.status == "running" {
+        let progress = state.running.lock().ok().and_then(|m| m.get(&id).copied());
+        let page = ImportRunningPage {
+            layout: ctx
+                .layout(format!("Impor: {}", upload.file_name))
+                .with_refresh(2),
+            file_name: upload.file_name.clone(),
+            done: progress.map_or(0, |p| p.0),
+            total: progress.map_or(0, |p| p.1),
+        };
+        return Ok(render(&page)?.into_response());
+    }
     let plan = run::preview(
         &state.db,
         &state.settings.instance.kabupaten,
@@ -286,37 +300,59 @@ pub async fn save_options(
     }
 }
 
+/// Imports being applied by this instance: id → (people done, people in all).
+pub type Running = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (usize, usize)>>>;
+
+/// Applies in the background so a large file does not hold the request; a small one finishes
+/// within the short wait and the page shows the result straight away. The preview page shows
+/// the progress of a running import and refreshes itself (no JavaScript needed).
 pub async fn confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let user = ctx.user()?.clone();
+    // Whether it may run (draft, failed, or a dead run) is decided atomically by the apply.
     let (upload, workbook, options) = load(&state, id).await?;
-    if upload.status != "draft" {
+    if upload.status == "applied" {
         return Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response());
     }
-    let who = Who {
-        id: Some(user.id),
-        label: &user.username,
-        ip: &ctx.ip,
-    };
-    match run::apply(
-        &state.db,
-        &state.settings.instance.kabupaten,
-        &state.secrets,
-        &workbook,
-        &options,
-        Some(id),
-        &who,
-    )
-    .await
-    {
-        Ok(_) | Err(RunError::AlreadyApplied) => {
-            Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
+    let ip = ctx.ip.clone();
+    let task_state = state.clone();
+    let task = tokio::spawn(async move {
+        let who = Who {
+            id: Some(user.id),
+            label: &user.username,
+            ip: &ip,
+        };
+        let running = task_state.running.clone();
+        let progress = move |done: usize, total: usize| {
+            if let Ok(mut map) = running.lock() {
+                map.insert(id, (done, total));
+            }
+        };
+        let result = run::apply(
+            &task_state.db,
+            &task_state.settings.instance.kabupaten,
+            &task_state.secrets,
+            &workbook,
+            &options,
+            Some(id),
+            &who,
+            &progress,
+        )
+        .await;
+        if let Ok(mut map) = task_state.running.lock() {
+            map.remove(&id);
         }
-        Err(e) => Err(web_error(e)),
-    }
+        if let Err(e) = result
+            && !matches!(e, RunError::AlreadyApplied)
+        {
+            tracing::error!(import = id, error = %e, "import apply failed");
+        }
+    });
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
+    Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
 }
 
 /// The report: as applied, or (before confirmation) as the dry run would apply it.

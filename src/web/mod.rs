@@ -33,6 +33,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub secrets: Arc<Secrets>,
+    /// Imports this instance is applying right now, with their progress.
+    pub running: imports::Running,
 }
 
 impl FromRef<AppState> for Db {

@@ -1,16 +1,26 @@
-//! The agency's register: the alumni list with its filters, one alumnus's record, and the
-//! audited reveal of a NIK.
+//! The agency's register: the alumni list with its filters, one alumnus's record, the audited
+//! reveal of a NIK and the exports; the forms that keep the register live in the submodules
+//! (trades and programs, batches, alumni and their participation in batches).
+
+pub mod batches;
+pub mod people;
+pub mod trades;
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
 use crate::db::audit::{self, Event};
 use crate::db::{regions, register};
-use crate::domain::nik::Nik;
+use crate::domain::dates::{format_date, parse_iso};
+use crate::domain::import::values::{Competency, Placement, TrainingResult};
+use crate::domain::nik::{Gender, Nik};
+use crate::domain::register as rules;
+use crate::domain::user::FieldErrors;
 use crate::secrets::personal;
-use crate::views::{AlumniPage, AlumnusPage, Choice, Training};
+use crate::views::{AlumniPage, AlumnusPage, Choice, Field, Training};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -118,14 +128,53 @@ pub async fn alumni(
     render(&view)
 }
 
+/// `?pesan=` on register pages after a redirect.
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pesan: String,
+}
+
+/// A stored ISO date as `12 Mei 2024` (as stored when it is not a date).
+pub(crate) fn date_text(iso: &str) -> String {
+    parse_iso(iso)
+        .map(format_date)
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+fn result_label(v: Option<&str>) -> String {
+    [TrainingResult::Lulus, TrainingResult::TidakLulus]
+        .into_iter()
+        .find(|r| Some(r.as_str()) == v)
+        .map(|r| r.label().to_owned())
+        .unwrap_or_default()
+}
+
+fn competency_label(v: Option<&str>) -> String {
+    [Competency::Kompeten, Competency::BelumKompeten]
+        .into_iter()
+        .find(|c| Some(c.as_str()) == v)
+        .map(|c| c.label().to_owned())
+        .unwrap_or_default()
+}
+
+fn placement_label(v: &str) -> String {
+    rules::parse_placement(v)
+        .unwrap_or(Placement::Belum)
+        .label()
+        .to_owned()
+}
+
 async fn record_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     reveal: bool,
+    notice: Option<&str>,
 ) -> Result<Response, WebError> {
-    let record = register::alumnus_record(&state.db, id).await?;
+    let mut record = register::alumnus_record(&state.db, id).await?;
     let summary = register::alumnus_summary(&state.db, id).await?;
+    let participations = register::participations_of(&state.db, id).await?;
     let nik = record
         .nik_enc
         .as_deref()
@@ -136,20 +185,36 @@ async fn record_page(
         (Some(n), false) => n.masked(),
         (None, _) => "—".to_owned(),
     };
+    let birth = record.birth_date.as_deref().and_then(parse_iso);
+    let gender = match record.gender.as_str() {
+        "P" => Some(Gender::P),
+        "L" => Some(Gender::L),
+        _ => None,
+    };
+    let warnings = nik
+        .as_ref()
+        .map(|n| rules::nik_mismatches(n, birth, gender))
+        .unwrap_or_default();
+    record.birth_date = record.birth_date.as_deref().map(date_text);
     let view = AlumnusPage {
-        layout: ctx.layout(record.full_name.clone()),
+        layout: ctx.layout(record.full_name.clone()).with_notice(notice),
         nik: nik_text,
         has_nik: nik.is_some(),
         revealed: reveal && nik.is_some(),
-        trainings: summary
-            .trainings
+        warnings,
+        trainings: participations
             .into_iter()
-            .map(|t| Training {
-                program: t.program,
-                year: t.year,
-                number: t.number,
-                result: t.result,
-                cert_number: t.cert_number,
+            .map(|p| Training {
+                id: p.id,
+                batch: p.batch_label(),
+                trade: p.trade,
+                result: result_label(p.result.as_deref()),
+                competency: competency_label(p.competency.as_deref()),
+                placement: placement_label(&p.placement),
+                cert_number: p.cert_number.unwrap_or_default(),
+                cert_issuer: p.cert_issuer.unwrap_or_default(),
+                cert_date: p.cert_date.as_deref().map(date_text).unwrap_or_default(),
+                cert_expiry: p.cert_expiry.as_deref().map(date_text).unwrap_or_default(),
             })
             .collect(),
         businesses: summary
@@ -166,8 +231,17 @@ pub async fn alumnus(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    record_page(&state, &ctx, id, false).await
+    let notice = match q.pesan.as_str() {
+        "dibuat" => Some("Data alumni ditambahkan. Tambahkan pelatihan yang diikutinya."),
+        "disimpan" => Some("Perubahan data alumni disimpan."),
+        "pelatihan-ditambah" => Some("Pelatihan ditambahkan."),
+        "pelatihan-disimpan" => Some("Perubahan pelatihan disimpan."),
+        "tetap" => Some("Tidak ada yang berubah."),
+        _ => None,
+    };
+    record_page(&state, &ctx, id, false, notice).await
 }
 
 /// Shows one full NIK to an admin; the reveal itself is recorded in the audit trail.
@@ -191,7 +265,7 @@ pub async fn reveal_nik(
         },
     )
     .await?;
-    record_page(&state, &ctx, id, true).await
+    record_page(&state, &ctx, id, true, None).await
 }
 
 /// Masked-NIK export of the filtered list (GET, nothing recorded).
@@ -318,4 +392,67 @@ async fn export_file(
         bytes,
     )
         .into_response())
+}
+
+// ---- shared by the register forms ----
+
+/// A form field's value with its message, if any.
+pub(crate) fn field(errors: &FieldErrors, name: &str, value: &str) -> Field {
+    Field {
+        value: value.to_owned(),
+        error: errors
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, m)| m.clone()),
+    }
+}
+
+/// A rejected form: shown again with its messages, nothing stored.
+pub(crate) fn unprocessable(page: &impl askama::Template) -> Result<Response, WebError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+}
+
+/// Appends a register change to the audit trail inside the change's own transaction.
+pub(crate) async fn record_change(
+    tx: &mut crate::db::Tx,
+    ctx: &Ctx,
+    action: &str,
+    entity: &str,
+    id: i64,
+    summary: serde_json::Value,
+) -> Result<(), WebError> {
+    let admin = ctx.user()?;
+    audit::append(
+        tx,
+        Event {
+            actor_id: Some(admin.id),
+            actor_label: &admin.username,
+            action,
+            entity,
+            entity_id: id.to_string(),
+            summary,
+            ip: &ctx.ip,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Trades as choices, by name.
+pub(crate) async fn trade_choices(state: &AppState) -> Result<Vec<Choice>, WebError> {
+    Ok(register::trades(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| Choice {
+            value: t.id.to_string(),
+            label: t.name,
+        })
+        .collect())
+}
+
+/// Today in WIB.
+pub(crate) fn today() -> time::Date {
+    time::OffsetDateTime::now_utc()
+        .to_offset(crate::domain::dates::WIB)
+        .date()
 }

@@ -14,7 +14,8 @@ const ROLES: [&str; 6] = ["admin", "opd", "bendahara", "alumni", "pembeli", "mit
 
 /// Who may call each protected route. Written out here, independently of the policy module,
 /// so that a change in policy shows up as a failing test.
-fn matrix(office: i64) -> Vec<(&'static str, String, &'static [&'static str])> {
+fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'static [&'static str])> {
+    let (alumnus, participation) = taking;
     const ALL: &[&str] = &["admin", "opd", "bendahara", "alumni", "pembeli", "mitra"];
     const ADMIN: &[&str] = &["admin"];
     vec![
@@ -36,6 +37,41 @@ fn matrix(office: i64) -> Vec<(&'static str, String, &'static [&'static str])> {
         ("GET", "/admin/alumni/ekspor".into(), ADMIN),
         ("POST", "/admin/alumni/ekspor".into(), ADMIN),
         ("GET", "/klaim".into(), &["alumni"]),
+        // The register: lists for reading, forms for keeping it.
+        ("GET", "/admin/kejuruan".into(), ADMIN),
+        ("GET", "/admin/angkatan".into(), ADMIN),
+        ("GET", "/admin/kejuruan/baru".into(), ADMIN),
+        ("POST", "/admin/kejuruan/baru".into(), ADMIN),
+        ("GET", "/admin/kejuruan/1/ubah".into(), ADMIN),
+        ("POST", "/admin/kejuruan/999999/ubah".into(), ADMIN),
+        ("GET", "/admin/program/baru".into(), ADMIN),
+        ("POST", "/admin/program/baru".into(), ADMIN),
+        ("GET", "/admin/program/1/ubah".into(), ADMIN),
+        ("POST", "/admin/program/999999/ubah".into(), ADMIN),
+        ("GET", "/admin/angkatan/baru".into(), ADMIN),
+        ("POST", "/admin/angkatan/baru".into(), ADMIN),
+        ("GET", "/admin/angkatan/1/ubah".into(), ADMIN),
+        ("POST", "/admin/angkatan/999999/ubah".into(), ADMIN),
+        ("GET", "/admin/alumni/baru".into(), ADMIN),
+        ("POST", "/admin/alumni/baru".into(), ADMIN),
+        ("GET", "/admin/alumni/1/ubah".into(), ADMIN),
+        ("POST", "/admin/alumni/999999/ubah".into(), ADMIN),
+        (
+            "GET",
+            format!("/admin/alumni/{alumnus}/pelatihan/baru"),
+            ADMIN,
+        ),
+        ("POST", "/admin/alumni/999999/pelatihan/baru".into(), ADMIN),
+        (
+            "GET",
+            format!("/admin/alumni/{alumnus}/pelatihan/{participation}/ubah"),
+            ADMIN,
+        ),
+        (
+            "POST",
+            "/admin/alumni/999999/pelatihan/999999/ubah".into(),
+            ADMIN,
+        ),
         ("POST", "/klaim".into(), &["alumni"]),
         ("GET", "/akun/profil".into(), &["alumni"]),
         ("POST", "/akun/profil".into(), &["alumni"]),
@@ -64,7 +100,12 @@ async fn every_route_for_every_role(app: TestApp) {
     let office = app
         .scalar("SELECT office_id FROM users WHERE username = 'opd'")
         .await;
-    let routes = matrix(office);
+    let taking: (i64, i64) =
+        sqlx::query_as("SELECT alumnus_id, id FROM participations ORDER BY id LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("a participation");
+    let routes = matrix(office, taking);
     // Signed out: every protected route sends the visitor to the login page.
     let anon = app.visitor();
     for (method, path, _) in &routes {

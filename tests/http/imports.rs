@@ -11,6 +11,7 @@ both!(
     messy_workbook_is_previewed_corrected_and_applied,
     same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes,
     files_that_are_not_spreadsheets_are_refused,
+    a_running_import_shows_progress_and_a_dead_run_can_be_retried,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -165,6 +166,12 @@ async fn uploaded(v: &Visitor, name: &str, bytes: Vec<u8>) -> String {
 async fn messy_workbook_is_previewed_corrected_and_applied(app: TestApp) {
     let admin = app.signed_in("admin").await;
     let alumni_before = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    let imports_applied = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'import.applied'")
+        .await;
+    let created_before = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'alumni.create'")
+        .await;
     let path = uploaded(
         &admin,
         "alumni 2019-2020.xlsx",
@@ -275,12 +282,12 @@ async fn messy_workbook_is_previewed_corrected_and_applied(app: TestApp) {
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'import.applied'")
             .await,
-        1
+        imports_applied + 1
     );
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'alumni.create'")
             .await,
-        4
+        created_before + 4
     );
 
     // Confirming again (a double tap) applies nothing more.
@@ -393,6 +400,7 @@ async fn same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes(a
 
 async fn files_that_are_not_spreadsheets_are_refused(app: TestApp) {
     let admin = app.signed_in("admin").await;
+    let imports_before = app.scalar("SELECT COUNT(*) FROM imports").await;
     let png =
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
     for (name, bytes, expect) in [
@@ -408,5 +416,45 @@ async fn files_that_are_not_spreadsheets_are_refused(app: TestApp) {
             page.text_of(".alert")
         );
     }
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM imports").await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM imports").await,
+        imports_before
+    );
+}
+
+async fn a_running_import_shows_progress_and_a_dead_run_can_be_retried(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let path = uploaded(&admin, "alumni.xlsx", messy_workbook("0812 7000 1111")).await;
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    // Another instance (or a process that died) is applying it.
+    sqlx::query("UPDATE imports SET status = 'running', started_at = $1 WHERE id = $2")
+        .bind(karya::db::now())
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let page = admin.get(&path).await;
+    assert!(page.contains("Impor sedang diterapkan"));
+    assert!(
+        page.contains("http-equiv=\"refresh\""),
+        "the page refreshes itself without JavaScript"
+    );
+    let before = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    admin.post(&format!("{path}/terapkan"), &[]).await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        before,
+        "a live run is not applied twice"
+    );
+
+    // A marker older than 15 minutes belongs to a dead process: the import can be applied.
+    sqlx::query("UPDATE imports SET started_at = $1 WHERE id = $2")
+        .bind(karya::db::now() - 16 * 60)
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    admin.post(&format!("{path}/terapkan"), &[]).await;
+    assert!(app.scalar("SELECT COUNT(*) FROM alumni").await > before);
+    assert!(admin.get(&path).await.contains("Impor sudah diterapkan"));
 }

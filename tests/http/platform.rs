@@ -240,6 +240,16 @@ async fn demo_district_is_realistic(app: TestApp) {
     assert_eq!(app.scalar("SELECT MIN(year) FROM batches").await, 2017);
     assert_eq!(app.scalar("SELECT MAX(year) FROM batches").await, 2026);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM programs").await, 7);
+    // The alumni came in through the importer, from the demo spreadsheet, without a rejected row.
+    let summary: String =
+        sqlx::query_scalar("SELECT summary FROM imports WHERE status = 'applied'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        summary.contains("ditolak=0") && !summary.contains("dibuat=0"),
+        "{summary}"
+    );
     // NIK is stored encrypted, never in clear.
     let nik: String =
         sqlx::query_scalar("SELECT nik_enc FROM alumni WHERE nik_enc IS NOT NULL LIMIT 1")

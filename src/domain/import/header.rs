@@ -531,9 +531,12 @@ impl HeaderGuess {
         let same = row
             .iter()
             .enumerate()
+            // Exact spellings only: a repeated header is a copy of the header, and this runs on
+            // every data row (the fuzzy match is for the header search, not for every cell).
             .filter(|(c, cell)| {
-                matches!(cell, Cell::Text(t) if Field::from_header(t).is_some()
-                    && Field::from_header(t) == self.columns.get(*c).copied().flatten())
+                matches!(cell, Cell::Text(t) if t.len() <= 60
+                    && exact_header(&compact(t)).is_some()
+                    && exact_header(&compact(t)) == self.columns.get(*c).copied().flatten())
             })
             .count();
         same >= 2 && same * 2 >= recognised
@@ -562,9 +565,19 @@ fn header_text(cell: &Cell) -> Option<&str> {
     }
 }
 
+/// The fields a row names. Spelling mistakes are forgiven only in a row that already names at
+/// least two fields exactly: data rows (names, dates, places) never pay for the fuzzy match.
 fn read_row(row: &[Cell]) -> Vec<Option<Field>> {
+    let exact: Vec<Option<Field>> = row
+        .iter()
+        .map(|c| header_text(c).and_then(|t| exact_header(&compact(t))))
+        .collect();
+    if exact.iter().flatten().count() < 2 {
+        return exact;
+    }
     row.iter()
-        .map(|c| header_text(c).and_then(Field::from_header))
+        .zip(exact)
+        .map(|(c, e)| e.or_else(|| header_text(c).and_then(Field::from_header)))
         .collect()
 }
 
