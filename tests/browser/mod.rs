@@ -892,6 +892,14 @@ async fn admin_imports_a_register_file() {
     browser.press("//main", "Unggah dan baca").await;
     browser.expect_text("Ditolak (1)").await;
     browser.expect_text("31 Februari 2000").await;
+    if let Some(shots) = std::env::var_os("KARYA_SCREENSHOTS") {
+        let shots = PathBuf::from(shots);
+        std::fs::create_dir_all(&shots).expect("screenshot folder");
+        for (w, h) in SIZES {
+            browser.viewport(w, h).await;
+            shoot(&browser, &shots, "impor-pratinjau", w, h).await;
+        }
+    }
 
     // Column F ("Kontak") was not recognised: read it as the WhatsApp number.
     let column = browser
