@@ -407,7 +407,10 @@ pub(crate) fn generate(total: usize, seed: u64) -> (Vec<GenSheet>, Expected) {
                 .collect(),
         ];
         let in_sheet = per_sheet.min(total - written);
-        // The people of earlier sheets who come back this year for another program.
+        // The people of earlier sheets who come back this year for another program (once a
+        // sheet each, so that no one has two rows of the same batch with different results:
+        // a file contradicting itself cannot be imported twice without changes).
+        let earlier_people = people.len();
         let mut returned_this_sheet: HashSet<usize> = HashSet::new();
         for n in 0..in_sheet {
             // Blocks of a few hundred rows separated by a blank row, and the header repeated
@@ -422,9 +425,9 @@ pub(crate) fn generate(total: usize, seed: u64) -> (Vec<GenSheet>, Expected) {
                         .collect(),
                 );
             }
-            let returning = !people.is_empty() && rng.random_range(0..20) == 0;
+            let returning = earlier_people > 0 && rng.random_range(0..20) == 0;
             let person = if returning {
-                let i = rng.random_range(0..people.len());
+                let i = rng.random_range(0..earlier_people);
                 if returned_this_sheet.insert(i) {
                     expected.returning += 1;
                     Some(i)

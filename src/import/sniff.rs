@@ -305,7 +305,8 @@ pub(crate) fn cfb_entry_names(b: &[u8]) -> Option<Vec<String>> {
                 .filter_map(|i| u32_at(s, 4 * i))
                 .filter(|&id| id < CFB_MAX_REGULAR),
         );
-        difat = u32_at(s, 4 * (n - 1))?;
+        // The next DIFAT sector is named in the sector's last four bytes.
+        difat = u32_at(s, 4 * n.checked_sub(1)?)?;
     }
     fat_sectors.truncate(max_sectors);
     let mut fat: Vec<u32> = Vec::new();

@@ -259,6 +259,20 @@ fn xls_whose_sector_chains_loop_is_refused_without_exhausting_memory() {
     }
 }
 
+/// Found by fuzzing (`fuzz/`, target `read_workbook`): a 515-byte compound file whose DIFAT
+/// chain starts at sector 0, which the end of the file cuts to 3 bytes, made the directory
+/// reader compute "the last 4-byte entry" of a sector holding none (an overflow, a panic in
+/// debug builds, where the sniffer runs outside the reader's `catch_unwind`).
+#[test]
+fn compound_file_with_a_truncated_difat_sector_is_refused() {
+    let mut bytes = cfb_with_streams(&["Workbook"])[..512].to_vec();
+    bytes[0x44..0x48].copy_from_slice(&0u32.to_le_bytes()); // first DIFAT sector: 0
+    bytes.extend([0, 0, 0]);
+    assert_eq!(cfb_entry_names(&bytes), None);
+    let err = read_workbook(&bytes, "alumni.xls").unwrap_err();
+    assert!(matches!(err, ReadError::Corrupt(_)), "{err:?}");
+}
+
 #[test]
 fn encrypted_office_file_is_reported_as_password_protected() {
     let bytes = cfb_with_streams(&["EncryptionInfo", "EncryptedPackage"]);

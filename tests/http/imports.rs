@@ -12,6 +12,8 @@ both!(
     same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes,
     files_that_are_not_spreadsheets_are_refused,
     a_running_import_shows_progress_and_a_dead_run_can_be_retried,
+    command_line_import,
+    an_oversized_upload_is_refused,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -457,4 +459,103 @@ async fn a_running_import_shows_progress_and_a_dead_run_can_be_retried(app: Test
     admin.post(&format!("{path}/terapkan"), &[]).await;
     assert!(app.scalar("SELECT COUNT(*) FROM alumni").await > before);
     assert!(admin.get(&path).await.contains("Impor sudah diterapkan"));
+}
+
+/// `karya import alumni`: a dry run stores nothing and says why rows fail; the real run applies;
+/// the last line is the machine-readable summary and a rejected row makes the exit status 1.
+async fn command_line_import(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alumni.xlsx");
+    std::fs::write(&file, messy_workbook("0812 7000 1111")).unwrap();
+    let report = dir.path().join("laporan.xlsx");
+    let run = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_karya"));
+        cmd.args([
+            "--database-url",
+            &app.settings.database_url,
+            "--data-dir",
+            &app.settings.data_dir.display().to_string(),
+        ])
+        .args(["import", "alumni", &file.display().to_string()])
+        .args(extra)
+        .env_remove("KARYA_DATABASE_URL");
+        cmd.output().expect("karya runs")
+    };
+    let before = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    let out = run(&["--dry-run", "--report", &report.display().to_string()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "rejected rows: exit 1\n{text}");
+    let last = text.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("dibuat=") && last.contains(" ditolak="),
+        "{last}"
+    );
+    assert!(
+        text.contains("lembar 2019 baris 10 kolom C: ditolak"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--create-missing"),
+        "the unknown trade is named: {text}"
+    );
+    assert!(report.exists());
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        before,
+        "a dry run stores nothing"
+    );
+
+    let out = run(&["--create-missing"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.contains("dibuat=4"), "{text}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        before + 3,
+        "Rina (twice), Budi, Yanti; Hasan and Dewi rejected"
+    );
+    let again = run(&["--create-missing"]);
+    let last = String::from_utf8_lossy(&again.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(last.starts_with("dibuat=0 diperbarui=0 tetap=4"), "{last}");
+}
+
+/// A file over the upload limit is refused with a page, before anything is read or stored.
+async fn an_oversized_upload_is_refused(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let admin = app.signed_in("admin").await;
+    let token = admin.csrf().await;
+    let before = app.scalar("SELECT COUNT(*) FROM imports").await;
+    // On a raw socket, so the answer can be read while the upload is still going; no cookies
+    // are needed because the size limit is checked before anything else.
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let (mut rd, mut wr) = stream.into_split();
+    let size = 25 * 1024 * 1024;
+    let head = format!(
+        "POST /admin/impor?_csrf={token} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n"
+    );
+    let writer = tokio::spawn(async move {
+        let _ = wr.write_all(head.as_bytes()).await;
+        let chunk = vec![b'a'; 1024 * 1024];
+        for _ in 0..25 {
+            if wr.write_all(&chunk).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut response = Vec::new();
+    let _ = rd.read_to_end(&mut response).await;
+    writer.abort();
+    let text = String::from_utf8_lossy(&response);
+    assert!(
+        text.starts_with("HTTP/1.1 413"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    assert!(text.contains("Data terlalu besar"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM imports").await, before);
 }
