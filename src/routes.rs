@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
             .route("/admin/alumni/{id}/nik", post(register::reveal_nik))
             .route("/admin/kejuruan", get(register::trades::list))
             .route("/admin/angkatan", get(register::batches::list))
+            .route("/admin/angkatan/ekspor", get(register::batches::export))
             .route(
                 "/admin/impor",
                 get(imports::upload_form)

@@ -308,7 +308,6 @@ async fn export_file(
     q: &AlumniQuery,
     full_nik: bool,
 ) -> Result<Response, WebError> {
-    use axum::http::header;
     let rows = register::export_alumni(&state.db, &q.filter()).await?;
     let table = crate::export::Table {
         sheet: "Alumni".into(),
@@ -365,25 +364,35 @@ async fn export_file(
             })
             .collect(),
     };
+    download(&table, &q.format, "alumni")
+}
+
+/// A list as a download: `.xlsx` (default) or CSV, named `<stem>-<date>.<ext>`.
+pub(crate) fn download(
+    table: &crate::export::Table,
+    format: &str,
+    stem: &str,
+) -> Result<Response, WebError> {
+    use axum::http::header;
     let stamp = crate::domain::dates::to_iso(
         time::OffsetDateTime::now_utc()
             .to_offset(crate::domain::dates::WIB)
             .date(),
     );
-    let (bytes, content_type, ext) = match q.format.as_str() {
+    let (bytes, content_type, ext) = match format {
         "csv" => (
-            crate::export::to_csv(&table),
+            crate::export::to_csv(table),
             "text/csv; charset=utf-8",
             "csv",
         ),
         _ => (
-            crate::export::to_xlsx(&table),
+            crate::export::to_xlsx(table),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
     };
     let bytes = bytes.map_err(|e| WebError::Internal(e.to_string()))?;
-    let disposition = format!("attachment; filename=\"alumni-{stamp}.{ext}\"");
+    let disposition = format!("attachment; filename=\"{stem}-{stamp}.{ext}\"");
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

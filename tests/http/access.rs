@@ -35,6 +35,7 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("GET", "/admin/alumni/1".into(), ADMIN),
         ("POST", "/admin/alumni/999999/nik".into(), ADMIN),
         ("GET", "/admin/alumni/ekspor".into(), ADMIN),
+        ("GET", "/admin/angkatan/ekspor".into(), ADMIN),
         ("POST", "/admin/alumni/ekspor".into(), ADMIN),
         ("GET", "/klaim".into(), &["alumni"]),
         // The register: lists for reading, forms for keeping it.

@@ -19,6 +19,7 @@ both!(
     a_second_participation_is_added_and_edited,
     participation_form_rejects_bad_input,
     an_alumnus_entered_by_hand_is_matched_by_a_later_import,
+    batch_list_exports_what_the_filter_shows,
 );
 
 async fn alumni_list_filters_match_the_database(app: TestApp) {
@@ -1348,4 +1349,44 @@ async fn an_alumnus_entered_by_hand_is_matched_by_a_later_import(app: TestApp) {
     assert!(batch.needs_review, "a batch the import created");
     let review = admin.get("/admin/angkatan?perlu=1").await;
     assert!(review.text_of("ul.batches").contains("tahun 2015"));
+}
+
+async fn batch_list_exports_what_the_filter_shows(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let trade = app.scalar("SELECT id FROM trades WHERE code = 'RAC'").await;
+    let n = app
+        .scalar("SELECT COUNT(*) FROM batches b JOIN programs p ON p.id = b.program_id JOIN trades t ON t.id = p.trade_id WHERE t.code = 'RAC'")
+        .await;
+    let csv = admin
+        .get(&format!(
+            "/admin/angkatan/ekspor?format=csv&kejuruan={trade}"
+        ))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("angkatan-")
+    );
+    let lines: Vec<&str> = csv.body.trim_end().lines().collect();
+    assert_eq!(
+        lines.len() as i64,
+        n + 1,
+        "header plus each batch of the trade"
+    );
+    assert!(
+        lines[1..].iter().all(|l| l.starts_with("Teknik Pendingin")),
+        "{lines:?}"
+    );
+    let xlsx = admin
+        .client
+        .get(format!(
+            "{}/admin/angkatan/ekspor?kejuruan={trade}",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
 }

@@ -19,6 +19,9 @@ const PAGE_SIZE: i64 = 50;
 
 #[derive(Deserialize, Default)]
 pub struct BatchesQuery {
+    /// Export only: `xlsx` or `csv`.
+    #[serde(default)]
+    format: String,
     #[serde(default)]
     kejuruan: String,
     #[serde(default)]
@@ -40,17 +43,70 @@ fn funding_label(stored: &str) -> &'static str {
     Funding::parse(stored).map_or("—", Funding::label)
 }
 
+impl BatchesQuery {
+    fn filter(&self) -> register::BatchFilter {
+        register::BatchFilter {
+            trade_id: id_param(&self.kejuruan),
+            year: id_param(&self.tahun),
+            needs_review: self.perlu == "1",
+        }
+    }
+}
+
+/// The filtered batch list as `.xlsx` or CSV.
+pub async fn export(
+    State(state): State<AppState>,
+    Query(q): Query<BatchesQuery>,
+) -> Result<Response, WebError> {
+    let (rows, _) = register::list_batches(&state.db, &q.filter(), i64::MAX, 0).await?;
+    let table = crate::export::Table {
+        sheet: "Angkatan".into(),
+        header: vec![
+            "Kejuruan",
+            "Angkatan",
+            "Tanggal",
+            "Tempat",
+            "Sumber dana",
+            "Kapasitas",
+            "Peserta",
+            "Instruktur",
+            "Perlu dilengkapi",
+        ],
+        rows: rows
+            .into_iter()
+            .map(|b| {
+                vec![
+                    b.trade.clone(),
+                    b.label(),
+                    if b.needs_review {
+                        String::new()
+                    } else {
+                        format!("{} – {}", date_text(&b.start_date), date_text(&b.end_date))
+                    },
+                    b.place.clone(),
+                    funding_label(&b.funding).to_owned(),
+                    b.capacity.to_string(),
+                    b.participants.to_string(),
+                    b.instructor.clone(),
+                    if b.needs_review {
+                        "ya".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect(),
+    };
+    super::download(&table, &q.format, "angkatan")
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<BatchesQuery>,
 ) -> Result<Response, WebError> {
     let review = q.perlu == "1";
-    let filter = register::BatchFilter {
-        trade_id: id_param(&q.kejuruan),
-        year: id_param(&q.tahun),
-        needs_review: review,
-    };
+    let filter = q.filter();
     let page = q.halaman.unwrap_or(1).max(1);
     let (rows, total) =
         register::list_batches(&state.db, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
