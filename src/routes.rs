@@ -66,7 +66,7 @@ pub fn router() -> Router<AppState> {
                 post(admin::reset_password),
             ),
     );
-    // The register (agency staff): alumni and the audited NIK reveal.
+    // The register (agency staff): lists, records, exports, and the audited NIK reveal.
     let register = guarded(
         Permission::ViewRegister,
         Router::new()
@@ -79,7 +79,14 @@ pub fn router() -> Router<AppState> {
             .route("/admin/alumni/{id}/nik", post(register::reveal_nik))
             .route("/admin/kejuruan", get(register::trades::list))
             .route("/admin/angkatan", get(register::batches::list))
-            .route("/admin/angkatan/ekspor", get(register::batches::export))
+            .route("/admin/angkatan/ekspor", get(register::batches::export)),
+    );
+    // Keeping the register (agency staff): create and edit trades, programs, batches, alumni
+    // and their participation in batches; every change audited.
+    let manage_register = guarded(
+        Permission::ManageRegister,
+        Router::new()
+            // Importing the agency's spreadsheets: upload, preview, choices, apply, report.
             .route(
                 "/admin/impor",
                 get(imports::upload_form)
@@ -89,13 +96,7 @@ pub fn router() -> Router<AppState> {
             .route("/admin/impor/{id}", get(imports::preview))
             .route("/admin/impor/{id}/opsi", post(imports::save_options))
             .route("/admin/impor/{id}/terapkan", post(imports::confirm))
-            .route("/admin/impor/{id}/laporan", get(imports::report)),
-    );
-    // Keeping the register (agency staff): create and edit trades, programs, batches, alumni
-    // and their participation in batches; every change audited.
-    let manage_register = guarded(
-        Permission::ManageRegister,
-        Router::new()
+            .route("/admin/impor/{id}/laporan", get(imports::report))
             .route(
                 "/admin/kejuruan/baru",
                 get(register::trades::new_trade_form).post(register::trades::create_trade),

@@ -36,6 +36,12 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("POST", "/admin/alumni/999999/nik".into(), ADMIN),
         ("GET", "/admin/alumni/ekspor".into(), ADMIN),
         ("GET", "/admin/angkatan/ekspor".into(), ADMIN),
+        ("GET", "/admin/impor".into(), ADMIN),
+        ("POST", "/admin/impor".into(), ADMIN),
+        ("GET", "/admin/impor/999999".into(), ADMIN),
+        ("POST", "/admin/impor/999999/opsi".into(), ADMIN),
+        ("POST", "/admin/impor/999999/terapkan".into(), ADMIN),
+        ("GET", "/admin/impor/999999/laporan".into(), ADMIN),
         ("POST", "/admin/alumni/ekspor".into(), ADMIN),
         ("GET", "/klaim".into(), &["alumni"]),
         // The register: lists for reading, forms for keeping it.
