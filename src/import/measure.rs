@@ -913,7 +913,7 @@ fn write_fuzz_seeds() {
 fn generated_workbook_reads_as_intended() {
     use super::plan::{self, BatchRef, ProgramRef, RowStatus, Snapshot, TradeRef};
 
-    let (sheets, expected) = generate(2_000, 2017);
+    let (sheets, expected) = generate(1_000, 2017);
     let book = super::read_workbook(&to_xlsx(&sheets), "alumni.xlsx").expect("reads");
     assert_eq!(book.sheets.len(), 10);
     let places = places();
@@ -962,4 +962,79 @@ fn generated_workbook_reads_as_intended() {
     );
     assert!(planned.places.is_empty(), "{:#?}", planned.places);
     assert!(planned.unknown_trades.is_empty() && planned.unknown_programs.is_empty());
+}
+
+/// `KARYA_MEASURE=1 KARYA_MEASURE_IN=FILE`: reads FILE and plans it against a register like the
+/// demo's (no alumni), printing the process's resident memory after each step, to see where
+/// the importer's memory goes (`cargo test --release --lib import::measure -- --nocapture`).
+#[test]
+fn memory_by_phase() {
+    if std::env::var_os("KARYA_MEASURE").is_none() {
+        return;
+    }
+    let Some(path) = std::env::var_os("KARYA_MEASURE_IN") else {
+        return;
+    };
+    let status = |label: &str| {
+        let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |key: &str| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+                / 1024
+        };
+        println!(
+            "measure: {label:<28} RSS {:>4} MiB, peak {:>4} MiB",
+            kb("VmRSS:"),
+            kb("VmHWM:")
+        );
+    };
+    status("start");
+    let bytes = std::fs::read(&path).expect("read the workbook");
+    let started = std::time::Instant::now();
+    let book = super::read_workbook(&bytes, "alumni.xlsx").expect("reads");
+    let cells: usize = book
+        .sheets
+        .iter()
+        .flat_map(|s| &s.rows)
+        .map(|r| r.cells.len())
+        .sum();
+    status(&format!("read ({cells} cells, {:.1?})", started.elapsed()));
+    drop(bytes);
+    let places = places();
+    let mut snapshot = super::plan::Snapshot {
+        kecamatan: places.kecamatan.clone(),
+        desa: places.desa.concat(),
+        ..super::plan::Snapshot::default()
+    };
+    for (i, (trade, program)) in TRADES.iter().enumerate() {
+        let id = i as i64 + 1;
+        snapshot.trades.push(super::plan::TradeRef {
+            id,
+            name: (*trade).into(),
+        });
+        snapshot.programs.push(super::plan::ProgramRef {
+            id,
+            trade_id: id,
+            name: (*program).into(),
+        });
+    }
+    let started = std::time::Instant::now();
+    let plan = super::plan::plan(&book, &snapshot, &super::plan::Options::default(), &|n| {
+        n.to_owned()
+    });
+    status(&format!(
+        "plan ({} rows, {:.1?})",
+        plan.rows.len(),
+        started.elapsed()
+    ));
+    let started = std::time::Instant::now();
+    let report = super::run::report(&book, &plan).expect("report");
+    status(&format!(
+        "report ({} bytes, {:.1?})",
+        report.len(),
+        started.elapsed()
+    ));
 }

@@ -30,7 +30,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::Cell;
-use super::sniff::{Sniffed, cfb_chains_end, sniff};
+use super::sniff::{Sniffed, XlsHazard, sniff, xls_hazard};
 use super::text;
 
 /// The largest file the reader accepts (20 MiB). The web layer refuses larger uploads earlier.
@@ -183,11 +183,16 @@ fn read_binary(format: Format, bytes: &[u8], budget: &mut Budget) -> Result<Vec<
     match format {
         Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(xlsx_error)?, budget),
         Format::Xls => {
-            // calamine follows a looping sector chain until memory runs out.
-            if !cfb_chains_end(bytes) {
-                return Err(ReadError::Corrupt(
-                    "rantai sektor di dalam berkas .xls berputar".to_owned(),
-                ));
+            // calamine follows a looping sector chain until memory runs out, and allocates a
+            // sheet's whole rectangle before we can count its cells.
+            match xls_hazard(bytes, MAX_CELLS) {
+                Some(XlsHazard::LoopingChain) => {
+                    return Err(ReadError::Corrupt(
+                        "rantai sektor di dalam berkas .xls berputar".to_owned(),
+                    ));
+                }
+                Some(XlsHazard::HugeSheet) => return Err(ReadError::TooLarge),
+                None => {}
             }
             let mut book = Xls::new(cursor).map_err(xls_error)?;
             let shift = epoch_shift(book.has_1904_epoch());

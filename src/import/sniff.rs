@@ -357,23 +357,24 @@ const XLS_STREAMS: [&str; 4] = [
     "Book",
 ];
 
-/// False when a sector chain that calamine's xls reader follows loops back on itself before
-/// the reader has the bytes it wants. calamine (0.38) follows chains without remembering where
-/// it has been, and reads the directory chain to its end: a FAT entry pointing back into the
-/// chain (found by fuzzing: a 5.7 KB file) makes it append the same sector forever, gigabytes
-/// within seconds, or spin without end on a sector past the end of the file. A well-formed file
-/// never visits a sector twice in one chain.
+/// The `Workbook`/`Book` streams of a compound file as calamine's xls reader reads them, or
+/// `None` when a sector chain that reader follows loops back on itself before the reader has the
+/// bytes it wants. calamine (0.38) follows chains without remembering where it has been, and
+/// reads the directory chain to its end: a FAT entry pointing back into the chain (found by
+/// fuzzing: a 5.7 KB file) makes it append the same sector forever, gigabytes within seconds,
+/// or spin without end on a sector past the end of the file. A well-formed file never visits a
+/// sector twice in one chain.
 ///
 /// Mirrors how calamine reads the header, the DIFAT and the FAT, the directory, the mini stream
-/// and mini FAT, and the streams it opens; whatever calamine itself rejects is left to it (true).
-pub(crate) fn cfb_chains_end(b: &[u8]) -> bool {
+/// and mini FAT, and the streams it opens; whatever calamine itself rejects is left to it.
+pub(crate) fn cfb_workbook_streams(b: &[u8]) -> Option<Vec<Vec<u8>>> {
     let size: usize = match u16_at(b, 0x1E) {
         Some(9) => 512,
         Some(12) => 4096,
-        _ => return true,
+        _ => return Some(Vec::new()),
     };
     if b.len() < size || !b.starts_with(CFB_MAGIC) {
-        return true;
+        return Some(Vec::new());
     }
     let max_id = (b.len() / size) as u32;
     // Sector `id` as calamine reads it: cut short (or empty) at the end of the file.
@@ -395,25 +396,23 @@ pub(crate) fn cfb_chains_end(b: &[u8]) -> bool {
     while id < CFB_MAX_REGULAR {
         steps += 1;
         if id > max_id || steps > max_id.saturating_add(1) {
-            return true;
+            return Some(Vec::new());
         }
         difat.extend(words(sector(id)));
         let Some(next) = difat.pop() else {
-            return true;
+            return Some(Vec::new());
         };
         id = next;
     }
     let mut fat = Vec::new();
     for id in difat.into_iter().filter(|&id| id < CFB_DIFAT_SECTOR) {
         if id > max_id {
-            return true;
+            return Some(Vec::new());
         }
         fat.extend(words(sector(id)));
     }
 
-    let Some(directory) = cfb_follow(header_u32(0x30), &fat, &sector, max_id, usize::MAX) else {
-        return false;
-    };
+    let directory = cfb_follow(header_u32(0x30), &fat, &sector, max_id, usize::MAX)?;
     // Directory entries: name, start sector, stream length.
     let entries: Vec<(String, u32, usize)> = directory
         .chunks_exact(128)
@@ -436,23 +435,19 @@ pub(crate) fn cfb_chains_end(b: &[u8]) -> bool {
         })
         .collect();
     let Some(root) = entries.first() else {
-        return true;
+        return Some(Vec::new());
     };
 
     let mini_fat_len = header_u32(0x40) as usize;
     let (mini_fat, mini_stream) = if mini_fat_len > 0 {
-        let Some(stream) = cfb_follow(root.1, &fat, &sector, max_id, root.2) else {
-            return false;
-        };
-        let Some(table) = cfb_follow(
+        let stream = cfb_follow(root.1, &fat, &sector, max_id, root.2)?;
+        let table = cfb_follow(
             header_u32(0x3C),
             &fat,
             &sector,
             max_id,
             mini_fat_len.saturating_mul(size),
-        ) else {
-            return false;
-        };
+        )?;
         (words(&table), stream)
     } else {
         (Vec::new(), Vec::new())
@@ -462,6 +457,7 @@ pub(crate) fn cfb_chains_end(b: &[u8]) -> bool {
         &mini_stream[start..start.saturating_add(64).min(mini_stream.len())]
     };
 
+    let mut workbooks = Vec::new();
     for name in XLS_STREAMS {
         let Some(&(_, start, len)) = entries
             .iter()
@@ -469,23 +465,22 @@ pub(crate) fn cfb_chains_end(b: &[u8]) -> bool {
         else {
             continue;
         };
-        let ends = if len < 4096 {
+        let stream = if len < 4096 {
             cfb_follow(
                 start,
                 &mini_fat,
                 &mini_sector,
                 max_id.saturating_mul(8),
                 len,
-            )
-            .is_some()
+            )?
         } else {
-            cfb_follow(start, &fat, &sector, max_id, len).is_some()
+            cfb_follow(start, &fat, &sector, max_id, len)?
         };
-        if !ends {
-            return false;
+        if name == "Workbook" || name == "Book" {
+            workbooks.push(stream);
         }
     }
-    true
+    Some(workbooks)
 }
 
 /// Follows a chain as calamine's `get_chain` does, collecting up to `len` bytes from the
@@ -522,4 +517,155 @@ fn cfb_follow<'a>(
         }
     }
     Some(out)
+}
+
+/// What calamine's xls reader (0.38) cannot be trusted with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum XlsHazard {
+    /// A sector chain of the compound file loops ([`cfb_workbook_streams`]).
+    LoopingChain,
+    /// A sheet for which calamine would allocate room for more than `limit` cells at once
+    /// ([`xls_largest_sheet`]).
+    HugeSheet,
+}
+
+/// Checks an .xls file before calamine reads it.
+pub(crate) fn xls_hazard(b: &[u8], limit: usize) -> Option<XlsHazard> {
+    let Some(streams) = cfb_workbook_streams(b) else {
+        return Some(XlsHazard::LoopingChain);
+    };
+    streams
+        .iter()
+        .any(|s| xls_largest_sheet(s) > limit)
+        .then_some(XlsHazard::HugeSheet)
+}
+
+/// BIFF records `(type, data)` as calamine's `RecordIter` yields them: CONTINUE records are
+/// swallowed, and the iteration ends where calamine would stop with an error.
+fn biff_records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut s = stream;
+    std::iter::from_fn(move || {
+        let typ = u16_at(s, 0)?;
+        let len = usize::from(u16_at(s, 2)?);
+        let record = slice(s, 0, len + 4)?;
+        s = &s[len + 4..];
+        if s.len() > 4 && u16_at(s, 0) == Some(0x003C) {
+            while s.len() > 4 && u16_at(s, 0) == Some(0x003C) {
+                let len = usize::from(u16_at(s, 2)?);
+                slice(s, 0, len + 4)?;
+                s = &s[len + 4..];
+            }
+        }
+        Some((typ, &record[4..]))
+    })
+}
+
+/// The most cells calamine's xls reader would make room for at once for one sheet of this
+/// `Workbook` stream: it reserves a DIMENSIONS record's rows × columns up front, and turns each
+/// sheet into a dense range spanning all its cells (and another for its formulas). One cell at
+/// A1 and one at row 65,000, column 60,000 of a few-hundred-byte file is a request for some
+/// 4 billion cells (found by fuzzing): an allocation failure, which aborts the process.
+/// Counts every cell record calamine may read, also ones it would then refuse.
+pub(crate) fn xls_largest_sheet(stream: &[u8]) -> usize {
+    // Workbook globals: where the sheets start; an encrypted file is refused by calamine.
+    let mut sheets = Vec::new();
+    for (typ, data) in biff_records(stream) {
+        match typ {
+            0x002F if u16_at(data, 0).is_some_and(|v| v != 0) => return 0,
+            0x0085 => sheets.extend(u32_at(data, 0)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let mut largest = 0usize;
+    for start in sheets {
+        let Some(sheet) = stream.get(start as usize..) else {
+            continue;
+        };
+        // (first row, last row, first column, last column) of the cells seen.
+        let mut span: Option<(u32, u32, u32, u32)> = None;
+        let mut add = |row: u32, col: u32| {
+            span = Some(match span {
+                None => (row, row, col, col),
+                Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+            });
+        };
+        let mut formula_at = (0u32, 0u32);
+        let mut nested = 0usize;
+        let mut seen_bof = false;
+        for (typ, data) in biff_records(sheet) {
+            if nested > 0 {
+                match typ {
+                    0x0809 => nested += 1,
+                    0x000A => nested -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let at = || Some((u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?)));
+            match typ {
+                0x0809 if seen_bof => nested += 1,
+                0x0809 => seen_bof = true,
+                0x0200 => largest = largest.max(xls_dimensions_cells(data)),
+                // Number, Label, RString, BoolErr, Rk, LabelSst.
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
+                    if let Some((r, c)) = at() {
+                        add(r, c);
+                    }
+                }
+                // Formula; String (a formula's text value, placed at the last formula).
+                0x0006 => {
+                    if let Some((r, c)) = at() {
+                        formula_at = (r, c);
+                        add(r, c);
+                    }
+                }
+                0x0207 => add(formula_at.0, formula_at.1),
+                // MulRk: a row, the first column, values, the last column.
+                0x00BD => {
+                    if let (Some((r, first)), Some(last)) = (
+                        at(),
+                        data.len().checked_sub(2).and_then(|i| u16_at(data, i)),
+                    ) {
+                        add(r, first);
+                        add(r, first.max(u32::from(last)));
+                    }
+                }
+                0x000A => break,
+                _ => {}
+            }
+        }
+        if let Some((r0, r1, c0, c1)) = span {
+            let cells = ((r1 - r0) as usize + 1).saturating_mul((c1 - c0) as usize + 1);
+            largest = largest.max(cells);
+        }
+    }
+    largest
+}
+
+/// Rows × columns of a DIMENSIONS record, computed as calamine does (wrapping, as in a
+/// release build, where a last row before the first makes the count enormous).
+fn xls_dimensions_cells(r: &[u8]) -> usize {
+    let u16_ = |at| u16_at(r, at).map_or(0, u32::from);
+    let (first_row, last_row, mut first_col, last_col) = match r.len() {
+        10 => (u16_(0), u16_(2), u16_(4), u16_(6)),
+        14 | 16 => (
+            u32_at(r, 0).unwrap_or(0),
+            u32_at(r, 4).unwrap_or(0),
+            u16_(8),
+            u16_(10),
+        ),
+        _ => return 0,
+    };
+    if first_col > 0xFF || last_col < first_col {
+        first_col = 0;
+    }
+    let (end_row, end_col) = if last_row >= 1 && last_col >= 1 {
+        (last_row - 1, last_col - 1)
+    } else {
+        (first_row, first_col)
+    };
+    let rows = end_row.wrapping_sub(first_row).wrapping_add(1) as usize;
+    let cols = end_col.wrapping_sub(first_col).wrapping_add(1) as usize;
+    rows.saturating_mul(cols)
 }

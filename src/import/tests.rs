@@ -4,11 +4,14 @@ use std::time::Instant;
 
 use rust_xlsxwriter::{Format as XFormat, Workbook as XWorkbook};
 
-use super::sniff::{Sniffed, cfb_chains_end, cfb_entry_names, classify_cfb_names, sniff};
+use super::sniff::{
+    Sniffed, XlsHazard, cfb_entry_names, cfb_workbook_streams, classify_cfb_names, sniff,
+    xls_hazard,
+};
 use super::testdata::{cfb_with_streams, ods, ods_with_mime, stored_zip};
 use super::{
-    Cell, Format, MAX_BYTES, ReadError, ReportRow, ReportSheet, Row, Sheet, read_workbook,
-    write_report,
+    Cell, Format, MAX_BYTES, MAX_CELLS, ReadError, ReportRow, ReportSheet, Row, Sheet,
+    read_workbook, write_report,
 };
 
 fn text(s: &str) -> Cell {
@@ -235,7 +238,7 @@ fn xls_is_detected_from_a_compound_file_with_a_workbook_stream() {
 #[test]
 fn xls_whose_sector_chains_loop_is_refused_without_exhausting_memory() {
     let fine = cfb_with_streams(&["Workbook"]);
-    assert!(cfb_chains_end(&fine));
+    assert_eq!(cfb_workbook_streams(&fine), Some(vec![Vec::new()]));
     let set = |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
 
     // The directory sector's FAT entry points back at itself.
@@ -251,11 +254,109 @@ fn xls_whose_sector_chains_loop_is_refused_without_exhausting_memory() {
 
     for bytes in [looping_directory, looping_stream] {
         assert_eq!(sniff(&bytes), Sniffed::Xls);
-        assert!(!cfb_chains_end(&bytes));
+        assert_eq!(xls_hazard(&bytes, MAX_CELLS), Some(XlsHazard::LoopingChain));
         let started = Instant::now();
         let err = read_workbook(&bytes, "alumni.xls").unwrap_err();
         assert!(matches!(err, ReadError::Corrupt(_)), "{err:?}");
         assert!(started.elapsed().as_secs() < 2);
+    }
+}
+
+/// An .xls file: a compound file whose `Workbook` stream holds the workbook globals (one
+/// worksheet "2019") and that sheet's `records`, as BIFF8 records `(type, data)`.
+fn xls_with_sheet(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let rec = |out: &mut Vec<u8>, typ: u16, data: &[u8]| {
+        out.extend(typ.to_le_bytes());
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+    };
+    let bof = |dt: u16| [&0x0600u16.to_le_bytes()[..], &dt.to_le_bytes(), &[0; 12]].concat();
+    let name = b"2019";
+    let mut globals = Vec::new();
+    rec(&mut globals, 0x0809, &bof(0x0005));
+    let boundsheet_len = 4 + 4 + 2 + 2 + name.len(); // header, position, state and type, name
+    let sheet_at = (globals.len() + boundsheet_len + 4) as u32;
+    let boundsheet = [
+        &sheet_at.to_le_bytes()[..],
+        &[0, 0, name.len() as u8, 0],
+        name,
+    ]
+    .concat();
+    rec(&mut globals, 0x0085, &boundsheet);
+    rec(&mut globals, 0x000A, &[]);
+    assert_eq!(globals.len() as u32, sheet_at);
+    let mut stream = globals;
+    rec(&mut stream, 0x0809, &bof(0x0010));
+    for (typ, data) in records {
+        rec(&mut stream, *typ, data);
+    }
+    rec(&mut stream, 0x000A, &[]);
+    // At least 4096 bytes, so that the stream lives in regular sectors (2, 3, …) after the FAT
+    // (sector 0) and the directory (sector 1) that `cfb_with_streams` lays out.
+    let sectors = stream.len().div_ceil(512).max(8);
+    stream.resize(sectors * 512, 0);
+    let mut file = cfb_with_streams(&["Workbook"]);
+    for i in 0..sectors {
+        let next = if i + 1 < sectors {
+            3 + i as u32
+        } else {
+            0xFFFF_FFFE
+        };
+        file[512 + 4 * (2 + i)..512 + 4 * (3 + i)].copy_from_slice(&next.to_le_bytes());
+    }
+    file[1024 + 128 + 0x74..1024 + 128 + 0x78].copy_from_slice(&2u32.to_le_bytes());
+    file[1024 + 128 + 0x78..1024 + 128 + 0x7C]
+        .copy_from_slice(&(stream.len() as u32).to_le_bytes());
+    file.extend(stream);
+    file
+}
+
+/// A BIFF8 Number record: row, column, format 0, value.
+fn xls_number(row: u16, col: u16, value: f64) -> (u16, Vec<u8>) {
+    let data = [
+        &row.to_le_bytes()[..],
+        &col.to_le_bytes(),
+        &[0, 0],
+        &value.to_le_bytes(),
+    ]
+    .concat();
+    (0x0203, data)
+}
+
+#[test]
+fn xls_written_here_is_read_by_calamine() {
+    let bytes = xls_with_sheet(&[xls_number(2, 1, 2019.0), xls_number(3, 2, 12.5)]);
+    assert_eq!(sniff(&bytes), Sniffed::Xls);
+    assert_eq!(xls_hazard(&bytes, MAX_CELLS), None);
+    let book = read_workbook(&bytes, "alumni.xls").unwrap();
+    assert_eq!(book.format, Format::Xls);
+    let s = sheet(&book, "2019");
+    assert_eq!(row(s, 3).cells, [Cell::Empty, num(2019.0)]);
+    assert_eq!(row(s, 4).cells, [Cell::Empty, Cell::Empty, num(12.5)]);
+}
+
+/// Found by fuzzing (`fuzz/`, target `read_workbook`): calamine turns each .xls sheet into one
+/// dense rectangle of cells, and reserves room for a DIMENSIONS record's rows × columns up
+/// front, before Karya can count anything. A few kilobytes with a cell at A1 and another at
+/// row 65,001, column 60,001 asked for 135 GB — an allocation failure, which aborts the whole
+/// server. Such sheets are now refused as too large before calamine reads them.
+#[test]
+fn xls_whose_sheet_spans_billions_of_cells_is_refused_before_calamine_allocates() {
+    let spread = xls_with_sheet(&[xls_number(0, 0, 1.0), xls_number(65_000, 60_000, 2.0)]);
+    // DIMENSIONS: rows 0 to 4,294,967,294, columns 0 to 254.
+    let dimensions = [
+        &0u32.to_le_bytes()[..],
+        &u32::MAX.to_le_bytes(),
+        &[0, 0, 0xFF, 0, 0, 0],
+    ]
+    .concat();
+    let declared = xls_with_sheet(&[(0x0200, dimensions), xls_number(0, 0, 1.0)]);
+    for bytes in [spread, declared] {
+        assert_eq!(xls_hazard(&bytes, MAX_CELLS), Some(XlsHazard::HugeSheet));
+        assert_eq!(
+            read_workbook(&bytes, "alumni.xls"),
+            Err(ReadError::TooLarge)
+        );
     }
 }
 
