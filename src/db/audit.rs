@@ -27,51 +27,93 @@ pub struct Event<'a> {
     pub ip: &'a str,
 }
 
+/// Appends one event inside the caller's transaction, so it commits (or not) with the change it
+/// records. Returns its sequence number.
 pub async fn append(tx: &mut Tx, event: Event<'_>) -> DbResult<i64> {
+    append_many(tx, &mut vec![event]).await
+}
+
+/// Appends events in order, chained as one-by-one appends would be, with one head update and
+/// multi-row inserts (an import writes tens of thousands). Entries of one call share a timestamp.
+/// Returns the sequence number of the last entry written.
+pub async fn append_many(tx: &mut Tx, events: &mut Vec<Event<'_>>) -> DbResult<i64> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let n = events.len() as i64;
     // Taking the head row first makes this transaction the only appender until it commits.
     let head = sqlx::query(
-        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
+        "UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash",
     )
+    .bind(n)
     .fetch_one(&mut **tx)
     .await?;
-    let seq: i64 = head.try_get("last_seq")?;
-    let prev_hash: String = head.try_get("last_hash")?;
-    let mut entry = Entry {
-        seq,
-        at: now(),
-        actor_id: event.actor_id,
-        actor_label: event.actor_label.to_owned(),
-        action: event.action.to_owned(),
-        entity: event.entity.to_owned(),
-        entity_id: event.entity_id,
-        summary: event.summary.to_string(),
-        ip: event.ip.to_owned(),
-        prev_hash,
-        hash: String::new(),
-    };
-    entry.hash = audit::entry_hash(&entry);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_id, actor_label, action, entity, entity_id, summary, ip, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(entry.seq)
-    .bind(entry.at)
-    .bind(entry.actor_id)
-    .bind(&entry.actor_label)
-    .bind(&entry.action)
-    .bind(&entry.entity)
-    .bind(&entry.entity_id)
-    .bind(&entry.summary)
-    .bind(&entry.ip)
-    .bind(&entry.prev_hash)
-    .bind(&entry.hash)
-    .execute(&mut **tx)
-    .await?;
+    let last: i64 = head.try_get("last_seq")?;
+    let mut prev_hash: String = head.try_get("last_hash")?;
+    let at = now();
+    let mut entries = Vec::with_capacity(events.len());
+    for (i, event) in events.drain(..).enumerate() {
+        let mut entry = Entry {
+            seq: last - n + 1 + i as i64,
+            at,
+            actor_id: event.actor_id,
+            actor_label: event.actor_label.to_owned(),
+            action: event.action.to_owned(),
+            entity: event.entity.to_owned(),
+            entity_id: event.entity_id,
+            summary: event.summary.to_string(),
+            ip: event.ip.to_owned(),
+            prev_hash: std::mem::take(&mut prev_hash),
+            hash: String::new(),
+        };
+        entry.hash = audit::entry_hash(&entry);
+        prev_hash = entry.hash.clone();
+        entries.push(entry);
+    }
+    for chunk in entries.chunks(50) {
+        let mut sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let b = i * 11;
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11
+            ));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            q = q
+                .bind(e.seq)
+                .bind(e.at)
+                .bind(e.actor_id)
+                .bind(&e.actor_label)
+                .bind(&e.action)
+                .bind(&e.entity)
+                .bind(&e.entity_id)
+                .bind(&e.summary)
+                .bind(&e.ip)
+                .bind(&e.prev_hash)
+                .bind(&e.hash);
+        }
+        q.execute(&mut **tx).await?;
+    }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&entry.hash)
+        .bind(&prev_hash)
         .execute(&mut **tx)
         .await?;
-    Ok(seq)
+    Ok(last)
 }
 
 /// Appends one event in a transaction of its own (for events with no other change: logins).

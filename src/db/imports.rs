@@ -396,8 +396,10 @@ pub async fn apply(
     };
 
     let total = plan.people.len();
+    let mut pending: Vec<Event<'_>> = Vec::new();
     for (done, person) in plan.people.iter().enumerate() {
         if done % 250 == 0 {
+            audit::append_many(tx, &mut pending).await?;
             progress(done, total);
         }
         let p = &person.person;
@@ -421,33 +423,29 @@ pub async fn apply(
                     },
                 )
                 .await?;
-                audit_created(
-                    tx,
-                    who,
-                    "alumni.create",
-                    "alumni",
-                    id,
-                    serde_json::json!({"after": p}),
-                )
-                .await?;
+                pending.push(Event {
+                    actor_id: who.id,
+                    actor_label: who.label,
+                    action: "alumni.create",
+                    entity: "alumni",
+                    entity_id: id.to_string(),
+                    summary: serde_json::json!({"after": p}),
+                    ip: who.ip,
+                });
                 id
             }
             Some(existing) => {
                 if existing.person != *p {
                     update_person(tx, existing.id, p).await?;
-                    audit::append(
-                        tx,
-                        Event {
-                            actor_id: who.id,
-                            actor_label: who.label,
-                            action: "alumni.update",
-                            entity: "alumni",
-                            entity_id: existing.id.to_string(),
-                            summary: serde_json::json!({"before": existing.person, "after": p}),
-                            ip: who.ip,
-                        },
-                    )
-                    .await?;
+                    pending.push(Event {
+                        actor_id: who.id,
+                        actor_label: who.label,
+                        action: "alumni.update",
+                        entity: "alumni",
+                        entity_id: existing.id.to_string(),
+                        summary: serde_json::json!({"before": existing.person, "after": p}),
+                        ip: who.ip,
+                    });
                 }
                 existing.id
             }
@@ -473,8 +471,7 @@ pub async fn apply(
                 }
                 Some(_) => update_participation(tx, alumnus_id, batch, participation).await?,
             }
-            audit::append(
-                tx,
+            pending.push(
                 Event {
                     actor_id: who.id,
                     actor_label: who.label,
@@ -484,10 +481,10 @@ pub async fn apply(
                     summary: serde_json::json!({"batch": key, "before": before, "after": participation}),
                     ip: who.ip,
                 },
-            )
-            .await?;
+            );
         }
     }
+    audit::append_many(tx, &mut pending).await?;
     Ok(plan.counts())
 }
 
