@@ -115,7 +115,7 @@ const TRADES: &[TradeSpec] = &[
     },
 ];
 
-const WOMEN: &[&str] = &[
+pub(crate) const WOMEN: &[&str] = &[
     "Siti",
     "Nurhayati",
     "Rahmawati",
@@ -147,13 +147,13 @@ const WOMEN: &[&str] = &[
     "Juliana",
     "Ani",
 ];
-const MEN: &[&str] = &[
+pub(crate) const MEN: &[&str] = &[
     "Ahmad", "Muhammad", "Rudi", "Hendra", "Joko", "Agus", "Syahrial", "Firdaus", "Irwan",
     "Zulkifli", "Andi", "Budi", "Hasan", "Ismail", "Darmawan", "Ridwan", "Fauzi", "Yusuf", "Arif",
     "Taufik", "Samsul", "Eko", "Jefri", "Rahmat", "Aidil", "Fadli", "Azhar", "Romi", "Dedi",
     "Sabri",
 ];
-const FAMILY: &[&str] = &[
+pub(crate) const FAMILY: &[&str] = &[
     "Saputra",
     "Hidayat",
     "Siregar",
@@ -183,7 +183,7 @@ const FAMILY: &[&str] = &[
     "Hamzah",
     "Mahmud",
 ];
-const BIRTH_PLACES: &[&str] = &[
+pub(crate) const BIRTH_PLACES: &[&str] = &[
     "Muara Sabak",
     "Nipah Panjang",
     "Mendahara",
@@ -196,7 +196,7 @@ const BIRTH_PLACES: &[&str] = &[
     "Kuala Tungkal",
     "Palembang",
 ];
-const EDUCATION: &[&str] = &[
+pub(crate) const EDUCATION: &[&str] = &[
     "SD", "SMP", "SMP", "SMA", "SMA", "SMA", "SMK", "SMK", "D3", "S1",
 ];
 

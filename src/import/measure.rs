@@ -31,6 +31,9 @@ use rust_xlsxwriter::{Format as XFormat, Workbook as XWorkbook};
 use crate::domain::region::{Region, RegionLevel, embedded_children};
 
 /// The trades and programs of the demo register (`crate::demo`).
+// The demo district's people, so generated files look like the demo register.
+use crate::demo::{BIRTH_PLACES, EDUCATION, FAMILY, MEN, WOMEN};
+
 const TRADES: &[(&str, &str)] = &[
     ("Tata Boga", "Pembuatan Roti dan Kue"),
     ("Teknik Pendingin dan Tata Udara", "Perawatan AC Split"),
@@ -41,72 +44,6 @@ const TRADES: &[(&str, &str)] = &[
     ("Instalasi Listrik", "Pemasangan Instalasi Listrik"),
 ];
 
-const WOMEN: &[&str] = &[
-    "Siti",
-    "Nurhayati",
-    "Rahmawati",
-    "Fitri",
-    "Dewi",
-    "Sri",
-    "Yuliana",
-    "Rina",
-    "Nurul",
-    "Aisyah",
-    "Hasanah",
-    "Maryam",
-    "Wulan",
-    "Lestari",
-    "Herlina",
-    "Halimah",
-    "Fatimah",
-    "Desi",
-    "Indah",
-    "Susanti",
-];
-const MEN: &[&str] = &[
-    "Ahmad", "Muhammad", "Rudi", "Hendra", "Joko", "Agus", "Syahrial", "Firdaus", "Irwan",
-    "Zulkifli", "Andi", "Budi", "Hasan", "Ismail", "Ridwan", "Fauzi", "Yusuf", "Arif", "Taufik",
-    "Samsul",
-];
-const FAMILY: &[&str] = &[
-    "Saputra",
-    "Hidayat",
-    "Siregar",
-    "Nasution",
-    "Harahap",
-    "Lubis",
-    "Wijaya",
-    "Pratama",
-    "Kurniawan",
-    "Setiawan",
-    "Hasibuan",
-    "Daulay",
-    "Putri",
-    "Sari",
-    "Wati",
-    "Ningsih",
-    "Yanti",
-    "Abdullah",
-    "Usman",
-    "Anwar",
-    "Ramadhan",
-    "Effendi",
-    "Hamzah",
-    "Mahmud",
-];
-const BIRTH_PLACES: &[&str] = &[
-    "Muara Sabak",
-    "Nipah Panjang",
-    "Mendahara",
-    "Rantau Rasau",
-    "Jambi",
-    "Sadu",
-    "Kuala Jambi",
-    "Geragai",
-    "Kuala Tungkal",
-    "Palembang",
-];
-const EDUCATION: &[&str] = &["SD", "SMP", "SMA", "SMA", "SMK", "SMK", "D3", "S1"];
 const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
