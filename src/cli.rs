@@ -413,13 +413,23 @@ async fn import_alumni(
             })
             .collect();
     }
+    // Plan again only when the choices changed (new trades allowed); an apply plans inside its
+    // own transaction, so the first plan is dropped before it to keep memory down.
+    let needs_replan =
+        create_missing && !(first.unknown_trades.is_empty() && first.unknown_programs.is_empty());
     let (plan, counts) = if dry_run {
-        let plan = run::preview(&db, kabupaten, &secrets, &workbook, &options)
-            .await
-            .map_err(cli_error)?;
+        let plan = if needs_replan {
+            drop(first);
+            run::preview(&db, kabupaten, &secrets, &workbook, &options)
+                .await
+                .map_err(cli_error)?
+        } else {
+            first
+        };
         let counts = plan.counts();
         (plan, counts)
     } else {
+        drop(first);
         let who = audit_db::Who {
             id: None,
             label: "cli",
