@@ -75,6 +75,14 @@ pub struct Settings {
     /// Largest accepted request body for ordinary forms, in bytes.
     pub body_limit_bytes: usize,
     pub db_max_connections: u32,
+    /// Days after delivery when an order the buyer has not confirmed completes by itself.
+    pub order_autocomplete_days: i64,
+    /// Outgoing mail, e.g. `smtps://user:pass@mail.example.go.id:465` or
+    /// `smtp://mail.example.go.id:587?tls=required`. Empty: no email; notifications for people
+    /// outside the app become WhatsApp click-to-chat hand-offs.
+    pub smtp_url: String,
+    /// Sender address for email, e.g. `Karya Tanjabtim <karya@tanjabtimkab.go.id>`.
+    pub smtp_from: String,
     pub instance: Instance,
 }
 
@@ -92,6 +100,9 @@ impl Default for Settings {
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
             db_max_connections: 8,
+            order_autocomplete_days: 3,
+            smtp_url: String::new(),
+            smtp_from: String::new(),
             instance: Instance::default(),
         }
     }
@@ -180,6 +191,15 @@ impl Settings {
         if let Some(v) = env("DB_MAX_CONNECTIONS") {
             self.db_max_connections = parse("KARYA_DB_MAX_CONNECTIONS", &v)?;
         }
+        if let Some(v) = env("ORDER_AUTOCOMPLETE_DAYS") {
+            self.order_autocomplete_days = parse("KARYA_ORDER_AUTOCOMPLETE_DAYS", &v)?;
+        }
+        if let Some(v) = env("SMTP_URL") {
+            self.smtp_url = v;
+        }
+        if let Some(v) = env("SMTP_FROM") {
+            self.smtp_from = v;
+        }
         if let Some(v) = env("DISTRICT_NAME") {
             self.instance.district_name = v;
         }
@@ -194,6 +214,11 @@ impl Settings {
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.backend()?;
+        if self.order_autocomplete_days <= 0 {
+            return Err(ConfigError::Invalid(
+                "order_autocomplete_days harus lebih dari 0".into(),
+            ));
+        }
         if self.session_hours <= 0 || self.reset_link_minutes <= 0 {
             return Err(ConfigError::Invalid(
                 "session_hours dan reset_link_minutes harus lebih dari 0".into(),

@@ -8,10 +8,11 @@ use axum::routing::{get, post};
 
 use crate::domain::policy::Permission;
 use crate::web::{
-    AppState, admin, assets, auth, claim, dashboard, imports, offices, public, register, session,
+    AppState, admin, api, assets, auth, catalog, claim, dashboard, imports, notifications, offices,
+    orders, public, register, session, storefront,
 };
 
-fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
+pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
     routes.route_layer(from_fn(move |req, next| {
         session::require(permission, req, next)
     }))
@@ -21,7 +22,6 @@ pub fn router() -> Router<AppState> {
     // Anyone, signed in or not.
     let public = Router::new()
         .route("/", get(public::home))
-        .route("/katalog", get(public::catalog))
         .route("/masuk", get(auth::login_form).post(auth::login))
         .route(
             "/sandi/atur/{token}",
@@ -185,5 +185,12 @@ pub fn router() -> Router<AppState> {
         .merge(claim_codes)
         .merge(audit)
         .merge(offices)
+        // The marketplace. Each area keeps its routes beside its handlers, grouped the same way
+        // (every group names its Permission); object-level rules are in domain::policy.
+        .merge(storefront::routes())
+        .merge(catalog::routes())
+        .merge(orders::routes())
+        .merge(notifications::routes())
+        .merge(api::routes())
         .fallback(public::not_found)
 }

@@ -13,3 +13,4 @@ pub mod register;
 pub mod rupiah;
 pub mod throttle;
 pub mod user;
+pub mod whatsapp;

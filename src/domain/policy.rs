@@ -91,6 +91,11 @@ pub enum Permission {
     OwnAlumnusRecord,
     /// Print one-time claim codes for alumni (per alumnus or per batch).
     IssueClaimCodes,
+    /// An alumnus's own storefront: the business, its listings and photos, its orders.
+    ManageOwnBusiness,
+    /// Verify alumni businesses (the "Alumni BLK terverifikasi" badge), extend the search
+    /// synonyms, and resolve disputed orders.
+    ManageMarketplace,
 }
 
 /// The signed-in user as policy sees them.
@@ -110,7 +115,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ManageUsers | ViewAudit | ViewRegister | ManageRegister | IssueClaimCodes => {
             role == Role::Admin
         }
-        OwnAlumnusRecord => role == Role::Alumni,
+        OwnAlumnusRecord | ManageOwnBusiness => role == Role::Alumni,
+        ManageMarketplace => role == Role::Admin,
         ViewOffice => matches!(role, Role::Admin | Role::Opd | Role::Bendahara),
     }
 }

@@ -1,5 +1,10 @@
 //! One typed context per page. Templates live in `templates/` and are checked at compile time.
 
+pub mod catalog;
+pub mod notifications;
+pub mod orders;
+pub mod storefront;
+
 use askama::Template;
 
 use crate::config::Settings;

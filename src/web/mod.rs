@@ -1,18 +1,23 @@
 //! The HTTP layer: thin handlers that translate requests into domain calls and render views.
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod catalog;
 pub mod claim;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;
 pub mod imports;
 pub mod middleware;
+pub mod notifications;
 pub mod offices;
+pub mod orders;
 pub mod public;
 pub mod register;
 pub mod session;
+pub mod storefront;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

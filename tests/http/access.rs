@@ -91,6 +91,10 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
             &["admin", "opd", "bendahara"],
         ),
         ("POST", "/keluar".into(), ALL),
+        // --- marketplace: storefront (alumni side, agency verification) ---
+        // --- marketplace: catalog admin (synonyms) ---
+        // --- marketplace: orders, reviews, disputes ---
+        // --- marketplace: notifications ---
     ]
 }
 

@@ -4,11 +4,16 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod api;
 mod auth;
+mod catalog;
 mod claim;
 mod imports;
+mod notifications;
+mod orders;
 mod platform;
 mod register;
+mod storefront;
 
 #[path = "../browser/mod.rs"]
 mod browser;

@@ -1,0 +1,1 @@
+//! Catalog, listing and public storefront pages; synonyms admin.

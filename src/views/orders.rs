@@ -1,0 +1,1 @@
+//! Order form, order page, order lists, reviews, disputes.

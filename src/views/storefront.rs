@@ -1,0 +1,1 @@
+//! Storefront pages (alumni side) and business verification (agency side).
