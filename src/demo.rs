@@ -2,6 +2,11 @@
 //! the same repository functions the register, the admin pages and `user add` use. Deterministic:
 //! the same seed gives the same people, batches and businesses on every run.
 
+#[allow(dead_code)] // TEMP: wired into the demo seed once the storefront and order layers land
+mod offers;
+#[allow(dead_code)] // TEMP: as above
+mod pictures;
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
