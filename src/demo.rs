@@ -2,10 +2,10 @@
 //! the same repository functions the register, the admin pages and `user add` use. Deterministic:
 //! the same seed gives the same people, batches and businesses on every run.
 
-#[allow(dead_code)] // TEMP: wired into the demo seed once the storefront and order layers land
+mod market;
 mod offers;
-#[allow(dead_code)] // TEMP: as above
 mod pictures;
+mod trading;
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -13,11 +13,12 @@ use rand::{RngExt, SeedableRng};
 use crate::config::Settings;
 use crate::db::audit::Who;
 use crate::db::directory::{self, Office};
-use crate::db::register::{self, NewBatch, NewBusiness, NewProgram};
+use crate::db::register::{self, NewBatch, NewProgram};
 use crate::db::{Db, DbResult, regions, users};
 use crate::domain::password::NewPassword;
 use crate::domain::policy::Role;
 use crate::domain::region::RegionLevel;
+use crate::domain::storefront::Places;
 use crate::domain::user::{AccountFields, Links, Username};
 use crate::secrets::{Secrets, personal};
 
@@ -673,6 +674,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
                 demo_businesses.push(DemoBusiness {
                     person,
                     trade_id: *trade_id,
+                    trade_code: spec.code,
                     name: if is_star {
                         "Dapur Kue Siti".to_string()
                     } else {
@@ -775,30 +777,48 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         tracing::warn!(summary = %counts.summary_line(), "demo: the importer rejected rows of the demo spreadsheet");
     }
 
-    // Businesses of the imported alumni, and the other accounts.
+    // Storefronts of the imported alumni's businesses, opened through the storefront form's
+    // validation and repository, verified by the agency where the demo says so.
     let mut tx = db.begin().await?;
     let id_of = |person: usize| personal::keyed_hash(&secrets.data_key, &people[person].nik);
+    let star_index = star_person(&people);
+    let mut shops = Vec::new();
     for b in &demo_businesses {
         let Some(alumnus_id) =
             crate::db::imports::alumnus_id_by_nik_hash(&mut tx, &id_of(b.person)).await?
         else {
             continue;
         };
-        register::create_business(
-            &mut tx,
-            &NewBusiness {
-                alumnus_id,
-                trade_id: b.trade_id,
-                name: &b.name,
-                description: b.description,
-                kecamatan_code: Some(people[b.person].kecamatan),
-                phone: None,
-                phone_public: b.phone_public,
-                verified: b.verified,
-            },
-        )
-        .await?;
+        let person = &people[b.person];
+        shops.push(market::Shop {
+            alumnus_id,
+            trade_code: b.trade_code,
+            trade_id: b.trade_id,
+            name: b.name.clone(),
+            description: b.description,
+            kecamatan: person.kecamatan,
+            desa: person.desa.clone(),
+            phone: person.phone.clone(),
+            phone_public: b.phone_public,
+            verified: b.verified,
+            star: b.person == star_index,
+        });
     }
+    let trade_codes: Vec<(&'static str, i64)> = batches
+        .iter()
+        .map(|(_, trade_id, spec, _, _)| (spec.code, *trade_id))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    let places = Places {
+        kecamatan: desa_by_kecamatan.iter().map(|(k, _)| k.clone()).collect(),
+        desa: desa_by_kecamatan
+            .iter()
+            .flat_map(|(_, d)| d.clone())
+            .collect(),
+    };
+    let opened =
+        market::open_storefronts(db, &mut tx, &shops, &trade_codes, &places, who, as_admin).await?;
     let star =
         crate::db::imports::alumnus_id_by_nik_hash(&mut tx, &id_of(star_person(&people))).await?;
 
@@ -870,6 +890,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             },
         ),
     ];
+    let mut account_ids = std::collections::HashMap::new();
     for (username, name, role, links) in accounts {
         let fields = AccountFields {
             username: Username::parse(username).map_err(|e| crate::db::DbError::Other(e.into()))?,
@@ -878,9 +899,31 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             links,
             phone: None,
         };
-        users::create_audited(&mut tx, &fields, &demo_hash, &who).await?;
+        let user = users::create_audited(&mut tx, &fields, &demo_hash, &who).await?;
+        account_ids.insert(username, user.id);
     }
     tx.commit().await?;
+    let photos = market::add_photos(db, &opened, as_admin).await?;
+    let buyer = trading::Account {
+        user_id: account_ids.get("pembeli").copied().unwrap_or_default(),
+        name: "Andi Pratama".into(),
+        phone: "0812 7788 1020".into(),
+    };
+    let orders = trading::trade(
+        db,
+        &crate::db::orders::Reach::from_settings(settings),
+        &opened,
+        &buyer,
+        account_ids.get("alumni").copied(),
+    )
+    .await?;
+    tracing::info!(
+        storefronts = opened.len(),
+        listings = opened.iter().map(|o| o.listings.len()).sum::<usize>(),
+        photos,
+        orders,
+        "demo: storefronts opened and trading"
+    );
     tracing::info!(
         alumni = people.len(),
         import = %counts.summary_line(),
@@ -920,6 +963,7 @@ struct DemoRow {
 struct DemoBusiness {
     person: usize,
     trade_id: i64,
+    trade_code: &'static str,
     name: String,
     description: &'static str,
     phone_public: bool,

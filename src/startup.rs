@@ -91,7 +91,10 @@ impl Application {
             settings: Arc::new(settings),
             secrets: Arc::new(secrets),
             running: Default::default(),
+            catalog: Default::default(),
         };
+        // The search index is loaded before the first request.
+        state.catalog.refresh(&state.db).await?;
         Ok(Application { listener, state })
     }
 
@@ -108,6 +111,21 @@ impl Application {
     ) -> std::io::Result<()> {
         let app = app(self.state.clone());
         let sweeper = tokio::spawn(sweep_periodically(self.state.db.clone()));
+        let completer = tokio::spawn(db::orders::autocomplete_periodically(
+            self.state.db.clone(),
+            self.state.settings.clone(),
+        ));
+        // The outbox sender; asked to stop after the server, it finishes its current step.
+        let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
+        let mailer = crate::outbox::Mailer::from_settings(
+            &self.state.settings.smtp_url,
+            &self.state.settings.smtp_from,
+        );
+        let outbox = tokio::spawn(crate::outbox::run(
+            self.state.db.clone(),
+            mailer,
+            outbox_stop,
+        ));
         let result = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -115,6 +133,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         sweeper.abort();
+        completer.abort();
+        let _ = stop_outbox.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(30), outbox).await;
         result
     }
 }

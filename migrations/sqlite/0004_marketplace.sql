@@ -101,6 +101,24 @@ CREATE TABLE search_synonyms (
     words      TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+INSERT INTO counters (name, value) VALUES ('synonyms', 0);
+-- Starting synonyms; the admin extends them at /admin/sinonim.
+INSERT INTO search_synonyms (words, created_at) VALUES
+    ('servis, service, perbaikan, reparasi', 0),
+    ('ac, pendingin ruangan, air conditioner', 0),
+    ('ultah, ulang tahun, ulangtahun, birthday', 0),
+    ('kue, roti, snack, jajanan', 0),
+    ('jahit, menjahit, penjahit, jahitan', 0),
+    ('motor, sepeda motor', 0),
+    ('listrik, instalasi listrik', 0),
+    ('rias, make up, makeup, mua', 0),
+    ('komputer, laptop', 0),
+    ('nasi kotak, nasi box', 0),
+    ('snack box, kotak snack, kue kotak', 0),
+    ('cuci, bersihkan, cleaning', 0),
+    ('pasang, pemasangan, instalasi', 0),
+    ('salon, potong rambut, pangkas rambut', 0),
+    ('ketik, pengetikan, print, cetak', 0);
 
 CREATE TABLE orders (
     id              INTEGER PRIMARY KEY,
@@ -168,6 +186,9 @@ CREATE TABLE order_events (
     at          BIGINT NOT NULL,
     actor       TEXT NOT NULL CHECK (actor IN ('buyer','seller','agency','system')),
     user_id     BIGINT REFERENCES users(id),
+    -- What was done: an action of domain::order (its slug), or `dibuat` (placed),
+    -- `pembayaran`, `pembayaran-dikonfirmasi`, `balas-ulasan` (no change of state).
+    action      TEXT NOT NULL,
     from_state  TEXT,
     to_state    TEXT NOT NULL,
     note        TEXT NOT NULL DEFAULT ''
@@ -222,6 +243,8 @@ CREATE INDEX notifications_user ON notifications(user_id, read_at);
 
 -- Messages for people outside the app: email when SMTP is configured, otherwise a WhatsApp
 -- click-to-chat hand-off. Written in the transaction of the change; senders retry with backoff.
+-- A sender claims a row by moving it to 'sending' with next_attempt_at as the lease's end; a
+-- lease that runs out (a crashed instance) makes the row due again.
 CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
     channel         TEXT NOT NULL CHECK (channel IN ('email','whatsapp')),
@@ -229,7 +252,7 @@ CREATE TABLE outbox (
     subject         TEXT NOT NULL,
     body            TEXT NOT NULL,
     order_id        BIGINT REFERENCES orders(id),
-    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','handoff','failed')),
+    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sending','sent','handoff','failed')),
     attempts        BIGINT NOT NULL DEFAULT 0,
     next_attempt_at BIGINT NOT NULL,
     last_error      TEXT NOT NULL DEFAULT '',
@@ -237,6 +260,7 @@ CREATE TABLE outbox (
     sent_at         BIGINT
 );
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE INDEX outbox_order ON outbox(order_id);
 
 CREATE TRIGGER orders_state_guard BEFORE UPDATE OF state ON orders
 WHEN NEW.state <> OLD.state AND NOT EXISTS

@@ -4,15 +4,19 @@
 //! BIGINT, dates are ISO text, flags are BIGINT 0/1, money is BIGINT whole Rupiah.
 
 pub mod audit;
+pub mod catalog;
 pub mod claims;
 pub mod directory;
 pub mod imports;
 pub mod notifications;
+pub mod orders;
 pub mod regions;
 pub mod revision;
 pub mod register;
+pub mod reviews;
 pub mod sessions;
 pub mod stats;
+pub mod storefront;
 pub mod users;
 
 use std::time::Duration;

@@ -170,38 +170,6 @@ pub async fn add_participation(tx: &mut Tx, p: &NewParticipation<'_>) -> DbResul
     .try_get("id")?)
 }
 
-#[derive(Debug, Clone)]
-pub struct NewBusiness<'a> {
-    pub alumnus_id: i64,
-    pub trade_id: i64,
-    pub name: &'a str,
-    pub description: &'a str,
-    pub kecamatan_code: Option<&'a str>,
-    pub phone: Option<&'a str>,
-    pub phone_public: bool,
-    pub verified: bool,
-}
-
-pub async fn create_business(tx: &mut Tx, b: &NewBusiness<'_>) -> DbResult<i64> {
-    let t = now();
-    Ok(sqlx::query(
-        "INSERT INTO businesses (alumnus_id, trade_id, name, description, kecamatan_code, phone, phone_public, verified_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(b.alumnus_id)
-    .bind(b.trade_id)
-    .bind(b.name)
-    .bind(b.description)
-    .bind(b.kecamatan_code)
-    .bind(b.phone)
-    .bind(i64::from(b.phone_public))
-    .bind(b.verified.then_some(t))
-    .bind(t)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?)
-}
-
 /// An alumnus's own view: who they are and what they trained in.
 #[derive(Debug, Clone)]
 pub struct AlumnusSummary {

@@ -9,7 +9,7 @@ const W: u32 = 640;
 const H: u32 = 480;
 
 /// What a demo picture shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Motif {
     Cake,
     SnackBox,
@@ -93,9 +93,9 @@ impl Canvas {
 
     /// A filled polygon (even-odd rule, scanline).
     fn polygon(&mut self, points: &[(i32, i32)], c: Colour) {
-        let (min_y, max_y) = points
-            .iter()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+        let (min_y, max_y) = points.iter().fold((i32::MAX, i32::MIN), |(lo, hi), p| {
+            (lo.min(p.1), hi.max(p.1))
+        });
         for y in min_y..=max_y {
             let yf = y as f32 + 0.5;
             let mut xs: Vec<f32> = Vec::new();
@@ -186,8 +186,14 @@ fn cake(v: u32) -> Vec<u8> {
 
 fn snack_box(v: u32) -> Vec<u8> {
     let mut c = Canvas::new([250, 244, 228], [232, 214, 186]);
-    c.polygon(&[(110, 170), (530, 170), (500, 420), (140, 420)], tint([214, 170, 110], v));
-    c.polygon(&[(110, 170), (530, 170), (560, 120), (80, 120)], tint([236, 200, 140], v));
+    c.polygon(
+        &[(110, 170), (530, 170), (500, 420), (140, 420)],
+        tint([214, 170, 110], v),
+    );
+    c.polygon(
+        &[(110, 170), (530, 170), (560, 120), (80, 120)],
+        tint([236, 200, 140], v),
+    );
     c.rect(140, 180, 500, 200, [190, 140, 86]);
     let pieces: [(i32, i32, Colour); 4] = [
         (210, 290, tint([120, 180, 90], v)),
@@ -213,7 +219,12 @@ fn bread(v: u32) -> Vec<u8> {
         c.ellipse(x, y, 95, 70, tint([214, 150, 80], v + i as u32));
         c.ellipse(x - 20, y - 25, 40, 18, tint([236, 190, 120], v));
         for dx in [-40, 0, 40] {
-            c.line((x + dx - 10, y - 30), (x + dx + 12, y + 10), 6, [170, 104, 50]);
+            c.line(
+                (x + dx - 10, y - 30),
+                (x + dx + 12, y + 10),
+                6,
+                [170, 104, 50],
+            );
         }
     }
     c.png()
@@ -231,7 +242,12 @@ fn air_conditioner(v: u32) -> Vec<u8> {
         let sway = (i as i32 - 2) * 14;
         for k in 0..4 {
             let y = 290 + k * 40;
-            c.line((x + sway * k / 2, y), (x + sway * (k + 1) / 2, y + 24), 8, tint([90, 160, 230], v));
+            c.line(
+                (x + sway * k / 2, y),
+                (x + sway * (k + 1) / 2, y + 24),
+                8,
+                tint([90, 160, 230], v),
+            );
         }
     }
     c.png()
@@ -255,7 +271,17 @@ fn shirt(v: u32) -> Vec<u8> {
         ],
         cloth,
     );
-    c.polygon(&[(250, 90), (320, 150), (390, 90), (360, 88), (320, 120), (280, 88)], WHITE);
+    c.polygon(
+        &[
+            (250, 90),
+            (320, 150),
+            (390, 90),
+            (360, 88),
+            (320, 120),
+            (280, 88),
+        ],
+        WHITE,
+    );
     c.rect(316, 150, 324, 420, tint([40, 70, 130], v));
     for y in (180..400).step_by(55) {
         c.circle(334, y, 7, WHITE);
@@ -310,7 +336,17 @@ fn motorcycle(v: u32) -> Vec<u8> {
     c.circle(170, 340, 14, [160, 160, 170]);
     c.circle(470, 340, 14, [160, 160, 170]);
     let body = tint([200, 40, 40], v);
-    c.polygon(&[(190, 300), (300, 230), (420, 230), (470, 300), (380, 330), (260, 330)], body);
+    c.polygon(
+        &[
+            (190, 300),
+            (300, 230),
+            (420, 230),
+            (470, 300),
+            (380, 330),
+            (260, 330),
+        ],
+        body,
+    );
     c.rounded(250, 200, 380, 235, 14, [40, 40, 44]);
     c.line((420, 230), (470, 150), 12, [90, 90, 96]);
     c.line((450, 150), (500, 140), 10, [40, 40, 44]);
@@ -326,13 +362,38 @@ fn bulb(v: u32) -> Vec<u8> {
     let mut c = Canvas::new([40, 44, 70], [70, 66, 110]);
     c.circle(320, 200, 150, tint([90, 86, 130], v));
     c.circle(320, 190, 100, tint([255, 226, 110], v));
-    c.polygon(&[(270, 250), (370, 250), (350, 320), (290, 320)], tint([255, 226, 110], v));
+    c.polygon(
+        &[(270, 250), (370, 250), (350, 320), (290, 320)],
+        tint([255, 226, 110], v),
+    );
     c.ellipse(290, 160, 26, 36, [255, 246, 200]);
     for (i, y) in [325, 345, 365].into_iter().enumerate() {
-        c.rounded(288, y, 352, y + 14, 6, if i % 2 == 0 { [190, 194, 200] } else { [150, 154, 160] });
+        c.rounded(
+            288,
+            y,
+            352,
+            y + 14,
+            6,
+            if i % 2 == 0 {
+                [190, 194, 200]
+            } else {
+                [150, 154, 160]
+            },
+        );
     }
     c.rounded(305, 380, 335, 395, 6, [90, 94, 100]);
-    c.polygon(&[(470, 80), (430, 170), (465, 170), (440, 250), (520, 140), (480, 140), (505, 80)], [255, 200, 60]);
+    c.polygon(
+        &[
+            (470, 80),
+            (430, 170),
+            (465, 170),
+            (440, 250),
+            (520, 140),
+            (480, 140),
+            (505, 80),
+        ],
+        [255, 200, 60],
+    );
     c.png()
 }
 

@@ -219,6 +219,29 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("alumni.update", "Data alumni diubah"),
     ("participation.create", "Pelatihan alumni dicatat"),
     ("participation.update", "Pelatihan alumni diubah"),
+    // Marketplace: orders.
+    ("order.create", "Pesanan dibuat"),
+    ("order.transition", "Status pesanan berubah"),
+    ("order.payment", "Pembayaran pesanan dicatat"),
+    ("order.payment_confirmed", "Pembayaran pesanan dikonfirmasi"),
+    ("review.reply", "Ulasan dibalas penjual"),
+    ("synonym.create", "Sinonim pencarian ditambahkan"),
+    ("synonym.update", "Sinonim pencarian diubah"),
+    ("synonym.delete", "Sinonim pencarian dihapus"),
+    ("outbox.retry", "Pesan kotak keluar dikirim ulang"),
+    // Storefronts: businesses, listings, photos, verification, categories.
+    ("business.create", "Usaha dibuka"),
+    ("business.update", "Data usaha diubah"),
+    ("business.verify", "Usaha diverifikasi"),
+    ("business.unverify", "Verifikasi usaha dicabut"),
+    ("listing.create", "Produk/jasa ditambahkan"),
+    ("listing.update", "Produk/jasa diubah"),
+    ("listing.pause", "Produk/jasa dijeda"),
+    ("listing.activate", "Produk/jasa diaktifkan"),
+    ("listing.photo_add", "Foto produk/jasa diunggah"),
+    ("listing.photo_delete", "Foto produk/jasa dihapus"),
+    ("category.create", "Kategori dibuat"),
+    ("category.rename", "Kategori diganti nama"),
 ];
 
 pub fn action_label(code: &str) -> &str {
@@ -235,6 +258,9 @@ pub fn entity_label(entity: &str) -> &str {
         "batch" => "Angkatan",
         "trade" => "Kejuruan",
         "program" => "Program",
+        "order" => "Pesanan",
+        "synonym" => "Sinonim pencarian",
+        "outbox" => "Kotak keluar",
         other => other,
     }
 }

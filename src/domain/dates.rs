@@ -25,6 +25,11 @@ pub fn month_name(m: Month) -> &'static str {
 }
 
 /// `28 November 2026`
+/// Today's date in WIB.
+pub fn today_wib() -> Date {
+    time::OffsetDateTime::now_utc().to_offset(WIB).date()
+}
+
 pub fn format_date(d: Date) -> String {
     format!("{} {} {}", d.day(), month_name(d.month()), d.year())
 }

@@ -130,9 +130,68 @@ pub fn may_view_office(actor: &Actor, office_id: i64) -> bool {
     }
 }
 
+/// Object-level rule: only the alumnus who owns a business edits it, its listings and photos.
+pub fn may_manage_business(actor: &Actor, owner_alumnus_id: i64) -> bool {
+    actor.role == Role::Alumni && actor.alumnus_id == Some(owner_alumnus_id)
+}
+
+/// Who an order's viewer is: its buyer (their account, or the guest holding its secret link),
+/// the seller (the alumnus who owns the business), or the agency. Nobody else may open it.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderOwners {
+    pub buyer_user_id: Option<i64>,
+    pub seller_alumnus_id: i64,
+}
+
+/// Object-level rule for orders. The buyer comes first: an admin who ordered something is its
+/// buyer, not the agency deciding its dispute.
+pub fn order_party(
+    actor: Option<&Actor>,
+    order: &OrderOwners,
+    guest_token_matches: bool,
+) -> Option<crate::domain::order::Party> {
+    use crate::domain::order::Party;
+    if let Some(a) = actor {
+        if order.buyer_user_id == Some(a.user_id) {
+            return Some(Party::Buyer);
+        }
+        if a.role == Role::Alumni && a.alumnus_id == Some(order.seller_alumnus_id) {
+            return Some(Party::Seller);
+        }
+    }
+    if guest_token_matches && order.buyer_user_id.is_none() {
+        return Some(Party::Buyer);
+    }
+    if actor.is_some_and(|a| a.role == Role::Admin) {
+        return Some(Party::Agency);
+    }
+    None
+}
+
+pub fn may_view_order(
+    actor: Option<&Actor>,
+    order: &OrderOwners,
+    guest_token_matches: bool,
+) -> bool {
+    order_party(actor, order, guest_token_matches).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_owning_alumnus_manages_a_business() {
+        let mut owner = actor(Role::Alumni, None);
+        owner.alumnus_id = Some(7);
+        assert!(may_manage_business(&owner, 7));
+        assert!(!may_manage_business(&owner, 8));
+        let unclaimed = actor(Role::Alumni, None);
+        assert!(!may_manage_business(&unclaimed, 7));
+        let mut admin = actor(Role::Admin, None);
+        admin.alumnus_id = Some(7);
+        assert!(!may_manage_business(&admin, 7));
+    }
 
     fn actor(role: Role, office_id: Option<i64>) -> Actor {
         Actor {
@@ -193,5 +252,67 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn orders_open_to_their_buyer_seller_and_the_agency_only() {
+        use crate::domain::order::Party;
+        let member = |role, user_id, alumnus_id| Actor {
+            user_id,
+            role,
+            office_id: None,
+            alumnus_id,
+            partner_id: None,
+        };
+        let account_order = OrderOwners {
+            buyer_user_id: Some(7),
+            seller_alumnus_id: 3,
+        };
+        let guest_order = OrderOwners {
+            buyer_user_id: None,
+            seller_alumnus_id: 3,
+        };
+        let buyer = member(Role::Pembeli, 7, None);
+        let other_buyer = member(Role::Pembeli, 8, None);
+        let seller = member(Role::Alumni, 9, Some(3));
+        let other_seller = member(Role::Alumni, 10, Some(4));
+        let admin = member(Role::Admin, 1, None);
+        assert_eq!(
+            order_party(Some(&buyer), &account_order, false),
+            Some(Party::Buyer)
+        );
+        assert_eq!(order_party(Some(&other_buyer), &account_order, false), None);
+        assert_eq!(
+            order_party(Some(&seller), &account_order, false),
+            Some(Party::Seller)
+        );
+        assert_eq!(
+            order_party(Some(&other_seller), &account_order, false),
+            None
+        );
+        assert_eq!(
+            order_party(Some(&admin), &account_order, false),
+            Some(Party::Agency)
+        );
+        assert_eq!(order_party(None, &account_order, false), None);
+        // A guest link opens only a guest's order, and only with the right token.
+        assert_eq!(order_party(None, &account_order, true), None);
+        assert_eq!(order_party(None, &guest_order, true), Some(Party::Buyer));
+        assert_eq!(order_party(None, &guest_order, false), None);
+        assert_eq!(
+            order_party(Some(&other_buyer), &guest_order, true),
+            Some(Party::Buyer)
+        );
+        // An admin who ordered is the buyer of that order.
+        let admin_order = OrderOwners {
+            buyer_user_id: Some(1),
+            seller_alumnus_id: 3,
+        };
+        assert_eq!(
+            order_party(Some(&admin), &admin_order, false),
+            Some(Party::Buyer)
+        );
+        assert!(may_view_order(Some(&seller), &guest_order, false));
+        assert!(!may_view_order(Some(&other_seller), &guest_order, false));
     }
 }

@@ -26,6 +26,8 @@ pub struct Layout {
     pub notice: Option<String>,
     /// Seconds after which the page reloads itself (a running job), if any.
     pub refresh: Option<u32>,
+    /// Unread notifications of the signed-in user (the header badge).
+    pub unread: i64,
 }
 
 #[derive(Clone)]
@@ -59,6 +61,7 @@ impl Layout {
             path: path.to_owned(),
             notice: None,
             refresh: None,
+            unread: 0,
         }
     }
 
@@ -85,6 +88,7 @@ impl Layout {
             path: String::new(),
             notice: None,
             refresh: None,
+            unread: 0,
         }
     }
 }
@@ -140,14 +144,6 @@ pub struct HomePage {
     pub offices: i64,
     pub since: i64,
     pub kecamatan: i64,
-}
-
-#[derive(Template)]
-#[template(path = "catalog.html")]
-pub struct CatalogPage {
-    pub layout: Layout,
-    pub query: String,
-    pub trades: Vec<TradeCard>,
 }
 
 #[derive(Template)]

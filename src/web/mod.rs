@@ -40,6 +40,8 @@ pub struct AppState {
     pub secrets: Arc<Secrets>,
     /// Imports this instance is applying right now, with their progress.
     pub running: imports::Running,
+    /// The catalog's in-memory search index (refreshed from the database before each search).
+    pub catalog: crate::search::SharedCatalog,
 }
 
 impl FromRef<AppState> for Db {
@@ -57,17 +59,21 @@ pub struct Ctx {
     pub user_agent: String,
     pub path: String,
     pub settings: Arc<Settings>,
+    /// Unread notifications of the signed-in user, for the header badge.
+    pub unread: i64,
 }
 
 impl Ctx {
     pub fn layout(&self, title: impl Into<String>) -> Layout {
-        Layout::new(
+        let mut layout = Layout::new(
             title.into(),
             self.user.as_ref(),
             &self.csrf,
             &self.settings,
             &self.path,
-        )
+        );
+        layout.unread = self.unread;
+        layout
     }
 
     /// The signed-in user; guarded routes always have one.
@@ -102,7 +108,18 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<csrf::CsrfToken>()
             .map(|t| t.0.clone())
             .unwrap_or_default();
+        // The header badge: one indexed count; a failure only hides the badge.
+        let unread = match &user {
+            Some(u) => crate::db::notifications::unread_count(&state.db, u.id)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "unread notification count failed");
+                    0
+                }),
+            None => 0,
+        };
         Ok(Ctx {
+            unread,
             user,
             csrf,
             ip: client_ip(parts, state.settings.trust_proxy),

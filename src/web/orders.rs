@@ -1,10 +1,1283 @@
 //! Orders from the public: the order form, the order page (timeline, messages, payment, QRIS),
 //! each side's order list, reviews, and the agency's dispute decisions.
+//!
+//! Handlers translate; `domain::order` decides every change of state (the buttons come from
+//! `offered`); `db::orders` stores the change with its timeline event and notifications.
 
+use axum::Form;
 use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
 
-use crate::web::AppState;
+use super::session::cookie_value;
+use super::{AppState, Ctx, WebError, render};
+use crate::db::audit::Who;
+use crate::db::orders::{self, Buyer, Change, Order, Reach};
+use crate::db::{DbError, reviews};
+use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso};
+use crate::domain::order::{
+    Action, Fulfilment, NewOrder, OrderErrors, OrderInput, Party, PayMethod, Payment, PriceKind,
+    ReviewForm, State as OrderState, offered, parse_message, parse_quote, parse_reason,
+    parse_reply, payment_allowed, stars,
+};
+use crate::domain::phone::Phone;
+use crate::domain::policy::{OrderOwners, Permission, order_party};
+use crate::domain::rupiah::Rupiah;
+use crate::domain::whatsapp::chat_link;
+use crate::secrets::{personal, token_hash};
+use crate::views::orders::{
+    ActionForm, BankLine, ItemLine, MessageLine, OfferLine, OrderFormPage, OrderForms,
+    OrderListPage, OrderPage, OrderRow, PaymentLine, ReviewLine, StateTab, TimelineLine,
+};
+use crate::views::{Choice, Field};
+
+/// The cookie that remembers a guest's order link (scoped to that order's path).
+pub const GUEST_COOKIE: &str = "karya_tamu";
+const GUEST_COOKIE_DAYS: i64 = 365;
+
+const STALE_MESSAGE: &str = "Pesanan ini baru saja diubah pihak lain; muat ulang halaman.";
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    // Anyone: the order form, and order pages whose access `policy::order_party` decides.
+    let public = Router::new()
+        .route("/pesan", get(form).post(place))
+        .route("/pesanan/{id}", get(show))
+        .route("/pesanan/{id}/{aksi}", post(act));
+    let signed_in = crate::routes::guarded(
+        Permission::SignedIn,
+        Router::new().route("/pesanan", get(my_orders)),
+    );
+    let seller = crate::routes::guarded(
+        Permission::ManageOwnBusiness,
+        Router::new().route("/usaha/pesanan", get(seller_orders)),
+    );
+    let agency = crate::routes::guarded(
+        Permission::ManageMarketplace,
+        Router::new().route("/admin/sengketa", get(disputes)),
+    );
+    public.merge(signed_in).merge(seller).merge(agency)
+}
+
+fn today() -> time::Date {
+    crate::domain::dates::today_wib()
+}
+
+fn rupiah(amount: i64) -> String {
+    Rupiah::new(amount).unwrap_or_default().to_string()
+}
+
+fn internal(e: impl std::fmt::Display) -> WebError {
+    WebError::Internal(e.to_string())
+}
+
+fn field(errors: &[(&'static str, String)], name: &str, value: &str) -> Field {
+    Field {
+        value: value.to_owned(),
+        error: errors
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, m)| m.clone()),
+    }
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+// ---- the order form ----
+
+#[derive(Deserialize, Default)]
+pub struct FormQuery {
+    #[serde(default)]
+    listing: Option<i64>,
+    #[serde(default)]
+    usaha: Option<i64>,
+}
+
+fn price_label(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
+    match (kind, price) {
+        (PriceKind::Fixed, Some(p)) => format!("{} / {unit}", rupiah(p)),
+        (PriceKind::From, Some(p)) => {
+            format!("mulai {} / {unit} (harga dipastikan penjual)", rupiah(p))
+        }
+        _ => "Harga sesuai penawaran penjual".into(),
+    }
+}
+
+/// The business the form is for; 404 for an unknown or closed business.
+async fn form_business(
+    state: &AppState,
+    q_listing: Option<i64>,
+    q_business: Option<i64>,
+) -> Result<orders::Shop, WebError> {
+    let business_id = match (q_listing, q_business) {
+        (Some(listing), _) => orders::business_of_listing(&state.db, listing).await?,
+        (None, Some(b)) => b,
+        (None, None) => return Err(WebError::NotFound),
+    };
+    let shop = orders::shop(&state.db, business_id).await?;
+    if !shop.active {
+        return Err(WebError::NotFound);
+    }
+    Ok(shop)
+}
+
+/// An alumnus does not order from their own business.
+fn refuse_own(ctx: &Ctx, shop: &orders::Shop) -> Result<(), WebError> {
+    match &ctx.user {
+        Some(u) if u.links.alumnus_id == Some(shop.alumnus_id) => Err(WebError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+struct FormState {
+    key: String,
+    quantities: Vec<(i64, String)>,
+    input: OrderInput,
+}
+
+fn form_page(
+    ctx: &Ctx,
+    shop: &orders::Shop,
+    offers: &[crate::domain::order::Offer],
+    form: &FormState,
+    errors: &OrderErrors,
+) -> OrderFormPage {
+    let lead = offers.iter().map(|o| o.lead_days).min().unwrap_or(0);
+    let f = |name: &str, v: &str| Field {
+        value: v.to_owned(),
+        error: errors.field(name),
+    };
+    OrderFormPage {
+        layout: ctx.layout(format!("Pesan dari {}", shop.name)),
+        business_id: shop.id,
+        business_name: shop.name.clone(),
+        pickup_address: shop.pickup_address.clone(),
+        key: form.key.clone(),
+        offers: offers
+            .iter()
+            .map(|o| OfferLine {
+                listing_id: o.listing_id,
+                title: o.title.clone(),
+                unit: o.unit.clone(),
+                price: price_label(o.price_kind, o.price, &o.unit),
+                min_order: o.min_order,
+                lead_days: o.lead_days,
+                quantity: form
+                    .quantities
+                    .iter()
+                    .find(|(id, _)| *id == o.listing_id)
+                    .map(|(_, q)| q.clone())
+                    .unwrap_or_default(),
+                error: errors.item(o.listing_id),
+            })
+            .collect(),
+        items_error: errors.field("items"),
+        needed_on: f("needed_on", &form.input.needed_on),
+        min_date: to_iso(crate::domain::order::earliest_date(today(), lead)),
+        fulfilment: f("fulfilment", &form.input.fulfilment),
+        fulfilments: Fulfilment::ALL
+            .iter()
+            .map(|x| Choice {
+                value: x.as_str().into(),
+                label: x.label().into(),
+            })
+            .collect(),
+        address: f("address", &form.input.address),
+        note: f("note", &form.input.note),
+        name: f("name", &form.input.name),
+        phone: f("phone", &form.input.phone),
+        email: f("email", &form.input.email),
+        error_count: errors.len(),
+        guest: ctx.user.is_none(),
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FormQuery>,
+) -> Result<Response, WebError> {
+    let shop = form_business(&state, q.listing, q.usaha).await?;
+    refuse_own(&ctx, &shop)?;
+    let offers = orders::offers(&state.db, shop.id).await?;
+    if offers.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    // The chosen listing starts at its minimum; the others stay empty.
+    let quantities = offers
+        .iter()
+        .filter(|o| q.listing == Some(o.listing_id) || (q.listing.is_none() && offers.len() == 1))
+        .map(|o| (o.listing_id, o.min_order.to_string()))
+        .collect();
+    let user = ctx.user.as_ref();
+    let form = FormState {
+        key: crate::secrets::new_token().0,
+        quantities,
+        input: OrderInput {
+            name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
+            phone: user
+                .and_then(|u| u.phone.as_deref())
+                .and_then(|p| Phone::parse(p).ok())
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            ..OrderInput::default()
+        },
+    };
+    Ok(render(&form_page(
+        &ctx,
+        &shop,
+        &offers,
+        &form,
+        &OrderErrors::default(),
+    ))?
+    .into_response())
+}
+
+/// The guest's secret link token for an order placed with this form key: derived with the
+/// instance's data key, so a retried POST of the same form leads the guest to the same link,
+/// and only its hash is stored.
+fn guest_token(state: &AppState, key: &str) -> String {
+    // 128 bits of the keyed hash: enough to be unguessable, short enough for a WhatsApp link.
+    let mut token = personal::keyed_hash(&state.secrets.data_key, &format!("pesanan-tamu:{key}"));
+    token.truncate(32);
+    token
+}
+
+fn order_location(id: i64, token: Option<&str>, notice: &str) -> String {
+    match token {
+        Some(t) => format!("/pesanan/{id}?t={t}&pesan={notice}"),
+        None => format!("/pesanan/{id}?pesan={notice}"),
+    }
+}
+
+pub async fn place(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form_key = value(&pairs, "key").trim().to_owned();
+    if form_key.len() < 16 || form_key.len() > 100 {
+        return Err(WebError::Gone(
+            "Formulir pesanan ini tidak lengkap atau sudah kedaluwarsa. Buka lagi halaman pemesanan."
+                .into(),
+        ));
+    }
+    // Stored hashed: a read of the table yields no key that could be replayed for a guest's link.
+    let key = token_hash(&form_key);
+    let user = ctx.user.clone();
+    let token = user.is_none().then(|| guest_token(&state, &form_key));
+    // A form posted again returns the order it created, even if the form would no longer
+    // validate (the lead time moved past midnight, a listing was paused).
+    if let Some(id) = orders::id_by_key(&state.db, &key).await? {
+        return existing(&state, id, user.as_ref().map(|u| u.id), token.as_deref()).await;
+    }
+    let business_id: i64 = value(&pairs, "usaha")
+        .parse()
+        .map_err(|_| WebError::NotFound)?;
+    let shop = form_business(&state, None, Some(business_id)).await?;
+    refuse_own(&ctx, &shop)?;
+    let offers = orders::offers(&state.db, shop.id).await?;
+    let quantities: Vec<(i64, String)> = offers
+        .iter()
+        .map(|o| {
+            (
+                o.listing_id,
+                value(&pairs, &format!("qty_{}", o.listing_id))
+                    .trim()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let input = OrderInput {
+        quantities: quantities.clone(),
+        needed_on: value(&pairs, "needed_on").into(),
+        fulfilment: value(&pairs, "fulfilment").into(),
+        address: value(&pairs, "address").into(),
+        note: value(&pairs, "note").into(),
+        name: value(&pairs, "name").into(),
+        phone: value(&pairs, "phone").into(),
+        email: value(&pairs, "email").into(),
+    };
+    let order = match NewOrder::parse(&input, &offers, today()) {
+        Ok(o) => o,
+        Err(errors) => {
+            let form = FormState {
+                key: form_key,
+                quantities,
+                input,
+            };
+            let page = form_page(&ctx, &shop, &offers, &form, &errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
+    let buyer = Buyer {
+        user_id: user.as_ref().map(|u| u.id),
+        token_hash: token.as_deref().map(token_hash),
+    };
+    let label = match &user {
+        Some(u) => u.username.clone(),
+        None => format!("tamu: {}", order.name),
+    };
+    let who = Who {
+        id: user.as_ref().map(|u| u.id),
+        label: &label,
+        ip: &ctx.ip,
+    };
+    let placed = orders::place(
+        &state.db,
+        shop.id,
+        &order,
+        &buyer,
+        &key,
+        &who,
+        &Reach::from_settings(&state.settings),
+    )
+    .await?;
+    if !placed.new {
+        return existing(&state, placed.id, buyer.user_id, token.as_deref()).await;
+    }
+    Ok(Redirect::to(&order_location(placed.id, token.as_deref(), "dibuat")).into_response())
+}
+
+/// A repeated submission: back to the order it created, if it is this visitor's.
+async fn existing(
+    state: &AppState,
+    id: i64,
+    user_id: Option<i64>,
+    token: Option<&str>,
+) -> Result<Response, WebError> {
+    let order = orders::get(&state.db, id).await?;
+    let same_buyer = match (user_id, token) {
+        (Some(u), _) => order.buyer_user_id == Some(u),
+        (None, Some(t)) => order.guest_token_hash.as_deref() == Some(token_hash(t).as_str()),
+        (None, None) => false,
+    };
+    if !same_buyer {
+        return Err(WebError::Gone(
+            "Formulir pesanan ini sudah dipakai. Buka lagi halaman pemesanan.".into(),
+        ));
+    }
+    Ok(Redirect::to(&order_location(id, token, "dibuat")).into_response())
+}
+
+// ---- the order page ----
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    t: String,
+    #[serde(default)]
+    pesan: String,
+    #[serde(default)]
+    kabari: String,
+}
+
+/// Who the viewer is on this order, and the guest token that proved it (if any).
+fn viewer(
+    ctx: &Ctx,
+    order: &Order,
+    headers: &HeaderMap,
+    offered_token: &str,
+) -> Option<(Party, Option<String>)> {
+    let candidates = [
+        Some(offered_token.to_owned()).filter(|t| !t.is_empty()),
+        cookie_value(headers, GUEST_COOKIE),
+    ];
+    let token = candidates.into_iter().flatten().find(|t| {
+        order
+            .guest_token_hash
+            .as_deref()
+            .is_some_and(|h| h == token_hash(t))
+    });
+    let actor = ctx.user.as_ref().map(|u| u.actor());
+    let owners = OrderOwners {
+        buyer_user_id: order.buyer_user_id,
+        seller_alumnus_id: order.seller_alumnus_id,
+    };
+    let party = order_party(actor.as_ref(), &owners, token.is_some())?;
+    let token = if party == Party::Buyer && order.buyer_user_id.is_none() {
+        token
+    } else {
+        None
+    };
+    Some((party, token))
+}
+
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "dibuat" => "Pesanan terkirim. Penjual sudah diberi tahu.",
+        "pesan" => "Pesan terkirim.",
+        "pembayaran" => "Pembayaran dicatat. Pembeli diminta mengonfirmasi.",
+        "konfirmasi-pembayaran" => "Pembayaran dikonfirmasi.",
+        "balas-ulasan" => "Balasan ulasan disimpan.",
+        "tawar" => "Penawaran harga terkirim ke pembeli.",
+        "terima-penawaran" => "Penawaran disetujui. Pesanan diterima.",
+        "tolak-penawaran" => "Penawaran ditolak. Penjual dapat mengirim penawaran baru.",
+        "terima" => "Pesanan diterima.",
+        "mulai" => "Pesanan ditandai sedang dikerjakan.",
+        "kirim" => "Pesanan ditandai sudah dikirim/selesai dikerjakan.",
+        "konfirmasi" => "Terima kasih. Pesanan selesai; silakan beri ulasan.",
+        "ulasan" => "Terima kasih atas ulasan Anda.",
+        "batal" => "Pesanan dibatalkan.",
+        "sengketa" => "Sengketa diajukan. Disnakertrans akan menelaah dan memutuskannya.",
+        "putuskan-selesai" | "putuskan-batal" => "Keputusan sengketa dicatat.",
+        _ => return None,
+    })
+}
+
+fn action_form(action: Action) -> ActionForm {
+    let (kind, danger, hint) = match action {
+        Action::Quote => ("quote", false, ""),
+        Action::Review => ("review", false, ""),
+        Action::Cancel => ("reason", true, "Alasan pembatalan (wajib)"),
+        Action::Dispute => (
+            "reason",
+            true,
+            "Apa masalahnya? (wajib; dibaca Disnakertrans)",
+        ),
+        Action::ResolveComplete | Action::ResolveCancel => (
+            "reason",
+            false,
+            "Isi keputusan dan dasarnya (wajib; dicatat)",
+        ),
+        Action::RejectQuote => ("simple", true, ""),
+        _ => ("simple", false, ""),
+    };
+    ActionForm {
+        slug: action.slug(),
+        label: action.label(),
+        kind,
+        danger,
+        hint,
+    }
+}
+
+/// What the page adds besides the order: the result of a failed form, a notice.
+#[derive(Default)]
+struct Extras {
+    alert: Option<String>,
+    notice: Option<&'static str>,
+    kabari: bool,
+    forms: OrderForms,
+}
+
+fn what_happened(action: &str, from: Option<OrderState>, to: OrderState) -> String {
+    match action {
+        "dibuat" => "membuat pesanan".into(),
+        "pembayaran" => "mencatat pembayaran".into(),
+        "pembayaran-dikonfirmasi" => "mengonfirmasi pembayaran".into(),
+        "balas-ulasan" => "membalas ulasan".into(),
+        slug => match Action::from_slug(slug) {
+            Some(a) => a.done().into(),
+            None => match from {
+                Some(f) => format!("mengubah status dari “{}” ke “{}”", f.label(), to.label()),
+                None => to.label().to_owned(),
+            },
+        },
+    }
+}
+
+async fn order_page(
+    state: &AppState,
+    ctx: &Ctx,
+    order: &Order,
+    party: Party,
+    token: Option<&str>,
+    extras: Extras,
+) -> Result<OrderPage, WebError> {
+    let items = orders::items(&state.db, order.id).await?;
+    let events = orders::timeline(&state.db, order.id).await?;
+    let messages = orders::messages(&state.db, order.id).await?;
+    let payment = orders::payment(&state.db, order.id).await?;
+    let review = reviews::for_order(&state.db, order.id).await?;
+    let shop = orders::shop(&state.db, order.business_id).await?;
+    let facts = order.facts();
+    let actions: Vec<ActionForm> = offered(&facts, party)
+        .into_iter()
+        .map(action_form)
+        .collect();
+    let needs_quote =
+        party == Party::Seller && order.state == OrderState::Requested && order.total.is_none();
+    let base = state.settings.public_url.trim_end_matches('/');
+    let guest_link = token.map(|t| format!("{base}/pesanan/{}?t={t}", order.id));
+    let save_link_wa = guest_link.as_ref().and_then(|link| {
+        let phone = Phone::parse(&order.buyer_phone).ok()?;
+        Some(chat_link(
+            Some(&phone),
+            &format!(
+                "Tautan pesanan #{} saya di {} (Karya): {link}",
+                order.id, order.business_name
+            ),
+        ))
+    });
+    let estimate: i64 = items
+        .iter()
+        .filter_map(|i| i.unit_price.map(|p| p * i.quantity))
+        .sum();
+    let amount_due = order.total;
+    // A dynamic QRIS for the exact total, while the order is agreed and not yet paid.
+    let paid = payment.as_ref().is_some_and(|p| p.confirmed_at.is_some());
+    let qris_svg = match amount_due {
+        Some(total)
+            if !shop.qris_payload.is_empty()
+                && payment_allowed(order.state)
+                && party != Party::Agency
+                && !paid =>
+        {
+            match crate::domain::qris::with_amount(
+                &shop.qris_payload,
+                Rupiah::new(total).unwrap_or_default(),
+            ) {
+                Ok(payload) => Some(crate::domain::qris::svg(&payload)),
+                Err(e) => {
+                    tracing::warn!(business = shop.id, error = %e, "stored QRIS payload unusable");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let viewer_is_party = matches!(party, Party::Buyer | Party::Seller | Party::Agency);
+    let kabari = if extras.kabari && viewer_is_party {
+        let (to, whom) = match party {
+            Party::Seller => (Phone::parse(&order.buyer_phone).ok(), "pembeli"),
+            _ => (
+                shop.phone.as_deref().and_then(|p| Phone::parse(p).ok()),
+                "penjual",
+            ),
+        };
+        to.map(|phone| {
+            let _ = whom;
+            chat_link(
+                Some(&phone),
+                &format!(
+                    "Halo, pesanan #{} ({}) di Karya sekarang berstatus “{}”. Silakan buka pesanan untuk rinciannya.",
+                    order.id,
+                    order.business_name,
+                    order.state.label()
+                ),
+            )
+        })
+    } else {
+        None
+    };
+    let layout = ctx
+        .layout(format!("Pesanan #{}", order.id))
+        .with_notice(extras.notice);
+    Ok(OrderPage {
+        layout,
+        id: order.id,
+        version: order.version,
+        business_id: order.business_id,
+        business_name: order.business_name.clone(),
+        state_key: order.state.as_str(),
+        state_label: order.state.label(),
+        viewer: party.label(),
+        is_buyer: party == Party::Buyer,
+        is_seller: party == Party::Seller,
+        is_agency: party == Party::Agency,
+        buyer_name: order.buyer_name.clone(),
+        buyer_phone: if party == Party::Buyer {
+            String::new()
+        } else {
+            order.buyer_phone.clone()
+        },
+        buyer_email: if party == Party::Buyer {
+            String::new()
+        } else {
+            order.buyer_email.clone()
+        },
+        fulfilment: Fulfilment::parse(&order.fulfilment)
+            .map(|f| f.label().to_owned())
+            .unwrap_or_default(),
+        address: order.address.clone(),
+        needed_on: parse_iso(&order.needed_on)
+            .map(format_date)
+            .unwrap_or_else(|| order.needed_on.clone()),
+        note: order.note.clone(),
+        created_at: format_instant(order.created_at),
+        items: items
+            .iter()
+            .map(|i| ItemLine {
+                title: i.title.clone(),
+                quantity: format!("{} {}", i.quantity, i.unit),
+                price: match (i.price_kind, i.unit_price) {
+                    (PriceKind::Fixed, Some(p)) => rupiah(p),
+                    (PriceKind::From, Some(p)) => format!("mulai {}", rupiah(p)),
+                    _ => "sesuai penawaran".into(),
+                },
+                subtotal: match (i.price_kind, i.unit_price) {
+                    (PriceKind::Fixed, Some(p)) => rupiah(p * i.quantity),
+                    _ => "–".into(),
+                },
+            })
+            .collect(),
+        total: order.total.map(rupiah),
+        quoted_total: order.quoted_total.map(rupiah),
+        estimate: (order.total.is_none() && estimate > 0).then(|| rupiah(estimate)),
+        timeline: events
+            .iter()
+            .map(|e| TimelineLine {
+                at: format_instant(e.at),
+                who: match (&e.actor_name, e.actor) {
+                    (Some(n), Party::Seller | Party::Agency) => {
+                        format!("{} ({})", e.actor.label(), n)
+                    }
+                    _ => e.actor.label().to_owned(),
+                },
+                what: what_happened(&e.action, e.from_state, e.to_state),
+                note: e.note.clone(),
+            })
+            .collect(),
+        messages: messages
+            .iter()
+            .map(|m| MessageLine {
+                at: format_instant(m.at),
+                who: match m.author {
+                    Party::Buyer => format!("Pembeli ({})", order.buyer_name),
+                    Party::Seller => format!("Penjual ({})", order.business_name),
+                    p => p.label().to_owned(),
+                },
+                body: m.body.clone(),
+                mine: m.author == party,
+            })
+            .collect(),
+        actions,
+        needs_quote,
+        guest_link,
+        save_link_wa,
+        token: token.map(str::to_owned),
+        payment: payment.as_ref().map(|p| PaymentLine {
+            method: p.method.label().to_owned(),
+            paid_on: parse_iso(&p.paid_on)
+                .map(format_date)
+                .unwrap_or_else(|| p.paid_on.clone()),
+            amount: rupiah(p.amount),
+            confirmed: p.confirmed_at.map(format_instant),
+        }),
+        can_record_payment: party == Party::Seller
+            && payment_allowed(order.state)
+            && payment.as_ref().is_none_or(|p| p.confirmed_at.is_none()),
+        can_confirm_payment: party == Party::Buyer
+            && payment.as_ref().is_some_and(|p| p.confirmed_at.is_none()),
+        pay_methods: PayMethod::ALL
+            .iter()
+            .map(|m| Choice {
+                value: m.as_str().into(),
+                label: m.label().into(),
+            })
+            .collect(),
+        today: to_iso(today()),
+        bank: (!shop.bank_account.is_empty()
+            && payment_allowed(order.state)
+            && party != Party::Agency)
+            .then(|| BankLine {
+                bank: shop.bank_name.clone(),
+                account: shop.bank_account.clone(),
+                holder: shop.bank_holder.clone(),
+            }),
+        qris_amount: qris_svg.as_ref().and(amount_due).map(rupiah),
+        qris_svg,
+        can_reply: party == Party::Seller && review.as_ref().is_some_and(|r| r.reply.is_none()),
+        review: review.map(|r| ReviewLine {
+            stars: stars(r.rating),
+            rating: r.rating,
+            body: r.body,
+            reviewer: r.reviewer,
+            at: format_instant(r.created_at),
+            reply: r.reply,
+        }),
+        kabari,
+        alert: extras.alert,
+        forms: extras.forms,
+    })
+}
+
+/// The guest cookie remembering the link for this order.
+fn guest_cookie(state: &AppState, id: i64, token: &str) -> Result<HeaderValue, WebError> {
+    let cookie = cookie::Cookie::build((GUEST_COOKIE, token))
+        .path(format!("/pesanan/{id}"))
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(state.settings.secure_cookies())
+        .max_age(cookie::time::Duration::days(GUEST_COOKIE_DAYS))
+        .build()
+        .to_string();
+    HeaderValue::from_str(&cookie).map_err(internal)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, WebError> {
+    let order = match orders::get(&state.db, id).await {
+        Ok(o) => o,
+        Err(DbError::NotFound) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let Some((party, token)) = viewer(&ctx, &order, &headers, &q.t) else {
+        return Err(WebError::NotFound);
+    };
+    let extras = Extras {
+        notice: notice_text(&q.pesan),
+        kabari: q.kabari == "1",
+        ..Extras::default()
+    };
+    let page = order_page(&state, &ctx, &order, party, token.as_deref(), extras).await?;
+    let mut response = render(&page)?.into_response();
+    if let Some(t) = &token {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, guest_cookie(&state, id, t)?);
+    }
+    Ok(response)
+}
+
+/// Re-renders the order page with a message and a status.
+async fn again(
+    state: &AppState,
+    ctx: &Ctx,
+    order: &Order,
+    party: Party,
+    token: Option<&str>,
+    status: StatusCode,
+    extras: Extras,
+) -> Result<Response, WebError> {
+    let page = order_page(state, ctx, order, party, token, extras).await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+fn done(id: i64, code: &str, kabari: bool) -> Response {
+    let k = if kabari { "&kabari=1" } else { "" };
+    Redirect::to(&format!("/pesanan/{id}?pesan={code}{k}#isi")).into_response()
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((id, aksi)): Path<(i64, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let order = match orders::get(&state.db, id).await {
+        Ok(o) => o,
+        Err(DbError::NotFound) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let Some((party, token)) = viewer(&ctx, &order, &headers, value(&pairs, "t")) else {
+        return Err(WebError::NotFound);
+    };
+    let token = token.as_deref();
+    let user_id = ctx.user.as_ref().map(|u| u.id);
+    let label = match &ctx.user {
+        Some(u) => u.username.clone(),
+        None => format!("tamu: {}", order.buyer_name),
+    };
+    let who = Who {
+        id: user_id,
+        label: &label,
+        ip: &ctx.ip,
+    };
+    let reach = Reach::from_settings(&state.settings);
+    let stale = |e: &DbError| orders::is_stale(e);
+    let conflict = || Extras {
+        alert: Some(STALE_MESSAGE.into()),
+        ..Extras::default()
+    };
+
+    // A form from a page showing an older version of the order acts on what the user saw,
+    // not on what the other side has made of it since.
+    let sent_version = value(&pairs, "versi");
+    if aksi != "pesan" && !sent_version.is_empty() && sent_version != order.version.to_string() {
+        return again(
+            &state,
+            &ctx,
+            &order,
+            party,
+            token,
+            StatusCode::CONFLICT,
+            conflict(),
+        )
+        .await;
+    }
+
+    match aksi.as_str() {
+        "pesan" => {
+            let body = value(&pairs, "body");
+            return match parse_message(body) {
+                Ok(body) => {
+                    orders::post_message(&state.db, &order, party, user_id, &body, &reach).await?;
+                    Ok(
+                        Redirect::to(&format!("/pesanan/{id}?pesan=pesan#percakapan"))
+                            .into_response(),
+                    )
+                }
+                Err(m) => {
+                    let mut extras = Extras::default();
+                    extras.forms.message = Field {
+                        value: body.into(),
+                        error: Some(m.into()),
+                    };
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        extras,
+                    )
+                    .await
+                }
+            };
+        }
+        "pembayaran" => {
+            if party != Party::Seller {
+                let extras = Extras {
+                    alert: Some(
+                        "Pembayaran dicatat oleh penjual; pembeli mengonfirmasinya.".into(),
+                    ),
+                    ..Extras::default()
+                };
+                return again(
+                    &state,
+                    &ctx,
+                    &order,
+                    party,
+                    token,
+                    StatusCode::FORBIDDEN,
+                    extras,
+                )
+                .await;
+            }
+            if !payment_allowed(order.state) {
+                let extras = Extras {
+                    alert: Some(format!(
+                        "Pembayaran belum/tidak dapat dicatat untuk pesanan berstatus “{}”.",
+                        order.state.label()
+                    )),
+                    ..Extras::default()
+                };
+                return again(
+                    &state,
+                    &ctx,
+                    &order,
+                    party,
+                    token,
+                    StatusCode::CONFLICT,
+                    extras,
+                )
+                .await;
+            }
+            let (m, d, a) = (
+                value(&pairs, "method"),
+                value(&pairs, "paid_on"),
+                value(&pairs, "amount"),
+            );
+            let payment = match Payment::parse(m, d, a, today()) {
+                Ok(p) => p,
+                Err(errors) => {
+                    let mut extras = Extras::default();
+                    extras.forms.pay_method = field(&errors, "method", m);
+                    extras.forms.pay_date = field(&errors, "paid_on", d);
+                    extras.forms.pay_amount = field(&errors, "amount", a);
+                    return again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        extras,
+                    )
+                    .await;
+                }
+            };
+            return match orders::record_payment(&state.db, &order, &payment, user_id, &who, &reach)
+                .await
+            {
+                Ok(true) => Ok(done(id, "pembayaran", true)),
+                Ok(false) => {
+                    let extras = Extras {
+                        alert: Some(
+                            "Pembayaran ini sudah dikonfirmasi pembeli dan tidak dapat diubah."
+                                .into(),
+                        ),
+                        ..Extras::default()
+                    };
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::CONFLICT,
+                        extras,
+                    )
+                    .await
+                }
+                Err(e) if stale(&e) => {
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::CONFLICT,
+                        conflict(),
+                    )
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
+        "konfirmasi-pembayaran" => {
+            if party != Party::Buyer {
+                let extras = Extras {
+                    alert: Some("Hanya pembeli yang mengonfirmasi pembayaran.".into()),
+                    ..Extras::default()
+                };
+                return again(
+                    &state,
+                    &ctx,
+                    &order,
+                    party,
+                    token,
+                    StatusCode::FORBIDDEN,
+                    extras,
+                )
+                .await;
+            }
+            return match orders::confirm_payment(&state.db, &order, user_id, &who, &reach).await {
+                Ok(true) => Ok(done(id, "konfirmasi-pembayaran", false)),
+                Ok(false) => {
+                    let extras = Extras {
+                        alert: Some("Tidak ada pembayaran yang menunggu konfirmasi.".into()),
+                        ..Extras::default()
+                    };
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::CONFLICT,
+                        extras,
+                    )
+                    .await
+                }
+                Err(e) if stale(&e) => {
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::CONFLICT,
+                        conflict(),
+                    )
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
+        "balas-ulasan" => {
+            if party != Party::Seller {
+                let extras = Extras {
+                    alert: Some("Hanya penjual yang dapat membalas ulasan.".into()),
+                    ..Extras::default()
+                };
+                return again(
+                    &state,
+                    &ctx,
+                    &order,
+                    party,
+                    token,
+                    StatusCode::FORBIDDEN,
+                    extras,
+                )
+                .await;
+            }
+            let raw = value(&pairs, "reply");
+            let reply = match parse_reply(raw) {
+                Ok(r) => r,
+                Err(m) => {
+                    let mut extras = Extras::default();
+                    extras.forms.reply = Field {
+                        value: raw.into(),
+                        error: Some(m.into()),
+                    };
+                    return again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        extras,
+                    )
+                    .await;
+                }
+            };
+            return match orders::reply_to_review(&state.db, &order, user_id, &reply, &who, &reach)
+                .await
+            {
+                Ok(true) => Ok(done(id, "balas-ulasan", false)),
+                Ok(false) => {
+                    let extras = Extras {
+                        alert: Some("Ulasan ini sudah dibalas (balasan hanya sekali) atau belum ada ulasan.".into()),
+                        ..Extras::default()
+                    };
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::CONFLICT,
+                        extras,
+                    )
+                    .await
+                }
+                Err(e) if stale(&e) => {
+                    again(
+                        &state,
+                        &ctx,
+                        &order,
+                        party,
+                        token,
+                        StatusCode::CONFLICT,
+                        conflict(),
+                    )
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
+        _ => {}
+    }
+
+    let Some(action) = Action::from_slug(&aksi) else {
+        return Err(WebError::NotFound);
+    };
+    // The domain decides; a refusal is shown on the order page.
+    if let Err(refusal) = crate::domain::order::check(&order.facts(), party, action) {
+        let status = if refusal.is_not_yours() {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::CONFLICT
+        };
+        let extras = Extras {
+            alert: Some(refusal.to_string()),
+            ..Extras::default()
+        };
+        return again(&state, &ctx, &order, party, token, status, extras).await;
+    }
+    let mut extras = Extras::default();
+    let mut note = String::new();
+    let mut quote = None;
+    let mut review = None;
+    if action.needs_reason() {
+        let raw = value(&pairs, "reason");
+        match parse_reason(raw) {
+            Ok(r) => note = r,
+            Err(m) => {
+                extras.forms.reason = Field {
+                    value: raw.into(),
+                    error: Some(m.into()),
+                };
+                extras.forms.reason_for = action.slug().into();
+            }
+        }
+    }
+    if action == Action::Quote {
+        let raw = value(&pairs, "amount");
+        let raw_note = value(&pairs, "note");
+        match parse_quote(raw) {
+            Ok(a) => quote = Some(a),
+            Err(m) => {
+                extras.forms.quote_amount = Field {
+                    value: raw.into(),
+                    error: Some(m.into()),
+                };
+            }
+        }
+        if raw_note.chars().count() > 1000 {
+            extras.forms.quote_amount.error =
+                Some("Keterangan paling panjang 1.000 karakter.".into());
+        }
+        extras.forms.quote_note = Field::new(raw_note);
+        note = raw_note.trim().to_owned();
+    }
+    if action == Action::Review {
+        let (r, b) = (value(&pairs, "rating"), value(&pairs, "body"));
+        match ReviewForm::parse(r, b) {
+            Ok(form) => review = Some(form),
+            Err(errors) => {
+                extras.forms.rating = field(&errors, "rating", r);
+                extras.forms.review_body = field(&errors, "body", b);
+            }
+        }
+    }
+    let invalid = extras.forms.reason.error.is_some()
+        || extras.forms.quote_amount.error.is_some()
+        || extras.forms.rating.error.is_some()
+        || extras.forms.review_body.error.is_some();
+    if invalid {
+        return again(
+            &state,
+            &ctx,
+            &order,
+            party,
+            token,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            extras,
+        )
+        .await;
+    }
+    let change = Change {
+        action,
+        party,
+        user_id,
+        note: &note,
+        quote,
+        review: review.as_ref(),
+    };
+    match orders::apply(&state.db, &order, &change, &who, &reach).await {
+        Ok(_) => Ok(done(id, action.slug(), party != Party::Agency)),
+        Err(e) if stale(&e) => {
+            // Show the order as it is now.
+            let fresh = orders::get(&state.db, id).await?;
+            again(
+                &state,
+                &ctx,
+                &fresh,
+                party,
+                token,
+                StatusCode::CONFLICT,
+                conflict(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- lists ----
+
+fn rows(list: Vec<orders::Summary>, seller_view: bool) -> Vec<OrderRow> {
+    list.into_iter()
+        .map(|s| OrderRow {
+            id: s.id,
+            title: if s.items > 1 {
+                format!("{} dan {} lainnya", s.first_item, s.items - 1)
+            } else {
+                s.first_item
+            },
+            party: if seller_view {
+                format!("Pemesan: {}", s.buyer_name)
+            } else {
+                format!("{} · pemesan {}", s.business_name, s.buyer_name)
+            },
+            state_key: s.state.as_str(),
+            state_label: s.state.label(),
+            total: match (s.total, s.quoted_total) {
+                (Some(t), _) => rupiah(t),
+                (None, Some(q)) => format!("ditawar {}", rupiah(q)),
+                (None, None) => "menunggu penawaran".into(),
+            },
+            needed_on: parse_iso(&s.needed_on)
+                .map(format_date)
+                .unwrap_or(s.needed_on),
+            created_at: format_instant(s.created_at),
+        })
+        .collect()
+}
+
+pub async fn my_orders(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let user = ctx.user()?;
+    let list = orders::for_buyer(&state.db, user.id).await?;
+    let page = OrderListPage {
+        layout: ctx.layout("Pesanan saya"),
+        intro: "Pesanan yang Anda buat dengan akun ini, terbaru di atas.".into(),
+        tabs: Vec::new(),
+        rows: rows(list, false),
+        empty: "Anda belum punya pesanan.".into(),
+        catalog_link: true,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct SellerQuery {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn seller_orders(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SellerQuery>,
+) -> Result<Response, WebError> {
+    let user = ctx.user()?;
+    let Some(alumnus) = user.links.alumnus_id else {
+        return Err(WebError::Forbidden);
+    };
+    let filter = OrderState::parse(&q.status);
+    let list = orders::for_seller(&state.db, alumnus, filter).await?;
+    let counts = orders::seller_counts(&state.db, alumnus).await?;
+    let all: i64 = counts.iter().map(|(_, n)| n).sum();
+    let mut tabs = vec![StateTab {
+        href: "/usaha/pesanan".into(),
+        label: "Semua".into(),
+        count: all,
+        current: filter.is_none(),
+    }];
+    tabs.extend(
+        counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| StateTab {
+                href: format!("/usaha/pesanan?status={}", s.as_str()),
+                label: s.label().into(),
+                count: *n,
+                current: filter == Some(*s),
+            }),
+    );
+    let page = OrderListPage {
+        layout: ctx.layout("Pesanan masuk"),
+        intro: "Pesanan ke usaha Anda. Tanggapi pesanan baru secepatnya; pembeli menunggu.".into(),
+        tabs,
+        rows: rows(list, true),
+        empty: match filter {
+            Some(s) => format!("Tidak ada pesanan berstatus “{}”.", s.label()),
+            None => "Belum ada pesanan masuk.".into(),
+        },
+        catalog_link: false,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn disputes(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let list = orders::disputed(&state.db).await?;
+    let page = OrderListPage {
+        layout: ctx.layout("Sengketa pesanan"),
+        intro: "Pesanan yang disengketakan pembeli atau penjual, terlama di atas. Buka pesanan, baca riwayat dan percakapannya, lalu catat keputusan.".into(),
+        tabs: Vec::new(),
+        rows: rows(list, false),
+        empty: "Tidak ada sengketa yang menunggu keputusan.".into(),
+        catalog_link: false,
+    };
+    Ok(render(&page)?.into_response())
 }

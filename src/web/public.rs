@@ -1,13 +1,12 @@
-//! Public pages: home, catalog placeholder, health check.
+//! Public pages: home, health check.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
 use crate::db::{regions, register, stats};
-use crate::views::{CatalogPage, HomePage, TradeCard};
+use crate::views::{HomePage, TradeCard};
 
 async fn trade_cards(state: &AppState) -> Result<Vec<TradeCard>, WebError> {
     let trades = register::trades(&state.db).await?;
@@ -43,24 +42,6 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         kecamatan: kecamatan.len() as i64,
     };
     render(&page)
-}
-
-#[derive(Deserialize, Default)]
-pub struct CatalogQuery {
-    #[serde(default)]
-    q: String,
-}
-
-pub async fn catalog(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(query): Query<CatalogQuery>,
-) -> Result<Html<String>, WebError> {
-    render(&CatalogPage {
-        layout: ctx.layout("Katalog"),
-        query: query.q.chars().take(100).collect(),
-        trades: trade_cards(&state).await?,
-    })
 }
 
 /// 200 `ok` when the database answers, 503 when it does not.

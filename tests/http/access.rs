@@ -90,11 +90,46 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
             format!("/opd/{office}"),
             &["admin", "opd", "bendahara"],
         ),
-        ("POST", "/keluar".into(), ALL),
         // --- marketplace: storefront (alumni side, agency verification) ---
+        ("GET", "/usaha".into(), &["alumni"]),
+        ("GET", "/usaha/baru".into(), &["alumni"]),
+        ("POST", "/usaha/baru".into(), &["alumni"]),
+        ("GET", "/usaha/ubah".into(), &["alumni"]),
+        ("POST", "/usaha/ubah".into(), &["alumni"]),
+        ("GET", "/usaha/produk/baru".into(), &["alumni"]),
+        ("POST", "/usaha/produk/baru".into(), &["alumni"]),
+        ("GET", "/usaha/produk/999999/ubah".into(), &["alumni"]),
+        ("POST", "/usaha/produk/999999/ubah".into(), &["alumni"]),
+        ("POST", "/usaha/produk/999999/jeda".into(), &["alumni"]),
+        ("POST", "/usaha/produk/999999/aktifkan".into(), &["alumni"]),
+        ("GET", "/usaha/produk/999999/foto".into(), &["alumni"]),
+        ("POST", "/usaha/produk/999999/foto".into(), &["alumni"]),
+        ("POST", "/usaha/produk/999999/foto/999999/hapus".into(), &["alumni"]),
+        ("GET", "/admin/usaha".into(), ADMIN),
+        ("GET", "/admin/usaha/999999".into(), ADMIN),
+        ("POST", "/admin/usaha/999999/verifikasi".into(), ADMIN),
+        ("POST", "/admin/usaha/999999/cabut".into(), ADMIN),
+        ("GET", "/admin/kategori".into(), ADMIN),
+        ("POST", "/admin/kategori".into(), ADMIN),
+        ("POST", "/admin/kategori/999999/ubah".into(), ADMIN),
         // --- marketplace: catalog admin (synonyms) ---
+        ("GET", "/admin/sinonim".into(), ADMIN),
+        ("POST", "/admin/sinonim".into(), ADMIN),
+        ("GET", "/admin/sinonim/1/ubah".into(), ADMIN),
+        ("POST", "/admin/sinonim/999999/ubah".into(), ADMIN),
+        ("POST", "/admin/sinonim/999999/hapus".into(), ADMIN),
         // --- marketplace: orders, reviews, disputes ---
+        ("GET", "/pesanan".into(), ALL),
+        ("GET", "/usaha/pesanan".into(), &["alumni"]),
+        ("GET", "/admin/sengketa".into(), ADMIN),
         // --- marketplace: notifications ---
+        ("GET", "/notifikasi".into(), ALL),
+        ("POST", "/notifikasi/baca-semua".into(), ALL),
+        ("POST", "/notifikasi/999999/baca".into(), ALL),
+        ("GET", "/admin/kotak-keluar".into(), ADMIN),
+        ("POST", "/admin/kotak-keluar/999999/kirim-ulang".into(), ADMIN),
+        // Last: signing out ends the session the routes after it would need.
+        ("POST", "/keluar".into(), ALL),
     ]
 }
 

@@ -38,31 +38,161 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
-/// Where a test's PostgreSQL schema lives: (admin URL, app URL with search_path).
-async fn postgres_schema() -> Option<(String, String, String)> {
-    let base = match std::env::var("KARYA_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => url,
+fn postgres_base() -> Option<String> {
+    match std::env::var("KARYA_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
         _ => {
             assert!(
                 !required("postgres"),
                 "KARYA_TEST_POSTGRES_URL is not set but PostgreSQL tests are required"
             );
             eprintln!("skipping PostgreSQL: KARYA_TEST_POSTGRES_URL not set");
-            return None;
+            None
         }
+    }
+}
+
+/// `base` with its database name replaced by `database`.
+fn with_database(base: &str, database: &str) -> String {
+    let (url, query) = match base.split_once('?') {
+        Some((u, q)) => (u, format!("?{q}")),
+        None => (base, String::new()),
     };
-    let schema = format!("karya_test_{}", uuid::Uuid::new_v4().simple());
+    let prefix = match url.rsplit_once('/') {
+        Some((p, _)) if p.ends_with('/') || !p.contains("//") => url,
+        Some((p, _)) => p,
+        None => url,
+    };
+    format!("{prefix}/{database}{query}")
+}
+
+async fn admin_execute(base: &str, sql: String) {
     sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(base)
         .await
         .expect("PostgreSQL at KARYA_TEST_POSTGRES_URL answers");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+    sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .execute(&mut conn)
         .await
-        .expect("create schema");
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let app_url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    Some((base, app_url, schema))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Settings of a test app in `dir` on `database_url`, with the demo district.
+fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: dir.to_path_buf(),
+        demo: true,
+        database_url,
+        ..Settings::default()
+    }
+}
+
+fn sqlite_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("karya.db").display())
+}
+
+/// Seeds the demo district once into a template (on a thread and runtime of its own, since
+/// every test has its own runtime), so that each test copies it instead of seeding anew.
+fn build_template(settings: Settings) {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let app = Application::build(settings)
+                .await
+                .expect("template application builds");
+            app.state.db.pool().close().await;
+        });
+    })
+    .join()
+    .expect("template seeded");
+}
+
+/// The seeded SQLite template: its folder holds `karya.db` and the secrets that go with it.
+fn sqlite_template() -> &'static std::path::Path {
+    static TEMPLATE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            build_template(test_settings(dir.path(), sqlite_url(dir.path())));
+            dir
+        })
+        .path()
+}
+
+/// The seeded PostgreSQL template database and the folder with its secrets. Templates of
+/// earlier runs older than an hour are dropped first.
+fn postgres_template(base: &str) -> &'static (String, tempfile::TempDir) {
+    static TEMPLATE: std::sync::OnceLock<(String, tempfile::TempDir)> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let name = format!("karya_tpl_{now}_{}", std::process::id());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base_owned = base.to_owned();
+        let name_owned = name.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                sqlx::any::install_default_drivers();
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base_owned)
+                    .await
+                    .expect("PostgreSQL at KARYA_TEST_POSTGRES_URL answers");
+                let old: Vec<String> = sqlx::query_scalar(
+                    "SELECT datname::text FROM pg_database WHERE datname LIKE 'karya_tpl_%'",
+                )
+                .fetch_all(&mut conn)
+                .await
+                .unwrap_or_default();
+                for db in old {
+                    let born: u64 = db
+                        .split('_')
+                        .nth(2)
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(0);
+                    if born + 3600 < now {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+                        )))
+                        .execute(&mut conn)
+                        .await;
+                    }
+                }
+            });
+        })
+        .join()
+        .expect("old templates checked");
+        let create = format!("CREATE DATABASE {name_owned}");
+        let base_for_create = base.to_owned();
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(admin_execute(&base_for_create, create));
+        })
+        .join()
+        .expect("template database created");
+        build_template(test_settings(dir.path(), with_database(base, &name)));
+        (name, dir)
+    })
+}
+
+fn copy_secrets(from: &std::path::Path, to: &std::path::Path) {
+    let (from, to) = (from.join("secrets"), to.join("secrets"));
+    std::fs::create_dir_all(&to).expect("secrets folder");
+    for entry in std::fs::read_dir(&from).expect("template secrets") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy secret");
+    }
 }
 
 pub async fn spawn(backend: Backend) -> Option<TestApp> {
@@ -72,27 +202,45 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
 /// Spawns the app with the demo district; `tweak` may change settings first.
 pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: dir.path().to_path_buf(),
-        demo: true,
-        ..Settings::default()
-    };
+    let mut settings = test_settings(dir.path(), String::new());
     let mut schema = None;
     match backend {
-        Backend::Sqlite => {
-            settings.database_url = format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("karya.db").display()
-            );
-        }
+        Backend::Sqlite => settings.database_url = sqlite_url(dir.path()),
         Backend::Postgres => {
-            let (admin, app_url, name) = postgres_schema().await?;
-            settings.database_url = app_url;
-            schema = Some((admin, name));
+            let base = postgres_base()?;
+            let name = format!("karya_test_{}", uuid::Uuid::new_v4().simple());
+            settings.database_url = with_database(&base, &name);
+            schema = Some((base, name));
         }
     }
+    let untouched = settings.clone();
     tweak(&mut settings);
+    // A test that keeps the demo district as it is starts from a copy of the seeded template.
+    let from_template = settings.demo
+        && settings.instance.kabupaten == untouched.instance.kabupaten
+        && settings.database_url == untouched.database_url
+        && settings.data_dir == untouched.data_dir;
+    match (&schema, from_template) {
+        (None, true) => {
+            let template = sqlite_template();
+            for file in ["karya.db", "karya.db-wal"] {
+                if template.join(file).exists() {
+                    std::fs::copy(template.join(file), dir.path().join(file))
+                        .expect("copy template database");
+                }
+            }
+            copy_secrets(template, dir.path());
+        }
+        (Some((base, name)), true) => {
+            let (template, template_dir) = postgres_template(base);
+            admin_execute(base, format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+            copy_secrets(template_dir.path(), dir.path());
+        }
+        (Some((base, name)), false) => {
+            admin_execute(base, format!("CREATE DATABASE {name}")).await;
+        }
+        (None, false) => {}
+    }
     let app = Application::build(settings)
         .await
         .expect("application builds");
@@ -139,7 +287,7 @@ impl Drop for TestApp {
                         .await
                         .ok()?;
                     sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                        "DROP DATABASE IF EXISTS {schema} WITH (FORCE)"
                     )))
                     .execute(&mut conn)
                     .await

@@ -215,7 +215,7 @@ async fn home_page_shows_the_district_and_its_trades(app: TestApp) {
     let catalog = app.get("/katalog?q=servis+ac").await;
     assert_eq!(catalog.status, StatusCode::OK);
     assert!(catalog.contains("servis ac"));
-    assert!(catalog.contains("Katalog sedang disiapkan"));
+    assert!(catalog.contains("Cari produk atau jasa alumni BLK"));
 }
 
 async fn demo_district_is_realistic(app: TestApp) {

@@ -1,0 +1,248 @@
+//! The outbox sender: a background loop that delivers queued messages for people outside the
+//! app. Email goes through SMTP when it is configured; WhatsApp rows are hand-offs that a person
+//! sends from the order page with one tap, so the loop only marks them `handoff`.
+//!
+//! A row is only `sent` after the transport accepted it. A failed attempt is retried with a
+//! doubling back-off; after `MAX_ATTEMPTS` the row is `failed` and stays for the admin to see
+//! and send again. Several instances may run the loop: each row is claimed by one of them
+//! (`db::notifications::claim`) for a lease, and a crashed instance's lease runs out.
+
+use std::future::Future;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::watch;
+
+use crate::db::notifications::{self as store, OutboxRow};
+use crate::db::{Db, DbResult};
+
+/// Attempts before a row is given up as `failed`.
+pub const MAX_ATTEMPTS: i64 = 10;
+/// How long a claimed row belongs to the sender that claimed it.
+pub const LEASE_SECS: i64 = 600;
+/// How often the loop looks for due rows.
+pub const INTERVAL: Duration = Duration::from_secs(5);
+/// Rows handled per step.
+const BATCH: i64 = 50;
+const FIRST_BACKOFF_SECS: i64 = 60;
+const MAX_BACKOFF_SECS: i64 = 6 * 3600;
+
+/// Seconds to wait after the `attempts`-th failed attempt: 1 minute, doubling, at most 6 hours.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    let doublings = attempts.clamp(1, 20) - 1;
+    (FIRST_BACKOFF_SECS << doublings).min(MAX_BACKOFF_SECS)
+}
+
+/// Why a send failed. A permanent failure (the server refused the address) is not retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl SendError {
+    pub fn transient(message: impl Into<String>) -> SendError {
+        SendError {
+            message: message.into(),
+            permanent: false,
+        }
+    }
+}
+
+/// Something that delivers email rows. Tests pass fakes; the server uses `Mailer`.
+pub trait Sender: Send + Sync {
+    /// Whether this sender delivers email at all (without SMTP, email rows wait).
+    fn sends_email(&self) -> bool {
+        true
+    }
+
+    /// Delivers one email row; `Ok` only when the transport accepted the message.
+    fn send(&self, row: &OutboxRow) -> impl Future<Output = Result<(), SendError>> + Send;
+}
+
+/// Email through SMTP (`settings.smtp_url`, e.g. `smtps://user:pass@host:465`,
+/// `smtp://host:587?tls=required`, or plain `smtp://host:25`).
+pub struct SmtpSender {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpSender {
+    pub fn new(url: &str, from: &str) -> Result<SmtpSender, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("smtp_url tidak valid: {e}"))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("smtp_from bukan alamat email yang valid: {e}"))?;
+        Ok(SmtpSender { transport, from })
+    }
+}
+
+impl Sender for SmtpSender {
+    async fn send(&self, row: &OutboxRow) -> Result<(), SendError> {
+        let to = row.recipient.parse::<Mailbox>().map_err(|e| SendError {
+            message: format!("alamat penerima tidak valid: {e}"),
+            permanent: true,
+        })?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(row.subject.as_str())
+            .header(ContentType::TEXT_PLAIN)
+            .body(row.body.clone())
+            .map_err(|e| SendError {
+                message: format!("pesan tidak dapat disusun: {e}"),
+                permanent: true,
+            })?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| SendError {
+                message: e.to_string(),
+                permanent: e.is_permanent(),
+            })
+    }
+}
+
+/// The server's sender: SMTP when configured, otherwise none (WhatsApp hand-offs only; email
+/// rows wait until SMTP is configured).
+pub enum Mailer {
+    Smtp(Box<SmtpSender>),
+    Off,
+}
+
+impl Mailer {
+    /// Builds the sender from the settings; a broken SMTP setting is logged and email waits.
+    pub fn from_settings(smtp_url: &str, smtp_from: &str) -> Mailer {
+        if smtp_url.trim().is_empty() {
+            return Mailer::Off;
+        }
+        match SmtpSender::new(smtp_url.trim(), smtp_from.trim()) {
+            Ok(sender) => Mailer::Smtp(Box::new(sender)),
+            Err(e) => {
+                tracing::error!(error = %e, "email disabled: SMTP settings are not usable");
+                Mailer::Off
+            }
+        }
+    }
+}
+
+impl Sender for Mailer {
+    fn sends_email(&self) -> bool {
+        matches!(self, Mailer::Smtp(_))
+    }
+
+    async fn send(&self, row: &OutboxRow) -> Result<(), SendError> {
+        match self {
+            Mailer::Smtp(smtp) => smtp.send(row).await,
+            Mailer::Off => Err(SendError::transient("email belum dikonfigurasi")),
+        }
+    }
+}
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    /// Failed attempts that will be retried.
+    pub retrying: usize,
+    /// Rows given up (status `failed`).
+    pub failed: usize,
+    pub handed_off: usize,
+}
+
+/// One step of the loop at instant `now`: claims the due rows, hands off WhatsApp rows,
+/// sends email rows through `sender`, and records each outcome.
+pub async fn deliver_due<S: Sender>(db: &Db, sender: &S, now: i64) -> DbResult<Delivery> {
+    let mut done = Delivery::default();
+    for row in store::due(db, now, sender.sends_email(), BATCH).await? {
+        if row.channel == "whatsapp" {
+            if store::mark_handoff(db, row.id, now).await? {
+                done.handed_off += 1;
+            }
+            continue;
+        }
+        if !store::claim(db, row.id, row.attempts, now, now + LEASE_SECS).await? {
+            continue; // another instance took it
+        }
+        let attempts = row.attempts + 1;
+        match sender.send(&row).await {
+            Ok(()) => {
+                store::mark_sent(db, row.id, attempts, now).await?;
+                done.sent += 1;
+            }
+            Err(e) => {
+                let give_up = e.permanent || attempts >= MAX_ATTEMPTS;
+                let retry_at = (!give_up).then(|| now + backoff_secs(attempts));
+                tracing::warn!(id = row.id, attempts, error = %e.message, give_up, "outbox send failed");
+                store::mark_attempt_failed(db, row.id, attempts, &e.message, retry_at).await?;
+                if give_up {
+                    done.failed += 1;
+                } else {
+                    done.retrying += 1;
+                }
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// The loop: a step every `INTERVAL` until `stop` turns true. A step in progress finishes
+/// (its sends complete and are recorded) before the loop returns.
+pub async fn run<S: Sender>(db: Db, sender: S, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+                continue;
+            }
+        }
+        if *stop.borrow() {
+            break;
+        }
+        match deliver_due(&db, &sender, crate::db::now()).await {
+            Ok(d) if d != Delivery::default() => tracing::info!(?d, "outbox step"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox step failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_to_six_hours() {
+        assert_eq!(backoff_secs(1), 60);
+        assert_eq!(backoff_secs(2), 120);
+        assert_eq!(backoff_secs(3), 240);
+        assert_eq!(backoff_secs(9), 60 * 256);
+        assert_eq!(backoff_secs(10), 6 * 3600);
+        assert_eq!(backoff_secs(50), 6 * 3600);
+        assert_eq!(backoff_secs(0), 60);
+    }
+
+    #[test]
+    fn smtp_settings_are_checked() {
+        assert!(SmtpSender::new("smtp://127.0.0.1:2525", "Karya <karya@example.go.id>").is_ok());
+        assert!(SmtpSender::new("ftp://x", "karya@example.go.id").is_err());
+        assert!(SmtpSender::new("smtp://127.0.0.1:2525", "bukan alamat").is_err());
+        assert!(matches!(Mailer::from_settings("", ""), Mailer::Off));
+        assert!(matches!(
+            Mailer::from_settings("smtp://127.0.0.1:2525", "salah"),
+            Mailer::Off
+        ));
+        assert!(Mailer::from_settings("smtp://127.0.0.1:2525", "a@b.id").sends_email());
+    }
+}
