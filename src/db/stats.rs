@@ -122,3 +122,42 @@ pub async fn office_numbers(db: &Db, office_id: i64) -> DbResult<(i64, i64)> {
     .try_get("n")?;
     Ok((users, nearby))
 }
+
+/// The marketplace at a glance, for the agency's dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct Market {
+    pub listings: i64,
+    pub orders: i64,
+    pub orders_done: i64,
+    pub open_disputes: i64,
+    pub unverified_businesses: i64,
+    pub reviews: i64,
+    pub rating_sum: i64,
+    pub failed_outbox: i64,
+}
+
+pub async fn market(db: &Db) -> DbResult<Market> {
+    let r = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM listings WHERE active = 1) AS listings, \
+           (SELECT COUNT(*) FROM orders) AS orders, \
+           (SELECT COUNT(*) FROM orders WHERE state IN ('completed','reviewed')) AS orders_done, \
+           (SELECT COUNT(*) FROM orders WHERE state = 'disputed') AS open_disputes, \
+           (SELECT COUNT(*) FROM businesses WHERE verified_at IS NULL) AS unverified_businesses, \
+           (SELECT COUNT(*) FROM reviews) AS reviews, \
+           (SELECT CAST(COALESCE(SUM(rating), 0) AS BIGINT) FROM reviews) AS rating_sum, \
+           (SELECT COUNT(*) FROM outbox WHERE status = 'failed') AS failed_outbox",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(Market {
+        listings: r.try_get("listings")?,
+        orders: r.try_get("orders")?,
+        orders_done: r.try_get("orders_done")?,
+        open_disputes: r.try_get("open_disputes")?,
+        unverified_businesses: r.try_get("unverified_businesses")?,
+        reviews: r.try_get("reviews")?,
+        rating_sum: r.try_get("rating_sum")?,
+        failed_outbox: r.try_get("failed_outbox")?,
+    })
+}

@@ -35,6 +35,9 @@ pub struct NavUser {
     pub display_name: String,
     pub role_label: &'static str,
     pub is_admin: bool,
+    /// Alumni get their shop and its orders in the menu; buyers their orders.
+    pub is_alumnus: bool,
+    pub is_buyer: bool,
 }
 
 impl Layout {
@@ -51,6 +54,8 @@ impl Layout {
                 display_name: u.display_name.clone(),
                 role_label: u.role.label(),
                 is_admin: u.role == crate::domain::policy::Role::Admin,
+                is_alumnus: u.role == crate::domain::policy::Role::Alumni,
+                is_buyer: u.role == crate::domain::policy::Role::Pembeli,
             }),
             csrf: csrf.to_owned(),
             css: assets::url("karya.css"),
@@ -169,6 +174,7 @@ pub struct PasswordPage {
     pub action: String,
 }
 
+#[derive(Clone)]
 pub struct StatCard {
     pub label: String,
     pub value: String,

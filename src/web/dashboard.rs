@@ -5,9 +5,11 @@ use axum::response::Html;
 
 use super::{AppState, Ctx, WebError, render};
 use crate::db::users::User;
-use crate::db::{directory, register, stats};
+use crate::db::{directory, orders, register, stats, storefront};
+use crate::domain::order::State as OrderState;
 use crate::domain::policy::Role;
 use crate::domain::rupiah::group_thousands;
+use crate::views::catalog::rating_text;
 use crate::views::{DashboardPage, LinkItem, Row3, StatCard};
 
 fn card(label: &str, value: i64, note: &str) -> StatCard {
@@ -87,6 +89,40 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 link("/admin/pengguna/baru", "Tambah pengguna"),
                 link("/admin/audit", "Jejak audit"),
             ];
+            let m = stats::market(&state.db).await?;
+            page.cards.extend([
+                card("produk & jasa aktif", m.listings, "di katalog"),
+                card(
+                    "pesanan publik",
+                    m.orders,
+                    &format!("{} selesai", group_thousands(m.orders_done)),
+                ),
+                card(
+                    "ulasan pembeli",
+                    m.reviews,
+                    &rating_text(m.reviews, m.rating_sum).unwrap_or_default(),
+                ),
+                card("sengketa terbuka", m.open_disputes, "perlu keputusan dinas"),
+            ]);
+            page.links.extend([
+                link("/admin/usaha", "Verifikasi usaha"),
+                link("/admin/sengketa", "Sengketa pesanan"),
+                link("/admin/kategori", "Kategori produk"),
+                link("/admin/sinonim", "Sinonim pencarian"),
+                link("/admin/kotak-keluar", "Kotak keluar"),
+            ]);
+            if m.unverified_businesses > 0 {
+                page.intro.push_str(&format!(
+                    " {} usaha alumni menunggu verifikasi.",
+                    group_thousands(m.unverified_businesses)
+                ));
+            }
+            if m.failed_outbox > 0 {
+                page.intro.push_str(&format!(
+                    " {} pesan keluar gagal terkirim; periksa kotak keluar.",
+                    group_thousands(m.failed_outbox)
+                ));
+            }
         }
         Role::Opd | Role::Bendahara => office_dashboard(&state, &user, &mut page).await?,
         Role::Alumni => {
@@ -129,6 +165,48 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     })
                     .collect();
                 page.links = vec![link("/akun/profil", "Ubah data kontak")];
+                match storefront::business_of_alumnus(&state.db, id).await? {
+                    Some(b) => {
+                        let counts = orders::seller_counts(&state.db, id).await?;
+                        let count = |states: &[OrderState]| -> i64 {
+                            counts
+                                .iter()
+                                .filter(|(s, _)| states.contains(s))
+                                .map(|(_, n)| n)
+                                .sum()
+                        };
+                        page.cards = vec![
+                            card(
+                                "pesanan baru",
+                                count(&[OrderState::Requested]),
+                                "menunggu tanggapan Anda",
+                            ),
+                            card(
+                                "pesanan berjalan",
+                                count(&[
+                                    OrderState::Quoted,
+                                    OrderState::Accepted,
+                                    OrderState::InProgress,
+                                    OrderState::Delivered,
+                                ]),
+                                "",
+                            ),
+                            card(
+                                "pesanan selesai",
+                                count(&[OrderState::Completed, OrderState::Reviewed]),
+                                "",
+                            ),
+                            page.cards[1].clone(),
+                        ];
+                        page.links = vec![
+                            link("/usaha/pesanan", "Pesanan masuk"),
+                            link("/usaha", "Kelola usaha & produk"),
+                            link(&format!("/toko/{}", b.id), "Lihat toko saya"),
+                            link("/akun/profil", "Ubah data kontak"),
+                        ];
+                    }
+                    None => page.links.insert(0, link("/usaha/baru", "Buka usaha")),
+                }
             } else {
                 page.intro = "Akun Anda belum terhubung ke data alumni. Hubungkan dengan NIK dan \
                               tanggal lahir, atau dengan kode klaim dari BLK."
@@ -150,7 +228,13 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             page.table_title = "Usaha per kejuruan".into();
             page.table_head = ["Kejuruan", "Alumni", "Usaha"];
             page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
-            page.links = vec![link("/katalog", "Buka katalog")];
+            let mine = orders::for_buyer(&state.db, user.id).await?;
+            page.cards
+                .insert(0, card("pesanan saya", mine.len() as i64, ""));
+            page.links = vec![
+                link("/katalog", "Buka katalog"),
+                link("/pesanan", "Pesanan saya"),
+            ];
         }
         Role::Mitra => {
             let partner = match user.links.partner_id {

@@ -7,6 +7,7 @@ use crate::helpers::{DEMO_PASSWORD, TestApp};
 
 both!(
     login_lands_on_the_role_dashboard,
+    dashboards_show_the_marketplace_as_stored,
     wrong_password_and_unknown_user_are_refused_alike,
     empty_fields_are_named_and_input_kept,
     repeated_failures_are_throttled_per_account,
@@ -48,6 +49,57 @@ async fn login_lands_on_the_role_dashboard(app: TestApp) {
             .await
             >= 7
     );
+}
+
+async fn dashboards_show_the_marketplace_as_stored(app: TestApp) {
+    // Agency: orders, reviews and open disputes are the database's counts, with the links to
+    // verification, disputes and the outbox.
+    let page = app.signed_in("admin").await.get("/dasbor").await;
+    let stats = page.text_of(".stat");
+    for sql in [
+        "SELECT COUNT(*) FROM orders",
+        "SELECT COUNT(*) FROM reviews",
+        "SELECT COUNT(*) FROM listings WHERE active = 1",
+    ] {
+        let n = app.scalar(sql).await;
+        assert!(n > 0, "the demo has marketplace data: {sql}");
+        assert!(stats.contains(&n.to_string()), "{sql} = {n} in {stats}");
+    }
+    for href in [
+        "/admin/usaha",
+        "/admin/sengketa",
+        "/admin/kotak-keluar",
+        "/admin/sinonim",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    // The demo alumna: new orders waiting for her are her business's requested orders.
+    let waiting = app
+        .scalar(
+            "SELECT COUNT(*) FROM orders o JOIN businesses b ON b.id = o.business_id \
+             JOIN users u ON u.alumnus_id = b.alumnus_id \
+             WHERE u.username = 'alumni' AND o.state = 'requested'",
+        )
+        .await;
+    assert!(waiting > 0, "the demo leaves her a request to answer");
+    let page = app.signed_in("alumni").await.get("/dasbor").await;
+    let first = page.text_of(".stat");
+    assert!(
+        first.contains(&format!("{waiting} pesanan baru"))
+            || first.contains(&format!("{waiting}pesanan baru")),
+        "{first}"
+    );
+    assert!(page.contains("href=\"/usaha/pesanan\""));
+    // A buyer sees their own orders counted.
+    let mine = app
+        .scalar(
+            "SELECT COUNT(*) FROM orders o JOIN users u ON u.id = o.buyer_user_id \
+             WHERE u.username = 'pembeli'",
+        )
+        .await;
+    let page = app.signed_in("pembeli").await.get("/dasbor").await;
+    assert!(page.text_of(".stat").contains(&format!("{mine}")), "{mine}");
+    assert!(page.contains("href=\"/pesanan\""));
 }
 
 async fn wrong_password_and_unknown_user_are_refused_alike(app: TestApp) {
