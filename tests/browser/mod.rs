@@ -17,6 +17,8 @@ use serde_json::json;
 
 use crate::helpers::{self, DEMO_PASSWORD, TestApp};
 
+mod market;
+
 /// How long to wait for a page, an element or chromedriver itself.
 const PATIENCE: Duration = Duration::from_secs(15);
 

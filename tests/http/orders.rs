@@ -110,16 +110,6 @@ async fn fixture(app: &TestApp) -> Fixture {
         .unwrap();
         ids.push(id);
     }
-    let mut fx0 = Fixture {
-        business,
-        cake: ids[0],
-        snack: ids[1],
-        service: ids[2],
-        install: ids[3],
-        last_order: 0,
-        last_notification: 0,
-    };
-    noise(app, &mut fx0).await;
     Fixture {
         business,
         cake: ids[0],
@@ -131,34 +121,6 @@ async fn fixture(app: &TestApp) -> Fixture {
             .scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
             .await,
     }
-}
-
-async fn noise(app: &TestApp, fx: &mut Fixture) {
-    let c = cast(app).await;
-    let mut delivered = Vec::new();
-    for state in State::ALL {
-        let id = order_in(app, &c, fx, state).await;
-        if state == State::Delivered {
-            delivered.push(id);
-        }
-        act(&c.buyer, id, "pesan", &[("body", "Halo penjual")]).await;
-        act(&c.seller, id, "pesan", &[("body", "Halo pembeli")]).await;
-    }
-    let id = order_in(app, &c, fx, State::Accepted).await;
-    let today = wib_date(0);
-    act(&c.seller, id, "pembayaran", &[("method", "cash"), ("paid_on", &today), ("amount", "240.000")]).await;
-    act(&c.buyer, id, "konfirmasi-pembayaran", &[]).await;
-    let d = order_in(app, &c, fx, State::Disputed).await;
-    act(&c.admin, d, "putuskan-selesai", &[("reason", "Diputuskan selesai saja ya")]).await;
-    let g = place(&c.guest, fx, &[(fx.snack, "20")]).await;
-    act(&c.guest, g, "pesan", &[("body", "Halo dari tamu")]).await;
-    for (n, id) in [order_in(app, &c, fx, State::Reviewed).await, order_in(app, &c, fx, State::Reviewed).await].into_iter().enumerate() {
-        karya::db::orders::demo_backdate(&app.db, id, 20 + n as i64).await.unwrap();
-    }
-    for id in delivered {
-        karya::db::orders::demo_backdate(&app.db, id, 30).await.unwrap();
-    }
-    let _ = order_in(app, &c, fx, State::Delivered).await;
 }
 
 /// The orders placed with the fixture's business since the fixture was made.
