@@ -166,3 +166,73 @@ async fn guest_orders_a_cake_and_reviews_it() {
         .await;
     browser.close().await;
 }
+
+/// The marketplace pages at phone and desktop widths (public, alumna, buyer, agency), for the
+/// `screenshots` test.
+pub(super) async fn market_screenshots(
+    browser: &Browser,
+    app: &helpers::TestApp,
+    dir: &std::path::Path,
+) {
+    // Whoever the earlier shots left signed in, these start as a visitor.
+    browser
+        .client
+        .delete_all_cookies()
+        .await
+        .expect("clear cookies");
+    let (business, listing, order): (i64, i64, i64) = sqlx::query_as(
+        "SELECT b.id, (SELECT MIN(l.id) FROM listings l WHERE l.business_id = b.id), \
+           (SELECT MAX(o.id) FROM orders o WHERE o.business_id = b.id AND o.state = 'reviewed') \
+         FROM businesses b JOIN users u ON u.alumnus_id = b.alumnus_id WHERE u.username = 'alumni'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the demo alumna's shop");
+    let quoted: i64 = sqlx::query_scalar("SELECT MIN(id) FROM orders WHERE state = 'quoted'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("a quoted order");
+    let public = [
+        (
+            "katalog-kue",
+            "/katalog?q=kue+ultah&kecamatan=15.07.01".to_owned(),
+        ),
+        ("katalog-kosong", "/katalog?q=zzzz".to_owned()),
+        ("produk", format!("/katalog/{listing}")),
+        ("toko", format!("/toko/{business}")),
+        ("pesan", format!("/pesan?listing={listing}")),
+    ];
+    let pages: Vec<(&str, &str)> = public.iter().map(|(n, p)| (*n, p.as_str())).collect();
+    super::shoot_pages(browser, app, dir, &pages).await;
+
+    browser.viewport(1280, 900).await;
+    browser.log_in(app, "alumni", "Siti Rahmawati").await;
+    let alumna = [
+        ("dasbor-alumni", "/dasbor".to_owned()),
+        ("usaha", "/usaha".to_owned()),
+        ("usaha-ubah", "/usaha/ubah".to_owned()),
+        ("usaha-pesanan", "/usaha/pesanan".to_owned()),
+        ("pesanan-penjual", format!("/pesanan/{order}")),
+        ("pesanan-ditawar", format!("/pesanan/{quoted}")),
+        ("notifikasi", "/notifikasi".to_owned()),
+    ];
+    let pages: Vec<(&str, &str)> = alumna.iter().map(|(n, p)| (*n, p.as_str())).collect();
+    super::shoot_pages(browser, app, dir, &pages).await;
+    browser.viewport(1280, 900).await;
+    browser.log_out().await;
+
+    browser.log_in(app, "admin", "Yuliana Sari").await;
+    super::shoot_pages(
+        browser,
+        app,
+        dir,
+        &[
+            ("admin-usaha", "/admin/usaha"),
+            ("admin-sengketa", "/admin/sengketa"),
+            ("admin-sinonim", "/admin/sinonim"),
+        ],
+    )
+    .await;
+    browser.viewport(1280, 900).await;
+    browser.log_out().await;
+}

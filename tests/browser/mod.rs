@@ -560,6 +560,7 @@ async fn screenshots() {
         shoot(&browser, &dir, "pengguna-dibuat", w, h).await;
     }
     claim_screenshots(&browser, &app, &dir).await;
+    market::market_screenshots(&browser, &app, &dir).await;
     browser.close().await;
     eprintln!("screenshots written to {}", dir.display());
 }
