@@ -40,6 +40,7 @@ for tool in cargo curl wrk nginx; do
 done
 
 WORK="$(mktemp -d /tmp/karya-catalog.XXXXXX)"
+chmod 755 "$WORK"   # nginx workers run as an unprivileged user
 SERVER_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
@@ -68,7 +69,7 @@ echo "== 2. generating the catalog ($LABEL)"
 
 echo "== 3. server"
 mkdir -p "$WORK/data"
-(cd "$WORK" && env -u KARYA_DEMO -u KARYA_BIND RUST_LOG=warn exec "$BIN" --data-dir "$WORK/data" --database-url "$DB_URL" serve --bind "127.0.0.1:$PORT") >"$WORK/serve.log" 2>&1 &
+(cd "$WORK" && exec env -u KARYA_DEMO -u KARYA_BIND RUST_LOG=warn "$BIN" --data-dir "$WORK/data" --database-url "$DB_URL" serve --bind "127.0.0.1:$PORT") >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 start=$(date +%s.%N)
 for _ in $(seq 1 600); do
@@ -93,6 +94,7 @@ echo "   HTML ${html} B (gzip ${gz} B); ${n} thumbnails ${thumbs} B; HTML + firs
 echo "== 5. load"
 mkdir -p "$WORK/www/katalog"
 cp "$WORK/kue.html" "$WORK/www/katalog/kue.html"
+chmod -R a+rX "$WORK/www"
 cat >"$WORK/nginx.conf" <<EOF
 worker_processes 1;
 pid $WORK/nginx.pid;

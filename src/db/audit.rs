@@ -14,6 +14,27 @@ pub struct Who<'a> {
     pub ip: &'a str,
 }
 
+impl<'a> Who<'a> {
+    /// This actor's event on one entity (`entity_id` is the entity's row id).
+    pub fn event(
+        self,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: i64,
+        summary: serde_json::Value,
+    ) -> Event<'a> {
+        Event {
+            actor_id: self.id,
+            actor_label: self.label,
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            summary,
+            ip: self.ip,
+        }
+    }
+}
+
 /// What happened, said by the caller; the chain fields are filled in here.
 #[derive(Debug, Clone, Default)]
 pub struct Event<'a> {

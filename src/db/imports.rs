@@ -302,13 +302,14 @@ pub async fn apply(
             None => {
                 let code = trade_code(&key.trade);
                 let id = register::create_trade(tx, &code, &key.trade, "").await?;
-                audit_created(
+                audit::append(
                     tx,
-                    who,
-                    "trade.create",
-                    "trade",
-                    id,
-                    serde_json::json!({"name": key.trade}),
+                    who.event(
+                        "trade.create",
+                        "trade",
+                        id,
+                        serde_json::json!({"name": key.trade}),
+                    ),
                 )
                 .await?;
                 trade_ids.insert(normalise(&key.trade), id);
@@ -333,13 +334,14 @@ pub async fn apply(
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
-                audit_created(
+                audit::append(
                     tx,
-                    who,
-                    "program.create",
-                    "program",
-                    id,
-                    serde_json::json!({"name": key.program, "needs_review": true}),
+                    who.event(
+                        "program.create",
+                        "program",
+                        id,
+                        serde_json::json!({"name": key.program, "needs_review": true}),
+                    ),
                 )
                 .await?;
                 program_ids.insert((trade_id, normalise(&key.program)), id);
@@ -366,14 +368,7 @@ pub async fn apply(
             .bind(batch_id)
             .execute(&mut **tx)
             .await?;
-        audit_created(
-            tx,
-            who,
-            "batch.create",
-            "batch",
-            batch_id,
-            serde_json::json!({"program": key.program, "year": key.year, "number": key.number, "needs_review": true}),
-        )
+        audit::append(tx, who.event("batch.create", "batch", batch_id, serde_json::json!({"program": key.program, "year": key.year, "number": key.number, "needs_review": true})))
         .await?;
         batch_ids.insert(key.clone(), batch_id);
     }
@@ -486,30 +481,6 @@ pub async fn apply(
     }
     audit::append_many(tx, &mut pending).await?;
     Ok(plan.counts())
-}
-
-async fn audit_created(
-    tx: &mut Tx,
-    who: &Who<'_>,
-    action: &str,
-    entity: &str,
-    id: i64,
-    after: serde_json::Value,
-) -> DbResult<()> {
-    audit::append(
-        tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action,
-            entity,
-            entity_id: id.to_string(),
-            summary: after,
-            ip: who.ip,
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// A unique code for a trade created by an import (`IMP-<initials>-<random>`), to be renamed by the agency.

@@ -12,13 +12,14 @@ use std::time::Duration;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::audit::{self, Event, Who};
+use super::audit::{self, Who};
 use super::notifications::{self, Channel, Notice};
 use super::{Db, DbError, DbResult, Tx, now};
 use crate::domain::order::{
-    Action, Facts, NewOrder, Offer, Party, PayMethod, Payment, PriceKind, ReviewForm, State, check,
+    Action, Facts, Line, NewOrder, Offer, Party, PayMethod, Payment, ReviewForm, State, check,
 };
 use crate::domain::rupiah::Rupiah;
+use crate::domain::storefront::PriceKind;
 
 /// The conflict name for "the order changed since you loaded it".
 pub const STALE: &str = "order_state";
@@ -237,13 +238,11 @@ pub async fn place(
     notify_seller(&mut tx, &shop, id, &title, &body, reach).await?;
     audit::append(
         &mut tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action: "order.create",
-            entity: "order",
-            entity_id: id.to_string(),
-            summary: serde_json::json!({
+        who.event(
+            "order.create",
+            "order",
+            id,
+            serde_json::json!({
                 "business_id": business_id,
                 "items": order.lines.iter().map(|l| serde_json::json!({
                     "listing_id": l.listing_id, "quantity": l.quantity, "unit_price": l.unit_price,
@@ -253,8 +252,7 @@ pub async fn place(
                 "fulfilment": order.fulfilment.as_str(),
                 "guest": buyer.user_id.is_none(),
             }),
-            ip: who.ip,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -385,17 +383,8 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Order> {
     })
 }
 
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub listing_id: i64,
-    pub title: String,
-    pub unit: String,
-    pub quantity: i64,
-    pub price_kind: PriceKind,
-    pub unit_price: Option<i64>,
-}
-
-pub async fn items(db: &Db, order_id: i64) -> DbResult<Vec<Item>> {
+/// An order's stored lines (title, unit and price as they were when it was placed).
+pub async fn items(db: &Db, order_id: i64) -> DbResult<Vec<Line>> {
     let rows = sqlx::query(
         "SELECT listing_id, title, unit, quantity, price_kind, unit_price FROM order_items \
          WHERE order_id = $1 ORDER BY id",
@@ -406,7 +395,7 @@ pub async fn items(db: &Db, order_id: i64) -> DbResult<Vec<Item>> {
     rows.iter()
         .map(|r| {
             let kind: String = r.try_get("price_kind")?;
-            Ok(Item {
+            Ok(Line {
                 listing_id: r.try_get("listing_id")?,
                 title: r.try_get("title")?,
                 unit: r.try_get("unit")?,
@@ -636,21 +625,18 @@ pub async fn apply(
     announce(&mut tx, order, change.party, &title, &body, reach).await?;
     audit::append(
         &mut tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action: "order.transition",
-            entity: "order",
-            entity_id: order.id.to_string(),
-            summary: serde_json::json!({
+        who.event(
+            "order.transition",
+            "order",
+            order.id,
+            serde_json::json!({
                 "action": change.action.slug(),
                 "party": change.party.as_str(),
                 "from": order.state.as_str(),
                 "to": to.as_str(),
                 "note": note,
             }),
-            ip: who.ip,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -727,19 +713,16 @@ pub async fn record_payment(
     announce(&mut tx, order, Party::Seller, &title, &body, reach).await?;
     audit::append(
         &mut tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action: "order.payment",
-            entity: "order",
-            entity_id: order.id.to_string(),
-            summary: serde_json::json!({
+        who.event(
+            "order.payment",
+            "order",
+            order.id,
+            serde_json::json!({
                 "method": payment.method.as_str(),
                 "paid_on": crate::domain::dates::to_iso(payment.paid_on),
                 "amount": payment.amount.amount(),
             }),
-            ip: who.ip,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -783,15 +766,12 @@ pub async fn confirm_payment(
     announce(&mut tx, order, Party::Buyer, &title, "", reach).await?;
     audit::append(
         &mut tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action: "order.payment_confirmed",
-            entity: "order",
-            entity_id: order.id.to_string(),
-            summary: serde_json::json!({}),
-            ip: who.ip,
-        },
+        who.event(
+            "order.payment_confirmed",
+            "order",
+            order.id,
+            serde_json::json!({}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -869,15 +849,12 @@ pub async fn reply_to_review(
     announce(&mut tx, order, Party::Seller, &title, reply, reach).await?;
     audit::append(
         &mut tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action: "review.reply",
-            entity: "order",
-            entity_id: order.id.to_string(),
-            summary: serde_json::json!({ "reply": reply }),
-            ip: who.ip,
-        },
+        who.event(
+            "review.reply",
+            "order",
+            order.id,
+            serde_json::json!({ "reply": reply }),
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -6,39 +6,57 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::audit::{self, Event, Who};
+use super::audit::{self, Who};
 use super::{Db, DbError, DbResult, Tx, now, revision};
 use crate::domain::storefront::{
     BusinessFields, ListingFields, ListingKind, PriceKind, badge_text,
 };
 use crate::media::Processed;
 
-async fn record(
-    tx: &mut Tx,
-    who: Who<'_>,
-    action: &str,
-    entity: &str,
-    id: i64,
-    summary: serde_json::Value,
-) -> DbResult<()> {
-    audit::append(
-        tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action,
-            entity,
-            entity_id: id.to_string(),
-            summary,
-            ip: who.ip,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 fn flag(b: bool) -> i64 {
     i64::from(b)
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds the business form as `$1..$18`: trade_id, name, description, kecamatan_code, desa_code,
+/// pickup_address, open_days, open_from, open_until, phone, phone_public, nib, pirt, halal,
+/// qris_payload, bank_name, bank_account, bank_holder (create and update list them so).
+fn bind_business<'q>(q: AnyQuery<'q>, f: &BusinessFields) -> AnyQuery<'q> {
+    q.bind(f.trade_id)
+        .bind(&f.name)
+        .bind(&f.description)
+        .bind(&f.kecamatan_code)
+        .bind(f.desa_code.as_deref())
+        .bind(&f.pickup_address)
+        .bind(&f.open_days)
+        .bind(&f.open_from)
+        .bind(&f.open_until)
+        .bind(f.phone.as_str())
+        .bind(flag(f.phone_public))
+        .bind(&f.nib)
+        .bind(&f.pirt)
+        .bind(&f.halal)
+        .bind(&f.qris_payload)
+        .bind(&f.bank_name)
+        .bind(&f.bank_account)
+        .bind(&f.bank_holder)
+}
+
+/// Binds the listing form as `$1..$11`: kind, title, description, category_id, price_kind,
+/// price, office_price, unit, min_order, lead_days, active (create and update list them so).
+fn bind_listing<'q>(q: AnyQuery<'q>, f: &ListingFields) -> AnyQuery<'q> {
+    q.bind(f.kind.as_str())
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(f.category_id)
+        .bind(f.price_kind.as_str())
+        .bind(f.price)
+        .bind(f.office_price)
+        .bind(&f.unit)
+        .bind(f.min_order)
+        .bind(f.lead_days)
+        .bind(flag(f.active))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,44 +266,28 @@ pub async fn create_business(
     who: Who<'_>,
 ) -> DbResult<i64> {
     let t = now();
-    let id: i64 = sqlx::query(
-        "INSERT INTO businesses (alumnus_id, trade_id, name, description, kecamatan_code, desa_code, \
+    let insert = sqlx::query(
+        "INSERT INTO businesses (trade_id, name, description, kecamatan_code, desa_code, \
            pickup_address, open_days, open_from, open_until, phone, phone_public, nib, pirt, halal, \
-           qris_payload, bank_name, bank_account, bank_holder, created_at, updated_at) \
+           qris_payload, bank_name, bank_account, bank_holder, alumnus_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
          RETURNING id",
-    )
-    .bind(alumnus_id)
-    .bind(f.trade_id)
-    .bind(&f.name)
-    .bind(&f.description)
-    .bind(&f.kecamatan_code)
-    .bind(f.desa_code.as_deref())
-    .bind(&f.pickup_address)
-    .bind(&f.open_days)
-    .bind(&f.open_from)
-    .bind(&f.open_until)
-    .bind(f.phone.as_str())
-    .bind(flag(f.phone_public))
-    .bind(&f.nib)
-    .bind(&f.pirt)
-    .bind(&f.halal)
-    .bind(&f.qris_payload)
-    .bind(&f.bank_name)
-    .bind(&f.bank_account)
-    .bind(&f.bank_holder)
-    .bind(t)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
+    );
+    let id: i64 = bind_business(insert, f)
+        .bind(alumnus_id)
+        .bind(t)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
     replace_links(tx, id, f).await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "business.create",
-        "business",
-        id,
-        serde_json::json!({"after": business_json(f)}),
+        who.event(
+            "business.create",
+            "business",
+            id,
+            serde_json::json!({"after": business_json(f)}),
+        ),
     )
     .await?;
     revision::touch_business(tx, id).await?;
@@ -299,34 +301,17 @@ pub async fn update_business(
     f: &BusinessFields,
     who: Who<'_>,
 ) -> DbResult<()> {
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE businesses SET trade_id = $1, name = $2, description = $3, kecamatan_code = $4, \
            desa_code = $5, pickup_address = $6, open_days = $7, open_from = $8, open_until = $9, \
            phone = $10, phone_public = $11, nib = $12, pirt = $13, halal = $14, qris_payload = $15, \
            bank_name = $16, bank_account = $17, bank_holder = $18, updated_at = $19 WHERE id = $20",
-    )
-    .bind(f.trade_id)
-    .bind(&f.name)
-    .bind(&f.description)
-    .bind(&f.kecamatan_code)
-    .bind(f.desa_code.as_deref())
-    .bind(&f.pickup_address)
-    .bind(&f.open_days)
-    .bind(&f.open_from)
-    .bind(&f.open_until)
-    .bind(f.phone.as_str())
-    .bind(flag(f.phone_public))
-    .bind(&f.nib)
-    .bind(&f.pirt)
-    .bind(&f.halal)
-    .bind(&f.qris_payload)
-    .bind(&f.bank_name)
-    .bind(&f.bank_account)
-    .bind(&f.bank_holder)
-    .bind(now())
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    );
+    let done = bind_business(update, f)
+        .bind(now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
@@ -334,13 +319,14 @@ pub async fn update_business(
     let before = business_in(tx, id).await;
     let before = before.map(|b| stored_json(&b)).unwrap_or_default();
     replace_links(tx, id, f).await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "business.update",
-        "business",
-        id,
-        serde_json::json!({"before": before, "after": business_json(f)}),
+        who.event(
+            "business.update",
+            "business",
+            id,
+            serde_json::json!({"before": before, "after": business_json(f)}),
+        ),
     )
     .await?;
     revision::touch_business(tx, id).await?;
@@ -424,13 +410,14 @@ pub async fn verify(
     .bind(business_id)
     .execute(&mut **tx)
     .await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "business.verify",
-        "business",
-        business_id,
-        serde_json::json!({"participation_id": participation_id, "batch": label}),
+        who.event(
+            "business.verify",
+            "business",
+            business_id,
+            serde_json::json!({"participation_id": participation_id, "batch": label}),
+        ),
     )
     .await?;
     revision::touch_business(tx, business_id).await?;
@@ -450,13 +437,14 @@ pub async fn unverify(tx: &mut Tx, business_id: i64, reason: &str, who: Who<'_>)
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    record(
+    audit::append(
         tx,
-        who,
-        "business.unverify",
-        "business",
-        business_id,
-        serde_json::json!({"reason": reason}),
+        who.event(
+            "business.unverify",
+            "business",
+            business_id,
+            serde_json::json!({"reason": reason}),
+        ),
     )
     .await?;
     revision::touch_business(tx, business_id).await?;
@@ -583,13 +571,14 @@ pub async fn create_category(
             .bind(name)
             .fetch_one(&mut **tx)
             .await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "category.create",
-        "category",
-        id,
-        serde_json::json!({"after": {"trade_id": trade_id, "name": name}}),
+        who.event(
+            "category.create",
+            "category",
+            id,
+            serde_json::json!({"after": {"trade_id": trade_id, "name": name}}),
+        ),
     )
     .await?;
     Ok(id)
@@ -619,13 +608,14 @@ pub async fn rename_category(tx: &mut Tx, id: i64, name: &str, who: Who<'_>) -> 
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "category.rename",
-        "category",
-        id,
-        serde_json::json!({"before": {"name": before}, "after": {"name": name}}),
+        who.event(
+            "category.rename",
+            "category",
+            id,
+            serde_json::json!({"before": {"name": before}, "after": {"name": name}}),
+        ),
     )
     .await?;
     let listings: Vec<i64> = sqlx::query_scalar("SELECT id FROM listings WHERE category_id = $1")
@@ -768,34 +758,26 @@ pub async fn create_listing(
     who: Who<'_>,
 ) -> DbResult<i64> {
     let t = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO listings (business_id, kind, title, description, category_id, price_kind, price, \
-           office_price, unit, min_order, lead_days, active, created_at, updated_at) \
+    let insert = sqlx::query(
+        "INSERT INTO listings (kind, title, description, category_id, price_kind, price, \
+           office_price, unit, min_order, lead_days, active, business_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-    )
-    .bind(business_id)
-    .bind(f.kind.as_str())
-    .bind(&f.title)
-    .bind(&f.description)
-    .bind(f.category_id)
-    .bind(f.price_kind.as_str())
-    .bind(f.price)
-    .bind(f.office_price)
-    .bind(&f.unit)
-    .bind(f.min_order)
-    .bind(f.lead_days)
-    .bind(flag(f.active))
-    .bind(t)
-    .fetch_one(&mut **tx)
-    .await?;
+    );
+    let id: i64 = bind_listing(insert, f)
+        .bind(business_id)
+        .bind(t)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
     replace_listing_areas(tx, id, &f.area_codes).await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "listing.create",
-        "listing",
-        id,
-        serde_json::json!({"business_id": business_id, "after": listing_json(f)}),
+        who.event(
+            "listing.create",
+            "listing",
+            id,
+            serde_json::json!({"business_id": business_id, "after": listing_json(f)}),
+        ),
     )
     .await?;
     revision::touch_listing(tx, id).await?;
@@ -820,34 +802,25 @@ pub async fn update_listing(tx: &mut Tx, id: i64, f: &ListingFields, who: Who<'_
         "lead_days": before.try_get::<i64, _>("lead_days")?,
         "active": before.try_get::<i64, _>("active")? == 1,
     });
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE listings SET kind = $1, title = $2, description = $3, category_id = $4, price_kind = $5, \
            price = $6, office_price = $7, unit = $8, min_order = $9, lead_days = $10, active = $11, \
            updated_at = $12 WHERE id = $13",
-    )
-    .bind(f.kind.as_str())
-    .bind(&f.title)
-    .bind(&f.description)
-    .bind(f.category_id)
-    .bind(f.price_kind.as_str())
-    .bind(f.price)
-    .bind(f.office_price)
-    .bind(&f.unit)
-    .bind(f.min_order)
-    .bind(f.lead_days)
-    .bind(flag(f.active))
-    .bind(now())
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    );
+    bind_listing(update, f)
+        .bind(now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     replace_listing_areas(tx, id, &f.area_codes).await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "listing.update",
-        "listing",
-        id,
-        serde_json::json!({"before": before, "after": listing_json(f)}),
+        who.event(
+            "listing.update",
+            "listing",
+            id,
+            serde_json::json!({"before": before, "after": listing_json(f)}),
+        ),
     )
     .await?;
     revision::touch_listing(tx, id).await?;
@@ -865,17 +838,18 @@ pub async fn set_listing_active(tx: &mut Tx, id: i64, active: bool, who: Who<'_>
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    record(
+    audit::append(
         tx,
-        who,
-        if active {
-            "listing.activate"
-        } else {
-            "listing.pause"
-        },
-        "listing",
-        id,
-        serde_json::json!({"active": active}),
+        who.event(
+            if active {
+                "listing.activate"
+            } else {
+                "listing.pause"
+            },
+            "listing",
+            id,
+            serde_json::json!({"active": active}),
+        ),
     )
     .await?;
     revision::touch_listing(tx, id).await?;
@@ -957,14 +931,15 @@ pub async fn add_photo(
     .bind(t)
     .fetch_one(&mut **tx)
     .await?;
-    record(
+    audit::append(
         tx,
-        who,
-        "listing.photo_add",
-        "listing",
-        listing_id,
-        serde_json::json!({"photo_id": id, "width": photo.width, "height": photo.height,
+        who.event(
+            "listing.photo_add",
+            "listing",
+            listing_id,
+            serde_json::json!({"photo_id": id, "width": photo.width, "height": photo.height,
             "thumb_bytes": photo.thumb.len(), "detail_bytes": photo.detail.len()}),
+        ),
     )
     .await?;
     revision::touch_listing(tx, listing_id).await?;
@@ -986,13 +961,14 @@ pub async fn delete_photo(
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    record(
+    audit::append(
         tx,
-        who,
-        "listing.photo_delete",
-        "listing",
-        listing_id,
-        serde_json::json!({"photo_id": photo_id}),
+        who.event(
+            "listing.photo_delete",
+            "listing",
+            listing_id,
+            serde_json::json!({"photo_id": photo_id}),
+        ),
     )
     .await?;
     revision::touch_listing(tx, listing_id).await?;

@@ -11,8 +11,9 @@ use crate::db::audit::Who;
 use crate::db::orders::{self, Buyer, Change, Reach};
 use crate::db::{Db, DbError, DbResult};
 use crate::domain::dates::today_wib;
-use crate::domain::order::{Action, NewOrder, OrderInput, Party, Payment, PriceKind, ReviewForm};
+use crate::domain::order::{Action, NewOrder, OrderInput, Party, Payment, ReviewForm};
 use crate::domain::rupiah::Rupiah;
+use crate::domain::storefront::PriceKind;
 use crate::secrets::{new_token, token_hash};
 
 /// Where a scripted order ends.

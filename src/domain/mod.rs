@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod claim;
 pub mod dates;
+pub mod form;
 pub mod import;
 pub mod nik;
 pub mod password;

@@ -28,6 +28,7 @@ use time::Date;
 
 use crate::domain::phone::Phone;
 use crate::domain::rupiah::Rupiah;
+use crate::domain::storefront::PriceKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum State {
@@ -439,33 +440,6 @@ impl Fulfilment {
 
     pub fn needs_address(self) -> bool {
         !matches!(self, Fulfilment::Pickup)
-    }
-}
-
-/// How a listing is priced (as in `listings.price_kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PriceKind {
-    Fixed,
-    From,
-    Quote,
-}
-
-impl PriceKind {
-    pub fn parse(s: &str) -> Option<PriceKind> {
-        match s {
-            "fixed" => Some(PriceKind::Fixed),
-            "from" => Some(PriceKind::From),
-            "quote" => Some(PriceKind::Quote),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PriceKind::Fixed => "fixed",
-            PriceKind::From => "from",
-            PriceKind::Quote => "quote",
-        }
     }
 }
 

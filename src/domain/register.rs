@@ -6,6 +6,7 @@
 use time::Date;
 
 use super::dates::{self, format_date};
+use super::form::{clean, text};
 use super::import::cell::Cell;
 use super::import::values::{self, Competency, Placement, TrainingResult};
 use super::nik::{Gender, Nik};
@@ -32,28 +33,6 @@ pub const EDUCATION: &[&str] = &[
     "S1",
     "S2",
 ];
-
-/// Whitespace runs collapsed to one space, ends trimmed.
-pub fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn text(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    label: &str,
-    required: bool,
-    max: usize,
-) -> String {
-    let v = clean(raw);
-    if v.is_empty() && required {
-        errors.push((field, format!("{label} wajib diisi.")));
-    } else if v.chars().count() > max {
-        errors.push((field, format!("{label} maksimal {max} karakter.")));
-    }
-    v
-}
 
 /// A whole number typed into a form, within `min..=max`.
 fn whole(

@@ -2,8 +2,8 @@
 //! (products and services). Each `parse` takes the form as typed and returns valid fields or an
 //! Indonesian message per field; the caller passes in what exists (trades, regions, categories).
 
+use super::form::{clean, text};
 use super::phone::Phone;
-use super::register::clean;
 use super::rupiah::Rupiah;
 use super::user::FieldErrors;
 
@@ -37,24 +37,7 @@ pub const MAX_MIN_ORDER: i64 = 10_000;
 pub const MAX_LEAD_DAYS: i64 = 365;
 pub const MAX_PHOTOS: i64 = 5;
 
-fn text(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    label: &str,
-    required: bool,
-    max: usize,
-) -> String {
-    let v = clean(raw);
-    if v.is_empty() && required {
-        errors.push((field, format!("{label} wajib diisi.")));
-    } else if v.chars().count() > max {
-        errors.push((field, format!("{label} maksimal {max} karakter.")));
-    }
-    v
-}
-
-/// Like `text` but keeps line breaks (descriptions): each line cleaned, blank runs collapsed.
+/// Like `form::text` but keeps line breaks (descriptions): each line cleaned, blank runs collapsed.
 fn paragraphs(
     errors: &mut FieldErrors,
     field: &'static str,
@@ -501,6 +484,7 @@ impl ListingKind {
     }
 }
 
+/// How a listing is priced (as in `listings.price_kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PriceKind {
     Fixed,

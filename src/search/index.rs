@@ -63,6 +63,46 @@ impl Card {
     }
 }
 
+/// What filters and sorts read, per slot, in one contiguous array: a search over thousands of
+/// candidates reads these instead of following each document's pointers.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    live: bool,
+    verified: bool,
+    /// Average stars × 1000, −1 without reviews.
+    rating_milli: i32,
+    rating_count: i32,
+    listing_id: i64,
+    created_at: i64,
+    trade_id: i64,
+    category_id: i64,
+    price: Option<i64>,
+    /// Places (kecamatan numbers below 64) served, as bits; higher numbers are in `Doc::serves`.
+    serves: u64,
+}
+
+impl Facts {
+    fn serves(&self, doc: Option<&Doc>, place: u16) -> bool {
+        if place < 64 {
+            self.serves & (1u64 << place) != 0
+        } else {
+            doc.is_some_and(|d| d.serves.contains(&place))
+        }
+    }
+}
+
+/// A term's alternatives: phrases as word numbers, and how each matched the query.
+type Alternatives = Vec<(Vec<u32>, Kind)>;
+
+/// A candidate being ranked.
+#[derive(Clone, Copy)]
+struct Candidate {
+    slot: u32,
+    near: bool,
+    score: u16,
+    f: Facts,
+}
+
 struct Doc {
     card: Arc<Card>,
     fields: [Vec<u32>; 4],
@@ -162,6 +202,7 @@ pub struct Index {
     pub(super) synonyms_stamp: Option<i64>,
     synonyms: Synonyms,
     docs: Vec<Option<Doc>>,
+    facts: Vec<Facts>,
     slot_of: HashMap<i64, u32>,
     free: Vec<u32>,
     words: HashMap<String, u32>,
@@ -254,8 +295,28 @@ impl Index {
             Some(s) => s,
             None => {
                 self.docs.push(None);
+                self.facts.push(Facts::default());
                 (self.docs.len() - 1) as u32
             }
+        };
+        self.facts[slot as usize] = Facts {
+            live: true,
+            verified: row.verified,
+            rating_milli: if row.rating_count > 0 {
+                (row.rating_sum * 1000 / row.rating_count) as i32
+            } else {
+                -1
+            },
+            rating_count: row.rating_count as i32,
+            listing_id: row.listing_id,
+            created_at: row.created_at,
+            trade_id: row.trade_id,
+            category_id: row.category_id,
+            price: row.price,
+            serves: serves
+                .iter()
+                .filter(|&&p| p < 64)
+                .fold(0u64, |m, &p| m | (1u64 << p)),
         };
         for (w, mask) in masks {
             self.postings[w as usize].push((slot, mask));
@@ -291,6 +352,7 @@ impl Index {
         let Some(slot) = self.slot_of.remove(&listing_id) else {
             return;
         };
+        self.facts[slot as usize].live = false;
         if let Some(doc) = self.docs[slot as usize].take() {
             let mut words: Vec<u32> = doc.fields.iter().flatten().copied().collect();
             words.sort_unstable();
@@ -315,7 +377,7 @@ impl Index {
     }
 
     /// The query's terms, each alternative as word numbers; `None` when some term cannot match.
-    fn resolve(&self, text: &str) -> Option<Vec<Vec<(Vec<u32>, Kind)>>> {
+    fn resolve(&self, text: &str) -> Option<Vec<Alternatives>> {
         let terms = normalize::parse_query(
             text,
             &self.synonyms,
@@ -370,10 +432,10 @@ impl Index {
         };
         if terms.is_empty() {
             return self
-                .docs
+                .facts
                 .iter()
                 .enumerate()
-                .filter(|(_, d)| d.is_some())
+                .filter(|(_, f)| f.live)
                 .map(|(i, _)| (i as u32, 0))
                 .collect();
         }
@@ -433,49 +495,54 @@ impl Index {
             .as_deref()
             .and_then(|k| self.places.get(k).copied());
         let wants_near = q.kecamatan.as_deref().is_some_and(|k| !k.is_empty());
-        let mut hits: Vec<(&Doc, bool, u16)> = self
+        let only_near = q.only_kecamatan && wants_near;
+        let mut hits: Vec<Candidate> = self
             .matching(&q.text)
             .into_iter()
             .filter_map(|(slot, score)| {
-                let doc = self.docs[slot as usize].as_ref()?;
-                let c = &doc.card;
-                let serves = near.is_some_and(|p| doc.serves.contains(&p));
-                let keep = q.trade_id.is_none_or(|t| c.trade_id == t)
-                    && q.category_id.is_none_or(|t| c.category_id == t)
-                    && (!q.verified_only || c.verified)
-                    && (!(q.only_kecamatan && wants_near) || serves)
-                    && q.min_price.is_none_or(|m| c.price.is_some_and(|p| p >= m))
-                    && q.max_price.is_none_or(|m| c.price.is_some_and(|p| p <= m));
-                keep.then_some((doc, serves, score))
+                let f = self.facts[slot as usize];
+                let serves = near.is_some_and(|p| f.serves(self.docs[slot as usize].as_ref(), p));
+                let keep = f.live
+                    && q.trade_id.is_none_or(|t| f.trade_id == t)
+                    && q.category_id.is_none_or(|t| f.category_id == t)
+                    && (!q.verified_only || f.verified)
+                    && (!only_near || serves)
+                    && q.min_price.is_none_or(|m| f.price.is_some_and(|p| p >= m))
+                    && q.max_price.is_none_or(|m| f.price.is_some_and(|p| p <= m));
+                keep.then_some(Candidate {
+                    slot,
+                    near: serves,
+                    score,
+                    f,
+                })
             })
             .collect();
         let total = hits.len();
         let sort = q.sort;
-        let cmp = |a: &(&Doc, bool, u16), b: &(&Doc, bool, u16)| -> Ordering {
-            let (ca, cb) = (&a.0.card, &b.0.card);
-            let newest = cb
+        let cmp = |a: &Candidate, b: &Candidate| -> Ordering {
+            let (fa, fb) = (&a.f, &b.f);
+            let newest = fb
                 .created_at
-                .cmp(&ca.created_at)
-                .then(cb.listing_id.cmp(&ca.listing_id));
+                .cmp(&fa.created_at)
+                .then(fb.listing_id.cmp(&fa.listing_id));
             let rating = || {
-                let ra = ca.rating_avg().unwrap_or(-1.0);
-                let rb = cb.rating_avg().unwrap_or(-1.0);
-                rb.total_cmp(&ra)
-                    .then(cb.rating_count.cmp(&ca.rating_count))
+                fb.rating_milli
+                    .cmp(&fa.rating_milli)
+                    .then(fb.rating_count.cmp(&fa.rating_count))
             };
             // Listings without a price (by quote) come last in a price order.
-            let priced = ca.price.is_none().cmp(&cb.price.is_none());
+            let priced = fa.price.is_none().cmp(&fb.price.is_none());
             match sort {
-                Sort::Relevance => {
-                    b.1.cmp(&a.1)
-                        .then(b.2.cmp(&a.2))
-                        .then(cb.verified.cmp(&ca.verified))
-                        .then_with(rating)
-                        .then(newest)
-                }
+                Sort::Relevance => b
+                    .near
+                    .cmp(&a.near)
+                    .then(b.score.cmp(&a.score))
+                    .then(fb.verified.cmp(&fa.verified))
+                    .then_with(rating)
+                    .then(newest),
                 Sort::Newest => newest,
-                Sort::PriceAsc => priced.then(ca.price.cmp(&cb.price)).then(newest),
-                Sort::PriceDesc => priced.then(cb.price.cmp(&ca.price)).then(newest),
+                Sort::PriceAsc => priced.then(fa.price.cmp(&fb.price)).then(newest),
+                Sort::PriceDesc => priced.then(fb.price.cmp(&fa.price)).then(newest),
                 Sort::Rating => rating().then(newest),
             }
         };
@@ -492,10 +559,12 @@ impl Index {
             per_page,
             hits: hits[start..end]
                 .iter()
-                .map(|(doc, serves, score)| Hit {
-                    card: doc.card.clone(),
-                    serves_kecamatan: *serves,
-                    score: *score,
+                .filter_map(|c| {
+                    Some(Hit {
+                        card: self.docs[c.slot as usize].as_ref()?.card.clone(),
+                        serves_kecamatan: c.near,
+                        score: c.score,
+                    })
                 })
                 .collect(),
         }

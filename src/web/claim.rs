@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{SESSION_COOKIE, cookie_value, set_cookie};
-use super::{AppState, Ctx, WebError, render};
+use super::{AppState, Ctx, WebError, field, render, unprocessable};
 use crate::db::audit::{self, Event, Who};
 use crate::db::claims::{self, CodeState};
 use crate::db::users::{self, User};
@@ -26,21 +26,7 @@ use crate::domain::region::RegionLevel;
 use crate::domain::throttle;
 use crate::domain::user::FieldErrors;
 use crate::secrets::personal;
-use crate::views::{Choice, ClaimCodesPage, ClaimPage, CodeSlip, Field, ProfilePage, SignUpPage};
-
-fn field(errors: &FieldErrors, name: &str, value: &str) -> Field {
-    Field {
-        value: value.to_owned(),
-        error: errors
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map(|(_, m)| m.clone()),
-    }
-}
-
-fn unprocessable(page: &impl askama::Template) -> Result<Response, WebError> {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
-}
+use crate::views::{Choice, ClaimCodesPage, ClaimPage, CodeSlip, ProfilePage, SignUpPage};
 
 fn internal(e: impl std::fmt::Display) -> WebError {
     WebError::Internal(e.to_string())

@@ -29,7 +29,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::users::User;
 use crate::secrets::Secrets;
-use crate::views::Layout;
+use crate::views::{Field, Layout};
 
 pub use error::WebError;
 
@@ -158,4 +158,23 @@ pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>,
     t.render()
         .map(axum::response::Html)
         .map_err(|e| WebError::Internal(format!("template: {e}")))
+}
+
+/// A rejected form: shown again (422) with its messages, nothing stored.
+pub(crate) fn unprocessable(
+    page: &impl askama::Template,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+}
+
+/// A form field's typed value with its message from a form's field errors, if any.
+pub(crate) fn field(errors: &[(&'static str, String)], name: &str, value: &str) -> Field {
+    Field {
+        value: value.to_owned(),
+        error: errors
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, m)| m.clone()),
+    }
 }

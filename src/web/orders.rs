@@ -13,19 +13,20 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::session::cookie_value;
-use super::{AppState, Ctx, WebError, render};
+use super::{AppState, Ctx, WebError, field, render};
 use crate::db::audit::Who;
 use crate::db::orders::{self, Buyer, Change, Order, Reach};
 use crate::db::{DbError, reviews};
 use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso};
 use crate::domain::order::{
-    Action, Fulfilment, NewOrder, OrderErrors, OrderInput, Party, PayMethod, Payment, PriceKind,
-    ReviewForm, State as OrderState, offered, parse_message, parse_quote, parse_reason,
-    parse_reply, payment_allowed, stars,
+    Action, Fulfilment, NewOrder, OrderErrors, OrderInput, Party, PayMethod, Payment, ReviewForm,
+    State as OrderState, offered, parse_message, parse_quote, parse_reason, parse_reply,
+    payment_allowed, stars,
 };
 use crate::domain::phone::Phone;
 use crate::domain::policy::{OrderOwners, Permission, order_party};
 use crate::domain::rupiah::Rupiah;
+use crate::domain::storefront::PriceKind;
 use crate::domain::whatsapp::chat_link;
 use crate::secrets::{personal, token_hash};
 use crate::views::orders::{
@@ -73,16 +74,6 @@ fn internal(e: impl std::fmt::Display) -> WebError {
     WebError::Internal(e.to_string())
 }
 
-fn field(errors: &[(&'static str, String)], name: &str, value: &str) -> Field {
-    Field {
-        value: value.to_owned(),
-        error: errors
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map(|(_, m)| m.clone()),
-    }
-}
-
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
@@ -101,13 +92,12 @@ pub struct FormQuery {
     usaha: Option<i64>,
 }
 
-fn price_label(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
+/// The listing's price as the catalog shows it; a "mulai" price says the seller confirms it.
+fn offer_price(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
+    let text = crate::views::catalog::price_text(kind.as_str(), price, unit);
     match (kind, price) {
-        (PriceKind::Fixed, Some(p)) => format!("{} / {unit}", rupiah(p)),
-        (PriceKind::From, Some(p)) => {
-            format!("mulai {} / {unit} (harga dipastikan penjual)", rupiah(p))
-        }
-        _ => "Harga sesuai penawaran penjual".into(),
+        (PriceKind::From, Some(_)) => format!("{text} (harga dipastikan penjual)"),
+        _ => text,
     }
 }
 
@@ -167,7 +157,7 @@ fn form_page(
                 listing_id: o.listing_id,
                 title: o.title.clone(),
                 unit: o.unit.clone(),
-                price: price_label(o.price_kind, o.price, &o.unit),
+                price: offer_price(o.price_kind, o.price, &o.unit),
                 min_order: o.min_order,
                 lead_days: o.lead_days,
                 quantity: form
@@ -721,11 +711,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let order = match orders::get(&state.db, id).await {
-        Ok(o) => o,
-        Err(DbError::NotFound) => return Err(WebError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
+    let order = orders::get(&state.db, id).await?;
     let Some((party, token)) = viewer(&ctx, &order, &headers, &q.t) else {
         return Err(WebError::NotFound);
     };
@@ -744,18 +730,74 @@ pub async fn show(
     Ok(response)
 }
 
-/// Re-renders the order page with a message and a status.
-async fn again(
-    state: &AppState,
-    ctx: &Ctx,
-    order: &Order,
+/// The order page shown again to the one acting: why nothing changed, the typed values kept.
+#[derive(Clone, Copy)]
+struct Answer<'a> {
+    state: &'a AppState,
+    ctx: &'a Ctx,
+    order: &'a Order,
     party: Party,
-    token: Option<&str>,
-    status: StatusCode,
-    extras: Extras,
-) -> Result<Response, WebError> {
-    let page = order_page(state, ctx, order, party, token, extras).await?;
-    Ok((status, render(&page)?).into_response())
+    token: Option<&'a str>,
+}
+
+impl Answer<'_> {
+    async fn page(self, status: StatusCode, extras: Extras) -> Result<Response, WebError> {
+        let page = order_page(
+            self.state, self.ctx, self.order, self.party, self.token, extras,
+        )
+        .await?;
+        Ok((status, render(&page)?).into_response())
+    }
+
+    async fn alert(
+        self,
+        status: StatusCode,
+        message: impl Into<String>,
+    ) -> Result<Response, WebError> {
+        let extras = Extras {
+            alert: Some(message.into()),
+            ..Extras::default()
+        };
+        self.page(status, extras).await
+    }
+
+    /// A form with bad input (422): its fields with their messages.
+    async fn invalid(self, forms: OrderForms) -> Result<Response, WebError> {
+        let extras = Extras {
+            forms,
+            ..Extras::default()
+        };
+        self.page(StatusCode::UNPROCESSABLE_ENTITY, extras).await
+    }
+
+    /// The order changed since the page was loaded (409).
+    async fn stale(self) -> Result<Response, WebError> {
+        self.alert(StatusCode::CONFLICT, STALE_MESSAGE).await
+    }
+
+    /// The result of a write that may find nothing to do (`Ok(false)`: `refused` is shown).
+    async fn stored(
+        self,
+        result: Result<bool, DbError>,
+        code: &str,
+        kabari: bool,
+        refused: &str,
+    ) -> Result<Response, WebError> {
+        match result {
+            Ok(true) => Ok(done(self.order.id, code, kabari)),
+            Ok(false) => self.alert(StatusCode::CONFLICT, refused).await,
+            Err(e) if orders::is_stale(&e) => self.stale().await,
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A typed value refused with a message.
+fn rejected(value: &str, message: &str) -> Field {
+    Field {
+        value: value.to_owned(),
+        error: Some(message.to_owned()),
+    }
 }
 
 fn done(id: i64, code: &str, kabari: bool) -> Response {
@@ -770,15 +812,10 @@ pub async fn act(
     Path((id, aksi)): Path<(i64, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let order = match orders::get(&state.db, id).await {
-        Ok(o) => o,
-        Err(DbError::NotFound) => return Err(WebError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
+    let order = orders::get(&state.db, id).await?;
     let Some((party, token)) = viewer(&ctx, &order, &headers, value(&pairs, "t")) else {
         return Err(WebError::NotFound);
     };
-    let token = token.as_deref();
     let user_id = ctx.user.as_ref().map(|u| u.id);
     let label = match &ctx.user {
         Some(u) => u.username.clone(),
@@ -790,26 +827,19 @@ pub async fn act(
         ip: &ctx.ip,
     };
     let reach = Reach::from_settings(&state.settings);
-    let stale = |e: &DbError| orders::is_stale(e);
-    let conflict = || Extras {
-        alert: Some(STALE_MESSAGE.into()),
-        ..Extras::default()
+    let answer = Answer {
+        state: &state,
+        ctx: &ctx,
+        order: &order,
+        party,
+        token: token.as_deref(),
     };
 
     // A form from a page showing an older version of the order acts on what the user saw,
     // not on what the other side has made of it since.
     let sent_version = value(&pairs, "versi");
     if aksi != "pesan" && !sent_version.is_empty() && sent_version != order.version.to_string() {
-        return again(
-            &state,
-            &ctx,
-            &order,
-            party,
-            token,
-            StatusCode::CONFLICT,
-            conflict(),
-        )
-        .await;
+        return answer.stale().await;
     }
 
     match aksi.as_str() {
@@ -824,61 +854,27 @@ pub async fn act(
                     )
                 }
                 Err(m) => {
-                    let mut extras = Extras::default();
-                    extras.forms.message = Field {
-                        value: body.into(),
-                        error: Some(m.into()),
-                    };
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        extras,
-                    )
-                    .await
+                    let message = rejected(body, m);
+                    answer
+                        .invalid(OrderForms {
+                            message,
+                            ..OrderForms::default()
+                        })
+                        .await
                 }
             };
         }
         "pembayaran" => {
             if party != Party::Seller {
-                let extras = Extras {
-                    alert: Some(
-                        "Pembayaran dicatat oleh penjual; pembeli mengonfirmasinya.".into(),
-                    ),
-                    ..Extras::default()
-                };
-                return again(
-                    &state,
-                    &ctx,
-                    &order,
-                    party,
-                    token,
-                    StatusCode::FORBIDDEN,
-                    extras,
-                )
-                .await;
+                let m = "Pembayaran dicatat oleh penjual; pembeli mengonfirmasinya.";
+                return answer.alert(StatusCode::FORBIDDEN, m).await;
             }
             if !payment_allowed(order.state) {
-                let extras = Extras {
-                    alert: Some(format!(
-                        "Pembayaran belum/tidak dapat dicatat untuk pesanan berstatus “{}”.",
-                        order.state.label()
-                    )),
-                    ..Extras::default()
-                };
-                return again(
-                    &state,
-                    &ctx,
-                    &order,
-                    party,
-                    token,
-                    StatusCode::CONFLICT,
-                    extras,
-                )
-                .await;
+                let m = format!(
+                    "Pembayaran belum/tidak dapat dicatat untuk pesanan berstatus “{}”.",
+                    order.state.label()
+                );
+                return answer.alert(StatusCode::CONFLICT, m).await;
             }
             let (m, d, a) = (
                 value(&pairs, "method"),
@@ -888,182 +884,53 @@ pub async fn act(
             let payment = match Payment::parse(m, d, a, today()) {
                 Ok(p) => p,
                 Err(errors) => {
-                    let mut extras = Extras::default();
-                    extras.forms.pay_method = field(&errors, "method", m);
-                    extras.forms.pay_date = field(&errors, "paid_on", d);
-                    extras.forms.pay_amount = field(&errors, "amount", a);
-                    return again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        extras,
-                    )
-                    .await;
-                }
-            };
-            return match orders::record_payment(&state.db, &order, &payment, user_id, &who, &reach)
-                .await
-            {
-                Ok(true) => Ok(done(id, "pembayaran", true)),
-                Ok(false) => {
-                    let extras = Extras {
-                        alert: Some(
-                            "Pembayaran ini sudah dikonfirmasi pembeli dan tidak dapat diubah."
-                                .into(),
-                        ),
-                        ..Extras::default()
+                    let forms = OrderForms {
+                        pay_method: field(&errors, "method", m),
+                        pay_date: field(&errors, "paid_on", d),
+                        pay_amount: field(&errors, "amount", a),
+                        ..OrderForms::default()
                     };
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::CONFLICT,
-                        extras,
-                    )
-                    .await
+                    return answer.invalid(forms).await;
                 }
-                Err(e) if stale(&e) => {
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::CONFLICT,
-                        conflict(),
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
             };
+            let result =
+                orders::record_payment(&state.db, &order, &payment, user_id, &who, &reach).await;
+            let refused = "Pembayaran ini sudah dikonfirmasi pembeli dan tidak dapat diubah.";
+            return answer.stored(result, "pembayaran", true, refused).await;
         }
         "konfirmasi-pembayaran" => {
             if party != Party::Buyer {
-                let extras = Extras {
-                    alert: Some("Hanya pembeli yang mengonfirmasi pembayaran.".into()),
-                    ..Extras::default()
-                };
-                return again(
-                    &state,
-                    &ctx,
-                    &order,
-                    party,
-                    token,
-                    StatusCode::FORBIDDEN,
-                    extras,
-                )
-                .await;
+                let m = "Hanya pembeli yang mengonfirmasi pembayaran.";
+                return answer.alert(StatusCode::FORBIDDEN, m).await;
             }
-            return match orders::confirm_payment(&state.db, &order, user_id, &who, &reach).await {
-                Ok(true) => Ok(done(id, "konfirmasi-pembayaran", false)),
-                Ok(false) => {
-                    let extras = Extras {
-                        alert: Some("Tidak ada pembayaran yang menunggu konfirmasi.".into()),
-                        ..Extras::default()
-                    };
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::CONFLICT,
-                        extras,
-                    )
-                    .await
-                }
-                Err(e) if stale(&e) => {
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::CONFLICT,
-                        conflict(),
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            };
+            let result = orders::confirm_payment(&state.db, &order, user_id, &who, &reach).await;
+            let refused = "Tidak ada pembayaran yang menunggu konfirmasi.";
+            return answer
+                .stored(result, "konfirmasi-pembayaran", false, refused)
+                .await;
         }
         "balas-ulasan" => {
             if party != Party::Seller {
-                let extras = Extras {
-                    alert: Some("Hanya penjual yang dapat membalas ulasan.".into()),
-                    ..Extras::default()
-                };
-                return again(
-                    &state,
-                    &ctx,
-                    &order,
-                    party,
-                    token,
-                    StatusCode::FORBIDDEN,
-                    extras,
-                )
-                .await;
+                let m = "Hanya penjual yang dapat membalas ulasan.";
+                return answer.alert(StatusCode::FORBIDDEN, m).await;
             }
             let raw = value(&pairs, "reply");
             let reply = match parse_reply(raw) {
                 Ok(r) => r,
                 Err(m) => {
-                    let mut extras = Extras::default();
-                    extras.forms.reply = Field {
-                        value: raw.into(),
-                        error: Some(m.into()),
-                    };
-                    return again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        extras,
-                    )
-                    .await;
+                    let reply = rejected(raw, m);
+                    return answer
+                        .invalid(OrderForms {
+                            reply,
+                            ..OrderForms::default()
+                        })
+                        .await;
                 }
             };
-            return match orders::reply_to_review(&state.db, &order, user_id, &reply, &who, &reach)
-                .await
-            {
-                Ok(true) => Ok(done(id, "balas-ulasan", false)),
-                Ok(false) => {
-                    let extras = Extras {
-                        alert: Some("Ulasan ini sudah dibalas (balasan hanya sekali) atau belum ada ulasan.".into()),
-                        ..Extras::default()
-                    };
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::CONFLICT,
-                        extras,
-                    )
-                    .await
-                }
-                Err(e) if stale(&e) => {
-                    again(
-                        &state,
-                        &ctx,
-                        &order,
-                        party,
-                        token,
-                        StatusCode::CONFLICT,
-                        conflict(),
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            };
+            let result =
+                orders::reply_to_review(&state.db, &order, user_id, &reply, &who, &reach).await;
+            let refused = "Ulasan ini sudah dibalas (balasan hanya sekali) atau belum ada ulasan.";
+            return answer.stored(result, "balas-ulasan", false, refused).await;
         }
         _ => {}
     }
@@ -1078,13 +945,9 @@ pub async fn act(
         } else {
             StatusCode::CONFLICT
         };
-        let extras = Extras {
-            alert: Some(refusal.to_string()),
-            ..Extras::default()
-        };
-        return again(&state, &ctx, &order, party, token, status, extras).await;
+        return answer.alert(status, refusal.to_string()).await;
     }
-    let mut extras = Extras::default();
+    let mut forms = OrderForms::default();
     let mut note = String::new();
     let mut quote = None;
     let mut review = None;
@@ -1093,11 +956,8 @@ pub async fn act(
         match parse_reason(raw) {
             Ok(r) => note = r,
             Err(m) => {
-                extras.forms.reason = Field {
-                    value: raw.into(),
-                    error: Some(m.into()),
-                };
-                extras.forms.reason_for = action.slug().into();
+                forms.reason = rejected(raw, m);
+                forms.reason_for = action.slug().into();
             }
         }
     }
@@ -1106,18 +966,12 @@ pub async fn act(
         let raw_note = value(&pairs, "note");
         match parse_quote(raw) {
             Ok(a) => quote = Some(a),
-            Err(m) => {
-                extras.forms.quote_amount = Field {
-                    value: raw.into(),
-                    error: Some(m.into()),
-                };
-            }
+            Err(m) => forms.quote_amount = rejected(raw, m),
         }
         if raw_note.chars().count() > 1000 {
-            extras.forms.quote_amount.error =
-                Some("Keterangan paling panjang 1.000 karakter.".into());
+            forms.quote_amount.error = Some("Keterangan paling panjang 1.000 karakter.".into());
         }
-        extras.forms.quote_note = Field::new(raw_note);
+        forms.quote_note = Field::new(raw_note);
         note = raw_note.trim().to_owned();
     }
     if action == Action::Review {
@@ -1125,26 +979,17 @@ pub async fn act(
         match ReviewForm::parse(r, b) {
             Ok(form) => review = Some(form),
             Err(errors) => {
-                extras.forms.rating = field(&errors, "rating", r);
-                extras.forms.review_body = field(&errors, "body", b);
+                forms.rating = field(&errors, "rating", r);
+                forms.review_body = field(&errors, "body", b);
             }
         }
     }
-    let invalid = extras.forms.reason.error.is_some()
-        || extras.forms.quote_amount.error.is_some()
-        || extras.forms.rating.error.is_some()
-        || extras.forms.review_body.error.is_some();
+    let invalid = forms.reason.error.is_some()
+        || forms.quote_amount.error.is_some()
+        || forms.rating.error.is_some()
+        || forms.review_body.error.is_some();
     if invalid {
-        return again(
-            &state,
-            &ctx,
-            &order,
-            party,
-            token,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            extras,
-        )
-        .await;
+        return answer.invalid(forms).await;
     }
     let change = Change {
         action,
@@ -1156,18 +1001,14 @@ pub async fn act(
     };
     match orders::apply(&state.db, &order, &change, &who, &reach).await {
         Ok(_) => Ok(done(id, action.slug(), party != Party::Agency)),
-        Err(e) if stale(&e) => {
+        Err(e) if orders::is_stale(&e) => {
             // Show the order as it is now.
             let fresh = orders::get(&state.db, id).await?;
-            again(
-                &state,
-                &ctx,
-                &fresh,
-                party,
-                token,
-                StatusCode::CONFLICT,
-                conflict(),
-            )
+            Answer {
+                order: &fresh,
+                ..answer
+            }
+            .stale()
             .await
         }
         Err(e) => Err(e.into()),

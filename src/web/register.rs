@@ -7,7 +7,6 @@ pub mod people;
 pub mod trades;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
@@ -18,9 +17,8 @@ use crate::domain::dates::{format_date, parse_iso};
 use crate::domain::import::values::{Competency, Placement, TrainingResult};
 use crate::domain::nik::{Gender, Nik};
 use crate::domain::register as rules;
-use crate::domain::user::FieldErrors;
 use crate::secrets::personal;
-use crate::views::{AlumniPage, AlumnusPage, Choice, Field, Training};
+use crate::views::{AlumniPage, AlumnusPage, Choice, Training};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -100,14 +98,7 @@ pub async fn alumni(
         batch: q.angkatan,
         kecamatan: q.kecamatan,
         result: q.hasil,
-        trades: register::trades(&state.db)
-            .await?
-            .into_iter()
-            .map(|t| Choice {
-                value: t.id.to_string(),
-                label: t.name,
-            })
-            .collect(),
+        trades: trade_choices(&state).await?,
         years: years.into_iter().map(|y| y.to_string()).collect(),
         batches: batches
             .into_iter()
@@ -404,22 +395,6 @@ pub(crate) fn download(
 }
 
 // ---- shared by the register forms ----
-
-/// A form field's value with its message, if any.
-pub(crate) fn field(errors: &FieldErrors, name: &str, value: &str) -> Field {
-    Field {
-        value: value.to_owned(),
-        error: errors
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map(|(_, m)| m.clone()),
-    }
-}
-
-/// A rejected form: shown again with its messages, nothing stored.
-pub(crate) fn unprocessable(page: &impl askama::Template) -> Result<Response, WebError> {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
-}
 
 /// Appends a register change to the audit trail inside the change's own transaction.
 pub(crate) async fn record_change(

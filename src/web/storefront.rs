@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::register::{field, unprocessable};
+use super::{field, unprocessable};
 use crate::db::audit::Who;
 use crate::db::storefront::{self as store, Business, Listing};
 use crate::db::{DbError, regions, register};
@@ -1083,14 +1083,7 @@ pub async fn admin_list(
         status: q.status,
         trade: q.kejuruan,
         kecamatan: q.kecamatan,
-        trades: register::trades(&state.db)
-            .await?
-            .into_iter()
-            .map(|t| Choice {
-                value: t.id.to_string(),
-                label: t.name,
-            })
-            .collect(),
+        trades: super::register::trade_choices(&state).await?,
         kecamatans: regions
             .kecamatan
             .iter()
@@ -1263,7 +1256,7 @@ pub async fn unverify(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<VerifyForm>,
 ) -> Result<Response, WebError> {
-    let reason = crate::domain::register::clean(&form.reason);
+    let reason = crate::domain::form::clean(&form.reason);
     if reason.is_empty() || reason.chars().count() > 300 {
         let message = if reason.is_empty() {
             "Tulis alasan pencabutan."

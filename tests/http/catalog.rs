@@ -155,6 +155,9 @@ pub async fn touch(app: &TestApp, where_clause: &str) {
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
+    // A fixed catalog: the demo district's own listings are paused (and leave the index).
+    exec(app, "UPDATE listings SET active = 0").await;
+    touch(app, "active = 0").await;
     let alumni: Vec<i64> = sqlx::query_scalar("SELECT id FROM alumni ORDER BY id LIMIT 4")
         .fetch_all(app.db.pool())
         .await

@@ -7,13 +7,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{date_text, field, record_change, today, trade_choices, unprocessable};
+use super::{date_text, record_change, today, trade_choices};
 use crate::db::{DbError, register};
 use crate::domain::dates::to_iso;
 use crate::domain::register::{BatchFields, BatchInput, Funding};
 use crate::domain::user::FieldErrors;
 use crate::views::{BatchFormPage, BatchLine, BatchesPage, Choice, ChoiceGroup};
 use crate::web::{AppState, Ctx, WebError, render};
+use crate::web::{field, unprocessable};
 
 const PAGE_SIZE: i64 = 50;
 

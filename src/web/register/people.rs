@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{field, record_change, today, unprocessable};
+use super::{record_change, today};
 use crate::db::register::{self, NewAlumnus, NewParticipation, ParticipationRow, StoredAlumnus};
 use crate::db::{DbError, regions};
 use crate::domain::dates::to_iso;
@@ -23,6 +23,7 @@ use crate::import::plan::normalise;
 use crate::secrets::personal;
 use crate::views::{AlumnusFormPage, Choice, ChoiceGroup, ParticipationFormPage};
 use crate::web::{AppState, Ctx, WebError, render};
+use crate::web::{field, unprocessable};
 
 // ---- alumni ----
 

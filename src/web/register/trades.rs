@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{NoticeQuery, field, record_change, trade_choices, unprocessable};
+use super::{NoticeQuery, record_change, trade_choices};
 use crate::db::{DbError, register};
 use crate::domain::register::{
     ProgramFields, ProgramInput, TradeFields, TradeInput, units_as_lines,
@@ -15,6 +15,7 @@ use crate::domain::user::FieldErrors;
 use crate::import::plan::normalise;
 use crate::views::{ProgramFormPage, ProgramLine, TradeBlock, TradeFormPage, TradesPage};
 use crate::web::{AppState, Ctx, WebError, render};
+use crate::web::{field, unprocessable};
 
 pub async fn list(
     State(state): State<AppState>,
