@@ -210,10 +210,23 @@ pub async fn run<S: Sender>(db: Db, sender: S, mut stop: watch::Receiver<bool>) 
         if *stop.borrow() {
             break;
         }
-        match deliver_due(&db, &sender, crate::db::now()).await {
-            Ok(d) if d != Delivery::default() => tracing::info!(?d, "outbox step"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "outbox step failed"),
+        // A backlog (more than one batch due) is worked through at once, not a batch a tick;
+        // `stop` is still checked between batches.
+        loop {
+            match deliver_due(&db, &sender, crate::db::now()).await {
+                Ok(d) if d != Delivery::default() => {
+                    tracing::info!(?d, "outbox step");
+                    let handled = d.handed_off + d.sent + d.retrying + d.failed;
+                    if (handled as i64) < BATCH || *stop.borrow() {
+                        break;
+                    }
+                }
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox step failed");
+                    break;
+                }
+            }
         }
     }
 }

@@ -301,6 +301,8 @@ pub async fn update_business(
     f: &BusinessFields,
     who: Who<'_>,
 ) -> DbResult<()> {
+    // The "before" of the audit entry is the stored row, read before it is overwritten.
+    let before = stored_json(&business_in(tx, id).await?);
     let update = sqlx::query(
         "UPDATE businesses SET trade_id = $1, name = $2, description = $3, kecamatan_code = $4, \
            desa_code = $5, pickup_address = $6, open_days = $7, open_from = $8, open_until = $9, \
@@ -315,9 +317,6 @@ pub async fn update_business(
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    // The row is locked now: the "before" is the row this update replaced (links included).
-    let before = business_in(tx, id).await;
-    let before = before.map(|b| stored_json(&b)).unwrap_or_default();
     replace_links(tx, id, f).await?;
     audit::append(
         tx,

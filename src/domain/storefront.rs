@@ -131,21 +131,34 @@ pub fn days_flags(checked: &[String]) -> String {
         .collect()
 }
 
-/// "Senin–Sabtu", "Senin, Rabu, Jumat", "Setiap hari".
+/// Opening days as people say them: `1111110` → "Senin–Sabtu", `1010100` → "Senin, Rabu,
+/// Jumat", `1100011` → "Senin, Selasa, Sabtu, Minggu", all seven → "Setiap hari".
 pub fn days_text(flags: &str) -> String {
-    let on: Vec<usize> = flags
-        .chars()
-        .enumerate()
-        .filter(|(_, c)| *c == '1')
-        .map(|(i, _)| i)
-        .take(7)
-        .collect();
-    match on.len() {
-        0 => "Tutup".into(),
-        7 => "Setiap hari".into(),
-        n if n >= 3 && on[n - 1] - on[0] == n - 1 => format!("{}–{}", DAYS[on[0]], DAYS[on[n - 1]]),
-        _ => on.iter().map(|&i| DAYS[i]).collect::<Vec<_>>().join(", "),
+    let open: Vec<bool> = flags.chars().take(7).map(|c| c == '1').collect();
+    if open.len() == 7 && open.iter().all(|&o| o) {
+        return "Setiap hari".into();
     }
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (i, &o) in open.iter().enumerate() {
+        if !o {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(r) if r.1 + 1 == i => r.1 = i,
+            _ => runs.push((i, i)),
+        }
+    }
+    if runs.is_empty() {
+        return "Tidak ada hari buka tetap".into();
+    }
+    runs.iter()
+        .map(|&(a, b)| match b - a {
+            0 => DAYS[a].to_string(),
+            1 => format!("{}, {}", DAYS[a], DAYS[b]),
+            _ => format!("{}–{}", DAYS[a], DAYS[b]),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The places a form may name: kecamatan of the instance's kabupaten and their desa.
@@ -517,15 +530,32 @@ impl PriceKind {
     }
 }
 
-/// A price as buyers read it: "Rp 150.000 per loyang", "Mulai dari Rp 75.000 per unit AC",
-/// "Sesuai survei/penawaran".
+/// A price as buyers read it: "Rp 150.000 / loyang", "mulai Rp 75.000 / unit AC",
+/// "Sesuai survei/penawaran". A unit typed as "per loyang" reads the same as "loyang".
 pub fn price_text(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
-    let amount = |p: i64| format!("Rp {}", super::rupiah::group_thousands(p));
+    let unit = unit.trim();
+    let unit = unit.strip_prefix("per ").unwrap_or(unit).trim();
+    let per = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" / {unit}")
+    };
+    let amount = |p: i64| super::rupiah::group_thousands(p);
     match (kind, price) {
         (PriceKind::Quote, _) | (_, None) => PriceKind::Quote.label().to_owned(),
-        (PriceKind::Fixed, Some(p)) => format!("{} {unit}", amount(p)),
-        (PriceKind::From, Some(p)) => format!("Mulai dari {} {unit}", amount(p)),
+        (PriceKind::From, Some(p)) => format!("mulai Rp {}{per}", amount(p)),
+        (PriceKind::Fixed, Some(p)) => format!("Rp {}{per}", amount(p)),
     }
+}
+
+/// `price_text` for a price kind as stored (`fixed`, `from`, `quote`); an unknown kind reads as
+/// by quote, never as a price.
+pub fn stored_price_text(kind: &str, price: Option<i64>, unit: &str) -> String {
+    price_text(
+        PriceKind::parse(kind).unwrap_or(PriceKind::Quote),
+        price,
+        unit,
+    )
 }
 
 #[derive(Debug, Clone, Default)]
@@ -817,8 +847,13 @@ mod tests {
         }
         assert_eq!(
             price_text(PriceKind::From, Some(75_000), "per unit AC"),
-            "Mulai dari Rp 75.000 per unit AC"
+            "mulai Rp 75.000 / unit AC"
         );
+        assert_eq!(
+            price_text(PriceKind::Fixed, Some(150_000), "loyang"),
+            "Rp 150.000 / loyang"
+        );
+        assert_eq!(price_text(PriceKind::Fixed, Some(5_000), ""), "Rp 5.000");
         assert_eq!(
             price_text(PriceKind::Quote, None, "per titik"),
             "Sesuai survei/penawaran"
@@ -866,6 +901,9 @@ mod tests {
         assert_eq!(parse_time("jam 8"), None);
         assert_eq!(days_text("1111111"), "Setiap hari");
         assert_eq!(days_text("1010100"), "Senin, Rabu, Jumat");
+        assert_eq!(days_text("1111110"), "Senin–Sabtu");
+        assert_eq!(days_text("1100011"), "Senin, Selasa, Sabtu, Minggu");
+        assert_eq!(days_text("0000000"), "Tidak ada hari buka tetap");
         assert_eq!(days_flags(&strings(&["6", "0"])), "1000001");
     }
 }

@@ -34,7 +34,10 @@ mod tests {
     fn links_carry_the_number_and_the_encoded_message() {
         let phone = Phone::parse("0812-3456-7890").unwrap();
         assert_eq!(
-            chat_link(Some(&phone), "Halo, saya mau pesan \"Kue ulang tahun\" & bolu?"),
+            chat_link(
+                Some(&phone),
+                "Halo, saya mau pesan \"Kue ulang tahun\" & bolu?"
+            ),
             "https://wa.me/6281234567890?text=Halo%2C%20saya%20mau%20pesan%20%22Kue%20ulang%20tahun%22%20%26%20bolu%3F"
         );
         assert_eq!(chat_link(None, "é"), "https://wa.me/?text=%C3%A9");

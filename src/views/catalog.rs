@@ -3,23 +3,6 @@
 use askama::Template;
 
 use super::{Choice, ChoiceGroup, Field, Layout};
-use crate::domain::rupiah::group_thousands;
-
-/// `Rp 150.000 / loyang`, `mulai Rp 75.000 / unit AC`, `Sesuai survei/penawaran`.
-pub fn price_text(kind: &str, price: Option<i64>, unit: &str) -> String {
-    let unit = unit.trim();
-    let unit = unit.strip_prefix("per ").unwrap_or(unit).trim();
-    let per = if unit.is_empty() {
-        String::new()
-    } else {
-        format!(" / {unit}")
-    };
-    match (kind, price) {
-        ("quote", _) | (_, None) => "Sesuai survei/penawaran".into(),
-        ("from", Some(p)) => format!("mulai Rp {}{per}", group_thousands(p)),
-        (_, Some(p)) => format!("Rp {}{per}", group_thousands(p)),
-    }
-}
 
 /// `★ 4,8 (12)`, or nothing without reviews.
 pub fn rating_text(count: i64, sum: i64) -> Option<String> {
@@ -27,36 +10,6 @@ pub fn rating_text(count: i64, sum: i64) -> Option<String> {
         let tenths = ((sum * 10) as f64 / count as f64).round() as i64;
         format!("★ {},{} ({count})", tenths / 10, tenths % 10)
     })
-}
-
-const DAYS: [&str; 7] = [
-    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-];
-
-/// `1111110` → `Senin–Sabtu`; `1010100` → `Senin, Rabu, Jumat`.
-pub fn open_days_text(flags: &str) -> String {
-    let open: Vec<bool> = flags.chars().take(7).map(|c| c == '1').collect();
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for (i, &o) in open.iter().enumerate() {
-        if !o {
-            continue;
-        }
-        match runs.last_mut() {
-            Some(r) if r.1 + 1 == i => r.1 = i,
-            _ => runs.push((i, i)),
-        }
-    }
-    if runs.is_empty() {
-        return "Tidak ada hari buka tetap".into();
-    }
-    runs.iter()
-        .map(|&(a, b)| match b - a {
-            0 => DAYS[a].to_string(),
-            1 => format!("{}, {}", DAYS[a], DAYS[b]),
-            _ => format!("{}–{}", DAYS[a], DAYS[b]),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 pub struct ResultCard {
@@ -201,27 +154,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prices_read_the_indonesian_way() {
-        assert_eq!(
-            price_text("fixed", Some(150_000), "loyang"),
-            "Rp 150.000 / loyang"
-        );
-        assert_eq!(
-            price_text("from", Some(75_000), "per unit AC"),
-            "mulai Rp 75.000 / unit AC"
-        );
-        assert_eq!(price_text("quote", None, "unit"), "Sesuai survei/penawaran");
-        assert_eq!(price_text("fixed", Some(5_000), ""), "Rp 5.000");
-    }
-
-    #[test]
     fn ratings_and_days() {
         assert_eq!(rating_text(12, 58).as_deref(), Some("★ 4,8 (12)"));
         assert_eq!(rating_text(1, 5).as_deref(), Some("★ 5,0 (1)"));
         assert_eq!(rating_text(0, 0), None);
-        assert_eq!(open_days_text("1111110"), "Senin–Sabtu");
-        assert_eq!(open_days_text("1010100"), "Senin, Rabu, Jumat");
-        assert_eq!(open_days_text("1100011"), "Senin, Selasa, Sabtu, Minggu");
-        assert_eq!(open_days_text("0000000"), "Tidak ada hari buka tetap");
     }
 }

@@ -10,7 +10,7 @@ pub struct OfferLine {
     pub listing_id: i64,
     pub title: String,
     pub unit: String,
-    /// As the catalog shows it (`views::catalog::price_text`): "Rp 150.000 / loyang",
+    /// As the catalog shows it (`domain::storefront::price_text`): "Rp 150.000 / loyang",
     /// "mulai Rp 75.000 / unit AC (harga dipastikan penjual)", "Sesuai survei/penawaran".
     pub price: String,
     pub min_order: i64,

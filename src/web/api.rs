@@ -281,7 +281,7 @@ fn summary(base: &str, hit: &search::Hit) -> ListingSummary {
         price_kind: c.price_kind.clone(),
         price: c.price,
         unit: c.unit.clone(),
-        price_text: crate::views::catalog::price_text(&c.price_kind, c.price, &c.unit),
+        price_text: crate::domain::storefront::stored_price_text(&c.price_kind, c.price, &c.unit),
         business: BusinessRef {
             id: c.business_id,
             name: c.business_name.clone(),
@@ -425,7 +425,7 @@ async fn get_listing(State(state): State<AppState>, Path(id): Path<String>) -> R
     let base = base(&state);
     Json(ListingDetail {
         id: l.id,
-        price_text: crate::views::catalog::price_text(&l.price_kind, l.price, &l.unit),
+        price_text: crate::domain::storefront::stored_price_text(&l.price_kind, l.price, &l.unit),
         title: l.title,
         kind: l.kind,
         description: l.description,

@@ -15,12 +15,12 @@ use crate::domain::dates::format_instant;
 use crate::domain::phone::Phone;
 use crate::domain::policy::Permission;
 use crate::domain::rupiah::Rupiah;
+use crate::domain::storefront::stored_price_text;
 use crate::domain::whatsapp::chat_link;
 use crate::search::{self, Sort};
 use crate::views::catalog::{
     BusinessCard, ListingPage, Permit, ResultCard, SearchPage, StoreListing, StorePage,
-    StoreReview, Suggestion, SynonymFormPage, SynonymLine, SynonymsPage, open_days_text,
-    price_text, rating_text,
+    StoreReview, Suggestion, SynonymFormPage, SynonymLine, SynonymsPage, rating_text,
 };
 use crate::views::{Choice, ChoiceGroup, Field};
 
@@ -303,7 +303,7 @@ async fn search_page(
                 ResultCard {
                     listing_id: c.listing_id,
                     title: c.title.clone(),
-                    price: price_text(&c.price_kind, c.price, &c.unit),
+                    price: stored_price_text(&c.price_kind, c.price, &c.unit),
                     business_id: c.business_id,
                     business_name: c.business_name.clone(),
                     kecamatan: c.kecamatan_name.clone(),
@@ -404,7 +404,7 @@ async fn listing_page(
     let page = ListingPage {
         layout: ctx.layout(listing.title.clone()),
         id: listing.id,
-        price: price_text(&listing.price_kind, listing.price, &listing.unit),
+        price: stored_price_text(&listing.price_kind, listing.price, &listing.unit),
         unit: unit.strip_prefix("per ").unwrap_or(unit).to_owned(),
         min_order: listing.min_order,
         lead: lead_text(listing.lead_days),
@@ -469,7 +469,7 @@ async fn store_page(
         pickup_address: business.pickup_address.clone(),
         hours: format!(
             "{}, {}–{}",
-            open_days_text(&business.open_days),
+            crate::domain::storefront::days_text(&business.open_days),
             business.open_from,
             business.open_until
         ),
@@ -481,7 +481,7 @@ async fn store_page(
                 id: l.id,
                 title: l.title.clone(),
                 category: l.category.clone(),
-                price: price_text(&l.price_kind, l.price, &l.unit),
+                price: stored_price_text(&l.price_kind, l.price, &l.unit),
                 photo_id: photos.get(&l.id).copied(),
             })
             .collect(),

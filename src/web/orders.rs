@@ -94,7 +94,7 @@ pub struct FormQuery {
 
 /// The listing's price as the catalog shows it; a "mulai" price says the seller confirms it.
 fn offer_price(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
-    let text = crate::views::catalog::price_text(kind.as_str(), price, unit);
+    let text = crate::domain::storefront::price_text(kind, price, unit);
     match (kind, price) {
         (PriceKind::From, Some(_)) => format!("{text} (harga dipastikan penjual)"),
         _ => text,

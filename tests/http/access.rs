@@ -104,7 +104,11 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("POST", "/usaha/produk/999999/aktifkan".into(), &["alumni"]),
         ("GET", "/usaha/produk/999999/foto".into(), &["alumni"]),
         ("POST", "/usaha/produk/999999/foto".into(), &["alumni"]),
-        ("POST", "/usaha/produk/999999/foto/999999/hapus".into(), &["alumni"]),
+        (
+            "POST",
+            "/usaha/produk/999999/foto/999999/hapus".into(),
+            &["alumni"],
+        ),
         ("GET", "/admin/usaha".into(), ADMIN),
         ("GET", "/admin/usaha/999999".into(), ADMIN),
         ("POST", "/admin/usaha/999999/verifikasi".into(), ADMIN),
@@ -127,7 +131,11 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("POST", "/notifikasi/baca-semua".into(), ALL),
         ("POST", "/notifikasi/999999/baca".into(), ALL),
         ("GET", "/admin/kotak-keluar".into(), ADMIN),
-        ("POST", "/admin/kotak-keluar/999999/kirim-ulang".into(), ADMIN),
+        (
+            "POST",
+            "/admin/kotak-keluar/999999/kirim-ulang".into(),
+            ADMIN,
+        ),
         // Last: signing out ends the session the routes after it would need.
         ("POST", "/keluar".into(), ALL),
     ]

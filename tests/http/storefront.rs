@@ -258,6 +258,35 @@ async fn opening_a_business_validates_and_stores(app: TestApp) {
         .await,
         1
     );
+    let good = v
+        .post(
+            "/usaha/ubah",
+            &[
+                ("name", "Dapur Nipah Jaya"),
+                ("description", "Kue basah dan snack box"),
+                ("trade_id", &trade),
+                ("kecamatan", &k),
+                ("desa", &d),
+                ("areas", &k),
+                ("open_days", "0"),
+                ("open_from", "07:30"),
+                ("open_until", "16:00"),
+                ("phone", "0812 3456 7890"),
+            ],
+        )
+        .await;
+    good.assert_redirect_to("/usaha");
+    let summary: String = sqlx::query_scalar(
+        "SELECT summary FROM audit_log WHERE action = 'business.update' \
+         AND entity_id = CAST($1 AS TEXT) ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the edit is audited");
+    let summary: serde_json::Value = serde_json::from_str(&summary).expect("json summary");
+    assert_eq!(summary["before"]["name"], "Dapur Nipah", "{summary}");
+    assert_eq!(summary["after"]["name"], "Dapur Nipah Jaya", "{summary}");
 }
 
 async fn listing(v: &Visitor, path: &str, fields: &[(&str, &str)]) -> Page {
@@ -414,7 +443,7 @@ async fn listings_with_each_price_kind(app: TestApp) {
     let dash = v.get("/usaha").await;
     let row = dash.text_of(&format!("#produk-{id}"));
     assert!(row.contains("Snack box rapat isi 5"), "{row}");
-    assert!(row.contains("Rp 80.000 per loyang"), "{row}");
+    assert!(row.contains("Rp 80.000 / loyang"), "{row}");
     let row = dash.text_of(&format!("#produk-{quote_id}"));
     assert!(row.contains("Kue pengantin"), "{row}");
     assert!(row.contains("Sesuai survei/penawaran"), "{row}");
