@@ -197,11 +197,15 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let shop = form_business(&state, q.listing, q.usaha).await?;
     refuse_own(&ctx, &shop)?;
-    let offers = orders::offers(&state.db, shop.id).await?;
+    let mut offers = orders::offers(&state.db, shop.id).await?;
     if offers.is_empty() {
         return Err(WebError::NotFound);
     }
-    // The chosen listing starts at its minimum; the others stay empty.
+    // The chosen listing comes first (on a phone it is the one in view) and starts at its
+    // minimum; the others follow in their order and stay empty.
+    if let Some(chosen) = q.listing {
+        offers.sort_by_key(|o| o.listing_id != chosen);
+    }
     let quantities = offers
         .iter()
         .filter(|o| q.listing == Some(o.listing_id) || (q.listing.is_none() && offers.len() == 1))

@@ -329,11 +329,24 @@ async fn guest_orders_and_reaches_the_order_by_its_link(app: TestApp) {
         item.contains("Kue ulang tahun") && item.contains("Rp 150.000 / loyang"),
         "{item}"
     );
-    // The chosen listing starts at its minimum quantity.
+    // The chosen listing comes first and starts at its minimum quantity.
     assert_eq!(
         form.input_value(&format!("qty_{}", fx.cake)).as_deref(),
         Some("1")
     );
+    // Whichever listing the buyer came from leads the form (the others keep their order).
+    for chosen in [fx.cake, fx.snack] {
+        let form = guest.get(&format!("/pesan?listing={chosen}")).await;
+        let first_qty = form
+            .body
+            .find("name=\"qty_")
+            .map(|at| &form.body[at..at + 30])
+            .unwrap_or_default();
+        assert!(
+            first_qty.starts_with(&format!("name=\"qty_{chosen}\"")),
+            "first quantity field: {first_qty}"
+        );
+    }
 
     let page = submit(&guest, &fx, &[(fx.cake, "2"), (fx.snack, "20")], &[]).await;
     page.assert_redirect_to("/pesanan/");
