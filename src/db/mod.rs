@@ -149,8 +149,15 @@ impl Db {
         Ok(())
     }
 
+    /// A transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads and then writes would otherwise fail with "database is locked"
+    /// whenever another connection committed in between (WAL snapshots cannot be upgraded), and
+    /// busy_timeout does not help there. Writers wait for each other instead.
     pub async fn begin(&self) -> DbResult<Tx> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Closes the pool: later queries fail as "unavailable" (used for shutdown and by tests).

@@ -1228,7 +1228,13 @@ pub async fn demo_backdate(db: &Db, order_id: i64, days_ago: i64) -> DbResult<()
     .bind(format!("{link}?%"))
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE outbox SET created_at = $1, next_attempt_at = $1 WHERE order_id = $2")
+    // Past messages: their WhatsApp hand-offs were offered back then (as the sender marks them).
+    sqlx::query(
+        "UPDATE outbox SET created_at = $1, next_attempt_at = $1, \
+           status = CASE WHEN channel = 'whatsapp' AND status = 'pending' THEN 'handoff' ELSE status END, \
+           sent_at = CASE WHEN channel = 'whatsapp' AND status = 'pending' THEN $1 ELSE sent_at END \
+         WHERE order_id = $2",
+    )
         .bind(last)
         .bind(order_id)
         .execute(&mut *tx)

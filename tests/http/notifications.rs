@@ -409,9 +409,9 @@ async fn whatsapp_rows_become_handoffs_on_the_order(app: TestApp) {
     assert_eq!(handoffs.len(), 1);
     // A sender that fails is never asked: WhatsApp rows are not sent by a machine.
     let failing = Failing::default();
-    let step = outbox::deliver_due(&app.db, &failing, now).await.unwrap();
-    // (The server's own loop may have handed it off already: either way, once.)
-    assert!(step.handed_off <= 1);
+    // (The server's own loop may have handed it off already: either way, once. Other rows,
+    // such as those of demo orders the auto-complete job finishes meanwhile, may go too.)
+    outbox::deliver_due(&app.db, &failing, now).await.unwrap();
     assert_eq!(failing.0.load(Ordering::SeqCst), 0);
     assert_eq!(outbox_state(&app, id).await.0, "handoff");
     let handoffs = store::handoffs_for_order(&app.db, order).await.unwrap();
