@@ -416,42 +416,6 @@ pub async fn business_listings(db: &Db, business_id: i64) -> DbResult<Vec<Listin
     .collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct Review {
-    pub id: i64,
-    pub rating: i64,
-    pub body: String,
-    pub reviewer: String,
-    pub created_at: i64,
-    pub reply: Option<String>,
-    pub replied_at: Option<i64>,
-}
-
-/// A business's reviews, newest first (at most `limit`).
-pub async fn reviews(db: &Db, business_id: i64, limit: i64) -> DbResult<Vec<Review>> {
-    sqlx::query(
-        "SELECT id, rating, body, reviewer, created_at, reply, replied_at FROM reviews \
-         WHERE business_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-    )
-    .bind(business_id)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Review {
-            id: r.try_get("id")?,
-            rating: r.try_get("rating")?,
-            body: r.try_get("body")?,
-            reviewer: r.try_get("reviewer")?,
-            created_at: r.try_get("created_at")?,
-            reply: r.try_get("reply")?,
-            replied_at: r.try_get("replied_at")?,
-        })
-    })
-    .collect()
-}
-
 /// Categories with their trade, for the catalog's filter.
 #[derive(Debug, Clone)]
 pub struct CategoryOption {

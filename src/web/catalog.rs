@@ -431,7 +431,7 @@ async fn store_page(
     let listings = catalog::business_listings(&state.db, id).await?;
     let ids: Vec<i64> = listings.iter().map(|l| l.id).collect();
     let photos = catalog::first_photos(&state.db, &ids).await?;
-    let reviews = catalog::reviews(&state.db, id, 100).await?;
+    let reviews = crate::db::reviews::for_business(&state.db, id, 100).await?;
     let link = format!("{}/toko/{}", base_url(&state), business.id);
     let whatsapp = published_phone(&business).map(|phone| {
         chat_link(
