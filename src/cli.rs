@@ -74,6 +74,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Simulations that need no database.
+    Simulate {
+        #[command(subcommand)]
+        command: SimulateCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,6 +100,23 @@ pub enum ImportCommand {
         /// Create trades and programs the register does not have yet.
         #[arg(long)]
         create_missing: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SimulateCommand {
+    /// One fiscal year of office requests served by Karya's rotation, by "highest rating wins"
+    /// and by "random eligible", on the same generated district. The last line of output is
+    /// `gini=0.NN idle_share=0.NN rating_vs_best=0.NN` for Karya's policy.
+    Rotation {
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Alumni businesses in the generated district.
+        #[arg(long, default_value_t = 500)]
+        alumni: usize,
+        /// Office requests over the year.
+        #[arg(long, default_value_t = 20000)]
+        requests: usize,
     },
 }
 
@@ -199,6 +221,17 @@ pub async fn run(cli: Cli) -> ExitCode {
                 create_missing,
             )
             .await
+        }
+        Command::Simulate {
+            command:
+                SimulateCommand::Rotation {
+                    seed,
+                    alumni,
+                    requests,
+                },
+        } => {
+            println!("{}", crate::simulate::rotation(seed, alumni, requests));
+            Ok(ExitCode::SUCCESS)
         }
     };
     result.unwrap_or_else(|e| fail(&e))

@@ -8,8 +8,8 @@ use axum::routing::{get, post};
 
 use crate::domain::policy::Permission;
 use crate::web::{
-    AppState, admin, api, assets, auth, catalog, claim, dashboard, imports, notifications, offices,
-    orders, public, register, session, storefront,
+    AppState, admin, api, assets, auth, catalog, claim, dashboard, gov_admin, imports, notifications, offices,
+    open_data, orders, procurement, public, register, session, storefront,
 };
 
 pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
@@ -192,5 +192,9 @@ pub fn router() -> Router<AppState> {
         .merge(orders::routes())
         .merge(notifications::routes())
         .merge(api::routes())
+        .merge(gov_admin::routes())
+        .merge(open_data::routes())
+        // The government channel: office requests, the rotation, documents and payments.
+        .merge(procurement::routes())
         .fallback(public::not_found)
 }

@@ -115,6 +115,10 @@ impl Application {
             self.state.db.clone(),
             self.state.settings.clone(),
         ));
+        let expirer = tokio::spawn(crate::procurement::expire_periodically(
+            self.state.db.clone(),
+            self.state.settings.clone(),
+        ));
         // The outbox sender; asked to stop after the server, it finishes its current step.
         let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
         let mailer = crate::outbox::Mailer::from_settings(
@@ -134,6 +138,7 @@ impl Application {
         .await;
         sweeper.abort();
         completer.abort();
+        expirer.abort();
         let _ = stop_outbox.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(30), outbox).await;
         result

@@ -178,3 +178,10 @@ mod tests {
         }
     }
 }
+
+/// The WIB calendar date of a stored instant.
+pub fn wib_date(unix: i64) -> Date {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.to_offset(WIB).date())
+        .unwrap_or_else(|_| today_wib())
+}

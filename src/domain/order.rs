@@ -547,7 +547,7 @@ pub fn earliest_date(today: Date, lead_days: i64) -> Date {
         .unwrap_or(today)
 }
 
-fn parse_date(raw: &str) -> Option<Date> {
+pub(crate) fn parse_date(raw: &str) -> Option<Date> {
     let s = raw.trim();
     crate::domain::dates::parse_iso(s).or_else(|| {
         // `28/11/2026` or `28-11-2026`, as people type without a date picker.

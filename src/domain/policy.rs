@@ -96,6 +96,13 @@ pub enum Permission {
     /// Verify alumni businesses (the "Alumni BLK terverifikasi" badge), extend the search
     /// synonyms, and resolve disputed orders.
     ManageMarketplace,
+    /// The agency's side of office procurement: offices with their officers, needs and budget
+    /// lines; kinds of work; the rotation, tax and document settings; the head's view of
+    /// offices; answering rotation appeals.
+    ManageProcurement,
+    /// Office procurement requests: offices create them, treasurers pay them, providers answer
+    /// them, the agency watches them. Which request is decided by `procurement_party`.
+    UseProcurement,
 }
 
 /// The signed-in user as policy sees them.
@@ -116,8 +123,12 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             role == Role::Admin
         }
         OwnAlumnusRecord | ManageOwnBusiness => role == Role::Alumni,
-        ManageMarketplace => role == Role::Admin,
+        ManageMarketplace | ManageProcurement => role == Role::Admin,
         ViewOffice => matches!(role, Role::Admin | Role::Opd | Role::Bendahara),
+        UseProcurement => matches!(
+            role,
+            Role::Admin | Role::Opd | Role::Bendahara | Role::Alumni
+        ),
     }
 }
 
@@ -166,6 +177,26 @@ pub fn order_party(
         return Some(Party::Agency);
     }
     None
+}
+
+/// Object-level rule for office procurement requests: the requesting office's staff and
+/// treasurer, the alumnus whose business is asked or chosen (or was asked before, read-only),
+/// and the agency. `asked_alumni` are the owners of every business the request was offered to.
+pub fn procurement_party(
+    actor: &Actor,
+    office_id: i64,
+    provider_alumnus_id: Option<i64>,
+) -> Option<crate::domain::procurement::request::Party> {
+    use crate::domain::procurement::request::Party;
+    match actor.role {
+        Role::Admin => Some(Party::Agency),
+        Role::Opd if actor.office_id == Some(office_id) => Some(Party::Office),
+        Role::Bendahara if actor.office_id == Some(office_id) => Some(Party::Treasurer),
+        Role::Alumni if actor.alumnus_id.is_some() && actor.alumnus_id == provider_alumnus_id => {
+            Some(Party::Provider)
+        }
+        _ => None,
+    }
 }
 
 pub fn may_view_order(
@@ -243,6 +274,44 @@ mod tests {
                 allows(role, Permission::ManageRegister),
                 role == Role::Admin
             );
+        }
+    }
+
+    #[test]
+    fn only_admin_manages_procurement() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(role, Permission::ManageProcurement),
+                role == Role::Admin
+            );
+        }
+    }
+
+    #[test]
+    fn procurement_requests_open_to_their_office_provider_and_agency() {
+        use crate::domain::procurement::request::Party;
+        assert_eq!(
+            procurement_party(&actor(Role::Opd, Some(3)), 3, Some(9)),
+            Some(Party::Office)
+        );
+        assert_eq!(procurement_party(&actor(Role::Opd, Some(4)), 3, Some(9)), None);
+        assert_eq!(
+            procurement_party(&actor(Role::Bendahara, Some(3)), 3, None),
+            Some(Party::Treasurer)
+        );
+        assert_eq!(procurement_party(&actor(Role::Bendahara, Some(4)), 3, None), None);
+        let mut provider = actor(Role::Alumni, None);
+        provider.alumnus_id = Some(9);
+        assert_eq!(procurement_party(&provider, 3, Some(9)), Some(Party::Provider));
+        assert_eq!(procurement_party(&provider, 3, Some(8)), None);
+        assert_eq!(procurement_party(&actor(Role::Alumni, None), 3, None), None);
+        assert_eq!(
+            procurement_party(&actor(Role::Admin, None), 3, None),
+            Some(Party::Agency)
+        );
+        for role in [Role::Pembeli, Role::Mitra] {
+            assert_eq!(procurement_party(&actor(role, Some(3)), 3, Some(9)), None);
+            assert!(!allows(role, Permission::UseProcurement));
         }
     }
 

@@ -1,8 +1,11 @@
 //! One typed context per page. Templates live in `templates/` and are checked at compile time.
 
 pub mod catalog;
+pub mod gov_admin;
 pub mod notifications;
+pub mod open_data;
 pub mod orders;
+pub mod procurement;
 pub mod storefront;
 
 use askama::Template;

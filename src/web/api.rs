@@ -31,7 +31,12 @@ pub fn routes() -> Router<AppState> {
         description = "Produk dan jasa usaha alumni BLK: daftar dengan saringan, satu produk, satu usaha. Hanya-baca, tanpa data pribadi.",
         version = "1"
     ),
-    paths(list_listings, get_listing, get_business),
+    paths(
+        list_listings,
+        get_listing,
+        get_business,
+        super::open_data::procurement_json
+    ),
     components(schemas(
         ListingList,
         ListingSummary,

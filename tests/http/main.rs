@@ -10,8 +10,12 @@ mod catalog;
 mod claim;
 mod imports;
 mod notifications;
+mod ocds_schema; // helper G: temporary, for running open_data
+mod open_data; // helper G: temporary
 mod orders;
+mod pdftext;
 mod platform;
+mod procurement_flow;
 mod register;
 mod storefront;
 

@@ -1,0 +1,220 @@
+use std::collections::BTreeSet;
+
+use time::macros::date;
+
+use super::*;
+
+/// The legal moves written out independently of `rule()`, as the issue describes them.
+const LEGAL: &[(State, Party, Action, &[State])] = {
+    use Action as A;
+    use Party as P;
+    use State as S;
+    &[
+        (S::Open, P::Office, A::Offer, &[S::Offered]),
+        (S::Offered, P::Provider, A::Quote, &[S::Quoted]),
+        (S::Offered, P::Provider, A::Decline, &[S::Offered, S::Unserved]),
+        (S::Offered, P::System, A::Expire, &[S::Offered, S::Unserved]),
+        (S::Quoted, P::Office, A::RejectQuote, &[S::Offered, S::Unserved]),
+        (S::Quoted, P::Office, A::Order, &[S::Ordered]),
+        (S::Ordered, P::Provider, A::MarkDone, &[S::Done]),
+        (S::Done, P::Office, A::SignBast, &[S::Accepted]),
+        (S::Done, P::Office, A::Dispute, &[S::Disputed]),
+        (S::Disputed, P::Agency, A::ResolveRedo, &[S::Ordered]),
+        (S::Disputed, P::Agency, A::ResolveCancel, &[S::Cancelled]),
+        (S::Accepted, P::Treasurer, A::RecordPayment, &[S::Paid]),
+        (S::Paid, P::Treasurer, A::VoidPayment, &[S::Accepted]),
+        (S::Paid, P::Provider, A::ConfirmReceipt, &[S::Completed]),
+        (S::Open, P::Office, A::Cancel, &[S::Cancelled]),
+        (S::Offered, P::Office, A::Cancel, &[S::Cancelled]),
+        (S::Quoted, P::Office, A::Cancel, &[S::Cancelled]),
+        (S::Ordered, P::Office, A::Cancel, &[S::Cancelled]),
+        (S::Unserved, P::Office, A::Cancel, &[S::Cancelled]),
+        (S::Unserved, P::Office, A::Reopen, &[S::Open]),
+    ]
+};
+
+#[test]
+fn every_combination_is_decided_as_written() {
+    for state in State::ALL {
+        for party in Party::ALL {
+            for action in Action::ALL {
+                let legal = LEGAL
+                    .iter()
+                    .find(|(s, p, a, _)| *s == state && *p == party && *a == action);
+                match (decide(state, party, action), legal) {
+                    (Ok(to), Some((_, _, _, targets))) => {
+                        assert!(targets.contains(&to), "{state:?} {party:?} {action:?}")
+                    }
+                    (Err(_), None) => {}
+                    (got, want) => panic!("{state:?} {party:?} {action:?}: {got:?} vs {want:?}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn refusals_name_the_wrong_party_or_state() {
+    let r = decide(State::Done, Party::Provider, Action::SignBast).unwrap_err();
+    assert!(r.is_not_yours());
+    assert!(r.to_string().contains("OPD pemesan"), "{r}");
+    let r = decide(State::Quoted, Party::Office, Action::SignBast).unwrap_err();
+    assert!(!r.is_not_yours());
+    assert!(r.to_string().contains("Penawaran harga masuk"), "{r}");
+    assert!(available_actions(State::Completed, Party::Office).is_empty());
+    assert!(available_actions(State::Cancelled, Party::Provider).is_empty());
+    assert_eq!(
+        available_actions(State::Paid, Party::Provider),
+        vec![Action::ConfirmReceipt]
+    );
+}
+
+#[test]
+fn passing_on_leads_to_the_next_or_to_unserved() {
+    assert_eq!(passed_on(true), State::Offered);
+    assert_eq!(passed_on(false), State::Unserved);
+    for a in Action::ALL {
+        assert_eq!(
+            a.passes_on(),
+            matches!(a, Action::Decline | Action::Expire | Action::RejectQuote)
+        );
+    }
+}
+
+fn migration_pairs(sql: &str) -> BTreeSet<(State, State)> {
+    let start = sql
+        .find("INSERT INTO office_request_transitions")
+        .expect("the migration fills office_request_transitions");
+    let block = &sql[start..sql[start..].find(';').map(|e| start + e).unwrap()];
+    let mut pairs = BTreeSet::new();
+    for tuple in block.split('(').skip(2) {
+        let inner = tuple.split(')').next().unwrap();
+        let names: Vec<&str> = inner
+            .split(',')
+            .map(|s| s.trim().trim_matches('\''))
+            .collect();
+        pairs.insert((
+            State::parse(names[0]).unwrap_or_else(|| panic!("state {}", names[0])),
+            State::parse(names[1]).unwrap_or_else(|| panic!("state {}", names[1])),
+        ));
+    }
+    pairs
+}
+
+#[test]
+fn the_migrations_transition_tables_equal_the_domains() {
+    let sqlite = include_str!("../../../../migrations/sqlite/0005_government.sql");
+    let postgres = include_str!("../../../../migrations/postgres/0005_government.sql");
+    assert_eq!(migration_pairs(sqlite), transitions());
+    assert_eq!(migration_pairs(postgres), transitions());
+}
+
+#[test]
+fn names_round_trip() {
+    for s in State::ALL {
+        assert_eq!(State::parse(s.as_str()), Some(s));
+    }
+    for p in Party::ALL {
+        assert_eq!(Party::parse(p.as_str()), Some(p));
+    }
+    for a in Action::ALL {
+        assert_eq!(Action::from_slug(a.slug()), Some(a));
+    }
+}
+
+fn categories() -> Vec<CategoryChoice> {
+    vec![CategoryChoice {
+        id: 3,
+        name: "Servis AC".into(),
+        unit: "unit".into(),
+    }]
+}
+
+fn input() -> RequestInput {
+    RequestInput {
+        category_id: "3".into(),
+        title: "Servis AC ruang rapat".into(),
+        item_description: vec!["Servis AC split 1 PK".into(), "".into()],
+        item_quantity: vec!["12".into(), "".into()],
+        item_unit: vec!["".into(), "".into()],
+        place: "Jl. Lintas Timur".into(),
+        kecamatan: "15.07.07".into(),
+        date_from: "2026-12-10".into(),
+        date_until: "".into(),
+        time_window: "08.00–12.00".into(),
+        hps: "1.500.000".into(),
+        budget_line_id: "".into(),
+        notes: "".into(),
+    }
+}
+
+fn parse(i: &RequestInput) -> Result<NewRequest, FieldErrors> {
+    NewRequest::parse(
+        i,
+        &categories(),
+        &["15.07.07".to_string()],
+        &[9],
+        date!(2026 - 11 - 29),
+    )
+}
+
+#[test]
+fn a_valid_request_takes_the_category_unit_and_one_day() {
+    let r = parse(&input()).unwrap();
+    assert_eq!(
+        r.items,
+        vec![Item {
+            description: "Servis AC split 1 PK".into(),
+            quantity: 12,
+            unit: "unit".into()
+        }]
+    );
+    assert_eq!(r.date_until, date!(2026 - 12 - 10));
+    assert_eq!(r.hps, Some(1_500_000));
+    assert_eq!(r.budget_line_id, None);
+}
+
+#[test]
+fn bad_requests_get_a_message_per_field() {
+    let mut i = input();
+    i.category_id = "99".into();
+    i.title = "AC".into();
+    i.item_quantity = vec!["dua belas".into()];
+    i.kecamatan = "15.08.01".into();
+    i.date_from = "2026-11-01".into();
+    i.date_until = "2026-10-01".into();
+    i.hps = "1,5 juta".into();
+    i.budget_line_id = "10".into();
+    let errors = parse(&i).unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+    for f in [
+        "category_id",
+        "title",
+        "item-0",
+        "kecamatan",
+        "date_from",
+        "date_until",
+        "hps",
+        "budget_line_id",
+    ] {
+        assert!(fields.contains(&f), "{f} missing in {fields:?}");
+    }
+    let mut i = input();
+    i.item_description = vec!["".into()];
+    i.item_quantity = vec!["".into()];
+    let errors = parse(&i).unwrap_err();
+    assert_eq!(errors[0].0, "items");
+}
+
+#[test]
+fn quotes_price_every_item_and_respect_the_hps() {
+    let q = Quote::parse(&["100.000".into(), "25.000".into()], &[12, 2], "", None).unwrap();
+    assert_eq!(q.total, 1_250_000);
+    assert_eq!(q.unit_prices, vec![100_000, 25_000]);
+    let e = Quote::parse(&["100.000".into(), "".into()], &[12, 2], "", None).unwrap_err();
+    assert_eq!(e[0].0, "price-1");
+    let e = Quote::parse(&["100.000".into()], &[12], "", Some(1_000_000)).unwrap_err();
+    assert!(e[0].1.contains("melebihi HPS Rp1.000.000"), "{:?}", e);
+    assert!(reason("ok").is_err());
+    assert_eq!(reason("  jadwal penuh  ").unwrap(), "jadwal penuh");
+}
