@@ -2,6 +2,7 @@
 //! the same repository functions the register, the admin pages and `user add` use. Deterministic:
 //! the same seed gives the same people, batches and businesses on every run.
 
+pub mod government;
 mod market;
 mod offers;
 mod pictures;
@@ -917,6 +918,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         account_ids.get("alumni").copied(),
     )
     .await?;
+    government::seed(db, settings).await?;
     tracing::info!(
         storefronts = opened.len(),
         listings = opened.iter().map(|o| o.listings.len()).sum::<usize>(),

@@ -596,10 +596,12 @@ pub async fn procurement_categories(db: &Db) -> DbResult<Vec<ProcurementCategory
 }
 
 pub async fn procurement_category(db: &Db, id: i64) -> DbResult<ProcurementCategory> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CATEGORY_SELECT} WHERE c.id = $1")))
-        .bind(id)
-        .fetch_one(db.pool())
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{CATEGORY_SELECT} WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     category_from_row(&row)
 }
 
@@ -640,10 +642,12 @@ pub async fn update_procurement_category(
     f: &CategoryFields,
     who: Who<'_>,
 ) -> DbResult<()> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CATEGORY_SELECT} WHERE c.id = $1")))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{CATEGORY_SELECT} WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
     let b = category_from_row(&row)?;
     sqlx::query(
         "UPDATE procurement_categories SET trade_id = $1, name = $2, unit = $3, tax_kind = $4, \

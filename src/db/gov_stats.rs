@@ -81,8 +81,9 @@ pub struct OfficeYear {
 impl OfficeYear {
     /// Average days from BAST to payment, in tenths of a day (`None`: nothing paid yet).
     pub fn average_days_tenths(&self) -> Option<i64> {
-        (self.paid_after_bast > 0)
-            .then(|| (self.days_to_pay_total * 10 + self.paid_after_bast / 2) / self.paid_after_bast)
+        (self.paid_after_bast > 0).then(|| {
+            (self.days_to_pay_total * 10 + self.paid_after_bast / 2) / self.paid_after_bast
+        })
     }
 
     /// Overrides as a whole percentage of the requests where the office chose.
@@ -269,7 +270,11 @@ pub async fn year_report(
             });
         }
     }
-    late.sort_by(|a, b| b.days_late.cmp(&a.days_late).then(a.request_id.cmp(&b.request_id)));
+    late.sort_by(|a, b| {
+        b.days_late
+            .cmp(&a.days_late)
+            .then(a.request_id.cmp(&b.request_id))
+    });
     Ok(YearReport { offices, late })
 }
 
@@ -465,10 +470,12 @@ pub async fn appeals(db: &Db) -> DbResult<Vec<Appeal>> {
 }
 
 pub async fn appeal(db: &Db, id: i64) -> DbResult<Appeal> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{APPEAL_SELECT} WHERE a.id = $1")))
-        .bind(id)
-        .fetch_one(db.pool())
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{APPEAL_SELECT} WHERE a.id = $1"
+    )))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     appeal_from_row(&row)
 }
 

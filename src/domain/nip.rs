@@ -32,7 +32,9 @@ impl Nip {
         let (birth_year, birth_month, birth_day) = (num(0, 4), num(4, 6), num(6, 8));
         let birth = Month::try_from(u8::try_from(birth_month).unwrap_or(0))
             .ok()
-            .and_then(|m| Date::from_calendar_date(birth_year, m, u8::try_from(birth_day).ok()?).ok())
+            .and_then(|m| {
+                Date::from_calendar_date(birth_year, m, u8::try_from(birth_day).ok()?).ok()
+            })
             .filter(|_| (1940..=2015).contains(&birth_year));
         if birth.is_none() {
             return Err("Digit 1–8 NIP harus tanggal lahir yang valid (TTTTBBHH).");
@@ -99,7 +101,9 @@ mod tests {
             "198507142010122002"
         );
         assert_eq!(
-            Nip::parse("'19850714.201012.2.002").expect("valid").as_str(),
+            Nip::parse("'19850714.201012.2.002")
+                .expect("valid")
+                .as_str(),
             "198507142010122002"
         );
     }
@@ -108,7 +112,10 @@ mod tests {
     fn refuses_bad_shapes_with_their_message() {
         assert_eq!(Nip::parse(""), Err("NIP wajib diisi."));
         assert_eq!(Nip::parse("1980010120050110"), Err("NIP harus 18 digit."));
-        assert_eq!(Nip::parse("1980010120050110012"), Err("NIP harus 18 digit."));
+        assert_eq!(
+            Nip::parse("1980010120050110012"),
+            Err("NIP harus 18 digit.")
+        );
         assert_eq!(
             Nip::parse("19800101200501100A"),
             Err("NIP hanya boleh berisi angka.")
@@ -118,15 +125,39 @@ mod tests {
     #[test]
     fn refuses_impossible_dates_gender_and_sequence() {
         // 31 February.
-        assert!(Nip::parse("198002312005011001").unwrap_err().contains("tanggal lahir"));
+        assert!(
+            Nip::parse("198002312005011001")
+                .unwrap_err()
+                .contains("tanggal lahir")
+        );
         // Born in 1900.
-        assert!(Nip::parse("190001012005011001").unwrap_err().contains("tanggal lahir"));
+        assert!(
+            Nip::parse("190001012005011001")
+                .unwrap_err()
+                .contains("tanggal lahir")
+        );
         // Appointed in month 13.
-        assert!(Nip::parse("198001012005131001").unwrap_err().contains("pengangkatan"));
+        assert!(
+            Nip::parse("198001012005131001")
+                .unwrap_err()
+                .contains("pengangkatan")
+        );
         // Appointed at 10 years old.
-        assert!(Nip::parse("198001011990011001").unwrap_err().contains("pengangkatan"));
-        assert!(Nip::parse("198001012005013001").unwrap_err().contains("jenis kelamin"));
-        assert!(Nip::parse("198001012005011000").unwrap_err().contains("nomor urut"));
+        assert!(
+            Nip::parse("198001011990011001")
+                .unwrap_err()
+                .contains("pengangkatan")
+        );
+        assert!(
+            Nip::parse("198001012005013001")
+                .unwrap_err()
+                .contains("jenis kelamin")
+        );
+        assert!(
+            Nip::parse("198001012005011000")
+                .unwrap_err()
+                .contains("nomor urut")
+        );
     }
 
     #[test]

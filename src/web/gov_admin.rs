@@ -22,10 +22,10 @@ use crate::domain::dates::{format_date, format_instant, today_wib};
 use crate::domain::form::clean;
 use crate::domain::nip::{self, Nip};
 use crate::domain::policy::Permission;
+use crate::domain::procurement::SettingField;
 use crate::domain::procurement::documents::DocumentRules;
 use crate::domain::procurement::rotation::{self, Candidate, RequestFacts, RotationSettings};
 use crate::domain::procurement::tax::{IncomeTax, TaxKind, TaxRules};
-use crate::domain::procurement::SettingField;
 use crate::domain::rupiah::{Rupiah, group_thousands};
 use crate::domain::user::FieldErrors;
 use crate::views::gov_admin::*;
@@ -320,7 +320,9 @@ pub mod forms {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '.')
         {
-            return Err("Kode hanya boleh berisi huruf, angka, titik dan tanda hubung (tanpa spasi atau garis miring).");
+            return Err(
+                "Kode hanya boleh berisi huruf, angka, titik dan tanda hubung (tanpa spasi atau garis miring).",
+            );
         }
         if !(2..=30).contains(&code.chars().count()) {
             return Err("Kode 2 sampai 30 karakter.");
@@ -351,10 +353,18 @@ pub mod forms {
             errors.push(("kecamatan", "Pilih kecamatan dari daftar.".into()));
             None
         };
-        let (head_name, head_nip) =
-            officer(&mut errors, ("head_name", "head_nip"), &f.head_name, &f.head_nip);
-        let (ppk_name, ppk_nip) =
-            officer(&mut errors, ("ppk_name", "ppk_nip"), &f.ppk_name, &f.ppk_nip);
+        let (head_name, head_nip) = officer(
+            &mut errors,
+            ("head_name", "head_nip"),
+            &f.head_name,
+            &f.head_nip,
+        );
+        let (ppk_name, ppk_nip) = officer(
+            &mut errors,
+            ("ppk_name", "ppk_nip"),
+            &f.ppk_name,
+            &f.ppk_nip,
+        );
         let (treasurer_name, treasurer_nip) = officer(
             &mut errors,
             ("treasurer_name", "treasurer_nip"),
@@ -384,8 +394,7 @@ pub mod forms {
     pub fn quantity(raw: &str) -> Result<i64, &'static str> {
         let s = raw.trim();
         let groups: Vec<&str> = s.split('.').collect();
-        if groups.len() > 1 && (groups[0].is_empty() || groups[1..].iter().any(|g| g.len() != 3))
-        {
+        if groups.len() > 1 && (groups[0].is_empty() || groups[1..].iter().any(|g| g.len() != 3)) {
             return Err("Tulis jumlah sebagai bilangan bulat, misalnya 2.000.");
         }
         let digits = groups.concat();
@@ -422,7 +431,11 @@ pub mod forms {
             }
             if qty.trim().is_empty() {
                 if !note.is_empty() {
-                    errors.push((id, "qty", "Isi jumlah, atau kosongkan catatannya.".to_owned()));
+                    errors.push((
+                        id,
+                        "qty",
+                        "Isi jumlah, atau kosongkan catatannya.".to_owned(),
+                    ));
                 }
                 continue;
             }
@@ -454,7 +467,9 @@ pub mod forms {
                 .iter()
                 .all(|g| !g.is_empty() && g.len() <= 4 && g.chars().all(|c| c.is_ascii_digit()));
         if !shape_ok || code.len() > 30 {
-            return Err("Kode rekening berupa angka yang dipisah titik, misalnya 5.1.02.01.01.0024.");
+            return Err(
+                "Kode rekening berupa angka yang dipisah titik, misalnya 5.1.02.01.01.0024.",
+            );
         }
         Ok(code)
     }
@@ -512,7 +527,14 @@ pub mod forms {
 
     pub fn parse_category(f: &CategoryForm, trades: &[i64]) -> Result<CategoryFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = text(&mut errors, "name", &f.name, "Nama jenis pekerjaan", true, 80);
+        let name = text(
+            &mut errors,
+            "name",
+            &f.name,
+            "Nama jenis pekerjaan",
+            true,
+            80,
+        );
         let trade_id = f
             .trade_id
             .trim()
@@ -608,7 +630,11 @@ async fn office_page(
     errors: &FieldErrors,
 ) -> Result<OfficeFormPage, WebError> {
     Ok(OfficeFormPage {
-        layout: ctx.layout(if id.is_some() { "Ubah OPD" } else { "Tambah OPD" }),
+        layout: ctx.layout(if id.is_some() {
+            "Ubah OPD"
+        } else {
+            "Tambah OPD"
+        }),
         id,
         error_count: errors.len(),
         name: field(errors, "name", &f.name),
@@ -639,11 +665,12 @@ async fn validate_office(
     f: &OfficeForm,
     id: Option<i64>,
 ) -> Result<Result<Office, FieldErrors>, WebError> {
-    let kecamatans: Vec<String> = regions::kecamatan_of(&state.db, &state.settings.instance.kabupaten)
-        .await?
-        .into_iter()
-        .map(|r| r.code)
-        .collect();
+    let kecamatans: Vec<String> =
+        regions::kecamatan_of(&state.db, &state.settings.instance.kabupaten)
+            .await?
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
     let office = match parse_office(f, &kecamatans) {
         Ok(o) => o,
         Err(e) => return Ok(Err(e)),
@@ -806,7 +833,9 @@ async fn budget_page(
                     p.get(&format!("note_{}", c.id)).to_owned(),
                 ),
                 None => (
-                    stored.map(|n| group_thousands(n.quantity)).unwrap_or_default(),
+                    stored
+                        .map(|n| group_thousands(n.quantity))
+                        .unwrap_or_default(),
                     stored.map(|n| n.note.clone()).unwrap_or_default(),
                 ),
             };
@@ -1428,7 +1457,9 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
         .proposals
         .iter()
         .filter_map(|p| {
-            let (name, c, lines) = people.iter().find(|(_, c, _)| c.business_id == p.business_id)?;
+            let (name, c, lines) = people
+                .iter()
+                .find(|(_, c, _)| c.business_id == p.business_id)?;
             // The score's parts, each computed by the rotation itself with the others zeroed.
             let part = |settings: RotationSettings| rotation::score(c, &facts, &settings, mean);
             let zero = RotationSettings {
@@ -1454,7 +1485,13 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
                 weight_rating: s.weight_rating,
                 ..zero.clone()
             });
-            let signed = |n: i64| if n < 0 { format!("− {}", -n) } else { format!("+ {n}") };
+            let signed = |n: i64| {
+                if n < 0 {
+                    format!("− {}", -n)
+                } else {
+                    format!("+ {n}")
+                }
+            };
             Some(ExampleRow {
                 rank: format!("{}", p.rank),
                 name,
@@ -1483,7 +1520,11 @@ pub async fn how_it_works(State(state): State<AppState>, ctx: Ctx) -> Result<Res
         weight_value: r.weight_value,
         weight_same_kecamatan: r.weight_same_kecamatan,
         weight_rating: r.weight_rating,
-        floor: format!("{},{}", r.rating_floor_tenths / 10, r.rating_floor_tenths % 10),
+        floor: format!(
+            "{},{}",
+            r.rating_floor_tenths / 10,
+            r.rating_floor_tenths % 10
+        ),
         floor_min_reviews: r.floor_min_reviews,
         proposals_shown: r.proposals_shown,
         offer_hours: d.offer_hours,
@@ -1597,7 +1638,12 @@ fn district_total(offices: &[OfficeYear]) -> OfficeYear {
 fn appeal_view(a: gov_stats::Appeal, field: Field) -> AppealView {
     AppealView {
         rating: match a.rating_tenths() {
-            Some(t) => format!("rating {},{} dari {} ulasan", t / 10, t % 10, a.rating_count),
+            Some(t) => format!(
+                "rating {},{} dari {} ulasan",
+                t / 10,
+                t % 10,
+                a.rating_count
+            ),
             None => "belum ada ulasan".into(),
         },
         id: a.id,
@@ -1619,7 +1665,10 @@ async fn appeals_page(
     refused: Option<(i64, Field)>,
     notice: Option<&str>,
 ) -> Result<AppealsPage, WebError> {
-    let floor = gov_settings::current(&state.db).await?.rotation.rating_floor_tenths;
+    let floor = gov_settings::current(&state.db)
+        .await?
+        .rotation
+        .rating_floor_tenths;
     let (mut open, mut answered) = (Vec::new(), Vec::new());
     for a in gov_stats::appeals(&state.db).await? {
         let field = match &refused {
@@ -1680,7 +1729,10 @@ pub async fn answer_appeal(
     let written = gov_stats::answer_appeal(&mut tx, id, &answer, who(&ctx)?).await?;
     crate::db::commit(tx).await?;
     let pesan = if written { "dijawab" } else { "sudah" };
-    Ok(Redirect::to(&format!("/admin/pengadaan/banding?pesan={pesan}#keberatan-{id}")).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/pengadaan/banding?pesan={pesan}#keberatan-{id}"
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1836,7 +1888,10 @@ mod tests {
     #[test]
     fn answers_are_required_and_bounded() {
         assert!(parse_answer("  ").is_err());
-        assert_eq!(parse_answer(" Baik, kami tinjau. "), Ok("Baik, kami tinjau.".into()));
+        assert_eq!(
+            parse_answer(" Baik, kami tinjau. "),
+            Ok("Baik, kami tinjau.".into())
+        );
         assert!(parse_answer(&"x".repeat(1001)).is_err());
     }
 }

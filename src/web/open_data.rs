@@ -238,9 +238,10 @@ fn short_rupiah(amount: i64) -> String {
         return rupiah(amount);
     };
     // One decimal below 100 units, none above; a comma as the decimal sign.
-    let tenths = (amount.saturating_mul(10) + size / 2) / size;
-    if tenths >= 1000 || tenths % 10 == 0 {
-        format!("Rp {} {unit}", (tenths + 5) / 10)
+    let whole = (amount.saturating_add(size / 2)) / size;
+    let tenths = (amount.saturating_mul(10).saturating_add(size / 2)) / size;
+    if whole >= 100 || tenths % 10 == 0 {
+        format!("Rp {whole} {unit}")
     } else {
         format!("Rp {},{} {unit}", tenths / 10, tenths % 10)
     }

@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod catalog;
 mod claim;
+mod gov_admin; // helper F: temporary, for running gov_admin
 mod imports;
 mod notifications;
 mod ocds_schema; // helper G: temporary, for running open_data
@@ -15,6 +16,7 @@ mod open_data; // helper G: temporary
 mod orders;
 mod pdftext;
 mod platform;
+mod procurement;
 mod procurement_flow;
 mod register;
 mod storefront;

@@ -307,7 +307,7 @@ pub fn exclusions(c: &Candidate, req: &RequestFacts, s: &RotationSettings) -> Ve
     }
     if let Some(r) = c.rating_tenths
         && c.rating_count >= s.floor_min_reviews
-        && r <= s.rating_floor_tenths
+        && r < s.rating_floor_tenths
     {
         out.push(Exclusion::BelowFloor {
             rating_tenths: r,
