@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::helpers::{self, DEMO_PASSWORD, TestApp};
 
 mod market;
+mod procurement;
 
 /// How long to wait for a page, an element or chromedriver itself.
 const PATIENCE: Duration = Duration::from_secs(15);
