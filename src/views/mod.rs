@@ -41,6 +41,8 @@ pub struct NavUser {
     /// Alumni get their shop and its orders in the menu; buyers their orders.
     pub is_alumnus: bool,
     pub is_buyer: bool,
+    /// Office staff, treasurers and alumni get the procurement requests in the menu.
+    pub uses_procurement: bool,
 }
 
 impl Layout {
@@ -59,6 +61,12 @@ impl Layout {
                 is_admin: u.role == crate::domain::policy::Role::Admin,
                 is_alumnus: u.role == crate::domain::policy::Role::Alumni,
                 is_buyer: u.role == crate::domain::policy::Role::Pembeli,
+                uses_procurement: matches!(
+                    u.role,
+                    crate::domain::policy::Role::Opd
+                        | crate::domain::policy::Role::Bendahara
+                        | crate::domain::policy::Role::Alumni
+                ),
             }),
             csrf: csrf.to_owned(),
             css: assets::url("karya.css"),

@@ -27,6 +27,7 @@ pub struct ListPage {
     pub intro: String,
     pub can_create: bool,
     pub is_provider: bool,
+    pub is_agency: bool,
     pub rows: Vec<RequestRow>,
 }
 

@@ -199,6 +199,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         intro,
         can_create: actor.role == Role::Opd,
         is_provider: actor.role == Role::Alumni,
+        is_agency: actor.role == Role::Admin,
         rows,
     })?
     .into_response())

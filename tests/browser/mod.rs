@@ -562,6 +562,7 @@ async fn screenshots() {
     }
     claim_screenshots(&browser, &app, &dir).await;
     market::market_screenshots(&browser, &app, &dir).await;
+    procurement::procurement_screenshots(&browser, &app, &dir).await;
     browser.close().await;
     eprintln!("screenshots written to {}", dir.display());
 }

@@ -238,3 +238,104 @@ async fn an_office_buys_ac_servicing_from_an_alumnus() {
     );
     browser.close().await;
 }
+
+/// The procurement pages at phone and desktop widths for the `screenshots` test: the office's
+/// list, form (with errors) and a request awaiting its choice, the provider's answer, the
+/// treasurer's payment form, and a finished purchase with its documents.
+pub(super) async fn procurement_screenshots(
+    browser: &Browser,
+    app: &helpers::TestApp,
+    dir: &std::path::Path,
+) {
+    let pool = app.db.pool();
+    let pick = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_optional(pool)
+            .await
+            .expect("query")
+    };
+    let open = pick(
+        "SELECT MAX(id) FROM office_requests WHERE state = 'open' \
+         AND office_id = (SELECT office_id FROM users WHERE username = 'opd')",
+    )
+    .await;
+    let accepted = pick(
+        "SELECT MAX(id) FROM office_requests WHERE state = 'accepted' \
+         AND office_id = (SELECT office_id FROM users WHERE username = 'opd')",
+    )
+    .await;
+    let completed = pick(
+        "SELECT MAX(id) FROM office_requests WHERE state = 'completed' \
+         AND office_id = (SELECT office_id FROM users WHERE username = 'opd')",
+    )
+    .await;
+    let offered_to_siti = pick(
+        "SELECT MAX(q.id) FROM office_requests q JOIN businesses b ON b.id = q.business_id \
+         JOIN users u ON u.alumnus_id = b.alumnus_id WHERE u.username = 'alumni' AND q.state = 'offered'",
+    )
+    .await;
+    browser
+        .client
+        .delete_all_cookies()
+        .await
+        .expect("clear cookies");
+    super::shoot_pages(
+        browser,
+        app,
+        dir,
+        &[
+            ("pengadaan-cara-kerja", "/pengadaan/cara-kerja"),
+            ("pengadaan-data", "/pengadaan/data"),
+        ],
+    )
+    .await;
+
+    browser.viewport(1280, 900).await;
+    browser.log_in(app, "opd", "Rudi Hartono (Setda)").await;
+    let mut pages = vec![
+        ("pengadaan-opd", "/pengadaan".to_owned()),
+        ("pengadaan-baru", "/pengadaan/baru".to_owned()),
+    ];
+    for (name, id) in [("pengadaan-usulan", open), ("pengadaan-selesai", completed)] {
+        if let Some(id) = id {
+            pages.push((name, format!("/pengadaan/{id}")));
+        }
+    }
+    let refs: Vec<(&str, &str)> = pages.iter().map(|(n, p)| (*n, p.as_str())).collect();
+    super::shoot_pages(browser, app, dir, &refs).await;
+    for (w, h) in super::SIZES {
+        browser.viewport(w, h).await;
+        browser.open(app, "/pengadaan/baru").await;
+        browser.fill("title", "AC").await;
+        browser
+            .press("//main", "Simpan dan lihat usulan penyedia")
+            .await;
+        browser.find(Locator::Css("p.err")).await;
+        super::shoot(browser, dir, "pengadaan-baru-galat", w, h).await;
+    }
+    browser.viewport(1280, 900).await;
+    browser.log_out().await;
+
+    browser
+        .log_in(app, "bendahara", "Sri Wahyuni (Setda)")
+        .await;
+    if let Some(id) = accepted {
+        let path = format!("/pengadaan/{id}");
+        super::shoot_pages(browser, app, dir, &[("pengadaan-bayar", path.as_str())]).await;
+    }
+    browser.viewport(1280, 900).await;
+    browser.log_out().await;
+
+    browser.log_in(app, "alumni", "Siti Rahmawati").await;
+    let mut pages = vec![
+        ("pengadaan-penyedia", "/pengadaan".to_owned()),
+        ("pengadaan-pajak", "/usaha/pengadaan".to_owned()),
+    ];
+    if let Some(id) = offered_to_siti {
+        pages.push(("pengadaan-jawab", format!("/pengadaan/{id}")));
+    }
+    let refs: Vec<(&str, &str)> = pages.iter().map(|(n, p)| (*n, p.as_str())).collect();
+    super::shoot_pages(browser, app, dir, &refs).await;
+    browser.viewport(1280, 900).await;
+    browser.log_out().await;
+}

@@ -18,6 +18,7 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
     let (alumnus, participation) = taking;
     const ALL: &[&str] = &["admin", "opd", "bendahara", "alumni", "pembeli", "mitra"];
     const ADMIN: &[&str] = &["admin"];
+    const PROCUREMENT: &[&str] = &["admin", "opd", "bendahara", "alumni"];
     vec![
         ("GET", "/dasbor".into(), ALL),
         ("GET", "/akun/sandi".into(), ALL),
@@ -136,6 +137,57 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
             "/admin/kotak-keluar/999999/kirim-ulang".into(),
             ADMIN,
         ),
+        // --- government channel: the agency's side (offices, kinds of work, settings, the
+        // head's view, appeals) ---
+        ("GET", "/admin/opd".into(), ADMIN),
+        ("GET", "/admin/opd/baru".into(), ADMIN),
+        ("POST", "/admin/opd/baru".into(), ADMIN),
+        ("GET", format!("/admin/opd/{office}/ubah"), ADMIN),
+        ("POST", "/admin/opd/999999/ubah".into(), ADMIN),
+        ("GET", format!("/admin/opd/{office}/anggaran"), ADMIN),
+        ("POST", "/admin/opd/999999/kebutuhan".into(), ADMIN),
+        ("POST", "/admin/opd/999999/rekening".into(), ADMIN),
+        (
+            "GET",
+            "/admin/opd/999999/rekening/999999/ubah".into(),
+            ADMIN,
+        ),
+        (
+            "POST",
+            "/admin/opd/999999/rekening/999999/ubah".into(),
+            ADMIN,
+        ),
+        (
+            "POST",
+            "/admin/opd/999999/rekening/999999/hapus".into(),
+            ADMIN,
+        ),
+        ("GET", "/admin/pengadaan/jenis".into(), ADMIN),
+        ("GET", "/admin/pengadaan/jenis/baru".into(), ADMIN),
+        ("POST", "/admin/pengadaan/jenis/baru".into(), ADMIN),
+        ("GET", "/admin/pengadaan/jenis/999999/ubah".into(), ADMIN),
+        ("POST", "/admin/pengadaan/jenis/999999/ubah".into(), ADMIN),
+        ("GET", "/admin/pengadaan/pengaturan".into(), ADMIN),
+        ("POST", "/admin/pengadaan/pengaturan".into(), ADMIN),
+        ("GET", "/admin/pengadaan/kinerja".into(), ADMIN),
+        ("GET", "/admin/pengadaan/banding".into(), ADMIN),
+        (
+            "POST",
+            "/admin/pengadaan/banding/999999/jawab".into(),
+            ADMIN,
+        ),
+        // Office procurement: offices, treasurers, alumni and the agency; which request is
+        // decided per request (an unknown one is 404 for them, 403 for everyone else).
+        ("GET", "/pengadaan".into(), PROCUREMENT),
+        ("GET", "/pengadaan/baru".into(), &["opd"]),
+        ("POST", "/pengadaan/baru".into(), &["opd"]),
+        ("GET", "/pengadaan/999999".into(), PROCUREMENT),
+        ("POST", "/pengadaan/999999/pilih".into(), PROCUREMENT),
+        ("GET", "/pengadaan/dokumen/999999".into(), PROCUREMENT),
+        ("POST", "/pengadaan/dokumen/999999/ganti".into(), PROCUREMENT),
+        ("GET", "/usaha/pengadaan".into(), &["alumni"]),
+        ("POST", "/usaha/pengadaan".into(), &["alumni"]),
+        ("POST", "/usaha/pengadaan/banding".into(), &["alumni"]),
         // Last: signing out ends the session the routes after it would need.
         ("POST", "/keluar".into(), ALL),
     ]
