@@ -307,7 +307,7 @@ impl Flow<'_> {
         .await?;
         if to == State::Cancelled {
             // A cancelled purchase's letters are void; they stay on file with the reason.
-            for doc in store::documents(self.db, request.id).await? {
+            for doc in store::documents_in(&mut tx, request.id).await? {
                 if doc.voided_at.is_none() {
                     store::void_document(&mut tx, &doc, reason, who, at).await?;
                 }
@@ -373,7 +373,7 @@ impl Flow<'_> {
             who,
         )
         .await?;
-        let already = store::documents(self.db, request.id)
+        let already = store::documents_in(&mut tx, request.id)
             .await?
             .into_iter()
             .any(|d| d.kind == DocumentKind::Invoice && d.voided_at.is_none());
@@ -522,7 +522,7 @@ impl Flow<'_> {
         )
         .await?;
         store::void_payment(&mut tx, request.id, reason, at).await?;
-        for doc in store::documents(self.db, request.id).await? {
+        for doc in store::documents_in(&mut tx, request.id).await? {
             if matches!(
                 doc.kind,
                 DocumentKind::Kuitansi | DocumentKind::BuktiPembelian

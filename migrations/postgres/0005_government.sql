@@ -238,7 +238,11 @@ CREATE FUNCTION office_documents_immutable() RETURNS trigger LANGUAGE plpgsql AS
 BEGIN
     IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'an issued document is never deleted'; END IF;
     IF NEW.pdf <> OLD.pdf OR NEW.number <> OLD.number OR NEW.amount <> OLD.amount
-        OR NEW.seq <> OLD.seq OR OLD.voided_at IS NOT NULL THEN
+        OR NEW.seq <> OLD.seq OR NEW.kind <> OLD.kind OR NEW.request_id <> OLD.request_id
+        OR NEW.scope <> OLD.scope OR NEW.year <> OLD.year OR NEW.issued_at <> OLD.issued_at
+        OR NEW.issued_by IS DISTINCT FROM OLD.issued_by
+        OR NEW.replaces_id IS DISTINCT FROM OLD.replaces_id
+        OR OLD.voided_at IS NOT NULL THEN
         RAISE EXCEPTION 'an issued document is never edited';
     END IF;
     RETURN NEW;

@@ -230,7 +230,10 @@ WHEN NEW.state <> 'open'
 BEGIN SELECT RAISE(ABORT, 'an office request starts as open'); END;
 CREATE TRIGGER office_documents_immutable BEFORE UPDATE ON office_documents
 WHEN NEW.pdf <> OLD.pdf OR NEW.number <> OLD.number OR NEW.amount <> OLD.amount
-    OR NEW.seq <> OLD.seq OR (OLD.voided_at IS NOT NULL)
+    OR NEW.seq <> OLD.seq OR NEW.kind <> OLD.kind OR NEW.request_id <> OLD.request_id
+    OR NEW.scope <> OLD.scope OR NEW.year <> OLD.year OR NEW.issued_at <> OLD.issued_at
+    OR NEW.issued_by IS NOT OLD.issued_by OR NEW.replaces_id IS NOT OLD.replaces_id
+    OR (OLD.voided_at IS NOT NULL)
 BEGIN SELECT RAISE(ABORT, 'an issued document is never edited'); END;
 CREATE TRIGGER office_documents_no_delete BEFORE DELETE ON office_documents
 BEGIN SELECT RAISE(ABORT, 'an issued document is never deleted'); END;

@@ -363,7 +363,13 @@ pub async fn candidates(
     today: &str,
     year_start: i64,
 ) -> DbResult<Vec<CandidateRow>> {
-    let rows = sqlx::query(
+    let occupying = State::ALL
+        .into_iter()
+        .filter(|s| s.occupies_provider())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT b.id, b.name, COALESCE(b.kecamatan_code, '') AS home, COALESCE(k.name, '') AS kec, \
          b.active, b.office_capacity, COALESCE(b.verified_at, b.created_at) AS since, \
          CASE WHEN b.verified_at IS NULL THEN 0 ELSE 1 END AS verified, \
@@ -377,7 +383,7 @@ pub async fn candidates(
               WHERE a.business_id = b.id AND (a.region_code = $3 OR d.parent_code = $3)) \
               THEN 1 ELSE 0 END AS serves, \
          (SELECT COUNT(*) FROM office_requests r WHERE r.business_id = b.id \
-              AND r.state IN ('quoted','ordered','done','disputed')) AS open_jobs, \
+              AND r.state IN ({occupying})) AS open_jobs, \
          (SELECT COUNT(*) FROM office_requests r WHERE r.business_id = b.id \
               AND r.office_id = $4 AND r.state = 'disputed') AS disputes, \
          (SELECT MAX(r.ordered_at) FROM office_requests r WHERE r.business_id = b.id \
@@ -394,8 +400,8 @@ pub async fn candidates(
          FROM businesses b LEFT JOIN regions k ON k.code = b.kecamatan_code \
          WHERE b.trade_id = $1 OR EXISTS (SELECT 1 FROM business_trades t \
               WHERE t.business_id = b.id AND t.trade_id = $1) \
-         ORDER BY b.id",
-    )
+         ORDER BY b.id"
+    )))
     .bind(request.trade_id)
     .bind(today)
     .bind(&request.kecamatan_code)
@@ -933,6 +939,18 @@ pub async fn documents(db: &Db, request_id: i64) -> DbResult<Vec<DocumentRow>> {
     )))
     .bind(request_id)
     .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(document_from_row).collect()
+}
+
+/// The same list inside a transaction (a step that voids documents reads them there, never
+/// through a second pooled connection while it holds one).
+pub async fn documents_in(tx: &mut Tx, request_id: i64) -> DbResult<Vec<DocumentRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM office_documents WHERE request_id = $1 ORDER BY id"
+    )))
+    .bind(request_id)
+    .fetch_all(&mut **tx)
     .await?;
     rows.iter().map(document_from_row).collect()
 }

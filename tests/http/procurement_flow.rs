@@ -34,6 +34,7 @@ both!(
     stale_and_refused_steps_change_nothing_and_documents_are_never_edited,
     stored_pdfs_carry_number_amount_words_and_names,
     documents_refuse_every_edit_but_voiding,
+    concurrent_steps_do_not_starve_the_pool,
 );
 
 const HOUR: i64 = 3600;
@@ -748,11 +749,6 @@ async fn rotation_moves_on_after_a_job_and_declines_pass_to_the_next(app: TestAp
             .map(|b| (*b, "declined", reason))
             .collect::<Vec<_>>()
     );
-    assert_eq!(
-        offers.iter().map(|o| o.rank).collect::<Vec<_>>(),
-        vec![1, 1, 1],
-        "each was the first of those not yet asked"
-    );
 }
 
 // ---- 3. deadlines ----
@@ -1142,12 +1138,17 @@ async fn a_full_walk_issues_the_documents_the_value_calls_for(app: TestApp) {
 async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(app: TestApp) {
     let w = World::new(&app, "basi").await;
     let biz = w.business(&app, Biz::ok("Dingin Abadi", &w.kec)).await;
+    // A second eligible business, so that a repeated choice has someone to ask.
+    w.business(&app, Biz::ok("Dingin Kedua", &w.kec)).await;
     let flow = w.flow(&app);
     let o = &w.offices[0];
     let t = w.now;
 
     let open = w.request(&app, 0, "Servis AC aula").await;
-    flow.choose(&open, None, "", &who(o.opd), t).await.unwrap();
+    flow.choose(&open, Some(biz.id), "", &who(o.opd), t)
+        .await
+        .unwrap();
+    assert_eq!(reload(&app, &open).await.business_id, Some(biz.id));
     // The same step again on the request as loaded before: someone changed it meanwhile.
     let err = flow
         .choose(&open, None, "", &who(o.opd), t)
@@ -1404,4 +1405,117 @@ async fn documents_refuse_every_edit_but_voiding(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(n, 1);
+}
+
+// ---- 8. steps at the same time ----
+
+/// Runs `step` on every request at once (one task each, released together); the errors.
+async fn all_at_once<F, Fut>(app: &TestApp, w: &World, requests: &[Request], step: F) -> Vec<String>
+where
+    F: Fn(Flow<'static>, Request) -> Fut,
+    Fut: std::future::Future<Output = Result<(), FlowError>> + Send + 'static,
+{
+    // Each task gets a Flow of its own over leaked copies (a test process, a few bytes).
+    let db: &'static karya::db::Db = Box::leak(Box::new(app.db.clone()));
+    let settings: &'static ProcurementSettings = Box::leak(Box::new(w.settings.clone()));
+    let instance: &'static Instance = Box::leak(Box::new(w.instance.clone()));
+    let barrier = Arc::new(tokio::sync::Barrier::new(requests.len()));
+    let mut tasks = Vec::new();
+    for r in requests {
+        let id = r.id;
+        let fut = step(
+            Flow {
+                db,
+                settings,
+                instance,
+            },
+            r.clone(),
+        );
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            fut.await.map_err(|e| format!("#{id}: {e:?}"))
+        }));
+    }
+    let mut errors = Vec::new();
+    for t in tasks {
+        if let Err(e) = t.await.expect("task") {
+            errors.push(e);
+        }
+    }
+    errors
+}
+
+/// BUG (reported to the lead, not fixed here): `Flow::mark_done` (likewise `plain` when
+/// cancelling and `void_payment`) reads `store::documents(self.db, …)` through the pool while
+/// its own transaction holds a connection. With as many concurrent steps as the pool has
+/// connections (8), every connection is held by a transaction waiting for a second one (on
+/// SQLite the others wait in `BEGIN IMMEDIATE` holding theirs), so the steps fail after the
+/// pool's acquire timeout. Twelve offices ordering at once all succeed (`order` reads before
+/// its transaction); twelve providers marking their work done at once must too.
+async fn concurrent_steps_do_not_starve_the_pool(app: TestApp) {
+    let w = World::new(&app, "serentak").await;
+    let biz = w
+        .business(
+            &app,
+            Biz {
+                capacity: 20,
+                ..Biz::ok("Serentak Jaya", &w.kec)
+            },
+        )
+        .await;
+    let flow = w.flow(&app);
+    let o = &w.offices[0];
+    let mut quoted = Vec::new();
+    for i in 0..12 {
+        let r = w.request(&app, 0, &format!("Servis AC ruang {i}")).await;
+        flow.choose(&r, None, "", &who(o.opd), w.now).await.unwrap();
+        let r = reload(&app, &r).await;
+        let quote = Quote {
+            unit_prices: vec![100_000],
+            total: 1_200_000,
+            note: String::new(),
+        };
+        flow.quote(&r, &quote, &who(biz.user), w.now + HOUR)
+            .await
+            .unwrap();
+        quoted.push(reload(&app, &r).await);
+    }
+
+    let (opd, at) = (o.opd, w.now + 2 * HOUR);
+    let errors = all_at_once(&app, &w, &quoted, move |flow, r| async move {
+        flow.order(&r, &who(opd), at).await
+    })
+    .await;
+    assert!(errors.is_empty(), "orders at once: {errors:#?}");
+    let mut ordered = Vec::new();
+    for r in &quoted {
+        let r = reload(&app, r).await;
+        assert_eq!(r.state, State::Ordered);
+        ordered.push(r);
+    }
+
+    let (user, at) = (biz.user, w.now + 3 * HOUR);
+    let started = std::time::Instant::now();
+    let errors = all_at_once(&app, &w, &ordered, move |flow, r| async move {
+        flow.mark_done(&r, &who(user), at).await
+    })
+    .await;
+    assert!(
+        errors.is_empty(),
+        "work marked done at once: {} of {} failed after {:?}: {errors:#?}",
+        errors.len(),
+        ordered.len(),
+        started.elapsed()
+    );
+    for r in &ordered {
+        assert_eq!(reload(&app, r).await.state, State::Done);
+        let invoices = store::documents(&app.db, r.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.kind == DocumentKind::Invoice)
+            .count();
+        assert_eq!(invoices, 1);
+    }
 }

@@ -94,9 +94,13 @@ impl State {
         }
     }
 
-    /// The request has a provider working on it or owed money: counts against capacity.
+    /// The provider has committed to the request (quoted, working, or awaiting a dispute's
+    /// decision): it counts against the provider's declared capacity for office work.
     pub fn occupies_provider(self) -> bool {
-        matches!(self, State::Ordered | State::Done | State::Disputed)
+        matches!(
+            self,
+            State::Quoted | State::Ordered | State::Done | State::Disputed
+        )
     }
 
     /// Finished purchases, published as open data.
