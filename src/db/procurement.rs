@@ -1430,12 +1430,12 @@ pub async fn budget_lines(db: &Db, office_id: i64, year: i64) -> DbResult<Vec<(i
 
 /// The business an alumnus owns (one per alumnus), if any.
 pub async fn business_of_alumnus(db: &Db, alumnus_id: i64) -> DbResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM businesses WHERE alumnus_id = $1 ORDER BY id LIMIT 1",
+    Ok(
+        sqlx::query_scalar("SELECT id FROM businesses WHERE alumnus_id = $1 ORDER BY id LIMIT 1")
+            .bind(alumnus_id)
+            .fetch_optional(db.pool())
+            .await?,
     )
-    .bind(alumnus_id)
-    .fetch_optional(db.pool())
-    .await?)
 }
 
 /// Whether this business was ever asked for this request (read-only view for past offers).
@@ -1493,4 +1493,22 @@ pub async fn create_appeal(db: &Db, business_id: i64, note: &str, who: &Who<'_>)
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// How many requests of a list are in each state (for dashboards).
+pub async fn counts(db: &Db, scope: Scope) -> DbResult<Vec<(State, i64)>> {
+    let (filter, id) = match scope {
+        Scope::Office(id) => ("office_id = $1", id),
+        Scope::Business(id) => ("business_id = $1", id),
+        Scope::All => ("$1 = 0", 0),
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT state, COUNT(*) AS n FROM office_requests WHERE {filter} GROUP BY state"
+    )))
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((state_of(r, "state")?, r.try_get("n")?)))
+        .collect()
 }

@@ -5,9 +5,10 @@ use axum::response::Html;
 
 use super::{AppState, Ctx, WebError, render};
 use crate::db::users::User;
-use crate::db::{directory, orders, register, stats, storefront};
+use crate::db::{directory, orders, procurement, register, stats, storefront};
 use crate::domain::order::State as OrderState;
 use crate::domain::policy::Role;
+use crate::domain::procurement::request::State as GovState;
 use crate::domain::rupiah::group_thousands;
 use crate::views::catalog::rating_text;
 use crate::views::{DashboardPage, LinkItem, Row3, StatCard};
@@ -110,6 +111,8 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 link("/admin/kategori", "Kategori produk"),
                 link("/admin/sinonim", "Sinonim pencarian"),
                 link("/admin/kotak-keluar", "Kotak keluar"),
+                link("/admin/pengadaan/kinerja", "Kinerja pengadaan OPD"),
+                link("/pengadaan", "Semua permintaan OPD"),
             ]);
             if m.unverified_businesses > 0 {
                 page.intro.push_str(&format!(
@@ -198,7 +201,25 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                             ),
                             page.cards[1].clone(),
                         ];
+                        let gov =
+                            procurement::counts(&state.db, procurement::Scope::Business(b.id))
+                                .await?;
+                        let gov_count = |states: &[GovState]| -> i64 {
+                            gov.iter()
+                                .filter(|(s, _)| states.contains(s))
+                                .map(|(_, n)| n)
+                                .sum()
+                        };
+                        page.cards.insert(
+                            1,
+                            card(
+                                "permintaan OPD",
+                                gov_count(&[GovState::Offered, GovState::Ordered, GovState::Paid]),
+                                "perlu dijawab, dikerjakan atau dikonfirmasi",
+                            ),
+                        );
                         page.links = vec![
+                            link("/pengadaan", "Pekerjaan dari OPD"),
                             link("/usaha/pesanan", "Pesanan masuk"),
                             link("/usaha", "Kelola usaha & produk"),
                             link(&format!("/toko/{}", b.id), "Lihat toko saya"),
@@ -280,7 +301,46 @@ async fn office_dashboard(
             "operator pengadaan"
         }
     );
-    page.cards = vec![
+    let counts = procurement::counts(&state.db, procurement::Scope::Office(office_id)).await?;
+    let count = |states: &[GovState]| -> i64 {
+        counts
+            .iter()
+            .filter(|(s, _)| states.contains(s))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let mut cards = if user.role == Role::Bendahara {
+        vec![card(
+            "menunggu pembayaran",
+            count(&[GovState::Accepted]),
+            "BAST sudah ditandatangani",
+        )]
+    } else {
+        vec![
+            card(
+                "perlu tindakan Anda",
+                count(&[
+                    GovState::Open,
+                    GovState::Quoted,
+                    GovState::Done,
+                    GovState::Unserved,
+                ]),
+                "pilih penyedia, putuskan penawaran, tanda tangan BAST",
+            ),
+            card(
+                "sedang berjalan",
+                count(&[GovState::Offered, GovState::Ordered, GovState::Accepted]),
+                "",
+            ),
+        ]
+    };
+    cards.push(card(
+        "pengadaan selesai",
+        count(&[GovState::Paid, GovState::Completed]),
+        "dengan usaha alumni",
+    ));
+    page.cards = cards;
+    page.cards.extend([
         card(
             "usaha alumni terverifikasi",
             o.verified_businesses,
@@ -288,10 +348,18 @@ async fn office_dashboard(
         ),
         card("usaha di kecamatan kantor", nearby, &office.kecamatan),
         card("pengguna di kantor ini", users, ""),
-    ];
+    ]);
     page.table_title = "Alumni dan usaha per kejuruan".into();
     page.table_head = ["Kejuruan", "Alumni", "Usaha"];
     page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
-    page.links = vec![link(&format!("/opd/{office_id}"), "Data kantor")];
+    page.links = vec![
+        link("/pengadaan", "Permintaan pengadaan"),
+        link(&format!("/opd/{office_id}"), "Data kantor"),
+        link("/pengadaan/cara-kerja", "Cara kerja rotasi"),
+    ];
+    if user.role == Role::Opd {
+        page.links
+            .insert(0, link("/pengadaan/baru", "Buat permintaan pekerjaan"));
+    }
     Ok(())
 }

@@ -212,6 +212,20 @@ async fn an_office_request_is_validated_kept_and_stored(app: TestApp) {
     let page = opd.get(&format!("/pengadaan/{id}")).await;
     assert!(page.contains("Usulan penyedia"));
     assert!(page.contains("Servis AC split 1 PK"));
+
+    // The office's dashboard counts what waits for it, as stored.
+    let waiting = app
+        .scalar(
+            "SELECT COUNT(*) FROM office_requests WHERE state IN ('open','quoted','done','unserved') \
+             AND office_id = (SELECT office_id FROM users WHERE username = 'opd')",
+        )
+        .await;
+    let dash = opd.get("/dasbor").await;
+    let card = dash.text_of(".stat");
+    assert!(
+        card.contains(&format!("{waiting}perlu tindakan Anda")),
+        "{waiting} waiting; cards: {card}"
+    );
 }
 
 async fn proposals_explain_themselves_and_overrides_need_a_reason(app: TestApp) {
