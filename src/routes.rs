@@ -8,8 +8,8 @@ use axum::routing::{get, post};
 
 use crate::domain::policy::Permission;
 use crate::web::{
-    AppState, admin, api, assets, auth, catalog, claim, dashboard, gov_admin, imports, notifications, offices,
-    open_data, orders, procurement, public, register, session, storefront,
+    AppState, admin, api, assets, auth, catalog, claim, dashboard, gov_admin, imports,
+    notifications, offices, open_data, orders, procurement, public, register, session, storefront,
 };
 
 pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {

@@ -80,7 +80,7 @@ fn instant(unix: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// Completed office purchases, the latest hand-over first.
+/// Completed office purchases, the latest order first.
 pub async fn purchases(db: &Db, filter: Filter) -> DbResult<Vec<Purchase>> {
     let year = filter.year.unwrap_or(0);
     let office = filter.office_id.unwrap_or(0);
@@ -100,7 +100,7 @@ pub async fn purchases(db: &Db, filter: Filter) -> DbResult<Vec<Purchase>> {
          JOIN businesses b ON b.id = q.business_id \
          LEFT JOIN regions ok ON ok.code = o.kecamatan_code \
          LEFT JOIN regions bk ON bk.code = b.kecamatan_code \
-         WHERE {scope} ORDER BY COALESCE(q.bast_at, q.updated_at) DESC, q.id DESC"
+         WHERE {scope} ORDER BY COALESCE(q.ordered_at, q.created_at) DESC, q.id DESC"
     )))
     .bind(year)
     .bind(office)
@@ -170,7 +170,10 @@ pub async fn purchases(db: &Db, filter: Filter) -> DbResult<Vec<Purchase>> {
     {
         let paid_on: String = r.try_get("paid_on")?;
         let Some(paid_on) = crate::domain::dates::parse_iso(&paid_on) else {
-            tracing::warn!(paid_on, "open data: payment with an unreadable date left out");
+            tracing::warn!(
+                paid_on,
+                "open data: payment with an unreadable date left out"
+            );
             continue;
         };
         payments
@@ -307,7 +310,10 @@ mod tests {
     #[test]
     fn open_data_document_form_prefers_the_spk() {
         assert_eq!(document_form(["sp", "spk", "bast", "kuitansi"]), "SPK");
-        assert_eq!(document_form(["sp", "bast", "invoice", "kuitansi"]), "Kuitansi");
+        assert_eq!(
+            document_form(["sp", "bast", "invoice", "kuitansi"]),
+            "Kuitansi"
+        );
         assert_eq!(document_form(["sp", "bast", "bukti"]), "Bukti pembelian");
         assert_eq!(document_form(["sp", "bast"]), "");
         // The labels are ones `ocds` names in procurementMethodDetails.

@@ -112,6 +112,13 @@ pub fn format_wait(seconds: i64) -> String {
     }
 }
 
+/// The WIB calendar date of a stored instant.
+pub fn wib_date(unix: i64) -> Date {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.to_offset(WIB).date())
+        .unwrap_or_else(|_| today_wib())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,11 +184,4 @@ mod tests {
             assert_eq!(from_excel_serial(bad), None, "{bad}");
         }
     }
-}
-
-/// The WIB calendar date of a stored instant.
-pub fn wib_date(unix: i64) -> Date {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| t.to_offset(WIB).date())
-        .unwrap_or_else(|_| today_wib())
 }

@@ -7,8 +7,11 @@ use super::{Choice, Layout};
 /// A published document of a purchase, linked to its PDF.
 pub struct DocumentLink {
     pub href: String,
-    /// "Surat Pesanan 001/SP/SETDA/III/2026"
-    pub label: String,
+    /// "Surat Pesanan", "SPK", "BAST".
+    pub kind: String,
+    /// The number split at its slashes (`001/SP/SETDA/III/2026`), so that the page can offer a
+    /// line break after each one on a narrow screen.
+    pub number_parts: Vec<String>,
 }
 
 /// One completed purchase, every text already redacted of NIK-like numbers.
@@ -39,6 +42,7 @@ pub struct PurchaseCard {
 #[template(path = "open_data/index.html")]
 pub struct OpenDataPage {
     pub layout: Layout,
+    /// This page's purchases (the totals count the whole selection).
     pub purchases: Vec<PurchaseCard>,
     pub years: Vec<Choice>,
     pub offices: Vec<Choice>,
@@ -50,10 +54,15 @@ pub struct OpenDataPage {
     pub count: usize,
     /// Total value, `Rp 123.450.000`.
     pub total: String,
-    /// The same, short: `Rp 123,5 juta`.
+    /// The same, short and without the currency: `123 juta`, `1,3 miliar`.
     pub total_short: String,
     pub suppliers: usize,
     pub office_count: usize,
     /// The JSON of the same selection.
     pub json_href: String,
+    /// 1-based page of the list, of `pages`; links to the neighbours.
+    pub page: usize,
+    pub pages: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }

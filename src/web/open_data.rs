@@ -61,6 +61,20 @@ pub struct DataParams {
     pub opd: Option<String>,
 }
 
+/// The page's query: the same filters and the page number.
+#[derive(Deserialize, Default)]
+pub struct PageParams {
+    #[serde(default)]
+    pub tahun: Option<String>,
+    #[serde(default)]
+    pub opd: Option<String>,
+    #[serde(default)]
+    pub halaman: Option<String>,
+}
+
+/// Purchases per page (a multiple of the two and three columns of wider screens).
+pub const PER_PAGE: usize = 24;
+
 /// What a filter value was: nothing, a usable number, or something else.
 enum Param {
     Absent,
@@ -88,12 +102,20 @@ fn office_param(raw: &Option<String>) -> Param {
 
 /// The query string for a filter (empty, or `?tahun=…&opd=…`).
 fn query_string(filter: Filter) -> String {
+    page_query(filter, 1)
+}
+
+/// The query string for a page of the filtered list (page 1 is left out).
+fn page_query(filter: Filter, page: usize) -> String {
     let mut parts = Vec::new();
     if let Some(y) = filter.year {
         parts.push(format!("tahun={y}"));
     }
     if let Some(o) = filter.office_id {
         parts.push(format!("opd={o}"));
+    }
+    if page > 1 {
+        parts.push(format!("halaman={page}"));
     }
     if parts.is_empty() {
         String::new()
@@ -150,16 +172,18 @@ fn json_db_error(e: DbError) -> Response {
     }
 }
 
-/// Completed office purchases (requests paid or completed) as an Open Contracting Data
-/// Standard 1.1 release package: one release per purchase with the direct procurement
+/// Completed office purchases as an Open Contracting Data Standard 1.1 release package.
+///
+/// One release per purchase (office request paid or completed): the direct procurement
 /// (`tender.procurementMethod` = `direct`, the document form in `procurementMethodDetails`),
 /// the buying office and the alumni business as parties (the business by name and Karya id
-/// only), the items, the award, the contract with its Surat Pesanan / SPK / BAST, and the
-/// treasurer's payments as implementation transactions. Validates against the official
+/// only, never a NIK), the items, the award, the contract with its Surat Pesanan / SPK / BAST,
+/// and the treasurer's payments as implementation transactions. Validates against the official
 /// release-package schema (<https://standard.open-contracting.org/1.1/en/schema/release_package/>).
 #[utoipa::path(
     get,
     path = "/api/v1/procurement.json",
+    tag = "pengadaan",
     params(DataParams),
     responses(
         (status = 200, description = "Paket rilis OCDS 1.1 (release package) dengan satu rilis per pembelian OPD yang selesai", content_type = "application/json", body = Object),
@@ -228,22 +252,23 @@ pub async fn procurement_json(
         .into_response()
 }
 
-/// `Rp 123,5 juta`, `Rp 1,25 miliar`; below a million the full amount.
-fn short_rupiah(amount: i64) -> String {
+/// An amount for a headline figure, without the currency: `123 juta`, `1,3 miliar`; below a
+/// million the full amount (`437.500`).
+fn short_amount(amount: i64) -> String {
     let (unit, size) = if amount >= 999_500_000 {
         ("miliar", 1_000_000_000)
     } else if amount >= 1_000_000 {
         ("juta", 1_000_000)
     } else {
-        return rupiah(amount);
+        return crate::domain::rupiah::group_thousands(amount);
     };
     // One decimal below 100 units, none above; a comma as the decimal sign.
     let whole = (amount.saturating_add(size / 2)) / size;
     let tenths = (amount.saturating_mul(10).saturating_add(size / 2)) / size;
     if whole >= 100 || tenths % 10 == 0 {
-        format!("Rp {whole} {unit}")
+        format!("{whole} {unit}")
     } else {
-        format!("Rp {},{} {unit}", tenths / 10, tenths % 10)
+        format!("{},{} {unit}", tenths / 10, tenths % 10)
     }
 }
 
@@ -291,7 +316,8 @@ fn card(prefix: &str, p: &Purchase) -> PurchaseCard {
             .iter()
             .map(|d| DocumentLink {
                 href: d.url.clone(),
-                label: format!("{} {}", d.kind, d.number),
+                kind: d.kind.clone(),
+                number_parts: d.number.split('/').map(str::to_owned).collect(),
             })
             .collect(),
     }
@@ -301,7 +327,7 @@ fn card(prefix: &str, p: &Purchase) -> PurchaseCard {
 async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(p): Query<DataParams>,
+    Query(p): Query<PageParams>,
 ) -> Result<Response, WebError> {
     // A filter value that is not a number is simply no filter on the page.
     let filter = Filter {
@@ -344,9 +370,30 @@ async fn page(
         .map(|p| p.office.id)
         .collect::<std::collections::BTreeSet<_>>()
         .len();
+    let pages = purchases.len().div_ceil(PER_PAGE).max(1);
+    let current = p
+        .halaman
+        .as_deref()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let link = |n: usize| format!("/pengadaan/data{}", page_query(filter, n));
     let page = OpenDataPage {
-        layout: ctx.layout("Data Terbuka Pengadaan OPD"),
-        purchases: purchases.iter().map(|p| card(&prefix, p)).collect(),
+        layout: ctx.layout(if current > 1 {
+            format!("Data Terbuka Pengadaan OPD — halaman {current}")
+        } else {
+            "Data Terbuka Pengadaan OPD".to_owned()
+        }),
+        purchases: purchases
+            .iter()
+            .skip((current - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .map(|p| card(&prefix, p))
+            .collect(),
+        page: current,
+        pages,
+        prev: (current > 1).then(|| link(current - 1)),
+        next: (current < pages).then(|| link(current + 1)),
         years: choices
             .years
             .iter()
@@ -368,7 +415,7 @@ async fn page(
         filter_text,
         count: purchases.len(),
         total: rupiah(total),
-        total_short: short_rupiah(total),
+        total_short: short_amount(total),
         suppliers,
         office_count,
         json_href: format!("{JSON_PATH}{}", query_string(filter)),
@@ -430,7 +477,10 @@ mod tests {
     #[test]
     fn open_data_ocid_prefix_from_the_kabupaten() {
         assert_eq!(ocid_prefix(&["15.07".into()]), "ocds-kry1507");
-        assert_eq!(ocid_prefix(&["15.07".into(), "15.06".into()]), "ocds-kry1507");
+        assert_eq!(
+            ocid_prefix(&["15.07".into(), "15.06".into()]),
+            "ocds-kry1507"
+        );
         assert_eq!(ocid_prefix(&[]), "ocds-kry");
     }
 
@@ -446,13 +496,13 @@ mod tests {
 
     #[test]
     fn open_data_short_amounts() {
-        assert_eq!(short_rupiah(950_000), "Rp 950.000");
-        assert_eq!(short_rupiah(1_250_000), "Rp 1,3 juta");
-        assert_eq!(short_rupiah(123_450_000), "Rp 123 juta");
-        assert_eq!(short_rupiah(99_960_000), "Rp 100 juta");
-        assert_eq!(short_rupiah(2_000_000), "Rp 2 juta");
-        assert_eq!(short_rupiah(1_250_000_000), "Rp 1,3 miliar");
-        assert_eq!(short_rupiah(999_600_000), "Rp 1 miliar");
+        assert_eq!(short_amount(950_000), "950.000");
+        assert_eq!(short_amount(1_250_000), "1,3 juta");
+        assert_eq!(short_amount(123_450_000), "123 juta");
+        assert_eq!(short_amount(99_960_000), "100 juta");
+        assert_eq!(short_amount(2_000_000), "2 juta");
+        assert_eq!(short_amount(1_250_000_000), "1,3 miliar");
+        assert_eq!(short_amount(999_600_000), "1 miliar");
     }
 
     #[test]
@@ -469,5 +519,16 @@ mod tests {
         assert!(matches!(year_param(&Some(" ".into())), Param::Absent));
         assert!(matches!(office_param(&Some("-1".into())), Param::Invalid));
         assert!(matches!(office_param(&Some("7".into())), Param::Value(7)));
+        assert_eq!(
+            page_query(
+                Filter {
+                    year: None,
+                    office_id: Some(3)
+                },
+                2
+            ),
+            "?opd=3&halaman=2"
+        );
+        assert_eq!(page_query(Filter::default(), 1), "");
     }
 }

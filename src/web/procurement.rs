@@ -50,10 +50,7 @@ pub fn routes() -> Router<AppState> {
     let providers = crate::routes::guarded(
         Permission::ManageOwnBusiness,
         Router::new()
-            .route(
-                "/usaha/pengadaan",
-                get(business_form).post(business_save),
-            )
+            .route("/usaha/pengadaan", get(business_form).post(business_save))
             .route("/usaha/pengadaan/banding", post(appeal)),
     );
     users.merge(providers)
@@ -417,8 +414,10 @@ pub async fn show(
         request: &request,
         party,
     };
-    let mut extras = Extras::default();
-    extras.notice = q.pesan.as_deref().and_then(notice);
+    let extras = Extras {
+        notice: q.pesan.as_deref().and_then(notice),
+        ..Extras::default()
+    };
     page.render(StatusCode::OK, extras).await
 }
 
@@ -573,7 +572,11 @@ impl Page<'_> {
                 description: it.item.description.clone(),
                 quantity: it.item.quantity,
                 unit: it.item.unit.clone(),
-                price: it.unit_price.filter(|_| show_prices).map(rupiah).unwrap_or_default(),
+                price: it
+                    .unit_price
+                    .filter(|_| show_prices)
+                    .map(rupiah)
+                    .unwrap_or_default(),
                 subtotal: it
                     .unit_price
                     .filter(|_| show_prices)
@@ -728,7 +731,10 @@ impl Page<'_> {
         let mut facts = vec![
             ("Kantor".to_owned(), r.office_name.clone()),
             ("Jenis pekerjaan".to_owned(), r.category.clone()),
-            ("Tempat".to_owned(), format!("{}, Kec. {}", r.place, r.kecamatan)),
+            (
+                "Tempat".to_owned(),
+                format!("{}, Kec. {}", r.place, r.kecamatan),
+            ),
             (
                 "Waktu".to_owned(),
                 format!(
@@ -737,7 +743,9 @@ impl Page<'_> {
                     if r.date_until != r.date_from {
                         format!(
                             " s.d. {}",
-                            parse_iso(&r.date_until).map(format_date).unwrap_or_default()
+                            parse_iso(&r.date_until)
+                                .map(format_date)
+                                .unwrap_or_default()
                         )
                     } else {
                         String::new()
@@ -767,7 +775,10 @@ impl Page<'_> {
                 ),
             ));
         } else if r.assigned {
-            facts.push(("Penyedia".to_owned(), "dipilih otomatis oleh Karya".to_owned()));
+            facts.push((
+                "Penyedia".to_owned(),
+                "dipilih otomatis oleh Karya".to_owned(),
+            ));
         }
         if let Some(n) = r.rating {
             let note = if r.rating_note.is_empty() {
@@ -835,7 +846,11 @@ impl Page<'_> {
         Ok((status, render(&page)?).into_response())
     }
 
-    async fn alert(self, status: StatusCode, message: impl Into<String>) -> Result<Response, WebError> {
+    async fn alert(
+        self,
+        status: StatusCode,
+        message: impl Into<String>,
+    ) -> Result<Response, WebError> {
         self.render(
             status,
             Extras {
@@ -847,7 +862,11 @@ impl Page<'_> {
     }
 
     /// The outcome of a workflow step: a redirect with a notice, or the page with why not.
-    async fn outcome<T>(self, result: Result<T, FlowError>, code: &str) -> Result<Response, WebError> {
+    async fn outcome<T>(
+        self,
+        result: Result<T, FlowError>,
+        code: &str,
+    ) -> Result<Response, WebError> {
         let id = self.request.id;
         match result {
             Ok(_) => Ok(Redirect::to(&format!("/pengadaan/{id}?pesan={code}")).into_response()),
@@ -893,10 +912,11 @@ pub async fn act(
     // A form from a page showing an older version acts on what the user saw.
     let sent = value(&pairs, "versi");
     if !sent.is_empty() && sent != request.version.to_string() {
-        return page.alert(StatusCode::CONFLICT, FlowError::Stale.to_string()).await;
+        return page
+            .alert(StatusCode::CONFLICT, FlowError::Stale.to_string())
+            .await;
     }
-    if let Err(refusal) =
-        crate::domain::procurement::request::decide(request.state, party, action)
+    if let Err(refusal) = crate::domain::procurement::request::decide(request.state, party, action)
     {
         let status = if refusal.is_not_yours() {
             StatusCode::FORBIDDEN
@@ -1247,17 +1267,41 @@ pub struct BusinessQuery {
     pesan: Option<String>,
 }
 
-async fn business_page(
-    state: &AppState,
-    ctx: &Ctx,
-    business_id: i64,
+/// What the provider's settings form shows: stored or typed values with their messages.
+struct BusinessForm {
     npwp: Field,
     pkp: bool,
     umkm_final: bool,
     capacity: Field,
     appeal: Field,
+}
+
+impl BusinessForm {
+    fn stored(f: &store::BusinessFacts, appeal: Field) -> BusinessForm {
+        BusinessForm {
+            npwp: Field::new(&f.npwp),
+            pkp: f.pkp,
+            umkm_final: f.umkm_final,
+            capacity: Field::new(&f.office_capacity.to_string()),
+            appeal,
+        }
+    }
+}
+
+async fn business_page(
+    state: &AppState,
+    ctx: &Ctx,
+    business_id: i64,
+    form: BusinessForm,
     saved: Option<&str>,
 ) -> Result<BusinessPage, WebError> {
+    let BusinessForm {
+        npwp,
+        pkp,
+        umkm_final,
+        capacity,
+        appeal,
+    } = form;
     let facts = store::business_facts(&state.db, business_id).await?;
     let appeals = store::appeals(&state.db, business_id)
         .await?
@@ -1290,11 +1334,7 @@ pub async fn business_form(
         &state,
         &ctx,
         id,
-        Field::new(&f.npwp),
-        f.pkp,
-        f.umkm_final,
-        Field::new(&f.office_capacity.to_string()),
-        Field::new(""),
+        BusinessForm::stored(&f, Field::new("")),
         q.pesan.as_deref(),
     )
     .await?;
@@ -1315,21 +1355,29 @@ pub async fn business_save(
     let mut npwp = Field::new(raw_npwp);
     let mut capacity = Field::new(raw_cap);
     if !digits.is_empty() && digits.len() != 15 && digits.len() != 16 {
-        npwp.error = Some(
-            "NPWP terdiri dari 15 angka (format lama) atau 16 angka (NIK/NPWP baru).".into(),
-        );
+        npwp.error =
+            Some("NPWP terdiri dari 15 angka (format lama) atau 16 angka (NIK/NPWP baru).".into());
     }
     if pkp && digits.is_empty() {
         npwp.error = Some("Pengusaha Kena Pajak (PKP) pasti memiliki NPWP; isi NPWP-nya.".into());
     }
-    let cap = raw_cap.trim().parse::<i64>().ok().filter(|c| (0..=50).contains(c));
+    let cap = raw_cap
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|c| (0..=50).contains(c));
     if cap.is_none() {
         capacity.error = Some("Tulis angka 0 sampai 50 (0 = tidak menerima pekerjaan OPD).".into());
     }
     if npwp.error.is_some() || capacity.error.is_some() {
-        let page =
-            business_page(&state, &ctx, id, npwp, pkp, umkm, capacity, Field::new(""), None)
-                .await?;
+        let form = BusinessForm {
+            npwp,
+            pkp,
+            umkm_final: umkm,
+            capacity,
+            appeal: Field::new(""),
+        };
+        let page = business_page(&state, &ctx, id, form, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
     let label = ctx.actor_label();
@@ -1356,18 +1404,11 @@ pub async fn appeal(
     let note = clean(raw);
     if note.chars().count() < 10 || note.chars().count() > 1000 {
         let f = store::business_facts(&state.db, id).await?;
-        let page = business_page(
-            &state,
-            &ctx,
-            id,
-            Field::new(&f.npwp),
-            f.pkp,
-            f.umkm_final,
-            Field::new(&f.office_capacity.to_string()),
+        let form = BusinessForm::stored(
+            &f,
             rejected(raw, "Tulis alasan banding 10 sampai 1.000 huruf."),
-            None,
-        )
-        .await?;
+        );
+        let page = business_page(&state, &ctx, id, form, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
     let label = ctx.actor_label();

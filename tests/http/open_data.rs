@@ -249,6 +249,7 @@ async fn scene(app: &TestApp) -> Scene {
     .expect("businesses");
     assert!(!found.is_empty(), "the demo has certified businesses");
     let start = datetime!(2025-03-03 09:00 +7);
+    let opd = user_id(app, "opd").await;
     let mut chosen = None;
     for (business_id, trade_id, kecamatan) in &found {
         let mut tx = app.db.begin().await.unwrap();
@@ -298,8 +299,8 @@ async fn scene(app: &TestApp) -> Scene {
                 notes: String::new(),
             },
             &Who {
-                id: None,
-                label: "uji",
+                id: Some(opd),
+                label: "opd",
                 ip: "",
             },
             unix(start),
@@ -307,7 +308,10 @@ async fn scene(app: &TestApp) -> Scene {
         .await
         .expect("probe");
         let probe = store::get(&app.db, probe).await.unwrap();
-        let proposals = flow.proposals(&probe, unix(start)).await.expect("proposals");
+        let proposals = flow
+            .proposals(&probe, unix(start))
+            .await
+            .expect("proposals");
         if !proposals.all.is_empty() {
             chosen = Some((*business_id, category, kecamatan.clone(), office1));
             break;
@@ -415,8 +419,8 @@ async fn scene(app: &TestApp) -> Scene {
             notes: String::new(),
         },
         &Who {
-            id: None,
-            label: "uji",
+            id: Some(opd),
+            label: "opd",
             ip: "",
         },
         unix(start),
@@ -450,9 +454,7 @@ async fn scene(app: &TestApp) -> Scene {
 }
 
 async fn json(app: &TestApp, query: &str) -> (Page, Value) {
-    let page = app
-        .get(&format!("/api/v1/procurement.json{query}"))
-        .await;
+    let page = app.get(&format!("/api/v1/procurement.json{query}")).await;
     let value = serde_json::from_str(&page.body)
         .unwrap_or_else(|e| panic!("JSON for {query}: {e}: {}", page.body));
     (page, value)
@@ -462,7 +464,7 @@ fn ocid(id: i64) -> String {
     format!("ocds-kry1507-{id}")
 }
 
-fn release<'a>(package: &'a Value, id: i64) -> Option<&'a Value> {
+fn release(package: &Value, id: i64) -> Option<&Value> {
     package["releases"]
         .as_array()?
         .iter()
@@ -513,19 +515,21 @@ async fn open_data_package_validates_and_hides_the_nik(app: TestApp) {
     );
 
     // Exactly the paid and completed requests of the database, ours among them.
-    let published: BTreeSet<i64> = sqlx::query_scalar(
-        "SELECT id FROM office_requests WHERE state IN ('paid','completed')",
-    )
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap()
-    .into_iter()
-    .collect();
+    let published: BTreeSet<i64> =
+        sqlx::query_scalar("SELECT id FROM office_requests WHERE state IN ('paid','completed')")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
     assert_eq!(release_ids(&package), published);
     for made in [&s.a, &s.b, &s.d] {
         assert!(published.contains(&made.id), "{} published", made.title);
     }
-    assert!(release(&package, s.c.id).is_none(), "unpaid request left out");
+    assert!(
+        release(&package, s.c.id).is_none(),
+        "unpaid request left out"
+    );
 
     // A: direct procurement with a bukti pembelian, the supplier by business name and id.
     let a = release(&package, s.a.id).expect("A");
@@ -560,7 +564,10 @@ async fn open_data_package_validates_and_hides_the_nik(app: TestApp) {
     );
     assert_eq!(a["awards"][0]["value"]["amount"], s.a.value);
     assert_eq!(s.a.value, 600_000);
-    assert_eq!(a["buyer"]["id"], format!("KARYA-OPD-{}", s.office1).as_str());
+    assert_eq!(
+        a["buyer"]["id"],
+        format!("KARYA-OPD-{}", s.office1).as_str()
+    );
     let tx = &a["contracts"][0]["implementation"]["transactions"];
     assert_eq!(tx.as_array().map(Vec::len), Some(1));
     assert_eq!(tx[0]["value"]["amount"], 600_000);
@@ -584,7 +591,10 @@ async fn open_data_package_validates_and_hides_the_nik(app: TestApp) {
         implementation_docs[0]["url"],
         format!("{}/pengadaan/data/dokumen/{bast}", app.base).as_str()
     );
-    assert_eq!(implementation_docs[0]["documentType"], "completionCertificate");
+    assert_eq!(
+        implementation_docs[0]["documentType"],
+        "completionCertificate"
+    );
     let url = implementation_docs[0]["url"].as_str().unwrap();
     let pdf = app.client.get(url).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);
@@ -609,30 +619,36 @@ async fn open_data_package_validates_and_hides_the_nik(app: TestApp) {
         .filter_map(|x| x["title"].as_str())
         .collect();
     assert!(d_docs.iter().any(|t| t.starts_with("SPK ")), "{d_docs:?}");
-    assert!(d_docs.iter().any(|t| t.starts_with("Surat Pesanan ")), "{d_docs:?}");
+    assert!(
+        d_docs.iter().any(|t| t.starts_with("Surat Pesanan ")),
+        "{d_docs:?}"
+    );
 
     // No NIK anywhere: not the one the office typed into its notes (really stored), not the
     // owners' of the suppliers; the notes are not published at all.
-    let stored_notes: String = sqlx::query_scalar("SELECT notes FROM office_requests WHERE id = $1")
-        .bind(s.a.id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let stored_notes: String =
+        sqlx::query_scalar("SELECT notes FROM office_requests WHERE id = $1")
+            .bind(s.a.id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
     assert!(stored_notes.contains(&s.typed_nik));
-    let digits: String = page
-        .body
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .collect();
+    let digits: String = page.body.chars().filter(|c| c.is_ascii_digit()).collect();
     let mut niks = vec![s.typed_nik.clone()];
     for made in [&s.a, &s.b, &s.d] {
         niks.push(owner_nik(&app, made.business_id).await);
     }
     for nik in &niks {
-        assert!(!page.body.contains(nik.as_str()), "NIK {nik} in the package");
+        assert!(
+            !page.body.contains(nik.as_str()),
+            "NIK {nik} in the package"
+        );
         assert!(!digits.contains(nik.as_str()), "NIK {nik} hidden in digits");
     }
-    assert!(!page.body.contains(NOTE_MARK), "office notes are not published");
+    assert!(
+        !page.body.contains(NOTE_MARK),
+        "office notes are not published"
+    );
 }
 
 async fn open_data_filters_and_errors(app: TestApp) {
@@ -725,13 +741,19 @@ async fn open_data_documents_only_letters_of_finished_purchases(app: TestApp) {
     let path = |id: i64| format!("/pengadaan/data/dokumen/{id}");
 
     // Published: the Surat Pesanan, the live BAST, the SPK.
-    for (request, kind) in [(s.a.id, "sp"), (s.a.id, "bast"), (s.d.id, "spk"), (s.b.id, "bast")] {
+    for (request, kind) in [
+        (s.a.id, "sp"),
+        (s.a.id, "bast"),
+        (s.d.id, "spk"),
+        (s.b.id, "bast"),
+    ] {
         let id = document_id(&app, request, kind, false).await;
-        let number: String = sqlx::query_scalar("SELECT number FROM office_documents WHERE id = $1")
-            .bind(id)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+        let number: String =
+            sqlx::query_scalar("SELECT number FROM office_documents WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
         let response = app
             .client
             .get(format!("{}{}", app.base, path(id)))
@@ -798,9 +820,12 @@ async fn open_data_page_lists_purchases_for_everyone(app: TestApp) {
     // Paid dates: A paid 8 March 2025 (five days after 3 March).
     assert!(cards.contains("Dibayar 8 Maret 2025"), "{cards}");
     // Totals of the selection.
-    let stats = page.text_of(".stat");
-    assert!(stats.contains("2 | "), "{stats}");
-    assert!(stats.contains("Rp 15.600.000"), "{stats}");
+    let numbers = page.text_of(".stat .num");
+    assert!(numbers.starts_with("2 | 15,6 juta | "), "{numbers}");
+    assert!(
+        page.text_of(".stat")
+            .contains("nilai seluruhnyaRp 15.600.000")
+    );
     // The JSON of the same selection, and only public documents linked.
     assert!(page.contains(&format!(
         "href=\"/api/v1/procurement.json?opd={}\"",
@@ -820,11 +845,37 @@ async fn open_data_page_lists_purchases_for_everyone(app: TestApp) {
         .get(&format!("/pengadaan/data?tahun=2025&opd={}", s.office2))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.contains("Belum ada pengadaan OPD yang selesai untuk tahun anggaran 2025, Badan Uji Kedua"));
-    // A filter that is no number is no filter.
+    assert!(page.contains(
+        "Belum ada pengadaan OPD yang selesai untuk tahun anggaran 2025, Badan Uji Kedua"
+    ));
+    // A page past the end shows the last page.
+    let page = app
+        .get(&format!("/pengadaan/data?opd={}&halaman=9", s.office1))
+        .await;
+    assert!(page.text_of(".purchases > li").contains(&s.a.title));
+    // A filter that is no number is no filter: every published purchase is counted.
     let page = app.get("/pengadaan/data?tahun=abc&opd=").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.contains(&s.d.title) && page.contains(&s.a.title));
+    let published = app
+        .scalar("SELECT COUNT(*) FROM office_requests WHERE state IN ('paid','completed')")
+        .await;
+    let numbers = page.text_of(".stat .num");
+    assert!(
+        numbers.starts_with(&format!("{published} | ")),
+        "{numbers}, expected {published}"
+    );
+
+    // 24 purchases a page, the rest on the last one.
+    let published = published as usize;
+    let pages = published.div_ceil(24);
+    let cards = |p: &Page| p.text_of(".purchases > li .price").split(" | ").count();
+    assert_eq!(cards(&page), published.min(24));
+    let last = app.get(&format!("/pengadaan/data?halaman={pages}")).await;
+    assert_eq!(cards(&last), published - 24 * (pages - 1));
+    if pages > 1 {
+        assert!(last.contains(&format!("Halaman {pages} dari {pages}")));
+        assert!(last.contains(&format!("href=\"/pengadaan/data?halaman={}\"", pages - 1)));
+    }
 
     // Public: every role and nobody may read the page, the JSON and a published PDF.
     let sp = document_id(&app, s.d.id, "sp", false).await;
@@ -835,7 +886,11 @@ async fn open_data_page_lists_purchases_for_everyone(app: TestApp) {
     ];
     let anonymous = app.visitor();
     for p in &paths {
-        assert_eq!(anonymous.get(p).await.status, StatusCode::OK, "anonymous {p}");
+        assert_eq!(
+            anonymous.get(p).await.status,
+            StatusCode::OK,
+            "anonymous {p}"
+        );
     }
     for role in ["admin", "opd", "bendahara", "alumni", "pembeli", "mitra"] {
         let v = app.signed_in(role).await;

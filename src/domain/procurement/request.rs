@@ -576,7 +576,7 @@ impl NewRequest {
             err("place", "Tulis tempat pekerjaan.");
         }
         let kecamatan_code = input.kecamatan.trim().to_owned();
-        if !kecamatan.iter().any(|k| *k == kecamatan_code) {
+        if !kecamatan.contains(&kecamatan_code) {
             err("kecamatan", "Pilih kecamatan tempat pekerjaan.");
         }
         let date_from = parse_date(&input.date_from);
@@ -592,9 +592,10 @@ impl NewRequest {
         }
         match (date_from, date_until) {
             (_, None) => err("date_until", "Tulis tanggal selesai, misalnya 16/12/2026."),
-            (Some(a), Some(b)) if b < a => {
-                err("date_until", "Tanggal selesai tidak boleh sebelum tanggal mulai.")
-            }
+            (Some(a), Some(b)) if b < a => err(
+                "date_until",
+                "Tanggal selesai tidak boleh sebelum tanggal mulai.",
+            ),
             _ => {}
         }
         let time_window = clean(&input.time_window);
@@ -618,7 +619,11 @@ impl NewRequest {
         };
         let budget_line_id = match input.budget_line_id.trim() {
             "" => None,
-            raw => match raw.parse::<i64>().ok().filter(|id| budget_lines.contains(id)) {
+            raw => match raw
+                .parse::<i64>()
+                .ok()
+                .filter(|id| budget_lines.contains(id))
+            {
                 Some(id) => Some(id),
                 None => {
                     err("budget_line_id", "Pilih mata anggaran dari daftar.");
