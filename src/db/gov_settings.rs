@@ -127,10 +127,10 @@ impl ProcurementSettings {
     }
 }
 
-fn lenient<T: Default>(
-    pairs: &BTreeMap<String, String>,
-    parse: fn(&BTreeMap<String, String>) -> Result<T, Vec<(String, String)>>,
-) -> T {
+/// A settings group's `from_pairs`.
+type Parse<T> = fn(&BTreeMap<String, String>) -> Result<T, Vec<(String, String)>>;
+
+fn lenient<T: Default>(pairs: &BTreeMap<String, String>, parse: Parse<T>) -> T {
     match parse(pairs) {
         Ok(v) => v,
         Err(errors) => {

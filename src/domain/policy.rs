@@ -294,15 +294,24 @@ mod tests {
             procurement_party(&actor(Role::Opd, Some(3)), 3, Some(9)),
             Some(Party::Office)
         );
-        assert_eq!(procurement_party(&actor(Role::Opd, Some(4)), 3, Some(9)), None);
+        assert_eq!(
+            procurement_party(&actor(Role::Opd, Some(4)), 3, Some(9)),
+            None
+        );
         assert_eq!(
             procurement_party(&actor(Role::Bendahara, Some(3)), 3, None),
             Some(Party::Treasurer)
         );
-        assert_eq!(procurement_party(&actor(Role::Bendahara, Some(4)), 3, None), None);
+        assert_eq!(
+            procurement_party(&actor(Role::Bendahara, Some(4)), 3, None),
+            None
+        );
         let mut provider = actor(Role::Alumni, None);
         provider.alumnus_id = Some(9);
-        assert_eq!(procurement_party(&provider, 3, Some(9)), Some(Party::Provider));
+        assert_eq!(
+            procurement_party(&provider, 3, Some(9)),
+            Some(Party::Provider)
+        );
         assert_eq!(procurement_party(&provider, 3, Some(8)), None);
         assert_eq!(procurement_party(&actor(Role::Alumni, None), 3, None), None);
         assert_eq!(

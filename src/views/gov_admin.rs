@@ -186,6 +186,8 @@ pub struct ExampleRow {
     pub name: &'static str,
     pub facts: Vec<String>,
     pub score: i64,
+    /// The score with a true minus sign.
+    pub score_text: String,
     pub parts: String,
 }
 
@@ -195,7 +197,10 @@ pub struct HowPage {
     pub layout: Layout,
     pub weight_wait_day: i64,
     pub wait_cap_days: i64,
-    pub weight_value: i64,
+    /// Points lost by a business that received the candidates' average office value this year,
+    /// and twice that average (computed by the rotation itself).
+    pub value_at_mean: i64,
+    pub value_at_double: i64,
     pub weight_same_kecamatan: i64,
     pub weight_rating: i64,
     /// "3,5"
@@ -249,6 +254,13 @@ pub struct OfficeStats {
     pub override_share: String,
 }
 
+/// One office's line in the needs matrix: a cell per kind of work (`None`: no need declared).
+pub struct NeedMatrixRow {
+    pub office_id: i64,
+    pub name: String,
+    pub cells: Vec<Option<NeedView>>,
+}
+
 pub struct GroupRow {
     pub name: String,
     pub jobs: i64,
@@ -292,8 +304,13 @@ pub struct PerformancePage {
     pub ranking: Vec<OfficeStats>,
     /// The district as a whole.
     pub total: OfficeStats,
-    /// Whether any office declared a need this year.
-    pub any_needs: bool,
+    /// Offices with requests this year, in ranking order (the detail table).
+    pub active: Vec<OfficeStats>,
+    /// Offices without any request this year.
+    pub idle: Vec<String>,
+    /// Kinds of work with a declared need (name, unit), and each office's line.
+    pub need_columns: Vec<(String, String)>,
+    pub need_rows: Vec<NeedMatrixRow>,
     pub by_kecamatan: Vec<GroupRow>,
     pub by_trade: Vec<GroupRow>,
     pub late: Vec<LateRow>,

@@ -390,6 +390,9 @@ pub mod forms {
         })
     }
 
+    /// Messages of the needs form: (category, "qty" | "note", message).
+    pub type NeedErrors = Vec<(i64, &'static str, String)>;
+
     /// A count as people write it: `2000` or `2.000`.
     pub fn quantity(raw: &str) -> Result<i64, &'static str> {
         let s = raw.trim();
@@ -413,7 +416,7 @@ pub mod forms {
     pub fn parse_needs(
         posted: &[(String, String)],
         categories: &[i64],
-    ) -> Result<Vec<NeedInput>, Vec<(i64, &'static str, String)>> {
+    ) -> Result<Vec<NeedInput>, NeedErrors> {
         let get = |name: String| {
             posted
                 .iter()
@@ -793,7 +796,7 @@ pub async fn update_office(
 /// messages), the new-line form as typed (with messages), and a refusal.
 #[derive(Default)]
 struct BudgetInput {
-    needs: Option<(Posted, Vec<(i64, &'static str, String)>)>,
+    needs: Option<(Posted, NeedErrors)>,
     line: Option<(BudgetLineForm, FieldErrors)>,
     alert: Option<String>,
     notice: Option<&'static str>,
@@ -1487,9 +1490,9 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
             });
             let signed = |n: i64| {
                 if n < 0 {
-                    format!("− {}", -n)
+                    format!("−{}", -n)
                 } else {
-                    format!("+ {n}")
+                    format!("+{n}")
                 }
             };
             Some(ExampleRow {
@@ -1497,6 +1500,11 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
                 name,
                 facts: lines.clone(),
                 score: p.score,
+                score_text: if p.score < 0 {
+                    format!("−{}", -p.score)
+                } else {
+                    p.score.to_string()
+                },
                 parts: format!(
                     "menunggu {} · nilai {} · kecamatan {} · rating {}",
                     signed(wait),
@@ -1509,6 +1517,42 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
         .collect()
 }
 
+/// Points the rotation takes from a business that received `times` the candidates' average
+/// office value this year (the value rule alone, as `rotation::score` computes it).
+fn value_penalty(s: &RotationSettings, times: i64) -> i64 {
+    let only_value = RotationSettings {
+        weight_wait_day: 0,
+        weight_same_kecamatan: 0,
+        weight_rating: 0,
+        ..s.clone()
+    };
+    let mean = 1_000_000;
+    let c = Candidate {
+        business_id: 1,
+        name: String::new(),
+        home_kecamatan: String::new(),
+        verified: true,
+        certified: true,
+        active: true,
+        serves_kecamatan: true,
+        open_jobs: 0,
+        capacity: 1,
+        open_dispute_with_office: false,
+        rating_tenths: None,
+        rating_count: 0,
+        last_office_job_at: None,
+        eligible_since: 0,
+        value_this_year: mean * times,
+    };
+    let facts = RequestFacts {
+        kecamatan_code: "-",
+        kecamatan_name: "-",
+        now: 0,
+        already_asked: &[],
+    };
+    -rotation::score(&c, &facts, &only_value, mean)
+}
+
 pub async fn how_it_works(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let s = gov_settings::current(&state.db).await?;
     let r = &s.rotation;
@@ -1517,7 +1561,8 @@ pub async fn how_it_works(State(state): State<AppState>, ctx: Ctx) -> Result<Res
         layout: ctx.layout("Cara kerja rotasi pekerjaan OPD"),
         weight_wait_day: r.weight_wait_day,
         wait_cap_days: r.wait_cap_days,
-        weight_value: r.weight_value,
+        value_at_mean: value_penalty(r, 1),
+        value_at_double: value_penalty(r, 2),
         weight_same_kecamatan: r.weight_same_kecamatan,
         weight_rating: r.weight_rating,
         floor: format!(
@@ -1571,13 +1616,59 @@ pub async fn performance(
         value: rupiah(g.value),
         businesses: g.businesses,
     };
+    // The needs matrix: a column per kind of work any office declared a need for.
+    let mut columns: Vec<(i64, (String, String))> = Vec::new();
+    for n in ranked.iter().flat_map(|o| o.needs.iter()) {
+        if !columns.iter().any(|(id, _)| *id == n.category_id) {
+            columns.push((n.category_id, (n.category.clone(), n.unit.clone())));
+        }
+    }
+    columns.sort_by(|a, b| a.1.cmp(&b.1));
+    let need_rows = ranked
+        .iter()
+        .filter(|o| !o.needs.is_empty())
+        .map(|o| {
+            let stats = office_stats(o);
+            NeedMatrixRow {
+                office_id: o.office_id,
+                name: o.name.clone(),
+                cells: columns
+                    .iter()
+                    .map(|(id, _)| {
+                        o.needs
+                            .iter()
+                            .position(|n| n.category_id == *id)
+                            .map(|i| NeedView {
+                                category: stats.needs[i].category.clone(),
+                                unit: stats.needs[i].unit.clone(),
+                                need: stats.needs[i].need.clone(),
+                                served: stats.needs[i].served.clone(),
+                                percent: stats.needs[i].percent,
+                            })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let ranking: Vec<OfficeStats> = ranked.iter().map(|o| office_stats(o)).collect();
     let page = PerformancePage {
         layout: ctx.layout(format!("Kinerja pengadaan OPD {year}")),
         year,
         years: year_choices(year, &[]),
         late_days,
-        any_needs: report.offices.iter().any(|o| !o.needs.is_empty()),
-        ranking: ranked.into_iter().map(office_stats).collect(),
+        active: ranked
+            .iter()
+            .filter(|o| o.requests > 0)
+            .map(|o| office_stats(o))
+            .collect(),
+        idle: ranked
+            .iter()
+            .filter(|o| o.requests == 0)
+            .map(|o| o.name.clone())
+            .collect(),
+        need_columns: columns.into_iter().map(|(_, name)| name).collect(),
+        need_rows,
+        ranking,
         total: office_stats(&total),
         by_kecamatan: gov_stats::totals_by_kecamatan(&state.db, year)
             .await?
@@ -1765,6 +1856,25 @@ pub async fn office_year(
 #[cfg(test)]
 mod tests {
     use super::forms::*;
+    use super::{RotationSettings, value_penalty, worked_example};
+
+    #[test]
+    fn the_public_page_states_the_value_rule_as_the_rotation_scores_it() {
+        let s = RotationSettings::default();
+        let at_mean = value_penalty(&s, 1);
+        assert!(at_mean > 0);
+        assert_eq!(value_penalty(&s, 2), 2 * at_mean);
+        let off = RotationSettings {
+            weight_value: 0,
+            ..s.clone()
+        };
+        assert_eq!(value_penalty(&off, 1), 0);
+        // The worked example ranks with the same settings: ranks 1..3, scores falling.
+        let example = worked_example(&s);
+        let ranks: Vec<&str> = example.iter().map(|e| e.rank.as_str()).collect();
+        assert_eq!(ranks, ["1", "2", "3"]);
+        assert!(example.windows(2).all(|w| w[0].score >= w[1].score));
+    }
 
     fn office_form() -> OfficeForm {
         OfficeForm {

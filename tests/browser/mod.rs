@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::helpers::{self, DEMO_PASSWORD, TestApp};
 
+mod gov_admin; // helper F: for gov_admin_screenshots (the lead adds this line)
 mod market;
 mod procurement;
 

@@ -184,7 +184,11 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("GET", "/pengadaan/999999".into(), PROCUREMENT),
         ("POST", "/pengadaan/999999/pilih".into(), PROCUREMENT),
         ("GET", "/pengadaan/dokumen/999999".into(), PROCUREMENT),
-        ("POST", "/pengadaan/dokumen/999999/ganti".into(), PROCUREMENT),
+        (
+            "POST",
+            "/pengadaan/dokumen/999999/ganti".into(),
+            PROCUREMENT,
+        ),
         ("GET", "/usaha/pengadaan".into(), &["alumni"]),
         ("POST", "/usaha/pengadaan".into(), &["alumni"]),
         ("POST", "/usaha/pengadaan/banding".into(), &["alumni"]),
