@@ -132,6 +132,19 @@ impl Flow<'_> {
         })
     }
 
+    /// Opens the step's transaction with the change of state applied; the caller adds what the
+    /// step issues and commits.
+    async fn step(
+        &self,
+        request: &Request,
+        change: Change<'_>,
+        who: &Who<'_>,
+    ) -> FlowResult<crate::db::Tx> {
+        let mut tx = self.db.begin().await?;
+        store::apply(&mut tx, request, &change, who).await?;
+        Ok(tx)
+    }
+
     fn check(&self, request: &Request, party: Party, action: Action) -> FlowResult<State> {
         decide(request.state, party, action).map_err(|r| FlowError::Refused(r.to_string()))
     }
@@ -180,28 +193,27 @@ impl Flow<'_> {
             ));
         }
         let reason = if rank > 1 { reason } else { "" };
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::Offer,
-                party: Party::Office,
-                to,
-                note: "",
-                effect: Effect::Ask(Ask {
-                    business_id: picked.proposal.business_id,
-                    rank,
-                    expires_at: self.expires(at),
-                    first_business_id: first.proposal.business_id,
-                    override_reason: reason,
-                    assigned,
-                }),
-            },
-            who,
-        )
-        .await?;
+        let tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::Offer,
+                    party: Party::Office,
+                    to,
+                    note: "",
+                    effect: Effect::Ask(Ask {
+                        business_id: picked.proposal.business_id,
+                        rank,
+                        expires_at: self.expires(at),
+                        first_business_id: first.proposal.business_id,
+                        override_reason: reason,
+                        assigned,
+                    }),
+                },
+                who,
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -217,21 +229,20 @@ impl Flow<'_> {
         let to = self.check(request, Party::Provider, Action::Quote)?;
         contract_document(&self.settings.documents, quote.total)
             .map_err(|e| FlowError::Refused(e.message()))?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::Quote,
-                party: Party::Provider,
-                to,
-                note: "",
-                effect: Effect::Quote(quote),
-            },
-            who,
-        )
-        .await?;
+        let tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::Quote,
+                    party: Party::Provider,
+                    to,
+                    note: "",
+                    effect: Effect::Quote(quote),
+                },
+                who,
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -260,21 +271,20 @@ impl Flow<'_> {
             Action::Expire => "expired",
             _ => "rejected",
         };
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action,
-                party,
-                to,
-                note: reason,
-                effect: Effect::PassOn { offer_state, next },
-            },
-            who,
-        )
-        .await?;
+        let tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action,
+                    party,
+                    to,
+                    note: reason,
+                    effect: Effect::PassOn { offer_state, next },
+                },
+                who,
+            )
+            .await?;
         tx.commit().await?;
         Ok(to)
     }
@@ -290,21 +300,20 @@ impl Flow<'_> {
         at: i64,
     ) -> FlowResult<State> {
         let to = self.check(request, party, action)?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action,
-                party,
-                to,
-                note: reason,
-                effect: Effect::Plain,
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action,
+                    party,
+                    to,
+                    note: reason,
+                    effect: Effect::Plain,
+                },
+                who,
+            )
+            .await?;
         if to == State::Cancelled {
             // A cancelled purchase's letters are void; they stay on file with the reason.
             for doc in store::documents_in(&mut tx, request.id).await? {
@@ -327,21 +336,20 @@ impl Flow<'_> {
         let contract = contract_document(&self.settings.documents, total)
             .map_err(|e| FlowError::Refused(e.message()))?;
         let paper = self.paper(request).await?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::Order,
-                party: Party::Office,
-                to,
-                note: "",
-                effect: Effect::Order,
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::Order,
+                    party: Party::Office,
+                    to,
+                    note: "",
+                    effect: Effect::Order,
+                },
+                who,
+            )
+            .await?;
         let mut kinds = vec![DocumentKind::SuratPesanan];
         if contract == DocumentKind::Spk {
             kinds.push(DocumentKind::Spk);
@@ -358,21 +366,20 @@ impl Flow<'_> {
     pub async fn mark_done(&self, request: &Request, who: &Who<'_>, at: i64) -> FlowResult<()> {
         let to = self.check(request, Party::Provider, Action::MarkDone)?;
         let paper = self.paper(request).await?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::MarkDone,
-                party: Party::Provider,
-                to,
-                note: "",
-                effect: Effect::MarkDone,
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::MarkDone,
+                    party: Party::Provider,
+                    to,
+                    note: "",
+                    effect: Effect::MarkDone,
+                },
+                who,
+            )
+            .await?;
         let already = store::documents_in(&mut tx, request.id)
             .await?
             .into_iter()
@@ -401,21 +408,20 @@ impl Flow<'_> {
             ));
         }
         let paper = self.paper(request).await?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::SignBast,
-                party: Party::Office,
-                to,
-                note,
-                effect: Effect::Bast { rating },
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::SignBast,
+                    party: Party::Office,
+                    to,
+                    note,
+                    effect: Effect::Bast { rating },
+                },
+                who,
+            )
+            .await?;
         self.issue(&mut tx, &paper, DocumentKind::Bast, None, None, who, at)
             .await?;
         tx.commit().await?;
@@ -458,26 +464,25 @@ impl Flow<'_> {
             Ok(DocumentKind::BuktiPembelian) => DocumentKind::BuktiPembelian,
             _ => DocumentKind::Kuitansi,
         };
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::RecordPayment,
-                party: Party::Treasurer,
-                to,
-                note: &format!(
-                    "Bruto {}, potongan pajak {}, dibayar {} ({proof_number})",
-                    pdf::rupiah(breakdown.gross),
-                    pdf::rupiah(breakdown.withheld),
-                    pdf::rupiah(breakdown.net)
-                ),
-                effect: Effect::Paid,
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::RecordPayment,
+                    party: Party::Treasurer,
+                    to,
+                    note: &format!(
+                        "Bruto {}, potongan pajak {}, dibayar {} ({proof_number})",
+                        pdf::rupiah(breakdown.gross),
+                        pdf::rupiah(breakdown.withheld),
+                        pdf::rupiah(breakdown.net)
+                    ),
+                    effect: Effect::Paid,
+                },
+                who,
+            )
+            .await?;
         store::record_payment(
             &mut tx,
             request.id,
@@ -506,21 +511,20 @@ impl Flow<'_> {
         at: i64,
     ) -> FlowResult<()> {
         let to = self.check(request, Party::Treasurer, Action::VoidPayment)?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::VoidPayment,
-                party: Party::Treasurer,
-                to,
-                note: reason,
-                effect: Effect::VoidPayment,
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::VoidPayment,
+                    party: Party::Treasurer,
+                    to,
+                    note: reason,
+                    effect: Effect::VoidPayment,
+                },
+                who,
+            )
+            .await?;
         store::void_payment(&mut tx, request.id, reason, at).await?;
         for doc in store::documents_in(&mut tx, request.id).await? {
             if matches!(
@@ -543,21 +547,20 @@ impl Flow<'_> {
         at: i64,
     ) -> FlowResult<()> {
         let to = self.check(request, Party::Provider, Action::ConfirmReceipt)?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            request,
-            &Change {
-                at,
-                action: Action::ConfirmReceipt,
-                party: Party::Provider,
-                to,
-                note: "",
-                effect: Effect::Confirm,
-            },
-            who,
-        )
-        .await?;
+        let mut tx = self
+            .step(
+                request,
+                Change {
+                    at,
+                    action: Action::ConfirmReceipt,
+                    party: Party::Provider,
+                    to,
+                    note: "",
+                    effect: Effect::Confirm,
+                },
+                who,
+            )
+            .await?;
         store::confirm_payment(&mut tx, request.id, at).await?;
         tx.commit().await?;
         Ok(())

@@ -34,63 +34,6 @@ fn state_of(r: &AnyRow, col: &str) -> DbResult<State> {
     State::parse(&s).ok_or_else(|| DbError::Other(format!("unknown request state {s}")))
 }
 
-// ---- kinds of work ----
-
-#[derive(Debug, Clone)]
-pub struct Category {
-    pub id: i64,
-    pub trade_id: i64,
-    pub trade_name: String,
-    pub name: String,
-    pub unit: String,
-    pub tax_kind: TaxKind,
-    pub active: bool,
-}
-
-pub async fn categories(db: &Db, only_active: bool) -> DbResult<Vec<Category>> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.trade_id, t.name AS trade_name, c.name, c.unit, c.tax_kind, c.active \
-         FROM procurement_categories c JOIN trades t ON t.id = c.trade_id \
-         WHERE c.active = 1 OR $1 = 0 ORDER BY c.name",
-    )
-    .bind(i64::from(only_active))
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("tax_kind")?;
-            Ok(Category {
-                id: r.try_get("id")?,
-                trade_id: r.try_get("trade_id")?,
-                trade_name: r.try_get("trade_name")?,
-                name: r.try_get("name")?,
-                unit: r.try_get("unit")?,
-                tax_kind: TaxKind::parse(&kind).unwrap_or(TaxKind::Services),
-                active: r.try_get::<i64, _>("active")? == 1,
-            })
-        })
-        .collect()
-}
-
-pub async fn create_category(
-    tx: &mut Tx,
-    trade_id: i64,
-    name: &str,
-    unit: &str,
-    tax_kind: TaxKind,
-) -> DbResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO procurement_categories (trade_id, name, unit, tax_kind) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(trade_id)
-    .bind(name)
-    .bind(unit)
-    .bind(tax_kind.as_str())
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
 // ---- a request ----
 
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
+use std::ops::Range;
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -420,15 +421,29 @@ const ROOMS: &[&str] = &[
 const OVERRIDE_REASONS: &[&str] = &[
     "penyedia pertama sedang berhalangan menurut informasi lisan",
     "penyedia pertama tidak dapat dihubungi lewat telepon maupun WhatsApp",
-    "lokasi penyedia ini lebih dekat ke tempat acara yang dimulai pagi sekali",
-    "menu yang diminta pimpinan (kue tradisional) hanya disediakan penyedia ini",
-    "penyedia ini sudah mengenal unit AC di gedung kami dari servis sebelumnya",
+    "lokasi penyedia ini lebih dekat ke tempat pekerjaan yang dimulai pagi sekali",
 ];
 
-const SITI_REASONS: &[&str] = &[
-    "acara pagi di Muara Sabak Timur; Dapur Kue Siti paling dekat dan bisa antar pukul 07.30",
-    "pimpinan meminta kue basah tradisional yang disediakan Dapur Kue Siti",
-];
+/// Why an office passes over the first proposal: a general reason or one of the kind of work.
+fn override_reason(rng: &mut StdRng, kind: Kind) -> &'static str {
+    let own = match kind {
+        Kind::Snack => "menu yang diminta pimpinan (kue tradisional) hanya disediakan penyedia ini",
+        Kind::Ac => "penyedia ini sudah mengenal unit AC di gedung kami dari servis sebelumnya",
+        Kind::Computer => "penyedia ini yang memasang jaringan dan aplikasi di kantor kami",
+        Kind::Electric => "penyedia ini yang memasang instalasi listrik gedung sebelumnya",
+        Kind::Uniform | Kind::Motor => pick(rng, OVERRIDE_REASONS),
+    };
+    if rng.random_range(0..10) < 6 {
+        pick(rng, OVERRIDE_REASONS)
+    } else {
+        own
+    }
+}
+
+/// Why an office picks the demo alumna when she is not first: near her, or her cakes.
+const SITI_NEAR: &str =
+    "acara pagi di Muara Sabak Timur; Dapur Kue Siti paling dekat dan bisa antar pukul 07.30";
+const SITI_CAKES: &str = "pimpinan meminta kue basah tradisional yang disediakan Dapur Kue Siti";
 
 const DECLINE_REASONS: &[&str] = &[
     "Jadwal penuh pada tanggal itu, sedang ada pesanan hajatan.",
@@ -467,7 +482,7 @@ enum Dispute {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Siti {
     No,
-    /// Picked when among the shown proposals, sometimes.
+    /// Picked when the rotation puts her first, and now and then when second or third.
     Sometimes,
     /// Picked whenever among the shown proposals.
     Always,
@@ -559,6 +574,10 @@ struct World<'a> {
     admin: (i64, String),
     /// The demo alumna's business and account.
     siti: Option<(i64, i64)>,
+    /// (last notification id, instant) after each step that wrote notifications.
+    marks: std::cell::RefCell<Vec<(i64, i64)>>,
+    /// A connection kept for that one read (a pool round trip per step costs more).
+    reader: tokio::sync::Mutex<sqlx::pool::PoolConnection<sqlx::Any>>,
 }
 
 fn seed_error(what: &str, detail: impl std::fmt::Debug) -> DbError {
@@ -702,26 +721,6 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
         });
     }
 
-    // Every office's declared needs and budget lines for the year.
-    for o in &all_offices {
-        let (needs, lines) = needs_and_budget(&mut rng, &o.kind, &categories);
-        let by = offices
-            .iter()
-            .find(|c| c.id == o.id)
-            .map(|c| Who {
-                id: Some(c.opd),
-                label: "opd",
-                ip: "demo",
-            })
-            .unwrap_or(admin);
-        directory::save_needs(&mut tx, o.id, year, &needs, by).await?;
-        for (kind, fields) in lines {
-            let id = directory::add_budget_line(&mut tx, o.id, year, &fields, by).await?;
-            if let (Some(kind), Some(ctx)) = (kind, offices.iter_mut().find(|c| c.id == o.id)) {
-                ctx.budget.insert(kind, id);
-            }
-        }
-    }
     tx.commit().await?;
 
     // The alumni businesses that take office work: their tax position and capacity, and the
@@ -734,7 +733,7 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
         .into_iter()
         .map(|k| k.code)
         .collect();
-    let world = World {
+    let mut world = World {
         db,
         flow: Flow {
             db,
@@ -748,8 +747,36 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
         kecamatan,
         admin: (admin_user.id, "admin".into()),
         siti,
+        marks: Default::default(),
+        reader: tokio::sync::Mutex::new(db.pool().acquire().await?),
     };
-    let mut runs: Vec<Run> = plans(&world, &mut rng)
+    let first_notice: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
+        .fetch_one(db.pool())
+        .await?;
+    let plans = plans(&world, &mut rng);
+
+    // Every office's declared needs and budget lines for the year, entered by the agency on
+    // the office's admin page. The offices with requests declared about what they then asked
+    // for (the year is not over, so a little more).
+    let mut tx = db.begin().await?;
+    for o in &all_offices {
+        let ctx = world.offices.iter().position(|c| c.id == o.id);
+        let mut planned = BTreeMap::new();
+        for p in plans.iter().filter(|p| Some(p.office) == ctx) {
+            *planned.entry(p.kind).or_insert(0) += p.lines.iter().map(|l| l.quantity).sum::<i64>();
+        }
+        let (needs, lines) = needs_and_budget(&mut rng, &o.kind, &world.categories, &planned);
+        directory::save_needs(&mut tx, o.id, year, &needs, admin).await?;
+        for (kind, fields) in lines {
+            let id = directory::add_budget_line(&mut tx, o.id, year, &fields, admin).await?;
+            if let (Some(kind), Some(i)) = (kind, ctx) {
+                world.offices[i].budget.insert(kind, id);
+            }
+        }
+    }
+    tx.commit().await?;
+
+    let mut runs: Vec<Run> = plans
         .into_iter()
         .map(|plan| Run {
             declines_left: plan.declines,
@@ -775,6 +802,7 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
             queue.push(Reverse((next_at, i, next)));
         }
     }
+    world.backdate(first_notice).await?;
 
     let made = runs.iter().filter(|r| r.id.is_some()).count();
     tracing::info!(
@@ -787,11 +815,13 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
     Ok(())
 }
 
-/// Needs (per kind) and budget lines (kode rekening, name, ceiling) by the office's size.
+/// Needs (per kind) and budget lines (kode rekening, name, ceiling): from the quantities the
+/// office asks for in the year (`planned`) where it asks, else by the office's size.
 fn needs_and_budget(
     rng: &mut StdRng,
     office_kind: &str,
     categories: &[(Kind, CategoryChoice)],
+    planned: &BTreeMap<Kind, i64>,
 ) -> (Vec<NeedInput>, Vec<(Option<Kind>, BudgetLineFields)>) {
     // (snack boxes, AC units, uniforms, motorbikes, light points, computers) ranges.
     let scale: [(i64, i64); 6] = match office_kind {
@@ -828,21 +858,19 @@ fn needs_and_budget(
             continue;
         };
         let (lo, hi) = scale[n];
-        let mut quantity = rng.random_range(lo..=hi);
+        let twice = matches!(k.kind, Kind::Ac | Kind::Motor);
+        let mut quantity = match planned.get(&k.kind) {
+            Some(&q) if q > 0 => q * 100 / rng.random_range(70..=95),
+            _ => rng.random_range(lo..=hi) * if twice { 2 } else { 1 },
+        };
         let note = match k.kind {
-            Kind::Ac => {
-                quantity *= 2;
-                "unit AC dirawat dua kali setahun"
-            }
-            Kind::Motor => {
-                quantity *= 2;
-                "servis berkala enam bulanan"
-            }
+            Kind::Ac => "unit AC dirawat dua kali setahun",
+            Kind::Motor => "servis berkala enam bulanan",
             Kind::Snack => "rapat dan kegiatan sepanjang tahun",
             _ => "",
         };
         if k.kind == Kind::Snack {
-            quantity = quantity / 50 * 50;
+            quantity = (quantity + 49) / 50 * 50;
         }
         needs.push(NeedInput {
             category_id: c.id,
@@ -1007,7 +1035,7 @@ fn npwp(rng: &mut StdRng) -> String {
 }
 
 /// Which kinds an office asks for, weighted (snack boxes most, then AC, …); offices away from
-/// the capital have no tailors or electricians nearby.
+/// the capital have few tailors, electricians or computer services nearby.
 fn kind_weights(code: &str) -> &'static [(Kind, u32)] {
     match code {
         "RSUD" | "CMT-MST" => &[
@@ -1017,12 +1045,7 @@ fn kind_weights(code: &str) -> &'static [(Kind, u32)] {
             (Kind::Motor, 10),
             (Kind::Electric, 8),
         ],
-        "PKM-NPJ" => &[
-            (Kind::Snack, 45),
-            (Kind::Ac, 30),
-            (Kind::Computer, 10),
-            (Kind::Motor, 15),
-        ],
+        "PKM-NPJ" => &[(Kind::Snack, 50), (Kind::Ac, 32), (Kind::Motor, 18)],
         _ => &[
             (Kind::Snack, 40),
             (Kind::Ac, 22),
@@ -1162,8 +1185,8 @@ impl World<'_> {
             (top + 49_999) / 50_000 * 50_000
         });
         let pay_days = match rng.random_range(0..100) {
-            0..80 => rng.random_range(1..=14),
-            80..88 => rng.random_range(15..=29),
+            0..86 => rng.random_range(1..=14),
+            86..91 => rng.random_range(15..=29),
             _ => rng.random_range(30..=60),
         };
         Plan {
@@ -1186,7 +1209,14 @@ impl World<'_> {
                         "Sebagian peserta tidak makan pedas.",
                     ],
                 ),
-                Kind::Ac => "Beberapa unit di ruang arsip menetes.",
+                Kind::Ac => pick(
+                    rng,
+                    &[
+                        "",
+                        "Beberapa unit di ruang arsip menetes.",
+                        "Unit di lantai 2.",
+                    ],
+                ),
                 _ => "",
             },
             stop: None,
@@ -1198,7 +1228,7 @@ impl World<'_> {
             dispute: None,
             reissue_sp: false,
             void_payment: false,
-            siti: if kind == Kind::Snack && rng.random_range(0..100) < 25 {
+            siti: if kind == Kind::Snack && rng.random_range(0..100) < 12 {
                 Siti::Sometimes
             } else {
                 Siti::No
@@ -1208,15 +1238,15 @@ impl World<'_> {
         }
     }
 
-    /// When an office acts: working hours on working days. Near now the instant is kept, so
-    /// this week's stories end as written.
-    fn office_time(&self, rng: &mut StdRng, t: i64) -> i64 {
+    /// When an office acts, `delay` after `base`: working hours on working days. Near now the
+    /// instant is kept, so this week's stories end as written.
+    fn office_time(&self, rng: &mut StdRng, base: i64, delay: Range<i64>) -> i64 {
+        let t = base + rng.random_range(delay);
         let dt = wib(t);
-        let mut d = dt.date();
+        let d = dt.date();
         let minute = rng.random_range(0..50u8);
         let moved = if dt.hour() >= 16 {
-            d = d.next_day().unwrap_or(d);
-            at_wib(working_day(d), 8, minute)
+            at_wib(working_day(d.next_day().unwrap_or(d)), 8, minute)
         } else if dt.hour() < 8 {
             at_wib(working_day(d), 8, minute)
         } else if working_day(d) != d {
@@ -1227,8 +1257,9 @@ impl World<'_> {
         if moved < self.now - HOUR { moved } else { t }
     }
 
-    /// When a provider acts: between 07.00 and 21.00 on any day.
-    fn provider_time(&self, rng: &mut StdRng, t: i64) -> i64 {
+    /// When a provider acts, `delay` after `base`: between 07.00 and 21.00 on any day.
+    fn provider_time(&self, rng: &mut StdRng, base: i64, delay: Range<i64>) -> i64 {
+        let t = base + rng.random_range(delay);
         let dt = wib(t);
         let minute = rng.random_range(0..50u8);
         let moved = if dt.hour() >= 21 {
@@ -1241,115 +1272,59 @@ impl World<'_> {
         if moved < self.now - HOUR { moved } else { t }
     }
 
-    /// The next step of a request in `req.state`, or `None` when its story ends here.
-    fn next(&self, run: &mut Run, req: &Request, at: i64, rng: &mut StdRng) -> Option<(i64, Act)> {
-        if run.plan.stop == Some(req.state) {
+    /// The next step of a request now in `state` after a step at `at`, or `None` when its
+    /// story ends here (or the step's instant has not come yet).
+    fn next(&self, run: &mut Run, state: State, at: i64, rng: &mut StdRng) -> Option<(i64, Act)> {
+        if run.plan.stop == Some(state) {
             return None;
         }
-        let cancel_here = run
-            .plan
-            .cancel_in
-            .filter(|(s, _)| *s == req.state)
-            .map(|(_, r)| r);
-        if let Some(reason) = cancel_here {
+        if let Some((_, reason)) = run.plan.cancel_in.filter(|(s, _)| *s == state) {
             run.cancel_reason = reason;
-            let t = {
-                let t = at + rng.random_range(2..30) * HOUR;
-                self.office_time(rng, t)
-            };
-            return self.due(t, Act::Cancel);
+            return self.due(self.office_time(rng, at, 2 * HOUR..30 * HOUR), Act::Cancel);
         }
-        let (t, act) = match req.state {
+        let (t, act) = match state {
             State::Open => match run.plan.choose_in {
                 Some(after) => (at + after, Act::Choose),
-                None => (
-                    {
-                        let t = at + rng.random_range(HOUR..5 * HOUR);
-                        self.office_time(rng, t)
-                    },
-                    Act::Choose,
-                ),
+                None => (self.office_time(rng, at, HOUR..5 * HOUR), Act::Choose),
             },
             State::Offered => {
                 let silent = run.silent_left > 0
                     || (run.plan.stop.is_none() && rng.random_range(0..100) < 4);
                 if silent {
+                    // Nobody answers: the deadline job passes the request on.
                     run.silent_left = run.silent_left.saturating_sub(1);
-                    let expires = req.offer_expires_at.unwrap_or(at + DAY);
+                    let expires = at + self.flow.settings.documents.offer_hours.max(1) * HOUR;
                     (expires + rng.random_range(600..5400), Act::Expire)
                 } else {
-                    (
-                        {
-                            let t = at + rng.random_range(HOUR..16 * HOUR);
-                            self.provider_time(rng, t)
-                        },
-                        Act::Answer,
-                    )
+                    (self.provider_time(rng, at, HOUR..16 * HOUR), Act::Answer)
                 }
             }
-            State::Quoted => (
-                {
-                    let t = at + rng.random_range(HOUR..20 * HOUR);
-                    self.office_time(rng, t)
-                },
-                Act::Decide,
-            ),
+            State::Quoted => (self.office_time(rng, at, HOUR..20 * HOUR), Act::Decide),
             State::Ordered => {
                 let planned = at_wib(run.plan.date_until, rng.random_range(13..17u8), 30);
                 let t = if run.disputed {
-                    at + rng.random_range(DAY..2 * DAY)
+                    self.provider_time(rng, at, DAY..2 * DAY)
                 } else if planned > at + 2 * HOUR {
                     planned
                 } else {
-                    at + rng.random_range(3 * HOUR..8 * HOUR)
+                    self.provider_time(rng, at, 3 * HOUR..8 * HOUR)
                 };
-                (self.provider_time(rng, t), Act::MarkDone)
+                (t, Act::MarkDone)
             }
-            State::Done => (
-                {
-                    let t = at + rng.random_range(2 * HOUR..2 * DAY);
-                    self.office_time(rng, t)
-                },
-                Act::Review,
-            ),
-            State::Disputed => (
-                {
-                    let t = at + rng.random_range(DAY..3 * DAY);
-                    self.office_time(rng, t)
-                },
-                Act::Resolve,
-            ),
-            State::Accepted => (
-                {
-                    let t = at + run.plan.pay_days * DAY + rng.random_range(0..4 * HOUR);
-                    self.office_time(rng, t)
-                },
-                Act::Pay,
-            ),
-            State::Paid if run.plan.void_payment && !run.voided => (
-                {
-                    let t = at + rng.random_range(DAY..2 * DAY);
-                    self.office_time(rng, t)
-                },
-                Act::Fix,
-            ),
-            State::Paid => (
-                {
-                    let t = at + rng.random_range(2 * HOUR..3 * DAY);
-                    self.provider_time(rng, t)
-                },
-                Act::Confirm,
-            ),
+            State::Done => (self.office_time(rng, at, 2 * HOUR..2 * DAY), Act::Review),
+            State::Disputed => (self.office_time(rng, at, DAY..3 * DAY), Act::Resolve),
+            State::Accepted => {
+                let after = run.plan.pay_days * DAY;
+                (self.office_time(rng, at, after..after + 4 * HOUR), Act::Pay)
+            }
+            State::Paid if run.plan.void_payment && !run.voided => {
+                (self.office_time(rng, at, DAY..2 * DAY), Act::Fix)
+            }
+            State::Paid => (self.provider_time(rng, at, 2 * HOUR..3 * DAY), Act::Confirm),
             State::Unserved => {
                 run.cancel_reason = "Tidak ada penyedia alumni yang bersedia; kebutuhan \
                                      dipenuhi melalui pengadaan di luar Karya.";
-                (
-                    {
-                        let t = at + rng.random_range(DAY..2 * DAY);
-                        self.office_time(rng, t)
-                    },
-                    Act::Cancel,
-                )
+                (self.office_time(rng, at, DAY..2 * DAY), Act::Cancel)
             }
             State::Completed | State::Cancelled => return None,
         };
@@ -1394,19 +1369,41 @@ impl World<'_> {
         }
     }
 
-    /// Moves the notifications a step just wrote to the step's instant; those older than two
-    /// days are read.
-    async fn settle(&self, request: i64, at: i64) -> DbResult<()> {
-        let read = (at < self.now - 2 * DAY).then_some(at + 2 * HOUR);
-        sqlx::query(
-            "UPDATE notifications SET created_at = $1, read_at = $2 \
-             WHERE link = $3 AND created_at > $1 AND read_at IS NULL",
-        )
-        .bind(at)
-        .bind(read)
-        .bind(format!("/pengadaan/{request}"))
-        .execute(self.db.pool())
-        .await?;
+    /// Notes that the notifications written so far belong to a step at `at` (see `backdate`).
+    async fn settle(&self, at: i64) -> DbResult<()> {
+        let last: i64 = {
+            let mut conn = self.reader.lock().await;
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
+                .fetch_one(&mut **conn)
+                .await?
+        };
+        let mut marks = self.marks.borrow_mut();
+        if marks.last().is_none_or(|m| m.0 < last) {
+            marks.push((last, at));
+        }
+        Ok(())
+    }
+
+    /// Moves the notifications the steps wrote (stamped with the real "now") to the instant of
+    /// the step that wrote them, in one transaction; those older than a week are read.
+    async fn backdate(&self, from: i64) -> DbResult<()> {
+        let marks = self.marks.borrow().clone();
+        let mut tx = self.db.begin().await?;
+        let mut low = from;
+        for (high, at) in marks {
+            let read = (at < self.now - 7 * DAY).then_some(at + 2 * HOUR);
+            sqlx::query(
+                "UPDATE notifications SET created_at = $1, read_at = $2 WHERE id > $3 AND id <= $4",
+            )
+            .bind(at)
+            .bind(read)
+            .bind(low)
+            .bind(high)
+            .execute(&mut *tx)
+            .await?;
+            low = high;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -1418,30 +1415,27 @@ impl World<'_> {
         at: i64,
         rng: &mut StdRng,
     ) -> DbResult<Option<(i64, Act)>> {
-        let id = match (act, run.id) {
+        let state = match (act, run.id) {
             (Act::Create, _) => {
-                let id = self.create(run, at).await?;
-                run.id = Some(id);
-                id
+                run.id = Some(self.create(run, at).await?);
+                State::Open
             }
             (_, Some(id)) => {
                 let req = store::get(self.db, id).await?;
                 match self.act(run, &req, act, at, rng).await {
-                    Ok(()) => {}
+                    Ok(state) => state,
                     Err(FlowError::Db(e)) => return Err(e),
                     Err(e) => {
                         tracing::warn!(request = id, ?act, error = %e, "demo: procurement step refused");
                         return Ok(None);
                     }
                 }
-                id
             }
             (_, None) => return Ok(None),
         };
-        self.settle(id, at).await?;
-        let req = store::get(self.db, id).await?;
-        let last = req.updated_at_or(at);
-        Ok(self.next(run, &req, last, rng))
+        self.settle(at).await?;
+        let last = if act == Act::Fix { at + HOUR } else { at };
+        Ok(self.next(run, state, last, rng))
     }
 
     async fn create(&self, run: &Run, at: i64) -> DbResult<i64> {
@@ -1489,6 +1483,7 @@ impl World<'_> {
         .await
     }
 
+    /// Takes the step `act` on the request as loaded; returns its state afterwards.
     async fn act(
         &self,
         run: &mut Run,
@@ -1496,10 +1491,11 @@ impl World<'_> {
         act: Act,
         at: i64,
         rng: &mut StdRng,
-    ) -> Result<(), FlowError> {
+    ) -> Result<State, FlowError> {
         let flow = &self.flow;
+        let office = self.office_who(run);
         match act {
-            Act::Create => Ok(()),
+            Act::Create => Ok(req.state),
             Act::Choose => self.choose(run, req, at, rng).await,
             Act::Answer => {
                 let decline = run.plan.decline_all
@@ -1509,42 +1505,41 @@ impl World<'_> {
                 if decline {
                     run.declines_left = run.declines_left.saturating_sub(1);
                     let reason = if run.plan.decline_all {
-                        "Lokasi terlalu jauh dan belum ada teknisi yang bisa berangkat."
+                        "Lokasi terlalu jauh (menyeberang ke Nipah Panjang) dan belum ada \
+                         tenaga yang bisa berangkat minggu ini."
                     } else {
                         pick(rng, DECLINE_REASONS)
                     };
                     flow.pass_on(req, Action::Decline, Party::Provider, reason, &who, at)
                         .await
-                        .map(|_| ())
                 } else {
                     let quote = self.quote(run, req, rng).await?;
-                    flow.quote(req, &quote, &who, at).await
+                    flow.quote(req, &quote, &who, at).await?;
+                    Ok(State::Quoted)
                 }
             }
-            Act::Expire => flow.expire_due(at).await.map(|_| ()),
+            Act::Expire => {
+                flow.expire_due(at).await?;
+                Ok(store::get(self.db, req.id).await?.state)
+            }
             Act::Decide => {
                 let reject = !run.rejected
                     && (run.plan.reject_first_quote
-                        || (run.plan.stop.is_none() && rng.random_range(0..100) < 3));
+                        || (run.plan.stop.is_none() && rng.random_range(0..100) < 2));
                 if reject {
                     run.rejected = true;
+                    let reason = "Harga penawaran di atas harga satuan yang biasa kami bayar \
+                                  (SSH); kami lanjutkan ke penyedia berikutnya.";
                     return flow
-                        .pass_on(
-                            req,
-                            Action::RejectQuote,
-                            Party::Office,
-                            "Harga penawaran di atas harga satuan yang biasa kami bayar \
-                             (SSH); kami lanjutkan ke penyedia berikutnya.",
-                            &self.office_who(run),
-                            at,
-                        )
-                        .await
-                        .map(|_| ());
+                        .pass_on(req, Action::RejectQuote, Party::Office, reason, &office, at)
+                        .await;
                 }
                 if run.plan.reissue_sp {
-                    return self.order_with_typo(run, req, at).await;
+                    self.order_with_typo(run, req, at).await?;
+                } else {
+                    flow.order(req, &office, at).await?;
                 }
-                flow.order(req, &self.office_who(run), at).await
+                Ok(State::Ordered)
             }
             Act::Cancel => {
                 let reason = if run.cancel_reason.is_empty() {
@@ -1552,28 +1547,24 @@ impl World<'_> {
                 } else {
                     run.cancel_reason
                 };
-                flow.plain(
-                    req,
-                    Action::Cancel,
-                    Party::Office,
-                    reason,
-                    &self.office_who(run),
-                    at,
-                )
-                .await
-                .map(|_| ())
+                flow.plain(req, Action::Cancel, Party::Office, reason, &office, at)
+                    .await
             }
             Act::MarkDone => {
                 flow.mark_done(req, &self.provider_who(req.business_id), at)
-                    .await
+                    .await?;
+                Ok(State::Done)
             }
             Act::Review => {
                 if let Some(d) = run.plan.dispute.filter(|_| !run.disputed) {
                     run.disputed = true;
+                    let units = run.plan.lines.first().map_or(1, |l| l.quantity);
+                    let computers = format!(
+                        "{} dari {units} komputer masih gagal menyala setelah diservis.",
+                        (units / 3).max(1)
+                    );
                     let reason = match (run.plan.kind, d) {
-                        (Kind::Computer, _) => {
-                            "3 dari 8 komputer masih gagal menyala setelah diservis."
-                        }
+                        (Kind::Computer, _) => computers.as_str(),
                         (_, Dispute::Open) => {
                             "Dua unit AC di ruang rapat masih tidak dingin setelah diservis; \
                              penyedia belum datang kembali."
@@ -1581,23 +1572,15 @@ impl World<'_> {
                         _ => "Tiga unit AC masih meneteskan air setelah diservis.",
                     };
                     return flow
-                        .plain(
-                            req,
-                            Action::Dispute,
-                            Party::Office,
-                            reason,
-                            &self.office_who(run),
-                            at,
-                        )
-                        .await
-                        .map(|_| ());
+                        .plain(req, Action::Dispute, Party::Office, reason, &office, at)
+                        .await;
                 }
                 let (mut rating, note) = pick(rng, BAST_NOTES);
                 if run.disputed {
                     rating = 4;
                 }
-                flow.sign_bast(req, rating, note, &self.office_who(run), at)
-                    .await
+                flow.sign_bast(req, rating, note, &office, at).await?;
+                Ok(State::Accepted)
             }
             Act::Resolve => {
                 let admin = Who {
@@ -1619,41 +1602,37 @@ impl World<'_> {
                 };
                 flow.plain(req, action, Party::Agency, reason, &admin, at)
                     .await
-                    .map(|_| ())
             }
             Act::Pay => {
                 let who = self.treasurer_who(run);
                 let (method, proof) = self.proof(run, req, at, run.plan.void_payment);
                 flow.record_payment(req, wib_date(at), method, &proof, &who, at)
-                    .await
+                    .await?;
+                Ok(State::Paid)
             }
             Act::Fix => {
                 run.voided = true;
                 let who = self.treasurer_who(run);
-                flow.void_payment(
-                    req,
-                    "Nomor bukti bayar salah ketik; dicatat ulang dengan nomor SP2D yang benar.",
-                    &who,
-                    at,
-                )
-                .await?;
-                let req = store::get(self.db, req.id).await?;
-                let again = at + HOUR;
+                let reason =
+                    "Nomor bukti bayar salah ketik; dicatat ulang dengan nomor yang benar.";
+                flow.void_payment(req, reason, &who, at).await?;
                 // The money went out on the date first recorded; only the proof was wrong.
                 let paid_on = store::payments(self.db, req.id)
                     .await?
                     .first()
                     .and_then(|p| crate::domain::dates::parse_iso(&p.paid_on))
                     .unwrap_or_else(|| wib_date(at));
+                let req = store::get(self.db, req.id).await?;
+                let again = at + HOUR;
                 let (method, proof) = self.proof(run, &req, again, false);
                 flow.record_payment(&req, paid_on, method, &proof, &who, again)
                     .await?;
-                self.settle(req.id, at).await?;
-                Ok(())
+                Ok(State::Paid)
             }
             Act::Confirm => {
                 flow.confirm_receipt(req, &self.provider_who(req.business_id), at)
-                    .await
+                    .await?;
+                Ok(State::Completed)
             }
         }
     }
@@ -1691,43 +1670,45 @@ impl World<'_> {
         req: &Request,
         at: i64,
         rng: &mut StdRng,
-    ) -> Result<(), FlowError> {
+    ) -> Result<State, FlowError> {
         let proposals = self.flow.proposals(req, at).await?;
         let shown = &proposals.all[..proposals.shown.min(proposals.all.len())];
         if shown.is_empty() {
             run.cancel_reason = "Belum ada usaha alumni yang memenuhi syarat untuk pekerjaan ini \
                                  di kecamatan kami; dibeli di luar Karya.";
             run.plan.cancel_in = Some((State::Open, run.cancel_reason));
-            return Ok(());
+            return Ok(State::Open);
         }
         let siti_at = self
             .siti
             .and_then(|(b, _)| shown.iter().position(|p| p.proposal.business_id == b));
-        let wants_siti = match run.plan.siti {
-            Siti::Always => true,
-            Siti::Sometimes => rng.random_range(0..100) < 50,
-            Siti::No => false,
+        let wants_siti = match (run.plan.siti, siti_at) {
+            (Siti::Always, _) | (Siti::Sometimes, Some(0)) => true,
+            (Siti::Sometimes, Some(1 | 2)) => rng.random_range(0..100) < 35,
+            _ => false,
         };
         let (choice, reason) = match siti_at {
             Some(pos) if wants_siti => (
                 Some(shown[pos].proposal.business_id),
-                if pos == 0 {
-                    ""
-                } else {
-                    pick(rng, SITI_REASONS)
+                match pos {
+                    0 => "",
+                    _ if req.kecamatan_code == "15.07.01" && rng.random_range(0..2) == 0 => {
+                        SITI_NEAR
+                    }
+                    _ => SITI_CAKES,
                 },
             ),
             _ => {
                 let roll = rng.random_range(0..100);
                 if roll < 25 {
                     (None, "")
-                } else if roll < 91 || shown.len() == 1 {
+                } else if roll < 94 || shown.len() == 1 {
                     (Some(shown[0].proposal.business_id), "")
                 } else {
                     let k = rng.random_range(1..shown.len().min(3));
                     (
                         Some(shown[k].proposal.business_id),
-                        pick(rng, OVERRIDE_REASONS),
+                        override_reason(rng, run.plan.kind),
                     )
                 }
             }
@@ -1740,7 +1721,8 @@ impl World<'_> {
         }
         self.flow
             .choose(req, choice, reason, &self.office_who(run), at)
-            .await
+            .await?;
+        Ok(State::Offered)
     }
 
     /// The asked provider's quote: a unit price per line within the district range, each
@@ -1795,7 +1777,6 @@ impl World<'_> {
             .into_iter()
             .find(|d| d.kind == DocumentKind::SuratPesanan && d.voided_at.is_none())
         {
-            self.settle(req.id, at).await?;
             self.flow
                 .reissue(
                     &req,
@@ -1813,27 +1794,23 @@ impl World<'_> {
     }
 }
 
-/// The instant of a request's last change, for scheduling its next step.
-trait LastChange {
-    fn updated_at_or(&self, at: i64) -> i64;
-}
-
-impl LastChange for Request {
-    fn updated_at_or(&self, at: i64) -> i64 {
-        [
-            Some(at),
-            Some(self.created_at),
-            self.ordered_at,
-            self.done_at,
-            self.bast_at,
-            self.paid_at,
-            self.completed_at,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(at)
+/// Two hours ago if that was office time, else the last working afternoon before it.
+fn last_office_hour(now: i64) -> i64 {
+    let t = now - 2 * HOUR;
+    let dt = wib(t);
+    let d = dt.date();
+    if working_day(d) == d && (8..16).contains(&dt.hour()) {
+        return t;
     }
+    let mut day = if dt.hour() >= 16 {
+        d
+    } else {
+        d.previous_day().unwrap_or(d)
+    };
+    while working_day(day) != day {
+        day = day.previous_day().unwrap_or(day);
+    }
+    at_wib(day, 14, 10)
 }
 
 /// Ordinary requests spread over the year and the scripted stories, each at its instant.
@@ -1845,7 +1822,7 @@ fn plans(w: &World<'_>, rng: &mut StdRng) -> Vec<Plan> {
     let start = at_wib(first, 8, 0);
     let end = w.now - 2 * DAY;
     let span_days = ((end - start) / DAY).max(0);
-    let natural = usize::try_from(span_days * 185 / 326).unwrap_or(0).min(185);
+    let natural = usize::try_from(span_days * 150 / 326).unwrap_or(0).min(150);
     let weights: Vec<(usize, u32)> = w
         .offices
         .iter()
@@ -1880,7 +1857,7 @@ fn plans(w: &World<'_>, rng: &mut StdRng) -> Vec<Plan> {
     let ago = |days: i64, hours: i64| w.now - days * DAY - hours * HOUR;
     let office = |code: &str| w.office_index(code).unwrap_or(0);
     let mut story = |code: &str, kind: Kind, created: i64, f: &dyn Fn(&mut Plan)| {
-        if created < start {
+        if created < start || created >= w.now - HOUR {
             return;
         }
         let mut p = w.plan(rng, office(code), kind, created);
@@ -1944,18 +1921,18 @@ fn plans(w: &World<'_>, rng: &mut StdRng) -> Vec<Plan> {
     story("SETDA", Kind::Uniform, at_fraction(40), &|p| {
         p.title = "Jahit pakaian dinas harian seluruh pegawai Sekretariat Daerah".into();
         p.lines.truncate(1);
-        p.lines[0].quantity = 140;
+        p.lines[0].quantity = 170;
         p.hps = None;
         p.pay_days = 9;
     });
-    // Nobody willing: unserved.
-    story("PKM-NPJ", Kind::Computer, ago(6, 0), &|p| {
+    // Nobody willing: the one electrician serving Nipah Panjang declines, so unserved.
+    story("PKM-NPJ", Kind::Electric, ago(6, 0), &|p| {
         p.decline_all = true;
         p.stop = Some(State::Unserved);
     });
     // This week at Setda: one awaiting a choice, one a decision on the quote, one the BAST,
     // two awaiting payment (one long past the target).
-    story("SETDA", Kind::Snack, ago(0, 5), &|p| {
+    story("SETDA", Kind::Snack, last_office_hour(w.now), &|p| {
         p.title = "Snack dan nasi kotak rapat evaluasi kinerja akhir tahun".into();
         p.stop = Some(State::Open);
     });
@@ -1988,12 +1965,112 @@ fn plans(w: &World<'_>, rng: &mut StdRng) -> Vec<Plan> {
         p.date_until = p.date_from;
         p.pay_days = 4;
     });
-    story("RSUD", Kind::Snack, ago(0, 3), &|p| {
+    story("RSUD", Kind::Snack, ago(0, 2), &|p| {
         p.title = "Snack box rapat persiapan akreditasi rumah sakit".into();
         p.siti = Siti::Always;
         p.stop = Some(State::Offered);
         p.hps = None;
-        p.choose_in = Some(HOUR);
+        p.choose_in = Some(15 * 60);
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::procurement::documents::{DocumentRules, contract_document};
+
+    fn instant(y: i32, m: u8, d: u8, h: u8, min: u8) -> i64 {
+        let date = Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap();
+        at_wib(date, h, min)
+    }
+
+    #[test]
+    fn npwp_numbers_have_the_lengths_the_business_form_accepts() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut lengths = std::collections::BTreeSet::new();
+        for _ in 0..500 {
+            let n = npwp(&mut rng);
+            assert!(n.chars().all(|c| c.is_ascii_digit()), "{n}");
+            lengths.insert(n.len());
+        }
+        assert_eq!(lengths, [15, 16].into_iter().collect());
+    }
+
+    #[test]
+    fn the_open_request_is_made_in_the_last_office_hours() {
+        // Sunday 29 November 2026, 10.05 WIB: Friday afternoon.
+        assert_eq!(
+            last_office_hour(instant(2026, 11, 29, 10, 5)),
+            instant(2026, 11, 27, 14, 10)
+        );
+        // Wednesday 11.30: two hours earlier.
+        assert_eq!(
+            last_office_hour(instant(2026, 11, 25, 11, 30)),
+            instant(2026, 11, 25, 9, 30)
+        );
+        // Monday 07.00: the Friday before.
+        assert_eq!(
+            last_office_hour(instant(2026, 11, 23, 7, 0)),
+            instant(2026, 11, 20, 14, 10)
+        );
+        // Tuesday 19.00: that afternoon.
+        assert_eq!(
+            last_office_hour(instant(2026, 11, 24, 19, 0)),
+            instant(2026, 11, 24, 14, 10)
+        );
+    }
+
+    #[test]
+    fn budget_lines_have_distinct_codes_and_ceilings_in_millions() {
+        let categories: Vec<(Kind, CategoryChoice)> = KINDS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let choice = CategoryChoice {
+                    id: i as i64 + 1,
+                    name: k.category.into(),
+                    unit: k.unit.into(),
+                };
+                (k.kind, choice)
+            })
+            .collect();
+        let mut rng = StdRng::seed_from_u64(3);
+        for kind in ["sekretariat", "rsud", "dinas", "puskesmas"] {
+            let (needs, lines) = needs_and_budget(&mut rng, kind, &categories, &BTreeMap::new());
+            assert_eq!(needs.len(), KINDS.len());
+            assert!(needs.iter().all(|n| n.quantity > 0));
+            let codes: std::collections::BTreeSet<_> =
+                lines.iter().map(|l| l.1.account_code.clone()).collect();
+            assert_eq!(codes.len(), lines.len(), "{kind}: a code twice");
+            for (_, l) in &lines {
+                assert!(
+                    l.ceiling >= 5_000_000 && l.ceiling % 5_000_000 == 0,
+                    "{l:?}"
+                );
+                assert!(l.ceiling <= 1_000_000_000, "{l:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_prices_stay_in_the_range_and_the_large_uniform_order_needs_an_spk() {
+        for kind in KINDS.iter().map(|k| k.kind) {
+            for it in menu(kind) {
+                assert!(it.lo < it.hi && it.qty.0 <= it.qty.1, "{}", it.description);
+                for level in 0..=100 {
+                    let p = round_price(it.lo + (it.hi - it.lo) * level / 100).min(it.hi);
+                    assert!((it.lo..=it.hi).contains(&p), "{} {p}", it.description);
+                }
+            }
+            assert_eq!(menu(kind)[0].chance, 100);
+        }
+        // The scripted uniform order (170 stel) is above the kuitansi limit at any price.
+        let rules = DocumentRules::default();
+        let cheapest = 170 * menu(Kind::Uniform)[0].lo;
+        assert_eq!(
+            contract_document(&rules, cheapest).ok(),
+            Some(DocumentKind::Spk)
+        );
+    }
 }

@@ -20,3 +20,30 @@ pub mod storefront;
 pub mod throttle;
 pub mod user;
 pub mod whatsapp;
+
+/// The (from, to) pairs a migration's `INSERT INTO <table>` writes: the state machines' tables,
+/// which tests compare with the domain's.
+#[cfg(test)]
+pub(crate) fn migration_transitions(sql: &str, table: &str) -> Vec<(String, String)> {
+    let start = sql
+        .find(&format!("INSERT INTO {table}"))
+        .unwrap_or_else(|| panic!("the migration fills {table}"));
+    let end = sql[start..]
+        .find(';')
+        .map(|e| start + e)
+        .unwrap_or(sql.len());
+    sql[start..end]
+        .split('(')
+        .skip(2)
+        .map(|tuple| {
+            let inner = tuple.split(')').next().unwrap_or("");
+            let mut names = inner
+                .split(',')
+                .map(|s| s.trim().trim_matches('\'').to_owned());
+            (
+                names.next().unwrap_or_default(),
+                names.next().unwrap_or_default(),
+            )
+        })
+        .collect()
+}

@@ -301,15 +301,6 @@ pub struct AuditPage {
 }
 
 #[derive(Template)]
-#[template(path = "office.html")]
-pub struct OfficePage {
-    pub layout: Layout,
-    pub office: crate::db::directory::Office,
-    pub users: i64,
-    pub nearby_businesses: i64,
-}
-
-#[derive(Template)]
 #[template(path = "admin/alumni.html")]
 pub struct AlumniPage {
     pub layout: Layout,

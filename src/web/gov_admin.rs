@@ -1381,7 +1381,7 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
     let base = Candidate {
         business_id: 0,
         name: String::new(),
-        home_kecamatan: "15.07.05".into(),
+        home_kecamatan: "15.07.10".into(),
         verified: true,
         certified: true,
         active: true,
@@ -1449,7 +1449,7 @@ fn worked_example(s: &RotationSettings) -> Vec<ExampleRow> {
     ];
     let cands: Vec<Candidate> = people.iter().map(|(_, c, _)| c.clone()).collect();
     let facts = RequestFacts {
-        kecamatan_code: "15.07.05",
+        kecamatan_code: "15.07.10",
         kecamatan_name: "Geragai",
         now,
         already_asked: &[],

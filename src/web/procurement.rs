@@ -207,7 +207,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
 struct FormData {
     office_id: i64,
     office: directory::Office,
-    categories: Vec<store::Category>,
+    categories: Vec<directory::ProcurementCategory>,
     kecamatan: Vec<crate::domain::region::Region>,
     budget: Vec<(i64, String)>,
     year: i64,
@@ -223,7 +223,11 @@ async fn form_data(state: &AppState, ctx: &Ctx) -> Result<FormData, WebError> {
     Ok(FormData {
         office_id,
         office: directory::office(&state.db, office_id).await?,
-        categories: store::categories(&state.db, true).await?,
+        categories: directory::procurement_categories(&state.db)
+            .await?
+            .into_iter()
+            .filter(|c| c.active)
+            .collect(),
         kecamatan: regions::kecamatan_of(&state.db, &state.settings.instance.kabupaten).await?,
         budget: store::budget_lines(&state.db, office_id, year).await?,
         year,
@@ -846,6 +850,18 @@ impl Page<'_> {
         Ok((status, render(&page)?).into_response())
     }
 
+    /// A form with bad input (422): its fields with their messages, nothing stored.
+    async fn invalid(self, forms: Forms) -> Result<Response, WebError> {
+        self.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Extras {
+                forms,
+                ..Extras::default()
+            },
+        )
+        .await
+    }
+
     async fn alert(
         self,
         status: StatusCode,
@@ -946,15 +962,7 @@ pub async fn act(
                     reason_for: slug.to_owned(),
                     ..Forms::default()
                 };
-                return page
-                    .render(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Extras {
-                            forms,
-                            ..Extras::default()
-                        },
-                    )
-                    .await;
+                return page.invalid(forms).await;
             }
         };
         let result = if action.passes_on() {
@@ -995,15 +1003,7 @@ pub async fn act(
                     override_reason: rejected(&override_reason, m.clone()),
                     ..Forms::default()
                 };
-                return page
-                    .render(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Extras {
-                            forms,
-                            ..Extras::default()
-                        },
-                    )
-                    .await;
+                return page.invalid(forms).await;
             }
             page.outcome(result, slug).await
         }
@@ -1069,14 +1069,7 @@ pub async fn act(
                         bast_note: Field::new(&note),
                         ..Forms::default()
                     };
-                    page.render(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Extras {
-                            forms,
-                            ..Extras::default()
-                        },
-                    )
-                    .await
+                    page.invalid(forms).await
                 }
             }
         }
@@ -1122,15 +1115,7 @@ pub async fn act(
                 bad = true;
             }
             if bad {
-                return page
-                    .render(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Extras {
-                            forms,
-                            ..Extras::default()
-                        },
-                    )
-                    .await;
+                return page.invalid(forms).await;
             }
             let result = flow
                 .record_payment(
@@ -1228,15 +1213,7 @@ pub async fn reissue(
                 reissue_for: doc.id,
                 ..Forms::default()
             };
-            return page
-                .render(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Extras {
-                        forms,
-                        ..Extras::default()
-                    },
-                )
-                .await;
+            return page.invalid(forms).await;
         }
     };
     let settings = settings(&state).await?;

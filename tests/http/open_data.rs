@@ -253,12 +253,20 @@ async fn scene(app: &TestApp) -> Scene {
     let mut chosen = None;
     for (business_id, trade_id, kecamatan) in &found {
         let mut tx = app.db.begin().await.unwrap();
-        let category = store::create_category(
+        let category = karya::db::directory::create_procurement_category(
             &mut tx,
-            *trade_id,
-            &format!("Uji data terbuka {trade_id}"),
-            "unit",
-            TaxKind::Services,
+            &karya::db::directory::CategoryFields {
+                trade_id: *trade_id,
+                name: format!("Uji data terbuka {trade_id}"),
+                unit: "unit".into(),
+                tax_kind: TaxKind::Services,
+                active: true,
+            },
+            karya::db::audit::Who {
+                id: None,
+                label: "uji",
+                ip: "",
+            },
         )
         .await;
         let category = match category {

@@ -277,12 +277,20 @@ impl World {
         }
 
         let mut tx = app.db.begin().await.unwrap();
-        let category = store::create_category(
+        let category = karya::db::directory::create_procurement_category(
             &mut tx,
-            trades[0],
-            &format!("Servis AC uji {tag}"),
-            "unit",
-            TaxKind::Services,
+            &karya::db::directory::CategoryFields {
+                trade_id: trades[0],
+                name: format!("Servis AC uji {tag}"),
+                unit: "unit".into(),
+                tax_kind: TaxKind::Services,
+                active: true,
+            },
+            karya::db::audit::Who {
+                id: None,
+                label: "uji",
+                ip: "",
+            },
         )
         .await
         .unwrap();

@@ -160,23 +160,15 @@ fn accepting_needs_a_total_and_a_decided_dispute_is_final() {
 }
 
 fn migration_pairs(sql: &str) -> BTreeSet<(State, State)> {
-    let start = sql
-        .find("INSERT INTO order_transitions")
-        .expect("the migration fills order_transitions");
-    let block = &sql[start..sql[start..].find(';').map(|e| start + e).unwrap()];
-    let mut pairs = BTreeSet::new();
-    for tuple in block.split('(').skip(2) {
-        let inner = tuple.split(')').next().unwrap();
-        let names: Vec<&str> = inner
-            .split(',')
-            .map(|s| s.trim().trim_matches('\''))
-            .collect();
-        pairs.insert((
-            State::parse(names[0]).unwrap_or_else(|| panic!("state {}", names[0])),
-            State::parse(names[1]).unwrap_or_else(|| panic!("state {}", names[1])),
-        ));
-    }
-    pairs
+    crate::domain::migration_transitions(sql, "order_transitions")
+        .into_iter()
+        .map(|(from, to)| {
+            (
+                State::parse(&from).unwrap_or_else(|| panic!("state {from}")),
+                State::parse(&to).unwrap_or_else(|| panic!("state {to}")),
+            )
+        })
+        .collect()
 }
 
 #[test]

@@ -7,9 +7,9 @@
 //!
 //! - **waiting**: `weight_wait_day` points per whole day since its last office job (or since it
 //!   became eligible, e.g. verified, if it never had one), counted up to `wait_cap_days`;
-//! - **value this year**: minus `weight_value` points for every 10% of the average office value
+//! - **value this year**: minus `weight_value` points for every 1% of the average office value
 //!   the businesses qualifying for this request received this fiscal year (a business that
-//!   received exactly the average loses `10 × weight_value`). Relative to the candidates, not in
+//!   received exactly the average loses `100 × weight_value`). Relative to the candidates, not in
 //!   Rupiah, so the rule weighs the same in cheap trades (snack boxes) and dear ones (tailoring
 //!   uniforms), and a small lead in quality or distance gives a proportionate, not a growing,
 //!   advantage over the year;
@@ -32,7 +32,7 @@ pub struct RotationSettings {
     pub weight_wait_day: i64,
     /// Days of waiting beyond this add no more points.
     pub wait_cap_days: i64,
-    /// Points lost per 10% of the candidates' average office value this year.
+    /// Points lost per 1% of the candidates' average office value this year.
     pub weight_value: i64,
     /// Points for living in the request's kecamatan.
     pub weight_same_kecamatan: i64,
@@ -51,9 +51,9 @@ impl Default for RotationSettings {
         RotationSettings {
             weight_wait_day: 1,
             wait_cap_days: 60,
-            weight_value: 10,
+            weight_value: 2,
             weight_same_kecamatan: 10,
-            weight_rating: 5,
+            weight_rating: 3,
             rating_floor_tenths: 35,
             floor_min_reviews: 3,
             proposals_shown: 5,
@@ -65,7 +65,7 @@ impl Default for RotationSettings {
 const RANGES: [(&str, i64, i64); 8] = [
     ("rotation.weight_wait_day", 0, 1000),
     ("rotation.wait_cap_days", 1, 3650),
-    ("rotation.weight_value", 0, 1000),
+    ("rotation.weight_value", 0, 100),
     ("rotation.weight_same_kecamatan", 0, 10_000),
     ("rotation.weight_rating", 0, 1000),
     ("rotation.rating_floor_tenths", 0, 50),
@@ -93,9 +93,10 @@ impl RotationSettings {
         SettingField {
             key: "rotation.weight_value",
             label: "Bobot nilai pekerjaan OPD tahun ini",
-            help: "Poin dikurangi sebanyak ini untuk setiap 10% dari rata-rata nilai pekerjaan \
-                   OPD yang diterima para calon untuk permintaan yang sama pada tahun anggaran \
-                   berjalan. Usaha yang sudah menerima banyak turun ke belakang, yang belum \
+            help: "Poin dikurangi sebanyak ini untuk setiap 1% dari rata-rata nilai pekerjaan OPD \
+                   yang diterima para calon untuk permintaan yang sama pada tahun anggaran \
+                   berjalan; yang menerima tepat sebesar rata-rata kehilangan 100 kali bobot ini. \
+                   Usaha yang sudah menerima banyak turun ke belakang, yang belum \
                    menerima naik ke depan, sehingga nilai pekerjaan terbagi merata. Dihitung \
                    terhadap rata-rata, bukan rupiah, agar adil baik untuk kejuruan yang murah \
                    (kotak kudapan) maupun yang mahal (seragam).",
@@ -322,7 +323,11 @@ pub fn exclusions(c: &Candidate, req: &RequestFacts, s: &RotationSettings) -> Ve
 }
 
 /// `Ok` when the business may be proposed; otherwise the first rule it fails.
-pub fn eligibility(c: &Candidate, req: &RequestFacts, s: &RotationSettings) -> Result<(), Exclusion> {
+pub fn eligibility(
+    c: &Candidate,
+    req: &RequestFacts,
+    s: &RotationSettings,
+) -> Result<(), Exclusion> {
     match exclusions(c, req, s).into_iter().next() {
         None => Ok(()),
         Some(e) => Err(e),
@@ -366,9 +371,9 @@ fn waited_days(c: &Candidate, now: i64) -> i64 {
 pub fn score(c: &Candidate, req: &RequestFacts, s: &RotationSettings, mean_value: i64) -> i64 {
     let wait = s.weight_wait_day * waited_days(c, req.now).min(s.wait_cap_days);
     let value = if mean_value > 0 {
-        // Tenths of the mean, in i128 so large yearly sums cannot overflow.
-        let tenths_of_mean = i128::from(c.value_this_year.max(0)) * 10 / i128::from(mean_value);
-        i64::try_from(tenths_of_mean * i128::from(s.weight_value)).unwrap_or(i64::MAX / 4)
+        // Percent of the mean, in i128 so large yearly sums cannot overflow.
+        let percent = i128::from(c.value_this_year.max(0)) * 100 / i128::from(mean_value);
+        i64::try_from(percent * i128::from(s.weight_value)).unwrap_or(i64::MAX / 4)
     } else {
         0
     };
@@ -654,7 +659,10 @@ mod tests {
                 }
             }
         }
-        assert!(below_seen > 100 && few_low_seen > 100, "{below_seen} {few_low_seen}");
+        assert!(
+            below_seen > 100 && few_low_seen > 100,
+            "{below_seen} {few_low_seen}"
+        );
     }
 
     /// (c) Declines pass to the next: with the first proposal already asked, the new order is
@@ -891,24 +899,24 @@ mod tests {
         let s = RotationSettings::default();
         let req = facts(&[]);
         // Waited 10 days, received exactly the mean, lives elsewhere, rating 4,5 over 10 reviews:
-        // 10×1 − 10×10 + 0 + (45 − 35)×5.
+        // 10×1 − 100×2 + 0 + (45 − 35)×3.
         let c = fixed(1);
-        assert_eq!(score(&c, &req, &s, 1_000_000), 10 - 100 + 50);
+        assert_eq!(score(&c, &req, &s, 1_000_000), 10 - 200 + 30);
         // Twice the mean costs twice as much; nothing received yet costs nothing.
-        assert_eq!(score(&c, &req, &s, 500_000), 10 - 200 + 50);
+        assert_eq!(score(&c, &req, &s, 500_000), 10 - 400 + 30);
         let mut fresh = c.clone();
         fresh.value_this_year = 0;
-        assert_eq!(score(&fresh, &req, &s, 1_000_000), 10 + 50);
+        assert_eq!(score(&fresh, &req, &s, 1_000_000), 10 + 30);
         // Waiting counts up to the cap; living in the request's kecamatan adds its weight;
         // too few reviews count as the floor.
         let mut local = c.clone();
         local.last_office_job_at = Some(NOW - 500 * DAY);
         local.home_kecamatan = "15.07.10".into();
         local.rating_count = 2;
-        assert_eq!(score(&local, &req, &s, 1_000_000), 60 - 100 + 10);
-        // Ranked over these four (mean value 750.000, so 1.000.000 is 13 tenths of it): the
-        // one who received nothing (60), the long-waiting local (60 − 130 + 10), then the two
-        // equal ones (10 − 130 + 50) by id.
+        assert_eq!(score(&local, &req, &s, 1_000_000), 60 - 200 + 10);
+        // Ranked over these four (mean value 750.000, so 1.000.000 is 133% of it): the one who
+        // received nothing (40), the long-waiting local whose rating does not count yet
+        // (60 − 266 + 10), then the two equal ones (10 − 266 + 30) by id.
         local.business_id = 2;
         fresh.business_id = 3;
         let mut twin = c.clone();
@@ -919,7 +927,7 @@ mod tests {
             .iter()
             .map(|p| (p.business_id, p.score))
             .collect();
-        assert_eq!(order, vec![(3, 60), (2, -60), (0, -70), (1, -70)]);
+        assert_eq!(order, vec![(3, 40), (2, -196), (0, -226), (1, -226)]);
     }
 
     #[test]
@@ -929,20 +937,30 @@ mod tests {
         let keys: Vec<&str> = pairs.iter().map(|(k, _)| *k).collect();
         let field_keys: Vec<&str> = RotationSettings::FIELDS.iter().map(|f| f.key).collect();
         assert_eq!(keys, field_keys);
-        assert!(RotationSettings::FIELDS
-            .iter()
-            .all(|f| f.key.starts_with("rotation.") && !f.label.is_empty() && f.help.len() > 40));
+        assert!(
+            RotationSettings::FIELDS
+                .iter()
+                .all(|f| f.key.starts_with("rotation.")
+                    && !f.label.is_empty()
+                    && f.help.len() > 40)
+        );
         let stored: BTreeMap<String, String> =
             pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         assert_eq!(RotationSettings::from_pairs(&stored), Ok(d.clone()));
         assert_eq!(RotationSettings::from_pairs(&BTreeMap::new()), Ok(d));
         let mut changed = BTreeMap::new();
-        changed.insert("rotation.rating_floor_tenths".to_string(), " 40 ".to_string());
+        changed.insert(
+            "rotation.rating_floor_tenths".to_string(),
+            " 40 ".to_string(),
+        );
         changed.insert("rotation.proposals_shown".to_string(), "3".to_string());
         let s = RotationSettings::from_pairs(&changed).expect("valid");
         assert_eq!((s.rating_floor_tenths, s.proposals_shown), (40, 3));
         let mut bad = BTreeMap::new();
-        bad.insert("rotation.rating_floor_tenths".to_string(), "3,5".to_string());
+        bad.insert(
+            "rotation.rating_floor_tenths".to_string(),
+            "3,5".to_string(),
+        );
         bad.insert("rotation.proposals_shown".to_string(), "0".to_string());
         let errors = RotationSettings::from_pairs(&bad).expect_err("invalid");
         assert_eq!(

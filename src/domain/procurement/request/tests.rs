@@ -12,9 +12,19 @@ const LEGAL: &[(State, Party, Action, &[State])] = {
     &[
         (S::Open, P::Office, A::Offer, &[S::Offered]),
         (S::Offered, P::Provider, A::Quote, &[S::Quoted]),
-        (S::Offered, P::Provider, A::Decline, &[S::Offered, S::Unserved]),
+        (
+            S::Offered,
+            P::Provider,
+            A::Decline,
+            &[S::Offered, S::Unserved],
+        ),
         (S::Offered, P::System, A::Expire, &[S::Offered, S::Unserved]),
-        (S::Quoted, P::Office, A::RejectQuote, &[S::Offered, S::Unserved]),
+        (
+            S::Quoted,
+            P::Office,
+            A::RejectQuote,
+            &[S::Offered, S::Unserved],
+        ),
         (S::Quoted, P::Office, A::Order, &[S::Ordered]),
         (S::Ordered, P::Provider, A::MarkDone, &[S::Done]),
         (S::Done, P::Office, A::SignBast, &[S::Accepted]),
@@ -82,23 +92,15 @@ fn passing_on_leads_to_the_next_or_to_unserved() {
 }
 
 fn migration_pairs(sql: &str) -> BTreeSet<(State, State)> {
-    let start = sql
-        .find("INSERT INTO office_request_transitions")
-        .expect("the migration fills office_request_transitions");
-    let block = &sql[start..sql[start..].find(';').map(|e| start + e).unwrap()];
-    let mut pairs = BTreeSet::new();
-    for tuple in block.split('(').skip(2) {
-        let inner = tuple.split(')').next().unwrap();
-        let names: Vec<&str> = inner
-            .split(',')
-            .map(|s| s.trim().trim_matches('\''))
-            .collect();
-        pairs.insert((
-            State::parse(names[0]).unwrap_or_else(|| panic!("state {}", names[0])),
-            State::parse(names[1]).unwrap_or_else(|| panic!("state {}", names[1])),
-        ));
-    }
-    pairs
+    crate::domain::migration_transitions(sql, "office_request_transitions")
+        .into_iter()
+        .map(|(from, to)| {
+            (
+                State::parse(&from).unwrap_or_else(|| panic!("state {from}")),
+                State::parse(&to).unwrap_or_else(|| panic!("state {to}")),
+            )
+        })
+        .collect()
 }
 
 #[test]
