@@ -22,7 +22,7 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
         .post(
             "/admin/pengguna",
             &[
-                ("username", "Bendahara.Dinkes"),
+                ("username", "Kasir.Dinkes"),
                 ("display_name", "Yusnidar"),
                 ("role", "bendahara"),
                 ("office_id", &office),
@@ -36,7 +36,7 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
     assert!(link.starts_with(&app.settings.public_url));
 
     let stored: (String, String, Option<String>) = sqlx::query_as(
-        "SELECT role, username, phone FROM users WHERE username = 'bendahara.dinkes'",
+        "SELECT role, username, phone FROM users WHERE username = 'kasir.dinkes'",
     )
     .fetch_one(app.db.pool())
     .await
@@ -45,7 +45,7 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
         stored,
         (
             "bendahara".into(),
-            "bendahara.dinkes".into(),
+            "kasir.dinkes".into(),
             Some("+6281274112233".into())
         )
     );
@@ -60,7 +60,7 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
     // No password works before the user sets one.
     assert_eq!(
         app.visitor()
-            .login("bendahara.dinkes", "apa-saja-sandi")
+            .login("kasir.dinkes", "apa-saja-sandi")
             .await
             .status,
         StatusCode::UNAUTHORIZED
@@ -76,7 +76,7 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
     )
     .await
     .assert_redirect_to("/masuk");
-    v.login("bendahara.dinkes", "anggaran-2026-aman")
+    v.login("kasir.dinkes", "anggaran-2026-aman")
         .await
         .assert_redirect_to("/dasbor");
     assert!(v.get("/dasbor").await.contains("Dinas Kesehatan"));
