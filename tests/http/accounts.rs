@@ -35,12 +35,11 @@ async fn admin_creates_a_user_who_sets_their_own_password(app: TestApp) {
     let link = page.input_value("link").expect("one-time link");
     assert!(link.starts_with(&app.settings.public_url));
 
-    let stored: (String, String, Option<String>) = sqlx::query_as(
-        "SELECT role, username, phone FROM users WHERE username = 'kasir.dinkes'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let stored: (String, String, Option<String>) =
+        sqlx::query_as("SELECT role, username, phone FROM users WHERE username = 'kasir.dinkes'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
     assert_eq!(
         stored,
         (
