@@ -1288,13 +1288,15 @@ pub struct BusinessFacts {
     pub bank_name: String,
     pub bank_account: String,
     pub bank_holder: String,
+    /// The business's WhatsApp number as stored (normalised +62…), if any.
+    pub phone: Option<String>,
 }
 
 pub async fn business_facts(db: &Db, business_id: i64) -> DbResult<BusinessFacts> {
     let r = sqlx::query(
         "SELECT b.id, b.name, b.pickup_address, COALESCE(k.name, '') AS kec, a.full_name, b.npwp, \
-         b.pkp, b.umkm_final, b.office_capacity, b.bank_name, b.bank_account, b.bank_holder \
-         FROM businesses b JOIN alumni a ON a.id = b.alumnus_id \
+         b.pkp, b.umkm_final, b.office_capacity, b.bank_name, b.bank_account, b.bank_holder, \
+         b.phone FROM businesses b JOIN alumni a ON a.id = b.alumnus_id \
          LEFT JOIN regions k ON k.code = b.kecamatan_code WHERE b.id = $1",
     )
     .bind(business_id)
@@ -1313,6 +1315,7 @@ pub async fn business_facts(db: &Db, business_id: i64) -> DbResult<BusinessFacts
         bank_name: r.try_get("bank_name")?,
         bank_account: r.try_get("bank_account")?,
         bank_holder: r.try_get("bank_holder")?,
+        phone: r.try_get("phone")?,
     })
 }
 

@@ -182,6 +182,9 @@ pub struct ShowPage {
     pub can_quote: bool,
     pub deadline: Option<String>,
     pub provider: Option<String>,
+    /// For the office while the provider has not answered: a WhatsApp message to the provider
+    /// with the request's link, so the offer is seen before its deadline.
+    pub whatsapp: Option<String>,
     pub items: Vec<ItemLine>,
     pub total: Option<String>,
     pub total_words: Option<String>,

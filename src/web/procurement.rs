@@ -627,6 +627,32 @@ impl Page<'_> {
         };
 
         let can_quote = party == Some(Party::Provider) && r.state == RState::Offered;
+        let whatsapp = match (party, r.state, r.business_id) {
+            (Some(Party::Office), RState::Offered, Some(b)) => {
+                let facts = store::business_facts(db, b).await?;
+                let phone = facts
+                    .phone
+                    .as_deref()
+                    .and_then(|p| crate::domain::phone::Phone::parse(p).ok());
+                let link = format!(
+                    "{}/pengadaan/{}",
+                    self.state.settings.public_url.trim_end_matches('/'),
+                    r.id
+                );
+                let deadline = r.offer_expires_at.map(format_instant).unwrap_or_default();
+                phone.map(|p| {
+                    crate::domain::whatsapp::chat_link(
+                        Some(&p),
+                        &format!(
+                            "Assalamualaikum/Salam sejahtera. {} meminta {} lewat Karya: \"{}\". \
+                             Mohon dijawab (terima dengan harga atau tolak) sebelum {}: {}",
+                            r.office_name, r.category, r.title, deadline, link
+                        ),
+                    )
+                })
+            }
+            _ => None,
+        };
         let can_order = party == Some(Party::Office) && r.state == RState::Quoted;
         let can_bast = party == Some(Party::Office) && r.state == RState::Done;
         let can_pay = party == Some(Party::Treasurer) && r.state == RState::Accepted;
@@ -822,6 +848,7 @@ impl Page<'_> {
                 .filter(|_| r.state == RState::Offered)
                 .map(format_instant),
             provider: r.business_name.clone(),
+            whatsapp,
             items: item_lines,
             total: r.quoted_total.map(rupiah),
             total_words: r.quoted_total.map(rupiah_in_words_capitalised),

@@ -294,6 +294,27 @@ async fn proposals_explain_themselves_and_overrides_need_a_reason(app: TestApp) 
         (o.get("state"), o.get("rank"))
     };
     assert_eq!(offer, ("pending".to_owned(), 2));
+    // The office may tell the provider by WhatsApp, with the request's link, when it has a number.
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM businesses WHERE id = $1")
+        .bind(ids[1])
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let page = opd.get(&format!("/pengadaan/{id}")).await;
+    assert_eq!(
+        page.contains("Kabari penyedia lewat WhatsApp"),
+        phone.is_some(),
+        "{phone:?}"
+    );
+    if let Some(p) = phone {
+        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+        assert!(
+            page.contains(&format!("https://wa.me/{digits}?text=")),
+            "{}",
+            page.body
+        );
+        assert!(page.contains(&format!("pengadaan%2F{id}")));
+    }
 
     // "Let Karya assign" takes the first, recorded as assigned.
     let id2 = new_request(&app, &opd, "Servis AC ruang arsip").await;
