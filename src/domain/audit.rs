@@ -242,6 +242,27 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("listing.photo_delete", "Foto produk/jasa dihapus"),
     ("category.create", "Kategori dibuat"),
     ("category.rename", "Kategori diganti nama"),
+    // The government channel: offices, requests, documents, payments, settings, appeals.
+    ("office.create", "OPD didaftarkan"),
+    ("office.update", "Data OPD diubah"),
+    ("office.needs", "Kebutuhan tahunan OPD disimpan"),
+    ("budget_line.create", "Mata anggaran OPD ditambahkan"),
+    ("budget_line.update", "Mata anggaran OPD diubah"),
+    ("budget_line.delete", "Mata anggaran OPD dihapus"),
+    ("procurement_category.create", "Jenis pekerjaan OPD dibuat"),
+    ("procurement_category.update", "Jenis pekerjaan OPD diubah"),
+    ("procurement_settings.update", "Pengaturan pengadaan diubah"),
+    ("procurement.create", "Permintaan pengadaan dibuat"),
+    ("procurement.transition", "Status pengadaan berubah"),
+    (
+        "procurement.document.issue",
+        "Dokumen pengadaan diterbitkan",
+    ),
+    ("procurement.document.void", "Dokumen pengadaan dibatalkan"),
+    ("procurement.payment", "Pembayaran pengadaan dicatat"),
+    ("procurement.appeal", "Banding rotasi diajukan"),
+    ("rotation_appeal.answer", "Banding rotasi dijawab"),
+    ("business.tax", "Data pajak dan kapasitas usaha diubah"),
 ];
 
 pub fn action_label(code: &str) -> &str {
@@ -385,6 +406,30 @@ pub fn describe_summary(summary: &str) -> String {
 #[cfg(test)]
 mod describe_tests {
     use super::*;
+
+    /// Every action the government channel's storage writes has an Indonesian label (the
+    /// audit page's filter and list show the label, not the code).
+    #[test]
+    fn government_channel_actions_have_labels() {
+        let sources = [
+            include_str!("../db/procurement.rs"),
+            include_str!("../db/directory.rs"),
+            include_str!("../db/gov_settings.rs"),
+            include_str!("../db/gov_stats.rs"),
+        ];
+        let mut seen = 0;
+        for src in sources {
+            for part in src.split(".event(").skip(1) {
+                let code = part.split('"').nth(1).unwrap_or("");
+                assert!(
+                    ACTIONS.iter().any(|(c, _)| *c == code),
+                    "audit action {code:?} has no label"
+                );
+                seen += 1;
+            }
+        }
+        assert!(seen >= 15, "found {seen} audit actions");
+    }
 
     #[test]
     fn summaries_read_as_words() {
