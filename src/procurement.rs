@@ -59,6 +59,8 @@ pub struct Flow<'a> {
     pub db: &'a Db,
     pub settings: &'a ProcurementSettings,
     pub instance: &'a Instance,
+    /// The public address for links in messages, and whether email is configured.
+    pub reach: &'a crate::db::orders::Reach,
 }
 
 /// A proposal with the business's name, for the office's choice.
@@ -141,7 +143,7 @@ impl Flow<'_> {
         who: &Who<'_>,
     ) -> FlowResult<crate::db::Tx> {
         let mut tx = self.db.begin().await?;
-        store::apply(&mut tx, request, &change, who).await?;
+        store::apply(&mut tx, request, &change, who, self.reach).await?;
         Ok(tx)
     }
 
@@ -947,6 +949,7 @@ pub async fn settings(db: &Db) -> Result<ProcurementSettings, DbError> {
 /// instances may run it at once: each step is a conditional update, so one of them wins and the
 /// others find the request already moved.
 pub async fn expire_periodically(db: Db, settings: std::sync::Arc<crate::config::Settings>) {
+    let reach = crate::db::orders::Reach::from_settings(&settings);
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -961,6 +964,7 @@ pub async fn expire_periodically(db: Db, settings: std::sync::Arc<crate::config:
             db: &db,
             settings: &procurement,
             instance: &settings.instance,
+            reach: &reach,
         };
         match flow.expire_due(crate::db::now()).await {
             Ok(0) => {}

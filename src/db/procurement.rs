@@ -550,6 +550,7 @@ pub async fn apply(
     request: &Request,
     change: &Change<'_>,
     who: &Who<'_>,
+    reach: &super::orders::Reach,
 ) -> DbResult<()> {
     let at = change.at;
     let mut sets = String::from("state = $1, version = version + 1, updated_at = $2");
@@ -736,6 +737,16 @@ pub async fn apply(
     if matches!(change.to, State::Accepted) || change.action == Action::ConfirmReceipt {
         notify_office(tx, request.office_id, &["bendahara"], &notice).await?;
     }
+    // The provider asked now also gets an email (when email is configured and their account
+    // has an address): the offer has a deadline and not everyone opens Karya daily.
+    let asked = match &change.effect {
+        Effect::Ask(ask) => Some((ask.business_id, ask.expires_at)),
+        Effect::PassOn { next: Some(n), .. } => Some((n.business_id, n.expires_at)),
+        _ => None,
+    };
+    if let Some((b, expires)) = asked.filter(|_| reach.email) {
+        email_provider(tx, b, request, expires, reach).await?;
+    }
     if change.party != Party::Provider {
         for b in [request.business_id, business]
             .into_iter()
@@ -762,6 +773,49 @@ pub async fn apply(
         ),
     )
     .await?;
+    Ok(())
+}
+
+async fn email_provider(
+    tx: &mut Tx,
+    business_id: i64,
+    request: &Request,
+    expires_at: i64,
+    reach: &super::orders::Reach,
+) -> DbResult<()> {
+    let addresses: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email FROM users u JOIN businesses b ON b.alumnus_id = u.alumnus_id \
+         WHERE b.id = $1 AND u.role = 'alumni' AND u.disabled_at IS NULL AND u.email <> ''",
+    )
+    .bind(business_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let subject = format!("Permintaan pekerjaan dari {}", request.office_name);
+    let body = format!(
+        "{} meminta {} lewat Karya: \"{}\" di {}, Kec. {}, {}.\n\n\
+         Jawab sebelum {} (terima dengan harga per item, atau tolak dengan alasan); bila tidak \
+         dijawab, permintaan diteruskan ke usaha berikutnya dalam rotasi.\n\n{}/pengadaan/{}",
+        request.office_name,
+        request.category,
+        request.title,
+        request.place,
+        request.kecamatan,
+        request.date_from,
+        crate::domain::dates::format_instant(expires_at),
+        reach.base_url,
+        request.id
+    );
+    for address in addresses {
+        notifications::enqueue(
+            tx,
+            notifications::Channel::Email,
+            &address,
+            &subject,
+            &body,
+            None,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -733,12 +733,18 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
         .into_iter()
         .map(|k| k.code)
         .collect();
+    // The demo's past steps send no email, whatever the configuration.
+    let reach = crate::db::orders::Reach {
+        base_url: settings.public_url.trim_end_matches('/').to_owned(),
+        email: false,
+    };
     let mut world = World {
         db,
         flow: Flow {
             db,
             settings: &procurement,
             instance,
+            reach: &reach,
         },
         now,
         year,

@@ -563,6 +563,7 @@ impl Page<'_> {
             db,
             settings: &settings,
             instance: &self.state.settings.instance,
+            reach: &crate::db::orders::Reach::from_settings(&self.state.settings),
         };
         let party = self.party;
         let at = now();
@@ -973,6 +974,7 @@ pub async fn act(
         db: &state.db,
         settings: &settings,
         instance: &state.settings.instance,
+        reach: &crate::db::orders::Reach::from_settings(&state.settings),
     };
     let label = ctx.actor_label();
     let who = who(&ctx, &label);
@@ -1248,6 +1250,7 @@ pub async fn reissue(
         db: &state.db,
         settings: &settings,
         instance: &state.settings.instance,
+        reach: &crate::db::orders::Reach::from_settings(&state.settings),
     };
     let label = ctx.actor_label();
     let result = flow

@@ -229,10 +229,12 @@ async fn scene(app: &TestApp) -> Scene {
     let settings = karya::db::gov_settings::current(&app.db)
         .await
         .expect("settings");
+    let reach = karya::db::orders::Reach::from_settings(&app.settings);
     let flow = Flow {
         db: &app.db,
         settings: &settings,
         instance: &app.settings.instance,
+        reach: &reach,
     };
     // Verified, active, certified businesses of the demo: the first whose trade and kecamatan
     // the rotation can serve.

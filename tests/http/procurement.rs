@@ -662,3 +662,62 @@ async fn providers_keep_their_tax_position_and_appeal(app: TestApp) {
             .contains("salah alamat")
     );
 }
+
+/// With email configured, the provider the office asks gets an email with the deadline and the
+/// request's link (the outbox sends it; here the SMTP server is absent, so it stays queued).
+async fn the_asked_provider_gets_an_email_when_email_is_configured(app: TestApp) {
+    let opd = app.signed_in("opd").await;
+    let id = new_request(&app, &opd, "Servis AC ruang Bupati").await;
+    let first = proposed(&opd.get(&format!("/pengadaan/{id}")).await)[0];
+    provider(&app, first).await;
+    sqlx::query("UPDATE users SET email = 'teknisi@contoh.id' WHERE username = $1")
+        .bind(format!("penyedia{first}"))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let before = app.scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").await;
+    act(&app, &opd, id, "pilih", &[("pilihan", &first.to_string())])
+        .await
+        .assert_redirect_to(&format!("/pengadaan/{id}"));
+    let rows = sqlx::query(
+        "SELECT channel, recipient, subject, body FROM outbox WHERE id > $1 AND recipient = 'teknisi@contoh.id'",
+    )
+    .bind(before)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "one email to the asked provider");
+    assert_eq!(rows[0].get::<String, _>("channel"), "email");
+    assert!(
+        rows[0]
+            .get::<String, _>("subject")
+            .contains("Sekretariat Daerah")
+    );
+    let body: String = rows[0].get("body");
+    assert!(body.contains(&format!("/pengadaan/{id}")), "{body}");
+    assert!(body.contains("Jawab sebelum"), "{body}");
+}
+
+mod the_asked_provider_gets_an_email_when_email_is_configured {
+    fn smtp(s: &mut karya::config::Settings) {
+        // Nothing listens there: the message stays in the outbox, which is what is checked.
+        s.smtp_url = "smtp://127.0.0.1:9".into();
+        s.smtp_from = "karya@contoh.id".into();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = crate::helpers::spawn_with(karya::config::Backend::Sqlite, smtp)
+            .await
+            .expect("sqlite app");
+        super::the_asked_provider_gets_an_email_when_email_is_configured(app).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = crate::helpers::spawn_with(karya::config::Backend::Postgres, smtp).await
+        {
+            super::the_asked_provider_gets_an_email_when_email_is_configured(app).await;
+        }
+    }
+}

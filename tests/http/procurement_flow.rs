@@ -43,6 +43,13 @@ const PPK_NIP: &str = "198002022005011002";
 
 // ---- the world each test builds ----
 
+/// The workflow without email (these tests look at rows, not messages).
+static NO_EMAIL: std::sync::LazyLock<karya::db::orders::Reach> =
+    std::sync::LazyLock::new(|| karya::db::orders::Reach {
+        base_url: "http://karya.test".into(),
+        email: false,
+    });
+
 struct OfficeFx {
     id: i64,
     code: String,
@@ -319,6 +326,7 @@ impl World {
             db: &app.db,
             settings: &self.settings,
             instance: &self.instance,
+            reach: &NO_EMAIL,
         }
     }
 
@@ -1436,6 +1444,7 @@ where
                 db,
                 settings,
                 instance,
+                reach: &NO_EMAIL,
             },
             r.clone(),
         );
