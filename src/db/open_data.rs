@@ -19,8 +19,11 @@ use time::OffsetDateTime;
 use super::{Db, DbResult};
 use crate::ocds::{DocumentRef, Item, OfficeParty, Payment, Purchase, SupplierParty};
 
-/// Request states whose purchase is published: the work was handed over (BAST) and paid.
-pub const PUBLISHED_STATES: &str = "'paid','completed'";
+/// Request states whose purchase is published: the work was handed over (BAST) and paid
+/// (`request::State::is_purchase_done`), as an SQL list.
+pub fn published_states() -> String {
+    super::procurement::states_where(crate::domain::procurement::request::State::is_purchase_done)
+}
 
 /// Which purchases to read; `None` is no restriction.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,8 +73,9 @@ pub fn document_form<'a>(kinds: impl IntoIterator<Item = &'a str>) -> &'static s
 /// The WHERE clause shared by the four queries (`q` is the request): published states and the
 /// filter as `$1` (year, 0 = any) and `$2` (office, 0 = any).
 fn scope() -> String {
+    let published = published_states();
     format!(
-        "q.state IN ({PUBLISHED_STATES}) AND ($1 = 0 OR q.fiscal_year = $1) \
+        "q.state IN ({published}) AND ($1 = 0 OR q.fiscal_year = $1) \
          AND ($2 = 0 OR q.office_id = $2)"
     )
 }
@@ -260,15 +264,16 @@ pub struct Choices {
 }
 
 pub async fn choices(db: &Db) -> DbResult<Choices> {
+    let published = published_states();
     let years: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT DISTINCT fiscal_year FROM office_requests WHERE state IN ({PUBLISHED_STATES}) \
+        "SELECT DISTINCT fiscal_year FROM office_requests WHERE state IN ({published}) \
          ORDER BY fiscal_year DESC"
     )))
     .fetch_all(db.pool())
     .await?;
     let offices = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT o.id, o.name FROM offices o WHERE EXISTS (SELECT 1 FROM office_requests q \
-         WHERE q.office_id = o.id AND q.state IN ({PUBLISHED_STATES})) ORDER BY o.name"
+         WHERE q.office_id = o.id AND q.state IN ({published})) ORDER BY o.name"
     )))
     .fetch_all(db.pool())
     .await?
@@ -287,10 +292,11 @@ pub async fn public_document(db: &Db, document_id: i64) -> DbResult<Option<Strin
         .map(|k| format!("'{k}'"))
         .collect::<Vec<_>>()
         .join(",");
+    let published = published_states();
     Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT d.number FROM office_documents d JOIN office_requests q ON q.id = d.request_id \
          WHERE d.id = $1 AND d.voided_at IS NULL AND d.kind IN ({kinds}) \
-         AND q.state IN ({PUBLISHED_STATES})"
+         AND q.state IN ({published})"
     )))
     .bind(document_id)
     .fetch_optional(db.pool())

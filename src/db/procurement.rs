@@ -29,6 +29,17 @@ pub fn is_stale(e: &DbError) -> bool {
     matches!(e, DbError::Conflict(c) if c == STALE)
 }
 
+/// The states for which `pred` holds, as an SQL list (`'quoted','ordered'`), so that queries
+/// take their state sets from the domain instead of repeating them.
+pub fn states_where(pred: impl Fn(State) -> bool) -> String {
+    State::ALL
+        .into_iter()
+        .filter(|s| pred(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn state_of(r: &AnyRow, col: &str) -> DbResult<State> {
     let s: String = r.try_get(col)?;
     State::parse(&s).ok_or_else(|| DbError::Other(format!("unknown request state {s}")))
@@ -306,12 +317,7 @@ pub async fn candidates(
     today: &str,
     year_start: i64,
 ) -> DbResult<Vec<CandidateRow>> {
-    let occupying = State::ALL
-        .into_iter()
-        .filter(|s| s.occupies_provider())
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(",");
+    let occupying = states_where(State::occupies_provider);
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT b.id, b.name, COALESCE(b.kecamatan_code, '') AS home, COALESCE(k.name, '') AS kec, \
          b.active, b.office_capacity, COALESCE(b.verified_at, b.created_at) AS since, \
@@ -432,6 +438,7 @@ pub async fn create(
         Party::Office,
         who.id,
         "dibuat",
+        None,
         State::Open,
         "",
     )
@@ -458,15 +465,10 @@ async fn insert_event(
     party: Party,
     user_id: Option<i64>,
     action: &str,
+    from: Option<State>,
     to: State,
     note: &str,
 ) -> DbResult<()> {
-    let from: Option<String> = sqlx::query_scalar(
-        "SELECT to_state FROM office_request_events WHERE request_id = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(request_id)
-    .fetch_optional(&mut **tx)
-    .await?;
     sqlx::query(
         "INSERT INTO office_request_events (request_id, at, actor, user_id, action, from_state, \
          to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -476,7 +478,7 @@ async fn insert_event(
     .bind(party.as_str())
     .bind(user_id)
     .bind(action)
-    .bind(from)
+    .bind(from.map(State::as_str))
     .bind(to.as_str())
     .bind(note)
     .execute(&mut **tx)
@@ -565,9 +567,8 @@ pub async fn apply(
             business = Some(ask.business_id);
             expires = Some(ask.expires_at);
         }
-        Effect::Quote(q) => {
+        Effect::Quote(_) => {
             sets.push_str(", quoted_total = $6, quote_note = $7, offer_expires_at = NULL");
-            let _ = q;
         }
         Effect::PassOn { next, .. } => {
             sets.push_str(
@@ -708,6 +709,7 @@ pub async fn apply(
         change.party,
         who.id,
         change.action.slug(),
+        Some(request.state),
         change.to,
         &note,
     )
@@ -1106,7 +1108,18 @@ async fn insert_event_keep_state(
         _ => Party::System,
     };
     let state = State::parse(&state).unwrap_or(State::Open);
-    insert_event(tx, request_id, at, party, who.id, action, state, note).await
+    insert_event(
+        tx,
+        request_id,
+        at,
+        party,
+        who.id,
+        action,
+        Some(state),
+        state,
+        note,
+    )
+    .await
 }
 
 /// Voids a document with a reason (kept, with the reason, in the timeline and the audit trail).

@@ -601,8 +601,6 @@ impl Page<'_> {
         let can_choose = party == Some(Party::Office) && r.state == RState::Open;
         let (proposals, more, excluded) = if can_choose {
             let p = flow.proposals(r, at).await.map_err(flow_internal)?;
-            let chosen = extras.forms.override_reason.value.clone();
-            let _ = chosen;
             let lines = p.all[..p.shown]
                 .iter()
                 .map(|x| ProposalLine {

@@ -107,10 +107,6 @@ impl State {
     pub fn is_purchase_done(self) -> bool {
         matches!(self, State::Paid | State::Completed)
     }
-
-    pub fn is_final(self) -> bool {
-        matches!(self, State::Completed | State::Cancelled)
-    }
 }
 
 impl fmt::Display for State {
