@@ -3,6 +3,7 @@
 //! Layers: `web` (thin HTTP handlers) → `domain` (pure rules and types) → `db` (the only place
 //! SQL lives). `routes` lists every route with who may call it; `startup` builds the app.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;

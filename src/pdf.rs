@@ -11,7 +11,7 @@ use printpdf::{
     TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
-use crate::domain::rupiah::{Rupiah, group_thousands};
+use crate::domain::rupiah::group_thousands;
 
 /// The district's letterhead (kop surat).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,13 +86,7 @@ pub enum PdfError {
     TooManySignatures(usize),
 }
 
-/// `Rp 1.250.000`, with the app's own formatter.
-pub fn rupiah(amount: i64) -> String {
-    match Rupiah::new(amount) {
-        Ok(r) => r.to_string(),
-        Err(_) => format!("-Rp {}", group_thousands(amount).trim_start_matches('-')),
-    }
-}
+pub use crate::domain::rupiah::format_rupiah as rupiah;
 
 /// Renders the document to PDF bytes.
 pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {

@@ -103,6 +103,48 @@ pub fn verify<'a>(
     Ok(count)
 }
 
+/// Who acted: a user, or a named tool (`cli`, `demo`) with no user id.
+#[derive(Debug, Clone, Copy)]
+pub struct Who<'a> {
+    pub id: Option<i64>,
+    pub label: &'a str,
+    pub ip: &'a str,
+}
+
+impl<'a> Who<'a> {
+    /// This actor's event on one entity (`entity_id` is the entity's row id).
+    pub fn event(
+        self,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: i64,
+        summary: serde_json::Value,
+    ) -> Event<'a> {
+        Event {
+            actor_id: self.id,
+            actor_label: self.label,
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            summary,
+            ip: self.ip,
+        }
+    }
+}
+
+/// What happened, said by the caller; the chain fields are filled in here.
+#[derive(Debug, Clone, Default)]
+pub struct Event<'a> {
+    pub actor_id: Option<i64>,
+    pub actor_label: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    /// A short before/after summary, JSON.
+    pub summary: serde_json::Value,
+    pub ip: &'a str,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ pub fn clean(s: &str) -> String {
 
 /// A one-line text field, cleaned; a message when it is required and empty, or longer than `max`
 /// characters.
-pub(super) fn text(
+pub fn text(
     errors: &mut FieldErrors,
     field: &'static str,
     raw: &str,

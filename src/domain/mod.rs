@@ -13,6 +13,7 @@ pub mod phone;
 pub mod policy;
 pub mod procurement;
 pub mod qris;
+pub mod refusal;
 pub mod region;
 pub mod register;
 pub mod rupiah;
@@ -47,3 +48,4 @@ pub(crate) fn migration_transitions(sql: &str, table: &str) -> Vec<(String, Stri
         })
         .collect()
 }
+pub use refusal::Refusal;

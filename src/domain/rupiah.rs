@@ -62,6 +62,15 @@ impl fmt::Display for Rupiah {
     }
 }
 
+/// Any whole-Rupiah amount as people read it, negative ones too: the one formatter for screens,
+/// documents and exports.
+pub fn format_rupiah(amount: i64) -> String {
+    match Rupiah::new(amount) {
+        Ok(r) => r.to_string(),
+        Err(_) => format!("-Rp {}", group_thousands(amount).trim_start_matches('-')),
+    }
+}
+
 /// `1250000` → `1.250.000`
 pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

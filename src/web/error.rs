@@ -4,6 +4,7 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::app::AppError;
 use crate::db::DbError;
 use crate::views::ErrorPage;
 
@@ -23,6 +24,9 @@ pub enum WebError {
     Gone(String),
     #[error("payload too large")]
     TooLarge,
+    /// A domain refusal or a stale page: the step did not happen, and the message says why.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("internal: {0}")]
@@ -39,12 +43,28 @@ impl From<DbError> for WebError {
     }
 }
 
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => WebError::NotFound,
+            AppError::Forbidden => WebError::Forbidden,
+            e @ (AppError::Refused(_) | AppError::Stale) => WebError::Conflict(e.to_string()),
+            AppError::Conflict(name) => {
+                WebError::Internal(format!("unexpected conflict on {name}"))
+            }
+            AppError::Unavailable(m) => WebError::Unavailable(m),
+            AppError::Internal(m) => WebError::Internal(m),
+        }
+    }
+}
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Gone(_) => StatusCode::GONE,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -80,6 +100,10 @@ pub fn explain(status: StatusCode) -> (&'static str, &'static str) {
         408 => (
             "Waktu habis",
             "Permintaan terlalu lama diproses. Silakan coba lagi.",
+        ),
+        409 => (
+            "Tidak dapat dilakukan",
+            "Langkah ini tidak dapat dilakukan sekarang. Muat ulang halaman untuk melihat keadaan terbaru.",
         ),
         410 => (
             "Tautan tidak berlaku",
@@ -135,7 +159,7 @@ impl IntoResponse for WebError {
             _ => {}
         }
         let message = match &self {
-            WebError::TooMany(m) | WebError::Gone(m) => Some(m.as_str()),
+            WebError::TooMany(m) | WebError::Gone(m) | WebError::Conflict(m) => Some(m.as_str()),
             WebError::Csrf => Some(
                 "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi.",
             ),

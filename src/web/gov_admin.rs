@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::form::Posted;
 use super::{field, unprocessable};
-use crate::db::audit::Who;
 use crate::db::directory::{self, BudgetLineFields, CategoryFields, NeedInput, Office};
 use crate::db::gov_settings::{self, ProcurementSettings};
 use crate::db::gov_stats::{self, OfficeYear};
@@ -26,6 +26,7 @@ use crate::domain::procurement::SettingField;
 use crate::domain::procurement::documents::DocumentRules;
 use crate::domain::procurement::rotation::{self, Candidate, RequestFacts, RotationSettings};
 use crate::domain::procurement::tax::{IncomeTax, TaxKind, TaxRules};
+use crate::domain::rupiah::format_rupiah as rupiah;
 use crate::domain::rupiah::{Rupiah, group_thousands};
 use crate::domain::user::FieldErrors;
 use crate::views::gov_admin::*;
@@ -73,32 +74,6 @@ pub fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn who(ctx: &Ctx) -> Result<Who<'_>, WebError> {
-    let user = ctx.user()?;
-    Ok(Who {
-        id: Some(user.id),
-        label: &user.username,
-        ip: &ctx.ip,
-    })
-}
-
-fn rupiah(n: i64) -> String {
-    format!("Rp {}", group_thousands(n))
-}
-
-/// A form posted as pairs (field names that carry an id, like `qty_12`).
-struct Posted(Vec<(String, String)>);
-
-impl Posted {
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -240,6 +215,7 @@ async fn kecamatan_choices(state: &AppState) -> Result<Vec<Choice>, WebError> {
 
 pub mod forms {
     use super::*;
+    use crate::domain::form::text;
 
     /// The office form as typed.
     #[derive(Deserialize, Default, Clone)]
@@ -266,23 +242,6 @@ pub mod forms {
         pub treasurer_name: String,
         #[serde(default)]
         pub treasurer_nip: String,
-    }
-
-    fn text(
-        errors: &mut FieldErrors,
-        field: &'static str,
-        raw: &str,
-        label: &str,
-        required: bool,
-        max: usize,
-    ) -> String {
-        let v = clean(raw);
-        if v.is_empty() && required {
-            errors.push((field, format!("{label} wajib diisi.")));
-        } else if v.chars().count() > max {
-            errors.push((field, format!("{label} maksimal {max} karakter.")));
-        }
-        v
     }
 
     /// An officer's name and NIP: the NIP optional but valid when given, and never without a
@@ -727,7 +686,7 @@ pub async fn create_office(
         Err(errors) => return unprocessable(&office_page(&state, &ctx, None, &f, &errors).await?),
     };
     let mut tx = state.db.begin().await?;
-    let id = match directory::register_office(&mut tx, &office, who(&ctx)?).await {
+    let id = match directory::register_office(&mut tx, &office, ctx.who()?).await {
         Ok(id) => id,
         Err(e) => match office_conflict(&e) {
             Some(errors) => {
@@ -778,7 +737,7 @@ pub async fn update_office(
         }
     };
     let mut tx = state.db.begin().await?;
-    if let Err(e) = directory::update_office(&mut tx, id, &office, who(&ctx)?).await {
+    if let Err(e) = directory::update_office(&mut tx, id, &office, ctx.who()?).await {
         drop(tx);
         return match office_conflict(&e) {
             Some(errors) => unprocessable(&office_page(&state, &ctx, Some(id), &f, &errors).await?),
@@ -937,7 +896,7 @@ pub async fn save_needs(
         }
     };
     let mut tx = state.db.begin().await?;
-    directory::save_needs(&mut tx, id, year, &list, who(&ctx)?).await?;
+    directory::save_needs(&mut tx, id, year, &list, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!(
         "/admin/opd/{id}/anggaran?tahun={year}&pesan=kebutuhan-disimpan#kebutuhan"
@@ -966,7 +925,7 @@ pub async fn add_budget_line(
         }
     };
     let mut tx = state.db.begin().await?;
-    match directory::add_budget_line(&mut tx, id, year, &fields, who(&ctx)?).await {
+    match directory::add_budget_line(&mut tx, id, year, &fields, ctx.who()?).await {
         Ok(_) => {}
         Err(DbError::Conflict(_)) => {
             drop(tx);
@@ -1034,7 +993,7 @@ pub async fn update_budget_line(
         }
     };
     let mut tx = state.db.begin().await?;
-    match directory::update_budget_line(&mut tx, id, line, &fields, who(&ctx)?).await {
+    match directory::update_budget_line(&mut tx, id, line, &fields, ctx.who()?).await {
         Ok(()) => {}
         Err(DbError::Conflict(_)) => {
             drop(tx);
@@ -1058,7 +1017,7 @@ pub async fn delete_budget_line(
 ) -> Result<Response, WebError> {
     let stored = directory::budget_line(&state.db, id, line).await?;
     let mut tx = state.db.begin().await?;
-    match directory::delete_budget_line(&mut tx, id, line, who(&ctx)?).await {
+    match directory::delete_budget_line(&mut tx, id, line, ctx.who()?).await {
         Ok(()) => {}
         Err(DbError::Conflict(_)) => {
             drop(tx);
@@ -1193,7 +1152,7 @@ pub async fn create_category(
         }
     };
     let mut tx = state.db.begin().await?;
-    let id = match directory::create_procurement_category(&mut tx, &fields, who(&ctx)?).await {
+    let id = match directory::create_procurement_category(&mut tx, &fields, ctx.who()?).await {
         Ok(id) => id,
         Err(DbError::Conflict(_)) => {
             drop(tx);
@@ -1236,7 +1195,7 @@ pub async fn update_category(
         }
     };
     let mut tx = state.db.begin().await?;
-    match directory::update_procurement_category(&mut tx, id, &fields, who(&ctx)?).await {
+    match directory::update_procurement_category(&mut tx, id, &fields, ctx.who()?).await {
         Ok(()) => {}
         Err(DbError::Conflict(_)) => {
             drop(tx);
@@ -1367,7 +1326,7 @@ pub async fn save_settings(
         Ok(p) => p,
         Err(errors) => return unprocessable(&settings_page(&ctx, &typed, &errors, None)),
     };
-    gov_settings::save(&state.db, &parsed.to_pairs(), who(&ctx)?).await?;
+    gov_settings::save(&state.db, &parsed.to_pairs(), ctx.who()?).await?;
     Ok(Redirect::to("/admin/pengadaan/pengaturan?pesan=disimpan").into_response())
 }
 
@@ -1817,7 +1776,7 @@ pub async fn answer_appeal(
         }
     };
     let mut tx = state.db.begin().await?;
-    let written = gov_stats::answer_appeal(&mut tx, id, &answer, who(&ctx)?).await?;
+    let written = gov_stats::answer_appeal(&mut tx, id, &answer, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     let pesan = if written { "dijawab" } else { "sudah" };
     Ok(Redirect::to(&format!(

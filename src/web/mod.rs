@@ -9,6 +9,7 @@ pub mod claim;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;
+pub mod form;
 pub mod gov_admin;
 pub mod imports;
 pub mod middleware;
@@ -83,6 +84,16 @@ impl Ctx {
     pub fn user(&self) -> Result<&User, WebError> {
         self.user.as_ref().ok_or_else(|| WebError::Unauthorized {
             next: self.path.clone(),
+        })
+    }
+
+    /// The signed-in user as the actor of an audited change.
+    pub fn who(&self) -> Result<crate::domain::audit::Who<'_>, WebError> {
+        let user = self.user()?;
+        Ok(crate::domain::audit::Who {
+            id: Some(user.id),
+            label: &user.username,
+            ip: &self.ip,
         })
     }
 

@@ -4,6 +4,7 @@
 //! Handlers translate; `domain::order` decides every change of state (the buttons come from
 //! `offered`); `db::orders` stores the change with its timeline event and notifications.
 
+use crate::domain::rupiah::format_rupiah as rupiah;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -64,10 +65,6 @@ pub fn routes() -> Router<AppState> {
 
 fn today() -> time::Date {
     crate::domain::dates::today_wib()
-}
-
-fn rupiah(amount: i64) -> String {
-    Rupiah::new(amount).unwrap_or_default().to_string()
 }
 
 fn internal(e: impl std::fmt::Display) -> WebError {

@@ -5,6 +5,7 @@
 //! Handlers translate; `domain::procurement::request` decides who may do what (the buttons come
 //! from `available_actions`); `crate::procurement::Flow` carries each step out.
 
+use crate::domain::rupiah::format_rupiah as rupiah;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -28,7 +29,6 @@ use crate::domain::procurement::request::{
 };
 use crate::domain::procurement::tax::TaxBreakdown;
 use crate::domain::procurement::words::rupiah_in_words_capitalised;
-use crate::domain::rupiah::Rupiah;
 use crate::procurement::{Flow, FlowError};
 use crate::views::procurement::{
     ActionForm, BusinessPage, DocumentLine, ExcludedLine, FormPage, Forms, ItemField, ItemLine,
@@ -54,10 +54,6 @@ pub fn routes() -> Router<AppState> {
             .route("/usaha/pengadaan/banding", post(appeal)),
     );
     users.merge(providers)
-}
-
-fn rupiah(amount: i64) -> String {
-    Rupiah::new(amount).unwrap_or_default().to_string()
 }
 
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {

@@ -8,12 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::form::Posted;
 use super::{field, unprocessable};
-use crate::db::audit::Who;
 use crate::db::storefront::{self as store, Business, Listing};
 use crate::db::{DbError, regions, register};
 use crate::domain::policy::{self, Permission};
 use crate::domain::region::Region;
+use crate::domain::rupiah::format_rupiah as rupiah;
 use crate::domain::rupiah::group_thousands;
 use crate::domain::storefront::{
     self as rules, BusinessFields, BusinessInput, DAYS, ListingFields, ListingInput, MAX_PHOTOS,
@@ -69,47 +70,11 @@ pub fn routes() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// A posted form as pairs, so repeated fields (checkbox groups) survive.
-struct Posted(Vec<(String, String)>);
-
-impl Posted {
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-    fn flag(&self, name: &str) -> bool {
-        !self.get(name).is_empty()
-    }
-}
-
-fn who(ctx: &Ctx) -> Result<Who<'_>, WebError> {
-    let user = ctx.user()?;
-    Ok(Who {
-        id: Some(user.id),
-        label: &user.username,
-        ip: &ctx.ip,
-    })
-}
-
 fn error_of(errors: &FieldErrors, name: &str) -> Option<String> {
     errors
         .iter()
         .find(|(f, _)| *f == name)
         .map(|(_, m)| m.clone())
-}
-
-fn rupiah(n: i64) -> String {
-    format!("Rp {}", group_thousands(n))
 }
 
 /// The signed-in alumnus's record id (`None`: the account has not claimed a record yet).
@@ -546,7 +511,7 @@ pub async fn create_business(
         }
     };
     let mut tx = state.db.begin().await?;
-    store::create_business(&mut tx, alumnus, &fields, who(&ctx)?).await?;
+    store::create_business(&mut tx, alumnus, &fields, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to("/usaha?pesan=dibuka").into_response())
 }
@@ -580,7 +545,7 @@ pub async fn update_business(
         }
     };
     let mut tx = state.db.begin().await?;
-    store::update_business(&mut tx, b.id, &fields, who(&ctx)?).await?;
+    store::update_business(&mut tx, b.id, &fields, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to("/usaha?pesan=disimpan").into_response())
 }
@@ -723,7 +688,7 @@ pub async fn create_listing(
         }
     };
     let mut tx = state.db.begin().await?;
-    let id = store::create_listing(&mut tx, b.id, &fields, who(&ctx)?).await?;
+    let id = store::create_listing(&mut tx, b.id, &fields, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/usaha/produk/{id}/foto?pesan=baru")).into_response())
 }
@@ -794,7 +759,7 @@ pub async fn update_listing(
         }
     };
     let mut tx = state.db.begin().await?;
-    store::update_listing(&mut tx, id, &fields, who(&ctx)?).await?;
+    store::update_listing(&mut tx, id, &fields, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/usaha?pesan=produk-disimpan#produk-{id}")).into_response())
 }
@@ -807,7 +772,7 @@ async fn set_active(
 ) -> Result<Response, WebError> {
     own_listing(state, ctx, id).await?;
     let mut tx = state.db.begin().await?;
-    store::set_listing_active(&mut tx, id, active, who(ctx)?).await?;
+    store::set_listing_active(&mut tx, id, active, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     let notice = if active { "diaktifkan" } else { "dijeda" };
     Ok(Redirect::to(&format!("/usaha?pesan={notice}#produk-{id}")).into_response())
@@ -974,7 +939,7 @@ pub async fn upload_photo(
         }
     };
     let mut tx = state.db.begin().await?;
-    let added = store::add_photo(&mut tx, id, &processed, MAX_PHOTOS, who(&ctx)?).await?;
+    let added = store::add_photo(&mut tx, id, &processed, MAX_PHOTOS, ctx.who()?).await?;
     if added.is_none() {
         drop(tx);
         return photo_refused(
@@ -1001,7 +966,7 @@ pub async fn delete_photo(
 ) -> Result<Response, WebError> {
     own_listing(&state, &ctx, id).await?;
     let mut tx = state.db.begin().await?;
-    store::delete_photo(&mut tx, id, photo, who(&ctx)?).await?;
+    store::delete_photo(&mut tx, id, photo, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/usaha/produk/{id}/foto?pesan=dihapus")).into_response())
 }
@@ -1228,7 +1193,7 @@ pub async fn verify(
         return unprocessable(&page);
     };
     let mut tx = state.db.begin().await?;
-    match store::verify(&mut tx, id, participation, who(&ctx)?).await {
+    match store::verify(&mut tx, id, participation, ctx.who()?).await {
         Ok(()) => {}
         Err(DbError::NotFound) => {
             drop(tx);
@@ -1278,7 +1243,7 @@ pub async fn unverify(
         return unprocessable(&page);
     }
     let mut tx = state.db.begin().await?;
-    store::unverify(&mut tx, id, &reason, who(&ctx)?).await?;
+    store::unverify(&mut tx, id, &reason, ctx.who()?).await?;
     crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/usaha/{id}?pesan=dicabut")).into_response())
 }
@@ -1386,7 +1351,7 @@ pub async fn create_category(
         );
     };
     let mut tx = state.db.begin().await?;
-    match store::create_category(&mut tx, trade, &name, who(&ctx)?).await {
+    match store::create_category(&mut tx, trade, &name, ctx.who()?).await {
         Ok(_) => {}
         Err(DbError::Conflict(_)) => {
             drop(tx);
@@ -1430,7 +1395,7 @@ pub async fn rename_category(
         Err(e) => return rename_refused(&state, &ctx, id, e).await,
     };
     let mut tx = state.db.begin().await?;
-    match store::rename_category(&mut tx, id, &name, who(&ctx)?).await {
+    match store::rename_category(&mut tx, id, &name, ctx.who()?).await {
         Ok(()) => {}
         Err(DbError::Conflict(_)) => {
             drop(tx);

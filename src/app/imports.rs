@@ -1,0 +1,1 @@
+//! Register imports: plan, preview and apply an agency workbook.

@@ -1,0 +1,2 @@
+//! Orders from the public: placing, quoting, paying, messages, reviews, and every change of an
+//! order's state.

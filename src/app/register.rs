@@ -1,0 +1,1 @@
+//! The register: trades, programs, batches, alumni and certificates kept by the agency.

@@ -1,0 +1,1 @@
+//! Storefronts: an alumnus's business, its listings and photos, and its verification.
