@@ -1,5 +1,7 @@
-//! Every route in one place, grouped by who may call it. A group's guard names the permission;
-//! `domain::policy` decides which roles hold it.
+//! Every route in one place: each path with its method and handler, in groups whose guard names
+//! the `Permission` needed (`domain::policy` decides which roles hold it; rules about one record,
+//! such as which office or which order, are decided per record by the domain). No other module
+//! adds routes.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -175,6 +177,221 @@ pub fn router() -> Router<AppState> {
         Router::new().route("/opd/{id}", get(offices::office)),
     );
 
+    // The marketplace, sellers' side: an alumnus's own business and listings; photos for everyone;
+    // the agency verifies businesses and keeps the categories.
+    let storefronts = {
+        let public = Router::new()
+            .route("/foto/{id}/kecil.jpg", get(storefront::photo_small))
+            .route("/foto/{id}/besar.jpg", get(storefront::photo_large));
+        let own = guarded(
+            Permission::ManageOwnBusiness,
+            Router::new()
+                .route("/usaha", get(storefront::dashboard))
+                .route(
+                    "/usaha/baru",
+                    get(storefront::new_business).post(storefront::create_business),
+                )
+                .route(
+                    "/usaha/ubah",
+                    get(storefront::edit_business).post(storefront::update_business),
+                )
+                .route(
+                    "/usaha/produk/baru",
+                    get(storefront::new_listing).post(storefront::create_listing),
+                )
+                .route(
+                    "/usaha/produk/{id}/ubah",
+                    get(storefront::edit_listing).post(storefront::update_listing),
+                )
+                .route("/usaha/produk/{id}/jeda", post(storefront::pause_listing))
+                .route(
+                    "/usaha/produk/{id}/aktifkan",
+                    post(storefront::activate_listing),
+                )
+                .route(
+                    "/usaha/produk/{id}/foto",
+                    get(storefront::photos)
+                        .post(storefront::upload_photo)
+                        .layer(DefaultBodyLimit::max(storefront::UPLOAD_LIMIT)),
+                )
+                .route(
+                    "/usaha/produk/{id}/foto/{photo}/hapus",
+                    post(storefront::delete_photo),
+                ),
+        );
+        let agency = guarded(
+            Permission::ManageMarketplace,
+            Router::new()
+                .route("/admin/usaha", get(storefront::admin_list))
+                .route("/admin/usaha/{id}", get(storefront::admin_business))
+                .route("/admin/usaha/{id}/verifikasi", post(storefront::verify))
+                .route("/admin/usaha/{id}/cabut", post(storefront::unverify))
+                .route(
+                    "/admin/kategori",
+                    get(storefront::categories).post(storefront::create_category),
+                )
+                .route(
+                    "/admin/kategori/{id}/ubah",
+                    post(storefront::rename_category),
+                ),
+        );
+        public.merge(own).merge(agency)
+    };
+    // The catalog: public search, listing and store pages; the agency keeps the search synonyms.
+    let catalog = {
+        let public = Router::new()
+            .route("/katalog", get(catalog::search_page))
+            .route("/katalog/{id}", get(catalog::listing_page))
+            .route("/toko/{id}", get(catalog::store_page));
+        let admin = guarded(
+            Permission::ManageMarketplace,
+            Router::new()
+                .route(
+                    "/admin/sinonim",
+                    get(catalog::synonyms).post(catalog::create_synonym),
+                )
+                .route(
+                    "/admin/sinonim/{id}/ubah",
+                    get(catalog::edit_synonym_form).post(catalog::update_synonym),
+                )
+                .route("/admin/sinonim/{id}/hapus", post(catalog::delete_synonym)),
+        );
+        public.merge(admin)
+    };
+    // Orders: the order form and order pages (access decided per order by `policy::order_party`),
+    // each party's order lists, the agency's disputes.
+    let orders = {
+        // Anyone: the order form, and order pages whose access `policy::order_party` decides.
+        let public = Router::new()
+            .route("/pesan", get(orders::form).post(orders::place))
+            .route("/pesanan/{id}", get(orders::show))
+            .route("/pesanan/{id}/{aksi}", post(orders::act));
+        let signed_in = guarded(
+            Permission::SignedIn,
+            Router::new().route("/pesanan", get(orders::my_orders)),
+        );
+        let seller = guarded(
+            Permission::ManageOwnBusiness,
+            Router::new().route("/usaha/pesanan", get(orders::seller_orders)),
+        );
+        let agency = guarded(
+            Permission::ManageMarketplace,
+            Router::new().route("/admin/sengketa", get(orders::disputes)),
+        );
+        public.merge(signed_in).merge(seller).merge(agency)
+    };
+    // Notifications: each user's own; the agency's outbox.
+    let notifications = {
+        let own = guarded(
+            Permission::SignedIn,
+            Router::new()
+                .route("/notifikasi", get(notifications::list))
+                .route("/notifikasi/baca-semua", post(notifications::read_all))
+                .route("/notifikasi/{id}/baca", post(notifications::open)),
+        );
+        let admin = guarded(
+            Permission::ManageMarketplace,
+            Router::new()
+                .route("/admin/kotak-keluar", get(notifications::outbox))
+                .route(
+                    "/admin/kotak-keluar/{id}/kirim-ulang",
+                    post(notifications::retry),
+                ),
+        );
+        own.merge(admin)
+    };
+    // The public read-only API and its OpenAPI description.
+    let api_v1 = {
+        Router::new()
+            .route("/api/openapi.json", get(api::openapi_json))
+            .route("/api/v1/listings", get(api::list_listings))
+            .route("/api/v1/listings/{id}", get(api::get_listing))
+            .route("/api/v1/businesses/{id}", get(api::get_business))
+    };
+    // The government channel, agency side: offices, budgets, kinds of work, settings, appeals;
+    // the public page explaining the rotation.
+    let office_admin = {
+        let public = Router::new().route("/pengadaan/cara-kerja", get(gov_admin::how_it_works));
+        let agency = guarded(
+            Permission::ManageProcurement,
+            Router::new()
+                .route("/admin/opd", get(gov_admin::offices))
+                .route(
+                    "/admin/opd/baru",
+                    get(gov_admin::new_office).post(gov_admin::create_office),
+                )
+                .route(
+                    "/admin/opd/{id}/ubah",
+                    get(gov_admin::edit_office).post(gov_admin::update_office),
+                )
+                .route("/admin/opd/{id}/anggaran", get(gov_admin::budget))
+                .route("/admin/opd/{id}/kebutuhan", post(gov_admin::save_needs))
+                .route("/admin/opd/{id}/rekening", post(gov_admin::add_budget_line))
+                .route(
+                    "/admin/opd/{id}/rekening/{line}/ubah",
+                    get(gov_admin::edit_budget_line).post(gov_admin::update_budget_line),
+                )
+                .route(
+                    "/admin/opd/{id}/rekening/{line}/hapus",
+                    post(gov_admin::delete_budget_line),
+                )
+                .route("/admin/pengadaan/jenis", get(gov_admin::categories))
+                .route(
+                    "/admin/pengadaan/jenis/baru",
+                    get(gov_admin::new_category).post(gov_admin::create_category),
+                )
+                .route(
+                    "/admin/pengadaan/jenis/{id}/ubah",
+                    get(gov_admin::edit_category).post(gov_admin::update_category),
+                )
+                .route(
+                    "/admin/pengadaan/pengaturan",
+                    get(gov_admin::settings).post(gov_admin::save_settings),
+                )
+                .route("/admin/pengadaan/kinerja", get(gov_admin::performance))
+                .route("/admin/pengadaan/banding", get(gov_admin::appeals))
+                .route(
+                    "/admin/pengadaan/banding/{id}/jawab",
+                    post(gov_admin::answer_appeal),
+                ),
+        );
+        public.merge(agency)
+    };
+    // Open procurement data: the public page, the OCDS package, published letters.
+    let open_procurement_data = {
+        Router::new()
+            .route(open_data::JSON_PATH, get(open_data::procurement_json))
+            .route("/pengadaan/data", get(open_data::page))
+            .route("/pengadaan/data/dokumen/{id}", get(open_data::document))
+    };
+    // The government channel: office requests, the rotation, documents and payments; providers'
+    // tax settings and appeals.
+    let office_requests = {
+        let users = guarded(
+            Permission::UseProcurement,
+            Router::new()
+                .route("/pengadaan", get(procurement::list))
+                .route(
+                    "/pengadaan/baru",
+                    get(procurement::new_form).post(procurement::create),
+                )
+                .route("/pengadaan/{id}", get(procurement::show))
+                .route("/pengadaan/{id}/{aksi}", post(procurement::act))
+                .route("/pengadaan/dokumen/{id}", get(procurement::download))
+                .route("/pengadaan/dokumen/{id}/ganti", post(procurement::reissue)),
+        );
+        let providers = guarded(
+            Permission::ManageOwnBusiness,
+            Router::new()
+                .route(
+                    "/usaha/pengadaan",
+                    get(procurement::business_form).post(procurement::business_save),
+                )
+                .route("/usaha/pengadaan/banding", post(procurement::appeal)),
+        );
+        users.merge(providers)
+    };
+
     Router::new()
         .merge(public)
         .merge(signed_in)
@@ -185,16 +402,13 @@ pub fn router() -> Router<AppState> {
         .merge(claim_codes)
         .merge(audit)
         .merge(offices)
-        // The marketplace. Each area keeps its routes beside its handlers, grouped the same way
-        // (every group names its Permission); object-level rules are in domain::policy.
-        .merge(storefront::routes())
-        .merge(catalog::routes())
-        .merge(orders::routes())
-        .merge(notifications::routes())
-        .merge(api::routes())
-        .merge(gov_admin::routes())
-        .merge(open_data::routes())
-        // The government channel: office requests, the rotation, documents and payments.
-        .merge(procurement::routes())
+        .merge(storefronts)
+        .merge(catalog)
+        .merge(orders)
+        .merge(notifications)
+        .merge(api_v1)
+        .merge(office_admin)
+        .merge(open_procurement_data)
+        .merge(office_requests)
         .fallback(public::not_found)
 }

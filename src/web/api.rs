@@ -3,11 +3,9 @@
 //! published it.
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -15,14 +13,6 @@ use super::AppState;
 use super::catalog::{Filters, build_query};
 use crate::db::{DbError, catalog};
 use crate::search::{self, Sort};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi_json))
-        .route("/api/v1/listings", get(list_listings))
-        .route("/api/v1/listings/{id}", get(get_listing))
-        .route("/api/v1/businesses/{id}", get(get_business))
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -329,7 +319,10 @@ fn sort_of(raw: &str) -> Option<Sort> {
         (status = 422, description = "Parameter tidak valid", body = ApiError)
     )
 )]
-async fn list_listings(State(state): State<AppState>, Query(p): Query<ListingParams>) -> Response {
+pub async fn list_listings(
+    State(state): State<AppState>,
+    Query(p): Query<ListingParams>,
+) -> Response {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let Some(sort) = sort_of(&s(&p.sort)) else {
         return error(
@@ -415,7 +408,7 @@ async fn list_listings(State(state): State<AppState>, Query(p): Query<ListingPar
         (status = 404, description = "Tidak ada", body = ApiError)
     )
 )]
-async fn get_listing(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn get_listing(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(id) = id.parse::<i64>().ok().filter(|v| *v > 0) else {
         return not_found();
     };
@@ -473,7 +466,7 @@ async fn get_listing(State(state): State<AppState>, Path(id): Path<String>) -> R
         (status = 404, description = "Tidak ada", body = ApiError)
     )
 )]
-async fn get_business(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn get_business(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(id) = id.parse::<i64>().ok().filter(|v| *v > 0) else {
         return not_found();
     };
@@ -538,7 +531,7 @@ async fn get_business(State(state): State<AppState>, Path(id): Path<String>) -> 
 }
 
 /// The OpenAPI document of this API.
-async fn openapi_json() -> Response {
+pub async fn openapi_json() -> Response {
     match ApiDoc::openapi().to_json() {
         Ok(body) => (
             [

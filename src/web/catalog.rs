@@ -1,11 +1,9 @@
 //! The public catalog: search, listing pages and storefront pages; the admin's search synonyms.
 
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::{AppState, Ctx, WebError, render};
@@ -13,7 +11,6 @@ use crate::db::audit::Who;
 use crate::db::{DbError, catalog, regions, register};
 use crate::domain::dates::format_instant;
 use crate::domain::phone::Phone;
-use crate::domain::policy::Permission;
 use crate::domain::rupiah::Rupiah;
 use crate::domain::storefront::stored_price_text;
 use crate::domain::whatsapp::chat_link;
@@ -23,24 +20,6 @@ use crate::views::catalog::{
     StoreReview, Suggestion, SynonymFormPage, SynonymLine, SynonymsPage, rating_text,
 };
 use crate::views::{Choice, ChoiceGroup, Field};
-
-pub fn routes() -> Router<AppState> {
-    let public = Router::new()
-        .route("/katalog", get(search_page))
-        .route("/katalog/{id}", get(listing_page))
-        .route("/toko/{id}", get(store_page));
-    let admin = crate::routes::guarded(
-        Permission::ManageMarketplace,
-        Router::new()
-            .route("/admin/sinonim", get(synonyms).post(create_synonym))
-            .route(
-                "/admin/sinonim/{id}/ubah",
-                get(edit_synonym_form).post(update_synonym),
-            )
-            .route("/admin/sinonim/{id}/hapus", post(delete_synonym)),
-    );
-    public.merge(admin)
-}
 
 /// Path ids that are not positive numbers are simply not found.
 pub(crate) fn id_of(raw: &str) -> Result<i64, WebError> {
@@ -157,7 +136,7 @@ fn link(form: &SearchForm) -> String {
     }
 }
 
-async fn search_page(
+pub async fn search_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(form): Query<SearchForm>,
@@ -382,7 +361,7 @@ fn areas_text(own: &[String], business: &catalog::PublicBusiness) -> String {
     }
 }
 
-async fn listing_page(
+pub async fn listing_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -421,7 +400,7 @@ async fn listing_page(
     Ok(render(&page)?.into_response())
 }
 
-async fn store_page(
+pub async fn store_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -537,7 +516,7 @@ async fn synonyms_page(
     })
 }
 
-async fn synonyms(
+pub async fn synonyms(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NoticeQuery>,
@@ -559,7 +538,7 @@ fn who<'a>(ctx: &'a Ctx, user: &'a crate::db::users::User) -> Who<'a> {
     }
 }
 
-async fn create_synonym(
+pub async fn create_synonym(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<SynonymForm>,
@@ -582,7 +561,7 @@ async fn create_synonym(
     Ok(Redirect::to("/admin/sinonim?pesan=ditambah").into_response())
 }
 
-async fn edit_synonym_form(
+pub async fn edit_synonym_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -596,7 +575,7 @@ async fn edit_synonym_form(
     Ok(render(&page)?.into_response())
 }
 
-async fn update_synonym(
+pub async fn update_synonym(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -630,7 +609,7 @@ async fn update_synonym(
     Ok(Redirect::to("/admin/sinonim?pesan=disimpan").into_response())
 }
 
-async fn delete_synonym(
+pub async fn delete_synonym(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,

@@ -6,10 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::form::Posted;
@@ -21,7 +19,6 @@ use crate::db::{DbError, regions, register};
 use crate::domain::dates::{format_date, format_instant, today_wib};
 use crate::domain::form::clean;
 use crate::domain::nip::{self, Nip};
-use crate::domain::policy::Permission;
 use crate::domain::procurement::SettingField;
 use crate::domain::procurement::documents::DocumentRules;
 use crate::domain::procurement::rotation::{self, Candidate, RequestFacts, RotationSettings};
@@ -32,45 +29,6 @@ use crate::domain::user::FieldErrors;
 use crate::views::gov_admin::*;
 use crate::views::{Choice, Field};
 use crate::web::{AppState, Ctx, WebError, render};
-
-pub fn routes() -> Router<AppState> {
-    let public = Router::new().route("/pengadaan/cara-kerja", get(how_it_works));
-    let agency = crate::routes::guarded(
-        Permission::ManageProcurement,
-        Router::new()
-            .route("/admin/opd", get(offices))
-            .route("/admin/opd/baru", get(new_office).post(create_office))
-            .route("/admin/opd/{id}/ubah", get(edit_office).post(update_office))
-            .route("/admin/opd/{id}/anggaran", get(budget))
-            .route("/admin/opd/{id}/kebutuhan", post(save_needs))
-            .route("/admin/opd/{id}/rekening", post(add_budget_line))
-            .route(
-                "/admin/opd/{id}/rekening/{line}/ubah",
-                get(edit_budget_line).post(update_budget_line),
-            )
-            .route(
-                "/admin/opd/{id}/rekening/{line}/hapus",
-                post(delete_budget_line),
-            )
-            .route("/admin/pengadaan/jenis", get(categories))
-            .route(
-                "/admin/pengadaan/jenis/baru",
-                get(new_category).post(create_category),
-            )
-            .route(
-                "/admin/pengadaan/jenis/{id}/ubah",
-                get(edit_category).post(update_category),
-            )
-            .route(
-                "/admin/pengadaan/pengaturan",
-                get(settings).post(save_settings),
-            )
-            .route("/admin/pengadaan/kinerja", get(performance))
-            .route("/admin/pengadaan/banding", get(appeals))
-            .route("/admin/pengadaan/banding/{id}/jawab", post(answer_appeal)),
-    );
-    public.merge(agency)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

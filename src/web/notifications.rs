@@ -1,41 +1,20 @@
 //! In-app notifications (the list, marking them read) and the admin's outbox page.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
 use crate::db::audit::Who;
 use crate::db::notifications as store;
 use crate::domain::dates::format_instant;
-use crate::domain::policy::Permission;
 use crate::outbox::MAX_ATTEMPTS;
-use crate::routes::guarded;
 use crate::views::notifications::{NotificationItem, NotificationsPage, OutboxItem, OutboxPage};
 
 /// Notifications per page.
 pub const PAGE: i64 = 50;
 /// Undelivered outbox rows shown to the admin.
 const OUTBOX_ROWS: i64 = 200;
-
-pub fn routes() -> Router<AppState> {
-    let own = guarded(
-        Permission::SignedIn,
-        Router::new()
-            .route("/notifikasi", get(list))
-            .route("/notifikasi/baca-semua", post(read_all))
-            .route("/notifikasi/{id}/baca", post(open)),
-    );
-    let admin = guarded(
-        Permission::ManageMarketplace,
-        Router::new()
-            .route("/admin/kotak-keluar", get(outbox))
-            .route("/admin/kotak-keluar/{id}/kirim-ulang", post(retry)),
-    );
-    own.merge(admin)
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {

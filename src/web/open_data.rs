@@ -3,11 +3,9 @@
 //! the published documents' PDFs (Surat Pesanan, SPK, BAST; never an invoice or receipt).
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -28,13 +26,6 @@ pub const JSON_PATH: &str = "/api/v1/procurement.json";
 /// empty package is not served).
 pub const NO_PURCHASE: &str = "Belum ada pengadaan OPD yang selesai.";
 const NO_PURCHASE_FILTERED: &str = "Belum ada pengadaan OPD yang selesai untuk saringan ini.";
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(JSON_PATH, get(procurement_json))
-        .route("/pengadaan/data", get(page))
-        .route("/pengadaan/data/dokumen/{id}", get(document))
-}
 
 /// The OCDS ocid prefix of this instance: `ocds-kry` and the digits of its first kabupaten
 /// code (`15.07` → `ocds-kry1507`). Not a prefix registered with the Open Contracting
@@ -324,7 +315,7 @@ fn card(prefix: &str, p: &Purchase) -> PurchaseCard {
 }
 
 /// The public page: completed purchases with filters, totals and the link to the JSON.
-async fn page(
+pub async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(p): Query<PageParams>,
@@ -446,7 +437,7 @@ pub fn pdf_file_name(number: &str) -> String {
 
 /// A published document's PDF: Surat Pesanan, SPK or BAST, not voided, of a completed
 /// purchase. Anything else is not found.
-async fn document(
+pub async fn document(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {

@@ -6,11 +6,9 @@
 
 use crate::domain::rupiah::format_rupiah as rupiah;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::session::cookie_value;
@@ -25,7 +23,7 @@ use crate::domain::order::{
     payment_allowed, stars,
 };
 use crate::domain::phone::Phone;
-use crate::domain::policy::{OrderOwners, Permission, order_party};
+use crate::domain::policy::{OrderOwners, order_party};
 use crate::domain::rupiah::Rupiah;
 use crate::domain::storefront::PriceKind;
 use crate::domain::whatsapp::chat_link;
@@ -41,27 +39,6 @@ pub const GUEST_COOKIE: &str = "karya_tamu";
 const GUEST_COOKIE_DAYS: i64 = 365;
 
 const STALE_MESSAGE: &str = "Pesanan ini baru saja diubah pihak lain; muat ulang halaman.";
-
-pub fn routes() -> Router<AppState> {
-    // Anyone: the order form, and order pages whose access `policy::order_party` decides.
-    let public = Router::new()
-        .route("/pesan", get(form).post(place))
-        .route("/pesanan/{id}", get(show))
-        .route("/pesanan/{id}/{aksi}", post(act));
-    let signed_in = crate::routes::guarded(
-        Permission::SignedIn,
-        Router::new().route("/pesanan", get(my_orders)),
-    );
-    let seller = crate::routes::guarded(
-        Permission::ManageOwnBusiness,
-        Router::new().route("/usaha/pesanan", get(seller_orders)),
-    );
-    let agency = crate::routes::guarded(
-        Permission::ManageMarketplace,
-        Router::new().route("/admin/sengketa", get(disputes)),
-    );
-    public.merge(signed_in).merge(seller).merge(agency)
-}
 
 fn today() -> time::Date {
     crate::domain::dates::today_wib()

@@ -7,11 +7,9 @@
 
 use crate::domain::rupiah::format_rupiah as rupiah;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
@@ -21,7 +19,7 @@ use crate::db::procurement::{self as store, Request, Scope};
 use crate::db::{directory, regions};
 use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso, today_wib};
 use crate::domain::form::clean;
-use crate::domain::policy::{Permission, procurement_party};
+use crate::domain::policy::procurement_party;
 use crate::domain::procurement::documents::{DocumentKind, document_set};
 use crate::domain::procurement::request::{
     Action, CategoryChoice, NewRequest, Party, Quote, RequestInput, State as RState,
@@ -35,26 +33,6 @@ use crate::views::procurement::{
     ListPage, OfferLine, PaymentBlock, ProposalLine, RequestRow, ShowPage, TaxLine, TimelineLine,
 };
 use crate::views::{Choice, Field};
-
-pub fn routes() -> Router<AppState> {
-    let users = crate::routes::guarded(
-        Permission::UseProcurement,
-        Router::new()
-            .route("/pengadaan", get(list))
-            .route("/pengadaan/baru", get(new_form).post(create))
-            .route("/pengadaan/{id}", get(show))
-            .route("/pengadaan/{id}/{aksi}", post(act))
-            .route("/pengadaan/dokumen/{id}", get(download))
-            .route("/pengadaan/dokumen/{id}/ganti", post(reissue)),
-    );
-    let providers = crate::routes::guarded(
-        Permission::ManageOwnBusiness,
-        Router::new()
-            .route("/usaha/pengadaan", get(business_form).post(business_save))
-            .route("/usaha/pengadaan/banding", post(appeal)),
-    );
-    users.merge(providers)
-}
 
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs

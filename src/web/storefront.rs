@@ -1,18 +1,16 @@
 //! An alumnus's storefront: their business, its listings and photos; and the agency's
 //! verification of businesses and the listing categories.
 
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::form::Posted;
 use super::{field, unprocessable};
 use crate::db::storefront::{self as store, Business, Listing};
 use crate::db::{DbError, regions, register};
-use crate::domain::policy::{self, Permission};
+use crate::domain::policy::{self};
 use crate::domain::region::Region;
 use crate::domain::rupiah::format_rupiah as rupiah;
 use crate::domain::rupiah::group_thousands;
@@ -28,44 +26,6 @@ use crate::web::{AppState, Ctx, WebError, render};
 
 /// The photo upload's body limit: the photo limit plus the multipart envelope.
 pub const UPLOAD_LIMIT: usize = media::MAX_BYTES + 1024 * 1024;
-
-pub fn routes() -> Router<AppState> {
-    let public = Router::new()
-        .route("/foto/{id}/kecil.jpg", get(photo_small))
-        .route("/foto/{id}/besar.jpg", get(photo_large));
-    let own = crate::routes::guarded(
-        Permission::ManageOwnBusiness,
-        Router::new()
-            .route("/usaha", get(dashboard))
-            .route("/usaha/baru", get(new_business).post(create_business))
-            .route("/usaha/ubah", get(edit_business).post(update_business))
-            .route("/usaha/produk/baru", get(new_listing).post(create_listing))
-            .route(
-                "/usaha/produk/{id}/ubah",
-                get(edit_listing).post(update_listing),
-            )
-            .route("/usaha/produk/{id}/jeda", post(pause_listing))
-            .route("/usaha/produk/{id}/aktifkan", post(activate_listing))
-            .route(
-                "/usaha/produk/{id}/foto",
-                get(photos)
-                    .post(upload_photo)
-                    .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
-            )
-            .route("/usaha/produk/{id}/foto/{photo}/hapus", post(delete_photo)),
-    );
-    let agency = crate::routes::guarded(
-        Permission::ManageMarketplace,
-        Router::new()
-            .route("/admin/usaha", get(admin_list))
-            .route("/admin/usaha/{id}", get(admin_business))
-            .route("/admin/usaha/{id}/verifikasi", post(verify))
-            .route("/admin/usaha/{id}/cabut", post(unverify))
-            .route("/admin/kategori", get(categories).post(create_category))
-            .route("/admin/kategori/{id}/ubah", post(rename_category)),
-    );
-    public.merge(own).merge(agency)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
