@@ -12,6 +12,10 @@ use super::{Browser, SIZES, display_name, shoot, shoot_pages};
 use crate::helpers;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(all(karya_test_browser, karya_test_screenshots)),
+    ignore = "needs KARYA_SCREENSHOTS and chromium"
+)]
 async fn gov_admin_screenshots() {
     let Some(dir) = std::env::var_os("KARYA_SCREENSHOTS")
         .filter(|d| !d.is_empty())
@@ -20,9 +24,7 @@ async fn gov_admin_screenshots() {
         return;
     };
     std::fs::create_dir_all(&dir).expect("screenshot dir");
-    let Some(browser) = Browser::launch_with(true, &["--hide-scrollbars"]).await else {
-        return;
-    };
+    let browser = Browser::launch_with(true, &["--hide-scrollbars"]).await;
     let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
     let office: i64 = app
         .scalar("SELECT office_id FROM users WHERE username = 'opd'")

@@ -2,8 +2,9 @@
 //! against the app on SQLite. Each test starts its own chromedriver on a free port with a fresh
 //! profile and kills it (and the browser it started) when done, even after a failed assertion.
 //!
-//! Without chromedriver and Chromium the tests are skipped with a message, unless
-//! `KARYA_TEST_REQUIRE` names `browser`. `KARYA_SCREENSHOTS=<dir>` makes `screenshots` save PNGs
+//! Without chromedriver and Chromium on `PATH` the tests show as ignored (cfg
+//! `karya_test_browser`, set by build.rs), unless `KARYA_TEST_REQUIRE` names `browser`: then
+//! they run and fail. `KARYA_SCREENSHOTS=<dir>` makes `screenshots` save PNGs
 //! of the main pages at phone and desktop widths.
 
 use std::net::{TcpListener, TcpStream};
@@ -79,25 +80,17 @@ fn free_port() -> u16 {
 }
 
 impl Browser {
-    /// Starts chromedriver and a headless Chromium session, or `None` (after saying why) when
-    /// the tools are missing and browser tests are not required.
-    async fn launch(javascript: bool) -> Option<Browser> {
+    /// Starts chromedriver and a headless Chromium session. The tests calling this are ignored
+    /// unless build.rs found the tools (cfg `karya_test_browser`), so missing tools here fail.
+    async fn launch(javascript: bool) -> Browser {
         Browser::launch_with(javascript, &[]).await
     }
 
     /// Like `launch`, with extra Chromium command-line switches.
-    async fn launch_with(javascript: bool, switches: &[&str]) -> Option<Browser> {
-        let (driver_bin, chrome_bin) = match tools() {
-            Ok(t) => t,
-            Err(why) => {
-                assert!(
-                    !helpers::required("browser"),
-                    "browser tests are required but {why}"
-                );
-                eprintln!("skipping browser test: {why} (install chromium and chromium-driver)");
-                return None;
-            }
-        };
+    async fn launch_with(javascript: bool, switches: &[&str]) -> Browser {
+        let (driver_bin, chrome_bin) = tools().unwrap_or_else(|why| {
+            panic!("browser test cannot run: {why} (install chromium and chromium-driver)")
+        });
         let profile = tempfile::tempdir().expect("profile dir");
         let port = free_port();
         let log = std::fs::File::create(profile.path().join("chromedriver.log")).expect("log file");
@@ -164,10 +157,10 @@ impl Browser {
                     std::fs::read_to_string(&log_path).unwrap_or_default()
                 )
             });
-        Some(Browser {
+        Browser {
             client,
             _driver: driver,
-        })
+        }
     }
 
     /// Ends the session cleanly; dropping the browser afterwards kills chromedriver.
@@ -401,10 +394,12 @@ async fn create_buyer(browser: &Browser, username: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(karya_test_browser),
+    ignore = "chromedriver or chromium not on PATH"
+)]
 async fn admin_journey_with_javascript() {
-    let Some(browser) = Browser::launch(true).await else {
-        return;
-    };
+    let browser = Browser::launch(true).await;
     assert!(
         browser.page_scripts_run().await,
         "this session should run page scripts"
@@ -455,10 +450,12 @@ async fn admin_journey_with_javascript() {
 /// Sign in, create a user and sign out with page scripts switched off: every form must work
 /// without karya.js.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(karya_test_browser),
+    ignore = "chromedriver or chromium not on PATH"
+)]
 async fn login_works_without_javascript() {
-    let Some(browser) = Browser::launch(false).await else {
-        return;
-    };
+    let browser = Browser::launch(false).await;
     // The same probe reports "scripts-on" in the JavaScript session above, so this proves the
     // preference really switched page scripts off.
     assert!(
@@ -501,6 +498,10 @@ async fn login_works_without_javascript() {
 
 /// Screenshots for a visual review: only when `KARYA_SCREENSHOTS` names a directory.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(all(karya_test_browser, karya_test_screenshots)),
+    ignore = "needs KARYA_SCREENSHOTS and chromium"
+)]
 async fn screenshots() {
     let Some(dir) = std::env::var_os("KARYA_SCREENSHOTS")
         .filter(|d| !d.is_empty())
@@ -510,9 +511,7 @@ async fn screenshots() {
     };
     std::fs::create_dir_all(&dir).expect("screenshot dir");
     // Phones draw scrollbars over the page; without this the 360 px shots lose 15 px to one.
-    let Some(browser) = Browser::launch_with(true, &["--hide-scrollbars"]).await else {
-        return;
-    };
+    let browser = Browser::launch_with(true, &["--hide-scrollbars"]).await;
     let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
     let pages = [
         ("beranda", "/"),
@@ -655,10 +654,12 @@ async fn sign_up_alumnus(browser: &Browser, app: &TestApp, name: &str, phone: &s
 /// The claim journey: the agency prints a code, a new visitor signs up with their WhatsApp
 /// number, types the code, and sees their training history.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(karya_test_browser),
+    ignore = "chromedriver or chromium not on PATH"
+)]
 async fn alumnus_claims_a_record_with_a_printed_code() {
-    let Some(browser) = Browser::launch(true).await else {
-        return;
-    };
+    let browser = Browser::launch(true).await;
     let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
     let (alumnus, full_name) = unclaimed_alumnus(&app).await;
     let code = print_claim_code(&browser, &app, alumnus).await;
@@ -878,10 +879,12 @@ fn register_with_one_bad_row(dir: &Path) -> PathBuf {
 /// The import journey: upload a file with one bad row, see that row's error in the
 /// preview, fix a column mapping, confirm, then find an imported alumna by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(karya_test_browser),
+    ignore = "chromedriver or chromium not on PATH"
+)]
 async fn admin_imports_a_register_file() {
-    let Some(browser) = Browser::launch(true).await else {
-        return;
-    };
+    let browser = Browser::launch(true).await;
     let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
     let dir = tempfile::tempdir().expect("tempdir");
     let file = register_with_one_bad_row(dir.path());

@@ -1,6 +1,7 @@
 //! Test harness: the real application on a random port against a fresh database, once per
 //! backend. PostgreSQL tests run when `KARYA_TEST_POSTGRES_URL` is set (each test gets its own
-//! schema); `KARYA_TEST_REQUIRE=postgres` turns a missing database into a failure.
+//! schema); without it the `::postgres` variants show as ignored (cfg `karya_test_postgres`, set
+//! by build.rs). `KARYA_TEST_REQUIRE=postgres` turns a missing database into a failure.
 
 use std::sync::Arc;
 
@@ -461,6 +462,8 @@ impl Visitor {
 }
 
 /// Writes each test once and runs it on both backends: `both!(name)` for `async fn name(app)`.
+/// The PostgreSQL variant is ignored (and says so in the summary) unless the build script saw
+/// `KARYA_TEST_POSTGRES_URL` or `KARYA_TEST_REQUIRE=postgres` (cfg `karya_test_postgres`).
 #[macro_export]
 macro_rules! both {
     ($($name:ident),+ $(,)?) => {$(
@@ -471,10 +474,12 @@ macro_rules! both {
                 super::$name(app).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(karya_test_postgres), ignore = "KARYA_TEST_POSTGRES_URL not set")]
             async fn postgres() {
-                if let Some(app) = $crate::helpers::spawn(karya::config::Backend::Postgres).await {
-                    super::$name(app).await;
-                }
+                let app = $crate::helpers::spawn(karya::config::Backend::Postgres)
+                    .await
+                    .expect("postgres app: KARYA_TEST_POSTGRES_URL not set");
+                super::$name(app).await;
             }
         }
     )+};

@@ -714,10 +714,11 @@ mod the_asked_provider_gets_an_email_when_email_is_configured {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(not(karya_test_postgres), ignore = "KARYA_TEST_POSTGRES_URL not set")]
     async fn postgres() {
-        if let Some(app) = crate::helpers::spawn_with(karya::config::Backend::Postgres, smtp).await
-        {
-            super::the_asked_provider_gets_an_email_when_email_is_configured(app).await;
-        }
+        let app = crate::helpers::spawn_with(karya::config::Backend::Postgres, smtp)
+            .await
+            .expect("postgres app: KARYA_TEST_POSTGRES_URL not set");
+        super::the_asked_provider_gets_an_email_when_email_is_configured(app).await;
     }
 }
