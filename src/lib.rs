@@ -15,7 +15,6 @@ pub mod media;
 pub mod ocds;
 pub mod outbox;
 pub mod pdf;
-pub mod procurement;
 pub mod routes;
 pub mod search;
 pub mod secrets;

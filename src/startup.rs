@@ -115,7 +115,7 @@ impl Application {
             self.state.db.clone(),
             self.state.settings.clone(),
         ));
-        let expirer = tokio::spawn(crate::procurement::expire_periodically(
+        let expirer = tokio::spawn(crate::app::procurement::expire_periodically(
             self.state.db.clone(),
             self.state.settings.clone(),
         ));

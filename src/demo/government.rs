@@ -1,7 +1,7 @@
 //! The demo district's year of office procurement: the kinds of office work, each office's
 //! declared needs and budget lines, the businesses' tax positions, and about two hundred service
 //! requests from January to this week, every one made and moved through the functions the
-//! procurement pages use (`db::procurement::create` and the workflow `Flow`), with the instant
+//! procurement pages use (`db::procurement::create` and the workflow `app::procurement::Flow`), with the instant
 //! of each step passed in so documents, offers and the timeline carry their real dates.
 //!
 //! The steps of all requests run in the order of their instants (an event queue), so the
@@ -19,6 +19,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use time::{Date, Duration, OffsetDateTime, Weekday};
 
+use crate::app::AppError;
+use crate::app::procurement::Flow;
 use crate::config::Settings;
 use crate::db::audit::Who;
 use crate::db::directory::{self, BudgetLineFields, CategoryFields, NeedInput, Office};
@@ -35,7 +37,6 @@ use crate::domain::procurement::tax::TaxKind;
 use crate::domain::region::RegionLevel;
 use crate::domain::storefront::{BusinessFields, BusinessInput, Places};
 use crate::domain::user::{AccountFields, Links, Username};
-use crate::procurement::{Flow, FlowError};
 
 const SEED: u64 = 0x676f_7665_726e;
 const HOUR: i64 = 3600;
@@ -1430,11 +1431,14 @@ impl World<'_> {
                 let req = store::get(self.db, id).await?;
                 match self.act(run, &req, act, at, rng).await {
                     Ok(state) => state,
-                    Err(FlowError::Db(e)) => return Err(e),
-                    Err(e) => {
+                    Err(e @ (AppError::Refused(_) | AppError::Stale)) => {
                         tracing::warn!(request = id, ?act, error = %e, "demo: procurement step refused");
                         return Ok(None);
                     }
+                    Err(AppError::NotFound) => return Err(DbError::NotFound),
+                    Err(AppError::Conflict(name)) => return Err(DbError::Conflict(name)),
+                    Err(AppError::Unavailable(m)) => return Err(DbError::Unavailable(m)),
+                    Err(e) => return Err(DbError::Other(e.to_string())),
                 }
             }
             (_, None) => return Ok(None),
@@ -1497,7 +1501,7 @@ impl World<'_> {
         act: Act,
         at: i64,
         rng: &mut StdRng,
-    ) -> Result<State, FlowError> {
+    ) -> Result<State, AppError> {
         let flow = &self.flow;
         let office = self.office_who(run);
         match act {
@@ -1676,7 +1680,7 @@ impl World<'_> {
         req: &Request,
         at: i64,
         rng: &mut StdRng,
-    ) -> Result<State, FlowError> {
+    ) -> Result<State, AppError> {
         let proposals = self.flow.proposals(req, at).await?;
         let shown = &proposals.all[..proposals.shown.min(proposals.all.len())];
         if shown.is_empty() {
@@ -1733,7 +1737,7 @@ impl World<'_> {
 
     /// The asked provider's quote: a unit price per line within the district range, each
     /// business with its own level; the scripted rejected quote at the top of the range.
-    async fn quote(&self, run: &Run, req: &Request, rng: &mut StdRng) -> Result<Quote, FlowError> {
+    async fn quote(&self, run: &Run, req: &Request, rng: &mut StdRng) -> Result<Quote, AppError> {
         let items = store::items(self.db, req.id).await?;
         let business = req.business_id.unwrap_or(0);
         let high = run.plan.reject_first_quote && !run.rejected;
@@ -1754,12 +1758,12 @@ impl World<'_> {
             .collect();
         let quantities: Vec<i64> = items.iter().map(|i| i.item.quantity).collect();
         Quote::parse(&prices, &quantities, pick(rng, QUOTE_NOTES), req.hps)
-            .map_err(|e| FlowError::Refused(format!("{e:?}")))
+            .map_err(|e| AppError::refused(crate::domain::Refusal::rule(format!("{e:?}"))))
     }
 
     /// The office orders with its procurement officer's name mistyped in the office record;
     /// the admin corrects the record and the office voids the Surat Pesanan and issues it again.
-    async fn order_with_typo(&self, run: &Run, req: &Request, at: i64) -> Result<(), FlowError> {
+    async fn order_with_typo(&self, run: &Run, req: &Request, at: i64) -> Result<(), AppError> {
         let o = &self.offices[run.plan.office];
         let admin = Who {
             id: Some(self.admin.0),
@@ -1787,6 +1791,7 @@ impl World<'_> {
                 .reissue(
                     &req,
                     &sp,
+                    Party::Office,
                     &format!(
                         "Salah ketik nama Pejabat Pengadaan (tertulis “{}”, seharusnya “{}”).",
                         wrong.ppk_name, right.ppk_name

@@ -2,8 +2,9 @@
 //! providers answer with a quote, offices order and sign the hand-over, treasurers pay with
 //! tax, providers confirm; every document downloads as PDF.
 //!
-//! Handlers translate; `domain::procurement::request` decides who may do what (the buttons come
-//! from `available_actions`); `crate::procurement::Flow` carries each step out.
+//! Handlers translate; `domain::procurement::request::Allowed` decides who may do what (the
+//! buttons and every step's check); `app::procurement` carries each step out and answers with
+//! the domain's typed refusal, which the page shows.
 
 use crate::domain::rupiah::format_rupiah as rupiah;
 use axum::Form;
@@ -13,21 +14,23 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
+use crate::app::procurement::Flow;
+use crate::app::{AppError, AppResult};
 use crate::db::audit::Who;
 use crate::db::gov_settings::ProcurementSettings;
 use crate::db::procurement::{self as store, Request, Scope};
 use crate::db::{directory, regions};
+use crate::domain::Refusal;
 use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso, today_wib};
 use crate::domain::form::clean;
 use crate::domain::policy::procurement_party;
-use crate::domain::procurement::documents::{DocumentKind, document_set};
+use crate::domain::procurement::documents::document_set;
 use crate::domain::procurement::request::{
-    Action, CategoryChoice, NewRequest, Party, Quote, RequestInput, State as RState,
+    self, Action, Allowed, CategoryChoice, NewRequest, Party, Quote, RequestInput, State as RState,
     available_actions, reason as parse_reason,
 };
 use crate::domain::procurement::tax::TaxBreakdown;
 use crate::domain::procurement::words::rupiah_in_words_capitalised;
-use crate::procurement::{Flow, FlowError};
 use crate::views::procurement::{
     ActionForm, BusinessPage, DocumentLine, ExcludedLine, FormPage, Forms, ItemField, ItemLine,
     ListPage, OfferLine, PaymentBlock, ProposalLine, RequestRow, ShowPage, TaxLine, TimelineLine,
@@ -572,9 +575,11 @@ impl Page<'_> {
             .collect();
 
         // The office's choice.
-        let can_choose = party == Some(Party::Office) && r.state == RState::Open;
+        let allowed = party.map(|p| Allowed::new(r.state, p));
+        let can = |action: Action| allowed.is_some_and(|a| a.can(action));
+        let can_choose = can(Action::Offer);
         let (proposals, more, excluded) = if can_choose {
-            let p = flow.proposals(r, at).await.map_err(flow_internal)?;
+            let p = flow.proposals(r, at).await?;
             let lines = p.all[..p.shown]
                 .iter()
                 .map(|x| ProposalLine {
@@ -599,7 +604,7 @@ impl Page<'_> {
             (Vec::new(), 0, Vec::new())
         };
 
-        let can_quote = party == Some(Party::Provider) && r.state == RState::Offered;
+        let can_quote = can(Action::Quote);
         let whatsapp = match (party, r.state, r.business_id) {
             (Some(Party::Office), RState::Offered, Some(b)) => {
                 let facts = store::business_facts(db, b).await?;
@@ -626,9 +631,9 @@ impl Page<'_> {
             }
             _ => None,
         };
-        let can_order = party == Some(Party::Office) && r.state == RState::Quoted;
-        let can_bast = party == Some(Party::Office) && r.state == RState::Done;
-        let can_pay = party == Some(Party::Treasurer) && r.state == RState::Accepted;
+        let can_order = can(Action::Order);
+        let can_bast = can(Action::SignBast);
+        let can_pay = can(Action::RecordPayment);
         let tax_preview = if can_pay || (can_order && party.is_some()) {
             flow.tax(r).await.ok().map(|t| preview(&t))
         } else {
@@ -654,8 +659,8 @@ impl Page<'_> {
             Action::RecordPayment,
             Action::Expire,
         ];
-        let mut actions: Vec<ActionForm> = party
-            .map(|p| available_actions(r.state, p))
+        let mut actions: Vec<ActionForm> = allowed
+            .map(Allowed::actions)
             .unwrap_or_default()
             .into_iter()
             .filter(|a| !special.contains(a))
@@ -669,17 +674,8 @@ impl Page<'_> {
             .await?
             .into_iter()
             .map(|d| {
-                let issuer_is_office = !matches!(
-                    d.kind,
-                    DocumentKind::Invoice | DocumentKind::Kuitansi | DocumentKind::BuktiPembelian
-                );
-                let can_reissue = d.voided_at.is_none()
-                    && r.state != RState::Cancelled
-                    && match party {
-                        Some(Party::Office) => issuer_is_office,
-                        Some(Party::Provider) => d.kind == DocumentKind::Invoice,
-                        _ => false,
-                    };
+                let can_reissue =
+                    allowed.is_some_and(|a| a.may_reissue(d.kind, d.voided_at.is_some()).is_ok());
                 DocumentLine {
                     id: d.id,
                     label: d.kind.label(),
@@ -877,31 +873,27 @@ impl Page<'_> {
         .await
     }
 
-    /// The outcome of a workflow step: a redirect with a notice, or the page with why not.
-    async fn outcome<T>(
-        self,
-        result: Result<T, FlowError>,
-        code: &str,
-    ) -> Result<Response, WebError> {
+    /// The outcome of a workflow step: a redirect with a notice, or the page with the domain's
+    /// reason why not (403 when the step is not the party's at all, else 409).
+    async fn outcome<T>(self, result: AppResult<T>, code: &str) -> Result<Response, WebError> {
         let id = self.request.id;
         match result {
             Ok(_) => Ok(Redirect::to(&format!("/pengadaan/{id}?pesan={code}")).into_response()),
-            Err(FlowError::Refused(m)) => self.alert(StatusCode::CONFLICT, m).await,
-            Err(FlowError::Stale) => {
-                let m = FlowError::Stale.to_string();
-                self.alert(StatusCode::CONFLICT, m).await
+            Err(AppError::Refused(refusal)) => {
+                let status = match &refusal {
+                    Refusal::Request(why) if why.is_not_yours() => StatusCode::FORBIDDEN,
+                    _ => StatusCode::CONFLICT,
+                };
+                self.alert(status, refusal.to_string()).await
             }
-            Err(FlowError::Db(e)) => Err(e.into()),
+            Err(AppError::Stale) => self.alert(StatusCode::CONFLICT, STALE).await,
+            Err(e) => Err(e.into()),
         }
     }
 }
 
-fn flow_internal(e: FlowError) -> WebError {
-    match e {
-        FlowError::Db(e) => e.into(),
-        other => WebError::Internal(other.to_string()),
-    }
-}
+/// What a page showing an older version of the request says.
+const STALE: &str = "Permintaan ini baru saja diubah pihak lain; muat ulang halaman.";
 
 // ---- acting on a request ----
 
@@ -928,18 +920,7 @@ pub async fn act(
     // A form from a page showing an older version acts on what the user saw.
     let sent = value(&pairs, "versi");
     if !sent.is_empty() && sent != request.version.to_string() {
-        return page
-            .alert(StatusCode::CONFLICT, FlowError::Stale.to_string())
-            .await;
-    }
-    if let Err(refusal) = crate::domain::procurement::request::decide(request.state, party, action)
-    {
-        let status = if refusal.is_not_yours() {
-            StatusCode::FORBIDDEN
-        } else {
-            StatusCode::CONFLICT
-        };
-        return page.alert(status, refusal.to_string()).await;
+        return page.alert(StatusCode::CONFLICT, STALE).await;
     }
     let settings = settings(&state).await?;
     let flow = Flow {
@@ -997,11 +978,12 @@ pub async fn act(
                     at,
                 )
                 .await;
-            if let Err(FlowError::Refused(m)) = &result
-                && m.contains("alasannya")
+            if let Err(AppError::Refused(
+                refusal @ Refusal::Request(request::Refusal::OverrideWithoutReason),
+            )) = &result
             {
                 let forms = Forms {
-                    override_reason: rejected(&override_reason, m.clone()),
+                    override_reason: rejected(&override_reason, refusal.to_string()),
                     ..Forms::default()
                 };
                 return page.invalid(forms).await;
@@ -1177,34 +1159,17 @@ pub async fn reissue(
     let doc = store::document(&state.db, id).await?;
     let request = store::get(&state.db, doc.request_id).await?;
     let party = party_of(&state, &ctx, &request).await?;
-    let issuer_is_office = !matches!(
-        doc.kind,
-        DocumentKind::Invoice | DocumentKind::Kuitansi | DocumentKind::BuktiPembelian
-    );
-    let allowed = match party {
-        Some(Party::Office) => issuer_is_office,
-        Some(Party::Provider) => doc.kind == DocumentKind::Invoice,
-        _ => false,
-    };
     let page = Page {
         state: &state,
         ctx: &ctx,
         request: &request,
         party,
     };
-    if !allowed {
-        return page
-            .alert(
-                StatusCode::FORBIDDEN,
-                "Dokumen ini hanya dapat diganti oleh pihak yang menerbitkannya.",
-            )
-            .await;
-    }
-    if request.state == RState::Cancelled {
-        return page
-            .alert(StatusCode::CONFLICT, "Pengadaan ini sudah dibatalkan.")
-            .await;
-    }
+    let Some(party) = party else {
+        // Asked once, the request moved on: reading only.
+        let refused: AppResult<()> = Err(AppError::refused(request::Refusal::NotIssuer));
+        return page.outcome(refused, "ganti").await;
+    };
     let raw = value(&pairs, "reason");
     let reason = match parse_reason(raw) {
         Ok(r) => r,
@@ -1226,7 +1191,7 @@ pub async fn reissue(
     };
     let label = ctx.actor_label();
     let result = flow
-        .reissue(&request, &doc, &reason, &who(&ctx, &label), now())
+        .reissue(&request, &doc, party, &reason, &who(&ctx, &label), now())
         .await;
     page.outcome(result, "ganti").await
 }

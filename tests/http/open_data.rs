@@ -1,16 +1,16 @@
 //! Open procurement data: the OCDS release package, the public page and the published PDFs.
-//! Each test makes its own purchases through the workflow (`karya::procurement::Flow`) for two
+//! Each test makes its own purchases through the workflow (`karya::app::procurement::Flow`) for two
 //! offices of its own, whatever the demo district already holds.
 
 use std::collections::BTreeSet;
 
+use karya::app::procurement::Flow;
 use karya::db::audit::Who;
 use karya::db::directory::{self, Office};
 use karya::db::procurement::{self as store, Request};
 use karya::domain::procurement::documents::DocumentKind;
 use karya::domain::procurement::request::{Action, Item, NewRequest, Party, Quote};
 use karya::domain::procurement::tax::TaxKind;
-use karya::procurement::Flow;
 use reqwest::StatusCode;
 use serde_json::Value;
 use time::macros::datetime;
@@ -357,6 +357,7 @@ async fn scene(app: &TestApp) -> Scene {
     flow.reissue(
         &r,
         &bast,
+        Party::Office,
         "Tanggal serah terima salah",
         &Who {
             id: None,

@@ -1,4 +1,4 @@
-//! The government channel's workflow and storage, driven through `karya::procurement::Flow` and
+//! The government channel's workflow and storage, driven through `karya::app::procurement::Flow` and
 //! `db::procurement` on the test app's database (the pages have their own tests). Every test
 //! builds its own world — trades, alumni with their certificates, businesses, offices and their
 //! staff, a procurement category — with codes of its own, and counts only its own rows.
@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use sqlx::Row;
 
+use karya::app::AppError;
+use karya::app::procurement::Flow;
 use karya::config::Instance;
 use karya::db::audit::Who;
 use karya::db::directory::{self, Office};
@@ -19,7 +21,6 @@ use karya::domain::procurement::request::{Action, Item, NewRequest, Party, Quote
 use karya::domain::procurement::rotation::{self, Exclusion, RequestFacts};
 use karya::domain::procurement::tax::{self, SellerTax, TaxKind};
 use karya::domain::procurement::words::rupiah_in_words_capitalised;
-use karya::procurement::{Flow, FlowError};
 
 use crate::both;
 use crate::helpers::TestApp;
@@ -491,7 +492,7 @@ async fn reload(app: &TestApp, r: &Request) -> Request {
     store::get(&app.db, r.id).await.unwrap()
 }
 
-fn names(p: &karya::procurement::Proposals) -> BTreeSet<String> {
+fn names(p: &karya::app::procurement::Proposals) -> BTreeSet<String> {
     p.all.iter().map(|x| x.name.clone()).collect()
 }
 
@@ -683,7 +684,7 @@ async fn rotation_moves_on_after_a_job_and_declines_pass_to_the_next(app: TestAp
         .choose(&r1, Some(second), "", &who(opd), w.now)
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Refused(_)), "{err:?}");
+    assert!(matches!(err, AppError::Refused(_)), "{err:?}");
     let same = reload(&app, &r1).await;
     assert_eq!((same.state, same.version), (State::Open, r1.version));
 
@@ -1170,7 +1171,7 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
         .choose(&open, None, "", &who(o.opd), t)
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Stale), "{err:?}");
+    assert!(matches!(err, AppError::Stale), "{err:?}");
     assert_eq!(store::offers(&app.db, open.id).await.unwrap().len(), 1);
 
     let offered = reload(&app, &open).await;
@@ -1184,7 +1185,7 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
         .quote(&offered, &huge, &who(biz.user), t + HOUR)
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Refused(_)), "{err:?}");
+    assert!(matches!(err, AppError::Refused(_)), "{err:?}");
     let quote = Quote {
         unit_prices: vec![250_000],
         total: 3_000_000,
@@ -1201,12 +1202,12 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
         .mark_done(&quoted, &who(biz.user), t + 2 * HOUR)
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Refused(_)), "{err:?}");
+    assert!(matches!(err, AppError::Refused(_)), "{err:?}");
     let err = flow
         .sign_bast(&quoted, 5, "", &who(o.opd), t + 2 * HOUR)
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Refused(_)), "{err:?}");
+    assert!(matches!(err, AppError::Refused(_)), "{err:?}");
     let same = reload(&app, &quoted).await;
     assert_eq!((same.state, same.version), (State::Quoted, quoted.version));
     assert!(store::documents(&app.db, open.id).await.unwrap().is_empty());
@@ -1219,7 +1220,7 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
         .order(&quoted, &who(o.opd), t + 2 * HOUR)
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Stale), "{err:?}");
+    assert!(matches!(err, AppError::Stale), "{err:?}");
     let docs = store::documents(&app.db, open.id).await.unwrap();
     assert_eq!(docs.len(), 1);
     let sp = docs[0].clone();
@@ -1237,7 +1238,14 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
     let ordered = reload(&app, &quoted).await;
     let reason = "Tanggal pekerjaan salah ketik";
     let new = flow
-        .reissue(&ordered, &sp, reason, &who(o.opd), t + 3 * HOUR)
+        .reissue(
+            &ordered,
+            &sp,
+            Party::Office,
+            reason,
+            &who(o.opd),
+            t + 3 * HOUR,
+        )
         .await
         .unwrap();
     assert_eq!(new.kind, DocumentKind::SuratPesanan);
@@ -1255,10 +1263,17 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
     );
     assert!(text.contains(&new.number), "{text}");
     let err = flow
-        .reissue(&ordered, &old, reason, &who(o.opd), t + 4 * HOUR)
+        .reissue(
+            &ordered,
+            &old,
+            Party::Office,
+            reason,
+            &who(o.opd),
+            t + 4 * HOUR,
+        )
         .await
         .unwrap_err();
-    assert!(matches!(err, FlowError::Refused(_)), "{err:?}");
+    assert!(matches!(err, AppError::Refused(_)), "{err:?}");
     assert_eq!(store::documents(&app.db, open.id).await.unwrap().len(), 2);
 
     // The database itself refuses edits and deletions of documents ...
@@ -1429,7 +1444,7 @@ async fn documents_refuse_every_edit_but_voiding(app: TestApp) {
 async fn all_at_once<F, Fut>(app: &TestApp, w: &World, requests: &[Request], step: F) -> Vec<String>
 where
     F: Fn(Flow<'static>, Request) -> Fut,
-    Fut: std::future::Future<Output = Result<(), FlowError>> + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
 {
     // Each task gets a Flow of its own over leaked copies (a test process, a few bytes).
     let db: &'static karya::db::Db = Box::leak(Box::new(app.db.clone()));

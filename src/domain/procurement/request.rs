@@ -26,6 +26,7 @@ use time::Date;
 
 use crate::domain::form::clean;
 use crate::domain::order::parse_date;
+use crate::domain::procurement::documents::{DocumentKind, TooLarge};
 use crate::domain::rupiah::Rupiah;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -347,13 +348,42 @@ pub fn passed_on(someone_left: bool) -> State {
 /// Why the domain refuses an action. Every case has an Indonesian message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    NotYours { action: Action, party: Party },
-    WrongState { action: Action, state: State },
+    NotYours {
+        action: Action,
+        party: Party,
+    },
+    WrongState {
+        action: Action,
+        state: State,
+    },
+    /// The rotation has nobody to propose.
+    NobodyEligible,
+    /// The office picked a business that is not among the proposals shown.
+    NotProposed,
+    /// The office passed over the first proposal without saying why.
+    OverrideWithoutReason,
+    /// Ordering needs a quote.
+    NoQuote,
+    /// Tax and payment need the agreed value.
+    NoAgreedValue,
+    /// Documents need the provider.
+    NoProvider,
+    /// The hand-over's rating is 1 to 5.
+    BadRating,
+    /// The value is above the SPK limit.
+    AboveSpkLimit(TooLarge),
+    /// Only the party that issued a document replaces it.
+    NotIssuer,
+    /// A cancelled purchase's documents stay as they are.
+    RequestCancelled,
+    /// The document was voided already.
+    DocumentVoided,
 }
 
 impl Refusal {
+    /// The party may not do this at all (403), as opposed to not now (409).
     pub fn is_not_yours(self) -> bool {
-        matches!(self, Refusal::NotYours { .. })
+        matches!(self, Refusal::NotYours { .. } | Refusal::NotIssuer)
     }
 }
 
@@ -373,7 +403,80 @@ impl fmt::Display for Refusal {
                 action.label(),
                 state.label()
             ),
+            Refusal::NobodyEligible => {
+                f.write_str("Belum ada usaha alumni yang memenuhi syarat untuk permintaan ini.")
+            }
+            Refusal::NotProposed => {
+                f.write_str("Usaha itu tidak ada di daftar usulan; muat ulang halaman.")
+            }
+            Refusal::OverrideWithoutReason => f.write_str(
+                "Anda memilih selain usulan pertama: tulis alasannya singkat (paling sedikit 5 huruf).",
+            ),
+            Refusal::NoQuote => f.write_str("Belum ada penawaran harga."),
+            Refusal::NoAgreedValue => f.write_str("Belum ada nilai yang disepakati."),
+            Refusal::NoProvider => f.write_str("Belum ada penyedia."),
+            Refusal::BadRating => f.write_str("Beri nilai hasil pekerjaan 1 sampai 5 bintang."),
+            Refusal::AboveSpkLimit(e) => e.fmt(f),
+            Refusal::NotIssuer => {
+                f.write_str("Dokumen ini hanya dapat diganti oleh pihak yang menerbitkannya.")
+            }
+            Refusal::RequestCancelled => f.write_str("Pengadaan ini sudah dibatalkan."),
+            Refusal::DocumentVoided => f.write_str("Dokumen ini sudah dibatalkan."),
         }
+    }
+}
+
+/// What `party` may do now on a request in `state`, on its payment and on its documents: the
+/// one answer that draws the page's buttons and checks every step a party posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowed {
+    pub state: State,
+    pub party: Party,
+}
+
+impl Allowed {
+    pub fn new(state: State, party: Party) -> Allowed {
+        Allowed { state, party }
+    }
+
+    /// Whether the party may take `action` now, and where it leads; or the typed refusal.
+    pub fn may(self, action: Action) -> Result<State, Refusal> {
+        decide(self.state, self.party, action)
+    }
+
+    /// [`Allowed::may`] as a yes or no, for a button.
+    pub fn can(self, action: Action) -> bool {
+        self.may(action).is_ok()
+    }
+
+    /// Every action the party may take now (the buttons).
+    pub fn actions(self) -> Vec<Action> {
+        available_actions(self.state, self.party)
+    }
+
+    /// Whether the party may void a document of `kind` and issue its replacement: only its
+    /// issuer (the office for its letters, the provider for the invoice; a receipt is replaced
+    /// by voiding the payment), never on a cancelled purchase, never a voided document.
+    pub fn may_reissue(self, kind: DocumentKind, voided: bool) -> Result<(), Refusal> {
+        let issuer_is_office = !matches!(
+            kind,
+            DocumentKind::Invoice | DocumentKind::Kuitansi | DocumentKind::BuktiPembelian
+        );
+        let issuer = match self.party {
+            Party::Office => issuer_is_office,
+            Party::Provider => kind == DocumentKind::Invoice,
+            _ => false,
+        };
+        if !issuer {
+            return Err(Refusal::NotIssuer);
+        }
+        if self.state == State::Cancelled {
+            return Err(Refusal::RequestCancelled);
+        }
+        if voided {
+            return Err(Refusal::DocumentVoided);
+        }
+        Ok(())
     }
 }
 

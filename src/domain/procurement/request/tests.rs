@@ -220,3 +220,72 @@ fn quotes_price_every_item_and_respect_the_hps() {
     assert!(reason("ok").is_err());
     assert_eq!(reason("  jadwal penuh  ").unwrap(), "jadwal penuh");
 }
+
+#[test]
+fn allowed_answers_the_page_and_the_post_alike() {
+    for state in State::ALL {
+        for party in Party::ALL {
+            let allowed = Allowed::new(state, party);
+            for action in Action::ALL {
+                assert_eq!(allowed.may(action), decide(state, party, action));
+                assert_eq!(allowed.can(action), allowed.actions().contains(&action));
+            }
+        }
+    }
+    // The flags of the request page, each the answer for one action.
+    assert!(Allowed::new(State::Offered, Party::Provider).can(Action::Quote));
+    assert!(!Allowed::new(State::Offered, Party::Office).can(Action::Quote));
+    assert!(Allowed::new(State::Quoted, Party::Office).can(Action::Order));
+    assert!(Allowed::new(State::Done, Party::Office).can(Action::SignBast));
+    assert!(Allowed::new(State::Accepted, Party::Treasurer).can(Action::RecordPayment));
+    assert!(!Allowed::new(State::Accepted, Party::Office).can(Action::RecordPayment));
+    assert!(Allowed::new(State::Paid, Party::Treasurer).can(Action::VoidPayment));
+    assert!(Allowed::new(State::Paid, Party::Provider).can(Action::ConfirmReceipt));
+    let refused = Allowed::new(State::Accepted, Party::Provider)
+        .may(Action::RecordPayment)
+        .unwrap_err();
+    assert!(refused.is_not_yours());
+    assert_eq!(
+        refused.to_string(),
+        "“Catat pembayaran” hanya dapat dilakukan oleh bendahara OPD, bukan oleh Penyedia."
+    );
+    let later = Allowed::new(State::Paid, Party::Treasurer)
+        .may(Action::RecordPayment)
+        .unwrap_err();
+    assert!(!later.is_not_yours());
+}
+
+#[test]
+fn only_the_issuer_replaces_a_live_document() {
+    use DocumentKind as K;
+    let office = Allowed::new(State::Ordered, Party::Office);
+    let provider = Allowed::new(State::Ordered, Party::Provider);
+    let treasurer = Allowed::new(State::Paid, Party::Treasurer);
+    assert_eq!(office.may_reissue(K::SuratPesanan, false), Ok(()));
+    assert_eq!(office.may_reissue(K::Spk, false), Ok(()));
+    assert_eq!(office.may_reissue(K::Bast, false), Ok(()));
+    assert_eq!(
+        office.may_reissue(K::Invoice, false),
+        Err(Refusal::NotIssuer)
+    );
+    assert_eq!(provider.may_reissue(K::Invoice, false), Ok(()));
+    assert_eq!(
+        provider.may_reissue(K::SuratPesanan, false),
+        Err(Refusal::NotIssuer)
+    );
+    // Receipts are replaced by voiding the payment, never one by one.
+    for kind in [K::Kuitansi, K::BuktiPembelian] {
+        assert_eq!(office.may_reissue(kind, false), Err(Refusal::NotIssuer));
+        assert_eq!(provider.may_reissue(kind, false), Err(Refusal::NotIssuer));
+        assert_eq!(treasurer.may_reissue(kind, false), Err(Refusal::NotIssuer));
+    }
+    assert!(Refusal::NotIssuer.is_not_yours());
+    assert_eq!(
+        Allowed::new(State::Cancelled, Party::Office).may_reissue(K::SuratPesanan, false),
+        Err(Refusal::RequestCancelled)
+    );
+    assert_eq!(
+        office.may_reissue(K::SuratPesanan, true),
+        Err(Refusal::DocumentVoided)
+    );
+}
