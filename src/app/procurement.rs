@@ -152,12 +152,13 @@ impl Flow<'_> {
     pub async fn choose(
         &self,
         request: &Request,
+        party: Party,
         choice: Option<i64>,
         override_reason: &str,
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
-        let to = self.check(request, Party::Office, Action::Offer)?;
+        let to = self.check(request, party, Action::Offer)?;
         let proposals = self.proposals(request, at).await?;
         let Some(first) = proposals.all.first() else {
             return Err(refused(Why::NobodyEligible));
@@ -184,7 +185,7 @@ impl Flow<'_> {
                 Change {
                     at,
                     action: Action::Offer,
-                    party: Party::Office,
+                    party,
                     to,
                     note: "",
                     effect: Effect::Ask(Ask {
@@ -207,11 +208,12 @@ impl Flow<'_> {
     pub async fn quote(
         &self,
         request: &Request,
+        party: Party,
         quote: &Quote,
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
-        let to = self.check(request, Party::Provider, Action::Quote)?;
+        let to = self.check(request, party, Action::Quote)?;
         contract_document(&self.settings.documents, quote.total)
             .map_err(|e| refused(Why::AboveSpkLimit(e)))?;
         let tx = self
@@ -220,7 +222,7 @@ impl Flow<'_> {
                 Change {
                     at,
                     action: Action::Quote,
-                    party: Party::Provider,
+                    party,
                     to,
                     note: "",
                     effect: Effect::Quote(quote),
@@ -313,8 +315,14 @@ impl Flow<'_> {
 
     /// The office accepts the quote: the Surat Pesanan is issued, and an SPK when the value
     /// calls for one.
-    pub async fn order(&self, request: &Request, who: &Who<'_>, at: i64) -> AppResult<()> {
-        let to = self.check(request, Party::Office, Action::Order)?;
+    pub async fn order(
+        &self,
+        request: &Request,
+        party: Party,
+        who: &Who<'_>,
+        at: i64,
+    ) -> AppResult<()> {
+        let to = self.check(request, party, Action::Order)?;
         let total = request.quoted_total.ok_or_else(|| refused(Why::NoQuote))?;
         let contract = contract_document(&self.settings.documents, total)
             .map_err(|e| refused(Why::AboveSpkLimit(e)))?;
@@ -325,7 +333,7 @@ impl Flow<'_> {
                 Change {
                     at,
                     action: Action::Order,
-                    party: Party::Office,
+                    party,
                     to,
                     note: "",
                     effect: Effect::Order,
@@ -346,8 +354,14 @@ impl Flow<'_> {
     }
 
     /// The provider marks the work done and issues the invoice.
-    pub async fn mark_done(&self, request: &Request, who: &Who<'_>, at: i64) -> AppResult<()> {
-        let to = self.check(request, Party::Provider, Action::MarkDone)?;
+    pub async fn mark_done(
+        &self,
+        request: &Request,
+        party: Party,
+        who: &Who<'_>,
+        at: i64,
+    ) -> AppResult<()> {
+        let to = self.check(request, party, Action::MarkDone)?;
         let paper = self.paper(request).await?;
         let mut tx = self
             .step(
@@ -355,7 +369,7 @@ impl Flow<'_> {
                 Change {
                     at,
                     action: Action::MarkDone,
-                    party: Party::Provider,
+                    party,
                     to,
                     note: "",
                     effect: Effect::MarkDone,
@@ -379,12 +393,13 @@ impl Flow<'_> {
     pub async fn sign_bast(
         &self,
         request: &Request,
+        party: Party,
         rating: i64,
         note: &str,
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
-        let to = self.check(request, Party::Office, Action::SignBast)?;
+        let to = self.check(request, party, Action::SignBast)?;
         if !(1..=5).contains(&rating) {
             return Err(refused(Why::BadRating));
         }
@@ -395,7 +410,7 @@ impl Flow<'_> {
                 Change {
                     at,
                     action: Action::SignBast,
-                    party: Party::Office,
+                    party,
                     to,
                     note,
                     effect: Effect::Bast { rating },
@@ -432,13 +447,14 @@ impl Flow<'_> {
     pub async fn record_payment(
         &self,
         request: &Request,
+        party: Party,
         paid_on: time::Date,
         method: &str,
         proof_number: &str,
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
-        let to = self.check(request, Party::Treasurer, Action::RecordPayment)?;
+        let to = self.check(request, party, Action::RecordPayment)?;
         let breakdown = self.tax(request).await?;
         let paper = self.paper(request).await?;
         let receipt = match contract_document(&self.settings.documents, breakdown.gross) {
@@ -451,7 +467,7 @@ impl Flow<'_> {
                 Change {
                     at,
                     action: Action::RecordPayment,
-                    party: Party::Treasurer,
+                    party,
                     to,
                     note: &format!(
                         "Bruto {}, potongan pajak {}, dibayar {} ({proof_number})",
@@ -487,18 +503,19 @@ impl Flow<'_> {
     pub async fn void_payment(
         &self,
         request: &Request,
+        party: Party,
         reason: &str,
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
-        let to = self.check(request, Party::Treasurer, Action::VoidPayment)?;
+        let to = self.check(request, party, Action::VoidPayment)?;
         let mut tx = self
             .step(
                 request,
                 Change {
                     at,
                     action: Action::VoidPayment,
-                    party: Party::Treasurer,
+                    party,
                     to,
                     note: reason,
                     effect: Effect::VoidPayment,
@@ -524,17 +541,18 @@ impl Flow<'_> {
     pub async fn confirm_receipt(
         &self,
         request: &Request,
+        party: Party,
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
-        let to = self.check(request, Party::Provider, Action::ConfirmReceipt)?;
+        let to = self.check(request, party, Action::ConfirmReceipt)?;
         let mut tx = self
             .step(
                 request,
                 Change {
                     at,
                     action: Action::ConfirmReceipt,
-                    party: Party::Provider,
+                    party,
                     to,
                     note: "",
                     effect: Effect::Confirm,

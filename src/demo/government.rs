@@ -1524,7 +1524,7 @@ impl World<'_> {
                         .await
                 } else {
                     let quote = self.quote(run, req, rng).await?;
-                    flow.quote(req, &quote, &who, at).await?;
+                    flow.quote(req, Party::Provider, &quote, &who, at).await?;
                     Ok(State::Quoted)
                 }
             }
@@ -1547,7 +1547,7 @@ impl World<'_> {
                 if run.plan.reissue_sp {
                     self.order_with_typo(run, req, at).await?;
                 } else {
-                    flow.order(req, &office, at).await?;
+                    flow.order(req, Party::Office, &office, at).await?;
                 }
                 Ok(State::Ordered)
             }
@@ -1561,8 +1561,13 @@ impl World<'_> {
                     .await
             }
             Act::MarkDone => {
-                flow.mark_done(req, &self.provider_who(req.business_id), at)
-                    .await?;
+                flow.mark_done(
+                    req,
+                    Party::Provider,
+                    &self.provider_who(req.business_id),
+                    at,
+                )
+                .await?;
                 Ok(State::Done)
             }
             Act::Review => {
@@ -1589,7 +1594,8 @@ impl World<'_> {
                 if run.disputed {
                     rating = 4;
                 }
-                flow.sign_bast(req, rating, note, &office, at).await?;
+                flow.sign_bast(req, Party::Office, rating, note, &office, at)
+                    .await?;
                 Ok(State::Accepted)
             }
             Act::Resolve => {
@@ -1616,8 +1622,16 @@ impl World<'_> {
             Act::Pay => {
                 let who = self.treasurer_who(run);
                 let (method, proof) = self.proof(run, req, at, run.plan.void_payment);
-                flow.record_payment(req, wib_date(at), method, &proof, &who, at)
-                    .await?;
+                flow.record_payment(
+                    req,
+                    Party::Treasurer,
+                    wib_date(at),
+                    method,
+                    &proof,
+                    &who,
+                    at,
+                )
+                .await?;
                 Ok(State::Paid)
             }
             Act::Fix => {
@@ -1625,7 +1639,8 @@ impl World<'_> {
                 let who = self.treasurer_who(run);
                 let reason =
                     "Nomor bukti bayar salah ketik; dicatat ulang dengan nomor yang benar.";
-                flow.void_payment(req, reason, &who, at).await?;
+                flow.void_payment(req, Party::Treasurer, reason, &who, at)
+                    .await?;
                 // The money went out on the date first recorded; only the proof was wrong.
                 let paid_on = store::payments(self.db, req.id)
                     .await?
@@ -1635,13 +1650,18 @@ impl World<'_> {
                 let req = store::get(self.db, req.id).await?;
                 let again = at + HOUR;
                 let (method, proof) = self.proof(run, &req, again, false);
-                flow.record_payment(&req, paid_on, method, &proof, &who, again)
+                flow.record_payment(&req, Party::Treasurer, paid_on, method, &proof, &who, again)
                     .await?;
                 Ok(State::Paid)
             }
             Act::Confirm => {
-                flow.confirm_receipt(req, &self.provider_who(req.business_id), at)
-                    .await?;
+                flow.confirm_receipt(
+                    req,
+                    Party::Provider,
+                    &self.provider_who(req.business_id),
+                    at,
+                )
+                .await?;
                 Ok(State::Completed)
             }
         }
@@ -1730,7 +1750,14 @@ impl World<'_> {
             );
         }
         self.flow
-            .choose(req, choice, reason, &self.office_who(run), at)
+            .choose(
+                req,
+                Party::Office,
+                choice,
+                reason,
+                &self.office_who(run),
+                at,
+            )
             .await?;
         Ok(State::Offered)
     }
@@ -1776,7 +1803,9 @@ impl World<'_> {
         let mut tx = self.db.begin().await?;
         directory::update_office(&mut tx, o.id, &wrong, admin).await?;
         tx.commit().await?;
-        self.flow.order(req, &self.office_who(run), at).await?;
+        self.flow
+            .order(req, Party::Office, &self.office_who(run), at)
+            .await?;
         let mut tx = self.db.begin().await?;
         directory::update_office(&mut tx, o.id, &right, admin).await?;
         tx.commit().await?;

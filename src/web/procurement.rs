@@ -952,7 +952,7 @@ pub async fn act(
                 .await
                 .map(|_| ())
         } else if action == Action::VoidPayment {
-            flow.void_payment(&request, &reason, &who, at).await
+            flow.void_payment(&request, party, &reason, &who, at).await
         } else {
             flow.plain(&request, action, party, &reason, &who, at)
                 .await
@@ -972,6 +972,7 @@ pub async fn act(
             let result = flow
                 .choose(
                     &request,
+                    party,
                     if assign { None } else { choice },
                     &override_reason,
                     &who,
@@ -997,7 +998,7 @@ pub async fn act(
             let note = value(&pairs, "note");
             match Quote::parse(&prices, &quantities, note, request.hps) {
                 Ok(quote) => {
-                    let result = flow.quote(&request, &quote, &who, at).await;
+                    let result = flow.quote(&request, party, &quote, &who, at).await;
                     page.outcome(result, slug).await
                 }
                 Err(errors) => {
@@ -1031,11 +1032,11 @@ pub async fn act(
             }
         }
         Action::Order => {
-            let result = flow.order(&request, &who, at).await;
+            let result = flow.order(&request, party, &who, at).await;
             page.outcome(result, slug).await
         }
         Action::MarkDone => {
-            let result = flow.mark_done(&request, &who, at).await;
+            let result = flow.mark_done(&request, party, &who, at).await;
             page.outcome(result, slug).await
         }
         Action::SignBast => {
@@ -1043,7 +1044,9 @@ pub async fn act(
             let note = clean(value(&pairs, "note"));
             match raw.parse::<i64>().ok().filter(|n| (1..=5).contains(n)) {
                 Some(rating) => {
-                    let result = flow.sign_bast(&request, rating, &note, &who, at).await;
+                    let result = flow
+                        .sign_bast(&request, party, rating, &note, &who, at)
+                        .await;
                     page.outcome(result, slug).await
                 }
                 None => {
@@ -1103,6 +1106,7 @@ pub async fn act(
             let result = flow
                 .record_payment(
                     &request,
+                    party,
                     date.unwrap_or_else(today_wib),
                     m,
                     &proof,
@@ -1113,7 +1117,7 @@ pub async fn act(
             page.outcome(result, slug).await
         }
         Action::ConfirmReceipt => {
-            let result = flow.confirm_receipt(&request, &who, at).await;
+            let result = flow.confirm_receipt(&request, party, &who, at).await;
             page.outcome(result, slug).await
         }
         Action::Reopen => {

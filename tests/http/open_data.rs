@@ -179,27 +179,35 @@ async fn walk(
     .expect("request created");
     let get = || async { store::get(&app.db, id).await.expect("request") };
     let r = get().await;
-    flow.choose(&r, None, "", &office, at + 600)
+    flow.choose(&r, Party::Office, None, "", &office, at + 600)
         .await
         .expect("Karya assigns the first proposal");
     let r = get().await;
     let quote = Quote::parse(&[unit_price.to_string()], &[quantity], "", None).expect("quote");
-    flow.quote(&r, &quote, &provider, at + 3600)
+    flow.quote(&r, Party::Provider, &quote, &provider, at + 3600)
         .await
         .expect("quote");
-    flow.order(&get().await, &office, at + day)
+    flow.order(&get().await, Party::Office, &office, at + day)
         .await
         .expect("order");
-    flow.mark_done(&get().await, &provider, at + 2 * day)
+    flow.mark_done(&get().await, Party::Provider, &provider, at + 2 * day)
         .await
         .expect("done");
-    flow.sign_bast(&get().await, 5, "Rapi", &office, at + 3 * day)
-        .await
-        .expect("BAST");
+    flow.sign_bast(
+        &get().await,
+        Party::Office,
+        5,
+        "Rapi",
+        &office,
+        at + 3 * day,
+    )
+    .await
+    .expect("BAST");
     if stage >= Stage::Paid {
         let paid_on = (start + time::Duration::days(5)).date();
         flow.record_payment(
             &get().await,
+            Party::Treasurer,
             paid_on,
             "transfer",
             "SP2D/UJI/001",
@@ -210,7 +218,7 @@ async fn walk(
         .expect("payment");
     }
     if stage >= Stage::Completed {
-        flow.confirm_receipt(&get().await, &provider, at + 6 * day)
+        flow.confirm_receipt(&get().await, Party::Provider, &provider, at + 6 * day)
             .await
             .expect("receipt confirmed");
     }

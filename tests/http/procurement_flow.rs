@@ -681,7 +681,7 @@ async fn rotation_moves_on_after_a_job_and_declines_pass_to_the_next(app: TestAp
     // Passing over the first proposal without a reason is refused; nothing changes.
     let second = p1.all[1].proposal.business_id;
     let err = flow
-        .choose(&r1, Some(second), "", &who(opd), w.now)
+        .choose(&r1, Party::Office, Some(second), "", &who(opd), w.now)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Refused(_)), "{err:?}");
@@ -689,7 +689,9 @@ async fn rotation_moves_on_after_a_job_and_declines_pass_to_the_next(app: TestAp
     assert_eq!((same.state, same.version), (State::Open, r1.version));
 
     // Karya assigns the first; it quotes; the office orders.
-    flow.choose(&r1, None, "", &who(opd), w.now).await.unwrap();
+    flow.choose(&r1, Party::Office, None, "", &who(opd), w.now)
+        .await
+        .unwrap();
     let r1 = reload(&app, &r1).await;
     assert_eq!(r1.state, State::Offered);
     assert_eq!(r1.business_id, Some(first));
@@ -700,11 +702,19 @@ async fn rotation_moves_on_after_a_job_and_declines_pass_to_the_next(app: TestAp
         total: 1_800_000,
         note: String::new(),
     };
-    flow.quote(&r1, &quote, &who(bizs[&first].user), w.now + HOUR)
+    flow.quote(
+        &r1,
+        Party::Provider,
+        &quote,
+        &who(bizs[&first].user),
+        w.now + HOUR,
+    )
+    .await
+    .unwrap();
+    let r1 = reload(&app, &r1).await;
+    flow.order(&r1, Party::Office, &who(opd), w.now + 2 * HOUR)
         .await
         .unwrap();
-    let r1 = reload(&app, &r1).await;
-    flow.order(&r1, &who(opd), w.now + 2 * HOUR).await.unwrap();
     assert_eq!(reload(&app, &r1).await.state, State::Ordered);
 
     // The next request goes first to one who has waited; the one who just got work is last.
@@ -726,7 +736,9 @@ async fn rotation_moves_on_after_a_job_and_declines_pass_to_the_next(app: TestAp
     assert!(p2.all[0].proposal.score > p2.all[2].proposal.score);
 
     // Each decline hands the request to the next in that order; then nobody is left.
-    flow.choose(&r2, None, "", &who(opd), at).await.unwrap();
+    flow.choose(&r2, Party::Office, None, "", &who(opd), at)
+        .await
+        .unwrap();
     let reason = "Jadwal penuh minggu ini";
     for (i, business) in order.iter().enumerate() {
         let r = reload(&app, &r2).await;
@@ -781,11 +793,13 @@ async fn offers_past_their_deadline_are_passed_on(app: TestApp) {
     let t0 = w.now;
 
     let r1 = w.request(&app, 0, "Servis AC tenggat pertama").await;
-    flow.choose(&r1, None, "", &who(opd), t0).await.unwrap();
+    flow.choose(&r1, Party::Office, None, "", &who(opd), t0)
+        .await
+        .unwrap();
     let r1 = reload(&app, &r1).await;
     assert_eq!(r1.offer_expires_at, Some(t0 + hours * HOUR));
     let r2 = w.request(&app, 0, "Servis AC tenggat kedua").await;
-    flow.choose(&r2, None, "", &who(opd), t0 + 10 * HOUR)
+    flow.choose(&r2, Party::Office, None, "", &who(opd), t0 + 10 * HOUR)
         .await
         .unwrap();
     let r2 = reload(&app, &r2).await;
@@ -970,7 +984,9 @@ async fn walk(app: &TestApp, w: &World, biz: BizFx, unit_price: i64, t0: i64) ->
     let flow = w.flow(app);
     let o = &w.offices[0];
     let r = w.request(app, 0, "Servis AC 12 unit").await;
-    flow.choose(&r, None, "", &who(o.opd), t0).await.unwrap();
+    flow.choose(&r, Party::Office, None, "", &who(o.opd), t0)
+        .await
+        .unwrap();
     let r = reload(app, &r).await;
     assert_eq!(r.business_id, Some(biz.id));
     let quote = Quote {
@@ -978,23 +994,33 @@ async fn walk(app: &TestApp, w: &World, biz: BizFx, unit_price: i64, t0: i64) ->
         total: unit_price * 12,
         note: "Termasuk cuci evaporator".into(),
     };
-    flow.quote(&r, &quote, &who(biz.user), t0 + HOUR)
+    flow.quote(&r, Party::Provider, &quote, &who(biz.user), t0 + HOUR)
         .await
         .unwrap();
     let r = reload(app, &r).await;
     assert_eq!(r.quoted_total, Some(unit_price * 12));
-    flow.order(&r, &who(o.opd), t0 + 2 * HOUR).await.unwrap();
-    let r = reload(app, &r).await;
-    flow.mark_done(&r, &who(biz.user), t0 + 3 * HOUR)
+    flow.order(&r, Party::Office, &who(o.opd), t0 + 2 * HOUR)
         .await
         .unwrap();
     let r = reload(app, &r).await;
-    flow.sign_bast(&r, 5, "Rapi dan tepat waktu", &who(o.opd), t0 + 4 * HOUR)
+    flow.mark_done(&r, Party::Provider, &who(biz.user), t0 + 3 * HOUR)
         .await
         .unwrap();
+    let r = reload(app, &r).await;
+    flow.sign_bast(
+        &r,
+        Party::Office,
+        5,
+        "Rapi dan tepat waktu",
+        &who(o.opd),
+        t0 + 4 * HOUR,
+    )
+    .await
+    .unwrap();
     let r = reload(app, &r).await;
     flow.record_payment(
         &r,
+        Party::Treasurer,
         wib_date(t0 + 5 * HOUR),
         "transfer",
         PAID_PROOF,
@@ -1005,7 +1031,7 @@ async fn walk(app: &TestApp, w: &World, biz: BizFx, unit_price: i64, t0: i64) ->
     .unwrap();
     let r = reload(app, &r).await;
     assert_eq!(r.state, State::Paid);
-    flow.confirm_receipt(&r, &who(biz.user), t0 + 6 * HOUR)
+    flow.confirm_receipt(&r, Party::Provider, &who(biz.user), t0 + 6 * HOUR)
         .await
         .unwrap();
     reload(app, &r).await
@@ -1162,13 +1188,13 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
     let t = w.now;
 
     let open = w.request(&app, 0, "Servis AC aula").await;
-    flow.choose(&open, Some(biz.id), "", &who(o.opd), t)
+    flow.choose(&open, Party::Office, Some(biz.id), "", &who(o.opd), t)
         .await
         .unwrap();
     assert_eq!(reload(&app, &open).await.business_id, Some(biz.id));
     // The same step again on the request as loaded before: someone changed it meanwhile.
     let err = flow
-        .choose(&open, None, "", &who(o.opd), t)
+        .choose(&open, Party::Office, None, "", &who(o.opd), t)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Stale), "{err:?}");
@@ -1182,7 +1208,7 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
         note: String::new(),
     };
     let err = flow
-        .quote(&offered, &huge, &who(biz.user), t + HOUR)
+        .quote(&offered, Party::Provider, &huge, &who(biz.user), t + HOUR)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Refused(_)), "{err:?}");
@@ -1191,7 +1217,7 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
         total: 3_000_000,
         note: String::new(),
     };
-    flow.quote(&offered, &quote, &who(biz.user), t + HOUR)
+    flow.quote(&offered, Party::Provider, &quote, &who(biz.user), t + HOUR)
         .await
         .unwrap();
     let quoted = reload(&app, &offered).await;
@@ -1199,12 +1225,12 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
 
     // A step the state does not allow is refused, and the request stays as it was.
     let err = flow
-        .mark_done(&quoted, &who(biz.user), t + 2 * HOUR)
+        .mark_done(&quoted, Party::Provider, &who(biz.user), t + 2 * HOUR)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Refused(_)), "{err:?}");
     let err = flow
-        .sign_bast(&quoted, 5, "", &who(o.opd), t + 2 * HOUR)
+        .sign_bast(&quoted, Party::Office, 5, "", &who(o.opd), t + 2 * HOUR)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Refused(_)), "{err:?}");
@@ -1212,12 +1238,12 @@ async fn stale_and_refused_steps_change_nothing_and_documents_are_never_edited(a
     assert_eq!((same.state, same.version), (State::Quoted, quoted.version));
     assert!(store::documents(&app.db, open.id).await.unwrap().is_empty());
 
-    flow.order(&quoted, &who(o.opd), t + 2 * HOUR)
+    flow.order(&quoted, Party::Office, &who(o.opd), t + 2 * HOUR)
         .await
         .unwrap();
     // Ordering twice from the old copy: stale, and no second Surat Pesanan, no number used.
     let err = flow
-        .order(&quoted, &who(o.opd), t + 2 * HOUR)
+        .order(&quoted, Party::Office, &who(o.opd), t + 2 * HOUR)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Stale), "{err:?}");
@@ -1501,14 +1527,16 @@ async fn concurrent_steps_do_not_starve_the_pool(app: TestApp) {
     let mut quoted = Vec::new();
     for i in 0..12 {
         let r = w.request(&app, 0, &format!("Servis AC ruang {i}")).await;
-        flow.choose(&r, None, "", &who(o.opd), w.now).await.unwrap();
+        flow.choose(&r, Party::Office, None, "", &who(o.opd), w.now)
+            .await
+            .unwrap();
         let r = reload(&app, &r).await;
         let quote = Quote {
             unit_prices: vec![100_000],
             total: 1_200_000,
             note: String::new(),
         };
-        flow.quote(&r, &quote, &who(biz.user), w.now + HOUR)
+        flow.quote(&r, Party::Provider, &quote, &who(biz.user), w.now + HOUR)
             .await
             .unwrap();
         quoted.push(reload(&app, &r).await);
@@ -1516,7 +1544,7 @@ async fn concurrent_steps_do_not_starve_the_pool(app: TestApp) {
 
     let (opd, at) = (o.opd, w.now + 2 * HOUR);
     let errors = all_at_once(&app, &w, &quoted, move |flow, r| async move {
-        flow.order(&r, &who(opd), at).await
+        flow.order(&r, Party::Office, &who(opd), at).await
     })
     .await;
     assert!(errors.is_empty(), "orders at once: {errors:#?}");
@@ -1530,7 +1558,7 @@ async fn concurrent_steps_do_not_starve_the_pool(app: TestApp) {
     let (user, at) = (biz.user, w.now + 3 * HOUR);
     let started = std::time::Instant::now();
     let errors = all_at_once(&app, &w, &ordered, move |flow, r| async move {
-        flow.mark_done(&r, &who(user), at).await
+        flow.mark_done(&r, Party::Provider, &who(user), at).await
     })
     .await;
     assert!(
