@@ -444,6 +444,7 @@ impl Flow<'_> {
 
     /// The treasurer records the payment: gross is the agreed value, the taxes follow the rules,
     /// and the provider's receipt (bukti pembelian or kuitansi) is issued with it.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_payment(
         &self,
         request: &Request,
