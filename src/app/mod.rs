@@ -9,6 +9,7 @@
 //! One module per capability.
 
 pub mod accounts;
+pub mod catalog;
 pub mod imports;
 pub mod offices;
 pub mod orders;

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::{AppState, Ctx, WebError, render};
-use crate::db::audit::Who;
-use crate::db::{DbError, catalog, regions, register};
+use crate::app;
+use crate::db::{catalog, regions, register};
 use crate::domain::dates::format_instant;
 use crate::domain::phone::Phone;
 use crate::domain::rupiah::Rupiah;
@@ -530,20 +530,11 @@ pub async fn synonyms(
     Ok(render(&synonyms_page(&state, &ctx, Field::default(), notice).await?)?.into_response())
 }
 
-fn who<'a>(ctx: &'a Ctx, user: &'a crate::db::users::User) -> Who<'a> {
-    Who {
-        id: Some(user.id),
-        label: &user.username,
-        ip: &ctx.ip,
-    }
-}
-
 pub async fn create_synonym(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<SynonymForm>,
 ) -> Result<Response, WebError> {
-    let user = ctx.user()?.clone();
     let words = match search::normalize::validate_group(&form.words) {
         Ok(w) => w,
         Err(message) => {
@@ -555,9 +546,7 @@ pub async fn create_synonym(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
-    let mut tx = state.db.begin().await?;
-    catalog::create_synonym(&mut tx, &words, &who(&ctx, &user)).await?;
-    crate::db::commit(tx).await?;
+    app::catalog::create_synonym(&state.db, &words, &ctx.who()?).await?;
     Ok(Redirect::to("/admin/sinonim?pesan=ditambah").into_response())
 }
 
@@ -581,7 +570,6 @@ pub async fn update_synonym(
     Path(id): Path<String>,
     Form(form): Form<SynonymForm>,
 ) -> Result<Response, WebError> {
-    let user = ctx.user()?.clone();
     let id = id_of(&id)?;
     let words = match search::normalize::validate_group(&form.words) {
         Ok(w) => w,
@@ -599,13 +587,7 @@ pub async fn update_synonym(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
-    let mut tx = state.db.begin().await?;
-    match catalog::update_synonym(&mut tx, id, &words, &who(&ctx, &user)).await {
-        Ok(()) => {}
-        Err(DbError::NotFound) => return Err(WebError::NotFound),
-        Err(e) => return Err(e.into()),
-    }
-    crate::db::commit(tx).await?;
+    app::catalog::update_synonym(&state.db, id, &words, &ctx.who()?).await?;
     Ok(Redirect::to("/admin/sinonim?pesan=disimpan").into_response())
 }
 
@@ -614,10 +596,7 @@ pub async fn delete_synonym(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let user = ctx.user()?.clone();
     let id = id_of(&id)?;
-    let mut tx = state.db.begin().await?;
-    catalog::delete_synonym(&mut tx, id, &who(&ctx, &user)).await?;
-    crate::db::commit(tx).await?;
+    app::catalog::delete_synonym(&state.db, id, &ctx.who()?).await?;
     Ok(Redirect::to("/admin/sinonim?pesan=dihapus").into_response())
 }

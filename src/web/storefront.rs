@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 use super::form::Posted;
 use super::{field, unprocessable};
+use crate::app::{AppError, storefronts};
 use crate::db::storefront::{self as store, Business, Listing};
-use crate::db::{DbError, regions, register};
-use crate::domain::policy::{self};
+use crate::db::{regions, register};
+use crate::domain::policy;
 use crate::domain::region::Region;
 use crate::domain::rupiah::format_rupiah as rupiah;
 use crate::domain::rupiah::group_thousands;
@@ -55,11 +56,7 @@ async fn own_business(state: &AppState, ctx: &Ctx) -> Result<Result<Business, Re
 
 /// A listing the signed-in alumnus may edit (403 when it belongs to someone else).
 async fn own_listing(state: &AppState, ctx: &Ctx, id: i64) -> Result<Listing, WebError> {
-    let listing = store::listing(&state.db, id).await?;
-    if !policy::may_manage_business(&ctx.user()?.actor(), listing.owner_alumnus_id) {
-        return Err(WebError::Forbidden);
-    }
-    Ok(listing)
+    Ok(storefronts::own_listing(&state.db, &ctx.user()?.actor(), id).await?)
 }
 
 struct Regions {
@@ -470,9 +467,7 @@ pub async fn create_business(
             return unprocessable(&business_page(&state, &ctx, false, &form, &errors).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    store::create_business(&mut tx, alumnus, &fields, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    storefronts::create_business(&state.db, alumnus, &fields, ctx.who()?).await?;
     Ok(Redirect::to("/usaha?pesan=dibuka").into_response())
 }
 
@@ -495,7 +490,8 @@ pub async fn update_business(
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
-    if !policy::may_manage_business(&ctx.user()?.actor(), b.alumnus_id) {
+    let actor = ctx.user()?.actor();
+    if !policy::may_manage_business(&actor, b.alumnus_id) {
         return Err(WebError::Forbidden);
     }
     let fields = match parse_business(&state, &form).await? {
@@ -504,9 +500,7 @@ pub async fn update_business(
             return unprocessable(&business_page(&state, &ctx, true, &form, &errors).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    store::update_business(&mut tx, b.id, &fields, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    storefronts::update_business(&state.db, &actor, &b, &fields, ctx.who()?).await?;
     Ok(Redirect::to("/usaha?pesan=disimpan").into_response())
 }
 
@@ -647,9 +641,7 @@ pub async fn create_listing(
             return unprocessable(&listing_page(&state, &ctx, &b, None, 0, &form, &errors).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    let id = store::create_listing(&mut tx, b.id, &fields, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    let id = storefronts::create_listing(&state.db, b.id, &fields, ctx.who()?).await?;
     Ok(Redirect::to(&format!("/usaha/produk/{id}/foto?pesan=baru")).into_response())
 }
 
@@ -718,9 +710,7 @@ pub async fn update_listing(
             );
         }
     };
-    let mut tx = state.db.begin().await?;
-    store::update_listing(&mut tx, id, &fields, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    storefronts::update_listing(&state.db, id, &fields, ctx.who()?).await?;
     Ok(Redirect::to(&format!("/usaha?pesan=produk-disimpan#produk-{id}")).into_response())
 }
 
@@ -730,10 +720,8 @@ async fn set_active(
     id: i64,
     active: bool,
 ) -> Result<Response, WebError> {
-    own_listing(state, ctx, id).await?;
-    let mut tx = state.db.begin().await?;
-    store::set_listing_active(&mut tx, id, active, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    let actor = ctx.user()?.actor();
+    storefronts::set_listing_active(&state.db, &actor, id, active, ctx.who()?).await?;
     let notice = if active { "diaktifkan" } else { "dijeda" };
     Ok(Redirect::to(&format!("/usaha?pesan={notice}#produk-{id}")).into_response())
 }
@@ -879,7 +867,7 @@ pub async fn upload_photo(
             &ctx,
             &l,
             StatusCode::UNPROCESSABLE_ENTITY,
-            full_message(),
+            storefronts::photos_full(),
         )
         .await;
     }
@@ -898,25 +886,15 @@ pub async fn upload_photo(
             return photo_refused(&state, &ctx, &l, status, e.to_string()).await;
         }
     };
-    let mut tx = state.db.begin().await?;
-    let added = store::add_photo(&mut tx, id, &processed, MAX_PHOTOS, ctx.who()?).await?;
-    if added.is_none() {
-        drop(tx);
-        return photo_refused(
-            &state,
-            &ctx,
-            &l,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            full_message(),
-        )
-        .await;
+    match storefronts::add_photo(&state.db, id, &processed, ctx.who()?).await {
+        Ok(_) => {}
+        Err(AppError::Refused(refusal)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return photo_refused(&state, &ctx, &l, status, refusal.to_string()).await;
+        }
+        Err(e) => return Err(e.into()),
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/usaha/produk/{id}/foto?pesan=diunggah")).into_response())
-}
-
-fn full_message() -> String {
-    format!("Sudah {MAX_PHOTOS} foto, batas untuk satu produk/jasa. Hapus satu foto dulu.")
 }
 
 pub async fn delete_photo(
@@ -924,10 +902,8 @@ pub async fn delete_photo(
     ctx: Ctx,
     Path((id, photo)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
-    own_listing(&state, &ctx, id).await?;
-    let mut tx = state.db.begin().await?;
-    store::delete_photo(&mut tx, id, photo, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    let actor = ctx.user()?.actor();
+    storefronts::delete_photo(&state.db, &actor, id, photo, ctx.who()?).await?;
     Ok(Redirect::to(&format!("/usaha/produk/{id}/foto?pesan=dihapus")).into_response())
 }
 
@@ -1152,26 +1128,16 @@ pub async fn verify(
         .await?;
         return unprocessable(&page);
     };
-    let mut tx = state.db.begin().await?;
-    match store::verify(&mut tx, id, participation, ctx.who()?).await {
+    match storefronts::verify(&state.db, id, participation, ctx.who()?).await {
         Ok(()) => {}
-        Err(DbError::NotFound) => {
-            drop(tx);
+        Err(AppError::Refused(refusal)) => {
             // The business exists (admin_page says 404 otherwise); the participation is not the owner's.
-            let page = admin_page(
-                &state,
-                &ctx,
-                id,
-                refuse("Pelatihan ini bukan milik pemilik usaha."),
-                Field::default(),
-                None,
-            )
-            .await?;
+            let field = refuse(&refusal.to_string());
+            let page = admin_page(&state, &ctx, id, field, Field::default(), None).await?;
             return unprocessable(&page);
         }
         Err(e) => return Err(e.into()),
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/usaha/{id}?pesan=diverifikasi")).into_response())
 }
 
@@ -1202,9 +1168,7 @@ pub async fn unverify(
         .await?;
         return unprocessable(&page);
     }
-    let mut tx = state.db.begin().await?;
-    store::unverify(&mut tx, id, &reason, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    storefronts::unverify(&state.db, id, &reason, ctx.who()?).await?;
     Ok(Redirect::to(&format!("/admin/usaha/{id}?pesan=dicabut")).into_response())
 }
 
@@ -1282,8 +1246,6 @@ pub struct CategoryForm {
     name: String,
 }
 
-const NAME_TAKEN: &str = "Kejuruan ini sudah punya kategori dengan nama tersebut.";
-
 pub async fn create_category(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1310,19 +1272,16 @@ pub async fn create_category(
             &categories_page(&state, &ctx, trade_field, name_field, None, None).await?,
         );
     };
-    let mut tx = state.db.begin().await?;
-    match store::create_category(&mut tx, trade, &name, ctx.who()?).await {
+    match storefronts::create_category(&state.db, trade, &name, ctx.who()?).await {
         Ok(_) => {}
-        Err(DbError::Conflict(_)) => {
-            drop(tx);
-            name_field.error = Some(NAME_TAKEN.into());
+        Err(AppError::Refused(refusal)) => {
+            name_field.error = Some(refusal.to_string());
             return unprocessable(
                 &categories_page(&state, &ctx, trade_field, name_field, None, None).await?,
             );
         }
         Err(e) => return Err(e.into()),
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/kategori?pesan=ditambah#kejuruan-{trade}")).into_response())
 }
 
@@ -1354,15 +1313,12 @@ pub async fn rename_category(
         Ok(n) => n,
         Err(e) => return rename_refused(&state, &ctx, id, e).await,
     };
-    let mut tx = state.db.begin().await?;
-    match store::rename_category(&mut tx, id, &name, ctx.who()?).await {
+    match storefronts::rename_category(&state.db, id, &name, ctx.who()?).await {
         Ok(()) => {}
-        Err(DbError::Conflict(_)) => {
-            drop(tx);
-            return rename_refused(&state, &ctx, id, NAME_TAKEN.into()).await;
+        Err(AppError::Refused(refusal)) => {
+            return rename_refused(&state, &ctx, id, refusal.to_string()).await;
         }
         Err(e) => return Err(e.into()),
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/kategori?pesan=diubah#kategori-{id}")).into_response())
 }
