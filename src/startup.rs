@@ -111,7 +111,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let app = app(self.state.clone());
         let sweeper = tokio::spawn(sweep_periodically(self.state.db.clone()));
-        let completer = tokio::spawn(db::orders::autocomplete_periodically(
+        let completer = tokio::spawn(crate::app::orders::autocomplete_periodically(
             self.state.db.clone(),
             self.state.settings.clone(),
         ));

@@ -1,2 +1,549 @@
 //! Orders from the public: placing, quoting, paying, messages, reviews, and every change of an
-//! order's state.
+//! order's state, by a buyer, a seller, the agency or the auto-complete job.
+//!
+//! Each use case asks `domain::order::allowed` whether the party may take the step (the same
+//! answer the order page draws its buttons from, returned by [`view`]), opens the transaction,
+//! takes the order row with a conditional write (a change since the caller loaded the order is
+//! `AppError::Stale`), stores through `db::orders`, writes the timeline event, the
+//! notifications (their words are composed here) and the audit entry, and commits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{AppError, AppResult};
+use crate::config::Settings;
+use crate::db::notifications::{self, Channel, Notice};
+use crate::db::orders::{self, Buyer, Order, PaymentRecord, Placed, Shop, TimelineEvent};
+use crate::db::{Db, Tx, audit, reviews};
+use crate::domain::audit::Who;
+use crate::domain::dates::{format_date, to_iso};
+use crate::domain::order::{
+    Action, Allowed, Line, NewOrder, Party, Payment, ReviewForm, State, Step, allowed, check, stars,
+};
+use crate::domain::rupiah::Rupiah;
+
+pub use crate::db::orders::Reach;
+
+/// Who acts on an order, as the order's party, and for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Acting<'a> {
+    pub party: Party,
+    pub user_id: Option<i64>,
+    pub who: &'a Who<'a>,
+}
+
+/// Asks the domain whether `acting` may take `step` on the order as loaded.
+fn ask(order: &Order, party: Party, step: Step) -> AppResult<()> {
+    allowed(&order.facts(), party)
+        .check(step)
+        .map_err(AppError::refused)
+}
+
+/// `false` from a conditional write: someone changed the order meanwhile.
+fn held(taken: bool) -> AppResult<()> {
+    if taken { Ok(()) } else { Err(AppError::Stale) }
+}
+
+// ---- placing an order ----
+
+/// Places an order once per idempotency key: a repeated key returns the first order
+/// (`Placed::new` false) and stores nothing.
+pub async fn place(
+    db: &Db,
+    business_id: i64,
+    order: &NewOrder,
+    buyer: &Buyer,
+    idempotency_key: &str,
+    who: &Who<'_>,
+    reach: &Reach,
+) -> AppResult<Placed> {
+    let shop = orders::shop(db, business_id).await?;
+    let mut tx = db.begin().await?;
+    let Some(id) = orders::insert(&mut tx, business_id, order, buyer, idempotency_key).await?
+    else {
+        tx.rollback().await?;
+        return Ok(orders::placed_by_key(db, idempotency_key).await?);
+    };
+    orders::insert_event(
+        &mut tx,
+        id,
+        Party::Buyer,
+        buyer.user_id,
+        "dibuat",
+        None,
+        State::Requested,
+        &order.note,
+    )
+    .await?;
+    let title = format!("Pesanan baru #{id} dari {}", order.name);
+    let body = format!(
+        "{}. Dibutuhkan {}. {}",
+        lines_text(&order.lines),
+        format_date(order.needed_on),
+        if order.total.is_some() {
+            "Silakan terima atau tanggapi pesanan ini."
+        } else {
+            "Pesanan ini menunggu penawaran harga dari Anda."
+        }
+    );
+    let seller = Seller {
+        alumnus_id: shop.alumnus_id,
+        phone: shop.phone.clone(),
+    };
+    notify_seller(&mut tx, &seller, id, &title, &body, reach).await?;
+    audit::append(
+        &mut tx,
+        who.event(
+            "order.create",
+            "order",
+            id,
+            serde_json::json!({
+                "business_id": business_id,
+                "items": order.lines.iter().map(|l| serde_json::json!({
+                    "listing_id": l.listing_id, "quantity": l.quantity, "unit_price": l.unit_price,
+                })).collect::<Vec<_>>(),
+                "total": order.total.map(Rupiah::amount),
+                "needed_on": to_iso(order.needed_on),
+                "fulfilment": order.fulfilment.as_str(),
+                "guest": buyer.user_id.is_none(),
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Placed {
+        id,
+        new: true,
+        buyer_user_id: buyer.user_id,
+    })
+}
+
+/// "Nasi kotak × 50 kotak, Es teh × 50 gelas"
+fn lines_text(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("{} × {} {}", l.title, l.quantity, l.unit))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---- changing an order's state ----
+
+/// A change of state asked for, with what it carries.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub action: Action,
+    /// A reason, a decision, or the seller's words with a quote.
+    pub note: &'a str,
+    /// The total a quote proposes.
+    pub quote: Option<Rupiah>,
+    /// The review that completes a `Review`.
+    pub review: Option<&'a ReviewForm>,
+}
+
+/// Applies a change to the order as the caller loaded it (`order.state`, `order.version`):
+/// refused when the domain says no, `Stale` when the order changed meanwhile.
+pub async fn change(
+    db: &Db,
+    order: &Order,
+    acting: Acting<'_>,
+    change: &Change<'_>,
+    reach: &Reach,
+) -> AppResult<State> {
+    let party = acting.party;
+    // `check` is the answer `allowed` gives for `Step::Act`, with the state it leads to.
+    let to = check(&order.facts(), party, change.action).map_err(AppError::refused)?;
+    if change.action == Action::Quote && change.quote.is_none() {
+        return Err(AppError::Internal("a quote needs an amount".into()));
+    }
+    let mut tx = db.begin().await?;
+    held(orders::transition(&mut tx, order, change.action, to, change.quote).await?)?;
+    let mut note = change.note.to_owned();
+    if let Some(amount) = change.quote {
+        note = if note.is_empty() {
+            format!("Penawaran: {amount}")
+        } else {
+            format!("Penawaran: {amount}. {note}")
+        };
+    }
+    if change.action == Action::AcceptQuote
+        && let Some(q) = order.quoted_total
+    {
+        note = format!("Total disepakati: {}", Rupiah::new(q).unwrap_or_default());
+    }
+    if let Some(review) = change.review {
+        orders::insert_review(&mut tx, order, review).await?;
+        note = format!("{} {}", stars(review.rating), review.body)
+            .trim()
+            .to_owned();
+    }
+    orders::insert_event(
+        &mut tx,
+        order.id,
+        party,
+        acting.user_id,
+        change.action.slug(),
+        Some(order.state),
+        to,
+        &note,
+    )
+    .await?;
+    let title = format!(
+        "Pesanan #{}: {} {}",
+        order.id,
+        party.label(),
+        change.action.done()
+    );
+    let body = if note.is_empty() {
+        format!("Status sekarang: {}.", to.label())
+    } else {
+        format!("Status sekarang: {}. {note}", to.label())
+    };
+    announce(&mut tx, order, party, &title, &body, reach).await?;
+    audit::append(
+        &mut tx,
+        acting.who.event(
+            "order.transition",
+            "order",
+            order.id,
+            serde_json::json!({
+                "action": change.action.slug(),
+                "party": party.as_str(),
+                "from": order.state.as_str(),
+                "to": to.as_str(),
+                "note": note,
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+// ---- steps that keep the state ----
+
+/// The seller records (or corrects, until the buyer confirms it) the payment.
+pub async fn record_payment(
+    db: &Db,
+    order: &Order,
+    acting: Acting<'_>,
+    payment: &Payment,
+    reach: &Reach,
+) -> AppResult<()> {
+    ask(order, acting.party, Step::RecordPayment)?;
+    let mut tx = db.begin().await?;
+    held(orders::hold(&mut tx, order).await?)?;
+    // Confirmed meanwhile (the hold would have seen it): the order changed.
+    held(orders::save_payment(&mut tx, order.id, payment).await?)?;
+    let note = format!(
+        "{} {} pada {}",
+        payment.method.label(),
+        payment.amount,
+        format_date(payment.paid_on)
+    );
+    orders::insert_event(
+        &mut tx,
+        order.id,
+        Party::Seller,
+        acting.user_id,
+        "pembayaran",
+        Some(order.state),
+        order.state,
+        &note,
+    )
+    .await?;
+    let title = format!("Pesanan #{}: penjual mencatat pembayaran", order.id);
+    let body = format!("{note}. Mohon konfirmasi bila sesuai.");
+    announce(&mut tx, order, Party::Seller, &title, &body, reach).await?;
+    audit::append(
+        &mut tx,
+        acting.who.event(
+            "order.payment",
+            "order",
+            order.id,
+            serde_json::json!({
+                "method": payment.method.as_str(),
+                "paid_on": to_iso(payment.paid_on),
+                "amount": payment.amount.amount(),
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The buyer confirms the recorded payment.
+pub async fn confirm_payment(
+    db: &Db,
+    order: &Order,
+    acting: Acting<'_>,
+    reach: &Reach,
+) -> AppResult<()> {
+    ask(order, acting.party, Step::ConfirmPayment)?;
+    let mut tx = db.begin().await?;
+    held(orders::hold(&mut tx, order).await?)?;
+    held(orders::confirm_payment(&mut tx, order.id).await?)?;
+    orders::insert_event(
+        &mut tx,
+        order.id,
+        Party::Buyer,
+        acting.user_id,
+        "pembayaran-dikonfirmasi",
+        Some(order.state),
+        order.state,
+        "",
+    )
+    .await?;
+    let title = format!("Pesanan #{}: pembeli mengonfirmasi pembayaran", order.id);
+    announce(&mut tx, order, Party::Buyer, &title, "", reach).await?;
+    audit::append(
+        &mut tx,
+        acting.who.event(
+            "order.payment_confirmed",
+            "order",
+            order.id,
+            serde_json::json!({}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A message in the order's thread, announced to the other side.
+pub async fn post_message(
+    db: &Db,
+    order: &Order,
+    acting: Acting<'_>,
+    body: &str,
+    reach: &Reach,
+) -> AppResult<()> {
+    ask(order, acting.party, Step::Message)?;
+    let mut tx = db.begin().await?;
+    orders::insert_message(&mut tx, order.id, acting.party, acting.user_id, body).await?;
+    let title = format!(
+        "Pesanan #{}: pesan baru dari {}",
+        order.id,
+        acting.party.label().to_lowercase()
+    );
+    let preview: String = body.chars().take(140).collect();
+    announce(&mut tx, order, acting.party, &title, &preview, reach).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The seller's one reply to the buyer's review.
+pub async fn reply_to_review(
+    db: &Db,
+    order: &Order,
+    acting: Acting<'_>,
+    reply: &str,
+    reach: &Reach,
+) -> AppResult<()> {
+    ask(order, acting.party, Step::Reply)?;
+    let mut tx = db.begin().await?;
+    held(orders::hold(&mut tx, order).await?)?;
+    held(orders::save_reply(&mut tx, order, reply).await?)?;
+    orders::insert_event(
+        &mut tx,
+        order.id,
+        Party::Seller,
+        acting.user_id,
+        "balas-ulasan",
+        Some(order.state),
+        order.state,
+        reply,
+    )
+    .await?;
+    let title = format!("Pesanan #{}: penjual membalas ulasan Anda", order.id);
+    announce(&mut tx, order, Party::Seller, &title, reply, reach).await?;
+    audit::append(
+        &mut tx,
+        acting.who.event(
+            "review.reply",
+            "order",
+            order.id,
+            serde_json::json!({ "reply": reply }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- the order page ----
+
+/// Everything the order page shows besides the order, with the domain's answer of what the
+/// viewer may do.
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    pub items: Vec<Line>,
+    pub timeline: Vec<TimelineEvent>,
+    pub messages: Vec<orders::Message>,
+    pub payment: Option<PaymentRecord>,
+    pub review: Option<reviews::Review>,
+    pub shop: Shop,
+    pub allowed: Allowed,
+}
+
+/// The order page's reads, and what `party` may do on the order now.
+pub async fn view(db: &Db, order: &Order, party: Party) -> AppResult<OrderView> {
+    Ok(OrderView {
+        items: orders::items(db, order.id).await?,
+        timeline: orders::timeline(db, order.id).await?,
+        messages: orders::messages(db, order.id).await?,
+        payment: orders::payment(db, order.id).await?,
+        review: reviews::for_order(db, order.id).await?,
+        shop: orders::shop(db, order.business_id).await?,
+        allowed: allowed(&order.facts(), party),
+    })
+}
+
+// ---- auto-complete ----
+
+/// Completes, as the system, every delivered order whose delivery is `days` days old or more.
+/// Returns how many were completed; an order changed meanwhile is left alone.
+pub async fn autocomplete_due(db: &Db, days: i64, reach: &Reach) -> AppResult<usize> {
+    let cutoff = crate::db::now() - days.max(0) * 86_400;
+    let ids = orders::delivered_before(db, cutoff).await?;
+    let who = Who {
+        id: None,
+        label: "sistem",
+        ip: "",
+    };
+    let acting = Acting {
+        party: Party::System,
+        user_id: None,
+        who: &who,
+    };
+    let auto = Change {
+        action: Action::AutoComplete,
+        note: "",
+        quote: None,
+        review: None,
+    };
+    let mut done = 0;
+    for id in ids {
+        let order = orders::get(db, id).await?;
+        match change(db, &order, acting, &auto, reach).await {
+            Ok(_) => done += 1,
+            Err(AppError::Stale | AppError::Refused(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// Runs `autocomplete_due` every minute for the life of the server.
+pub async fn autocomplete_periodically(db: Db, settings: Arc<Settings>) {
+    let reach = Reach::from_settings(&settings);
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match autocomplete_due(&db, settings.order_autocomplete_days, &reach).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "orders completed automatically"),
+            Err(e) => tracing::warn!(error = %e, "order auto-complete failed"),
+        }
+    }
+}
+
+// ---- notifications ----
+
+/// Where the seller of an order is reached.
+struct Seller {
+    alumnus_id: i64,
+    phone: Option<String>,
+}
+
+async fn notify_seller(
+    tx: &mut Tx,
+    seller: &Seller,
+    order_id: i64,
+    title: &str,
+    body: &str,
+    reach: &Reach,
+) -> AppResult<()> {
+    let link = format!("/pesanan/{order_id}");
+    let users = orders::seller_users(tx, seller.alumnus_id).await?;
+    for user in &users {
+        notifications::notify_user(
+            tx,
+            *user,
+            &Notice {
+                title,
+                body,
+                link: &link,
+            },
+        )
+        .await?;
+    }
+    // A seller with no account is reached over WhatsApp on the business's number.
+    if users.is_empty()
+        && let Some(phone) = seller.phone.as_deref().filter(|p| !p.is_empty())
+    {
+        let text = format!("{title}\n{body}\n{}{link}", reach.base_url);
+        notifications::enqueue(tx, Channel::WhatsApp, phone, title, &text, Some(order_id)).await?;
+    }
+    Ok(())
+}
+
+async fn notify_buyer(
+    tx: &mut Tx,
+    order: &Order,
+    title: &str,
+    body: &str,
+    reach: &Reach,
+) -> AppResult<()> {
+    let link = format!("/pesanan/{}", order.id);
+    if let Some(user) = order.buyer_user_id {
+        notifications::notify_user(
+            tx,
+            user,
+            &Notice {
+                title,
+                body,
+                link: &link,
+            },
+        )
+        .await?;
+        return Ok(());
+    }
+    // A guest: only the hash of their secret link is stored, so the message points to the order
+    // and asks them to open it with the link they saved when ordering.
+    let text = format!(
+        "{title}\n{body}\nBuka pesanan Anda dengan tautan yang Anda simpan saat memesan \
+         ({}{link}?t=…).",
+        reach.base_url
+    );
+    let (channel, to) = if reach.email && !order.buyer_email.is_empty() {
+        (Channel::Email, &order.buyer_email)
+    } else {
+        (Channel::WhatsApp, &order.buyer_phone)
+    };
+    notifications::enqueue(tx, channel, to, title, &text, Some(order.id)).await?;
+    Ok(())
+}
+
+/// Tells the other side (both sides when the agency or the system acted).
+async fn announce(
+    tx: &mut Tx,
+    order: &Order,
+    actor: Party,
+    title: &str,
+    body: &str,
+    reach: &Reach,
+) -> AppResult<()> {
+    if actor != Party::Buyer {
+        notify_buyer(tx, order, title, body, reach).await?;
+    }
+    if actor != Party::Seller {
+        let seller = Seller {
+            alumnus_id: order.seller_alumnus_id,
+            phone: orders::business_phone(tx, order.business_id).await?,
+        };
+        notify_seller(tx, &seller, order.id, title, body, reach).await?;
+    }
+    Ok(())
+}

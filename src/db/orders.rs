@@ -1,37 +1,24 @@
-//! Orders: placing one (once per form, however often it is posted), reading it with its items,
-//! timeline, messages and payment, changing its state, and the lists for each side.
+//! Orders' storage: the order form's listings, orders with their items, timeline, messages,
+//! payment and review, the lists for each side, and the writes a change of an order is made of.
 //!
-//! Every change of an order starts with one conditional write, `UPDATE orders SET version =
-//! version + 1 … WHERE id = $id AND state = $expected`: it takes the row (PostgreSQL) or the
-//! write lock (SQLite) before anything is read, and no row means someone else changed the order
-//! first — the caller gets `DbError::Conflict(STALE)` and nothing is written. The timeline event,
-//! the notifications and the audit entry are written in the same transaction.
-
-use std::time::Duration;
+//! Every write here takes the caller's transaction; the use cases in `app::orders` open it,
+//! ask `domain::order` whether the step may happen, compose the notifications and the audit
+//! entry, and commit. A change of an order starts with one conditional write (`transition` or
+//! `hold`: `UPDATE orders SET version = version + 1 … WHERE id = $id AND state = $state AND
+//! version = $version`): it takes the row (PostgreSQL) or the write lock (SQLite) before
+//! anything else is written, and `false` means someone else changed the order first. Nothing
+//! here composes words for people.
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::audit::{self, Who};
-use super::notifications::{self, Channel, Notice};
 use super::{Db, DbError, DbResult, Tx, now};
 use crate::domain::order::{
-    Action, Facts, Line, NewOrder, Offer, Party, PayMethod, Payment, ReviewForm, State, check,
+    Action, Facts, Line, NewOrder, Offer, Party, PayMethod, Payment, PaymentStatus, ReviewForm,
+    ReviewStatus, State,
 };
 use crate::domain::rupiah::Rupiah;
 use crate::domain::storefront::PriceKind;
-
-/// The conflict name for "the order changed since you loaded it".
-pub const STALE: &str = "order_state";
-
-fn stale() -> DbError {
-    DbError::Conflict(STALE.into())
-}
-
-/// Whether an error is the "changed meanwhile" conflict.
-pub fn is_stale(e: &DbError) -> bool {
-    matches!(e, DbError::Conflict(c) if c == STALE)
-}
 
 /// How messages for people outside the app are addressed.
 #[derive(Debug, Clone)]
@@ -145,20 +132,16 @@ pub struct Buyer {
     pub token_hash: Option<String>,
 }
 
-/// Stores an order once per idempotency key: a repeated key returns the first order. The insert
-/// is `ON CONFLICT … DO NOTHING`, so no statement fails inside the transaction on either backend.
-pub async fn place(
-    db: &Db,
+/// Stores an order with its lines once per idempotency key: `None` when the key was used
+/// already. The insert is `ON CONFLICT … DO NOTHING`, so no statement fails inside the
+/// transaction on either backend.
+pub async fn insert(
+    tx: &mut Tx,
     business_id: i64,
     order: &NewOrder,
     buyer: &Buyer,
     idempotency_key: &str,
-    who: &Who<'_>,
-    reach: &Reach,
-) -> DbResult<Placed> {
-    let shop = shop(db, business_id).await?;
-    let at = now();
-    let mut tx = db.begin().await?;
+) -> DbResult<Option<i64>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO orders (business_id, buyer_user_id, buyer_name, buyer_phone, buyer_email, \
          guest_token_hash, fulfilment, address, needed_on, note, total, idempotency_key, \
@@ -178,20 +161,11 @@ pub async fn place(
     .bind(&order.note)
     .bind(order.total.map(Rupiah::amount))
     .bind(idempotency_key)
-    .bind(at)
-    .fetch_optional(&mut *tx)
+    .bind(now())
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else {
-        tx.rollback().await?;
-        let row = sqlx::query("SELECT id, buyer_user_id FROM orders WHERE idempotency_key = $1")
-            .bind(idempotency_key)
-            .fetch_one(db.pool())
-            .await?;
-        return Ok(Placed {
-            id: row.try_get("id")?,
-            new: false,
-            buyer_user_id: row.try_get("buyer_user_id")?,
-        });
+        return Ok(None);
     };
     for line in &order.lines {
         sqlx::query(
@@ -205,61 +179,22 @@ pub async fn place(
         .bind(line.quantity)
         .bind(line.price_kind.as_str())
         .bind(line.unit_price)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    insert_event(
-        &mut tx,
-        id,
-        Party::Buyer,
-        buyer.user_id,
-        "dibuat",
-        None,
-        State::Requested,
-        &order.note,
-    )
-    .await?;
-    let what = order
-        .lines
-        .iter()
-        .map(|l| format!("{} × {} {}", l.title, l.quantity, l.unit))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let title = format!("Pesanan baru #{id} dari {}", order.name);
-    let body = format!(
-        "{what}. Dibutuhkan {}. {}",
-        crate::domain::dates::format_date(order.needed_on),
-        if order.total.is_some() {
-            "Silakan terima atau tanggapi pesanan ini."
-        } else {
-            "Pesanan ini menunggu penawaran harga dari Anda."
-        }
-    );
-    notify_seller(&mut tx, &shop, id, &title, &body, reach).await?;
-    audit::append(
-        &mut tx,
-        who.event(
-            "order.create",
-            "order",
-            id,
-            serde_json::json!({
-                "business_id": business_id,
-                "items": order.lines.iter().map(|l| serde_json::json!({
-                    "listing_id": l.listing_id, "quantity": l.quantity, "unit_price": l.unit_price,
-                })).collect::<Vec<_>>(),
-                "total": order.total.map(Rupiah::amount),
-                "needed_on": crate::domain::dates::to_iso(order.needed_on),
-                "fulfilment": order.fulfilment.as_str(),
-                "guest": buyer.user_id.is_none(),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// The order placed with this idempotency key, as `Placed { new: false, .. }`.
+pub async fn placed_by_key(db: &Db, idempotency_key: &str) -> DbResult<Placed> {
+    let row = sqlx::query("SELECT id, buyer_user_id FROM orders WHERE idempotency_key = $1")
+        .bind(idempotency_key)
+        .fetch_one(db.pool())
+        .await?;
     Ok(Placed {
-        id,
-        new: true,
-        buyer_user_id: buyer.user_id,
+        id: row.try_get("id")?,
+        new: false,
+        buyer_user_id: row.try_get("buyer_user_id")?,
     })
 }
 
@@ -273,8 +208,9 @@ pub async fn id_by_key(db: &Db, idempotency_key: &str) -> DbResult<Option<i64>> 
     )
 }
 
+/// Adds a line to the order's timeline.
 #[allow(clippy::too_many_arguments)]
-async fn insert_event(
+pub async fn insert_event(
     tx: &mut Tx,
     order_id: i64,
     actor: Party,
@@ -327,6 +263,8 @@ pub struct Order {
     pub delivered_at: Option<i64>,
     pub completed_at: Option<i64>,
     pub disputed_before: bool,
+    pub payment: PaymentStatus,
+    pub review: ReviewStatus,
 }
 
 impl Order {
@@ -335,6 +273,8 @@ impl Order {
             state: self.state,
             total_known: self.total.is_some(),
             disputed_before: self.disputed_before,
+            payment: self.payment,
+            review: self.review,
         }
     }
 }
@@ -351,7 +291,11 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Order> {
          o.address, o.needed_on, o.note, o.total, o.quoted_total, o.version, o.created_at, \
          o.updated_at, o.delivered_at, o.completed_at, \
          (SELECT COUNT(*) FROM order_events e WHERE e.order_id = o.id \
-            AND e.action IN ('putuskan-selesai', 'putuskan-batal')) AS resolved \
+            AND e.action IN ('putuskan-selesai', 'putuskan-batal')) AS resolved, \
+         (SELECT CAST(CASE WHEN p.confirmed_at IS NULL THEN 1 ELSE 2 END AS BIGINT) FROM order_payments p \
+            WHERE p.order_id = o.id) AS payment_status, \
+         (SELECT CAST(CASE WHEN r.reply IS NULL THEN 1 ELSE 2 END AS BIGINT) FROM reviews r \
+            WHERE r.order_id = o.id) AS review_status \
          FROM orders o JOIN businesses b ON b.id = o.business_id WHERE o.id = $1",
     )
     .bind(id)
@@ -380,6 +324,16 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Order> {
         delivered_at: row.try_get("delivered_at")?,
         completed_at: row.try_get("completed_at")?,
         disputed_before: row.try_get::<i64, _>("resolved")? > 0,
+        payment: match row.try_get::<Option<i64>, _>("payment_status")? {
+            None => PaymentStatus::None,
+            Some(1) => PaymentStatus::Recorded,
+            Some(_) => PaymentStatus::Confirmed,
+        },
+        review: match row.try_get::<Option<i64>, _>("review_status")? {
+            None => ReviewStatus::None,
+            Some(1) => ReviewStatus::Unreplied,
+            Some(_) => ReviewStatus::Replied,
+        },
     })
 }
 
@@ -506,37 +460,18 @@ pub async fn payment(db: &Db, order_id: i64) -> DbResult<Option<PaymentRecord>> 
 
 // ---- changing an order ----
 
-/// A change of state the domain allowed, with what it carries.
-#[derive(Debug, Clone)]
-pub struct Change<'a> {
-    pub action: Action,
-    pub party: Party,
-    pub user_id: Option<i64>,
-    /// A reason, a decision, or the seller's words with a quote.
-    pub note: &'a str,
-    /// The total a quote proposes.
-    pub quote: Option<Rupiah>,
-    /// The review that completes a `Review`.
-    pub review: Option<&'a ReviewForm>,
-}
-
-/// Applies a change to the order as the caller loaded it (`order.state`, `order.version`). The
-/// domain is asked again here (the auto-complete job and handlers share this path); the
-/// conditional update makes a concurrent change lose with `STALE`.
-pub async fn apply(
-    db: &Db,
+/// Moves the order from the state and version the caller loaded to `to`, with what the action
+/// sets besides (`quote`: the quoted total). False when someone changed the order meanwhile.
+pub async fn transition(
+    tx: &mut Tx,
     order: &Order,
-    change: &Change<'_>,
-    who: &Who<'_>,
-    reach: &Reach,
-) -> DbResult<State> {
-    let to = check(&order.facts(), change.party, change.action)
-        .map_err(|r| DbError::Other(format!("refused: {r}")))?;
-    let at = now();
-    let mut tx = db.begin().await?;
+    action: Action,
+    to: State,
+    quote: Option<Rupiah>,
+) -> DbResult<bool> {
     let mut sql =
         String::from("UPDATE orders SET state = $1, version = version + 1, updated_at = $2");
-    match change.action {
+    match action {
         Action::Quote => sql.push_str(", quoted_total = $6"),
         Action::AcceptQuote => sql.push_str(", total = quoted_total"),
         Action::RejectQuote => sql.push_str(", quoted_total = NULL"),
@@ -545,107 +480,42 @@ pub async fn apply(
         _ => {}
     }
     sql.push_str(" WHERE id = $3 AND state = $4 AND version = $5");
-    if change.action == Action::AcceptQuote {
+    if action == Action::AcceptQuote {
         sql.push_str(" AND quoted_total IS NOT NULL");
     }
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(to.as_str())
-        .bind(at)
+        .bind(now())
         .bind(order.id)
         .bind(order.state.as_str())
         .bind(order.version);
-    if change.action == Action::Quote {
-        let amount = change
-            .quote
-            .ok_or_else(|| DbError::Other("a quote needs an amount".into()))?;
+    if action == Action::Quote {
+        let amount = quote.ok_or_else(|| DbError::Other("a quote needs an amount".into()))?;
         q = q.bind(amount.amount());
     }
-    let updated = q.execute(&mut *tx).await?.rows_affected();
-    if updated == 0 {
-        tx.rollback().await?;
-        return Err(stale());
-    }
-    let mut note = change.note.to_owned();
-    if let Some(amount) = change.quote {
-        note = if note.is_empty() {
-            format!("Penawaran: {amount}")
-        } else {
-            format!("Penawaran: {amount}. {note}")
-        };
-    }
-    if change.action == Action::AcceptQuote
-        && let Some(q) = order.quoted_total
-    {
-        note = format!("Total disepakati: {}", Rupiah::new(q).unwrap_or_default());
-    }
-    if let Some(review) = change.review {
-        sqlx::query(
-            "INSERT INTO reviews (order_id, business_id, rating, body, reviewer, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(order.id)
-        .bind(order.business_id)
-        .bind(review.rating)
-        .bind(&review.body)
-        .bind(&order.buyer_name)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        super::revision::touch_business(&mut tx, order.business_id).await?;
-        note = format!(
-            "{} {}",
-            crate::domain::order::stars(review.rating),
-            review.body
-        )
-        .trim()
-        .to_owned();
-    }
-    insert_event(
-        &mut tx,
-        order.id,
-        change.party,
-        change.user_id,
-        change.action.slug(),
-        Some(order.state),
-        to,
-        &note,
+    Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
+}
+
+/// Stores the buyer's review of the order (the name given on the order is the reviewer's).
+pub async fn insert_review(tx: &mut Tx, order: &Order, review: &ReviewForm) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO reviews (order_id, business_id, rating, body, reviewer, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
+    .bind(order.id)
+    .bind(order.business_id)
+    .bind(review.rating)
+    .bind(&review.body)
+    .bind(&order.buyer_name)
+    .bind(now())
+    .execute(&mut **tx)
     .await?;
-    let title = format!(
-        "Pesanan #{}: {} {}",
-        order.id,
-        change.party.label(),
-        change.action.done()
-    );
-    let body = if note.is_empty() {
-        format!("Status sekarang: {}.", to.label())
-    } else {
-        format!("Status sekarang: {}. {note}", to.label())
-    };
-    announce(&mut tx, order, change.party, &title, &body, reach).await?;
-    audit::append(
-        &mut tx,
-        who.event(
-            "order.transition",
-            "order",
-            order.id,
-            serde_json::json!({
-                "action": change.action.slug(),
-                "party": change.party.as_str(),
-                "from": order.state.as_str(),
-                "to": to.as_str(),
-                "note": note,
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(to)
+    super::revision::touch_business(tx, order.business_id).await
 }
 
 /// Takes the order row for a change that keeps its state (payment, reply): bumps the version
-/// only if the state is still the one the caller saw.
-async fn hold(tx: &mut Tx, order: &Order) -> DbResult<()> {
+/// only if the state and version are still the ones the caller saw. False otherwise.
+pub async fn hold(tx: &mut Tx, order: &Order) -> DbResult<bool> {
     let n = sqlx::query(
         "UPDATE orders SET version = version + 1, updated_at = $1 \
          WHERE id = $2 AND state = $3 AND version = $4",
@@ -657,20 +527,11 @@ async fn hold(tx: &mut Tx, order: &Order) -> DbResult<()> {
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 0 { Err(stale()) } else { Ok(()) }
+    Ok(n > 0)
 }
 
-/// The seller records (or corrects, until the buyer confirms it) the payment.
-pub async fn record_payment(
-    db: &Db,
-    order: &Order,
-    payment: &Payment,
-    user_id: Option<i64>,
-    who: &Who<'_>,
-    reach: &Reach,
-) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
-    hold(&mut tx, order).await?;
+/// Records (or corrects) the payment; false when it was confirmed already.
+pub async fn save_payment(tx: &mut Tx, order_id: i64, payment: &Payment) -> DbResult<bool> {
     let n = sqlx::query(
         "INSERT INTO order_payments (order_id, method, paid_on, amount, recorded_at) \
          VALUES ($1, $2, $3, $4, $5) \
@@ -678,192 +539,71 @@ pub async fn record_payment(
          paid_on = excluded.paid_on, amount = excluded.amount, recorded_at = excluded.recorded_at \
          WHERE order_payments.confirmed_at IS NULL",
     )
-    .bind(order.id)
+    .bind(order_id)
     .bind(payment.method.as_str())
     .bind(crate::domain::dates::to_iso(payment.paid_on))
     .bind(payment.amount.amount())
     .bind(now())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 0 {
-        // Confirmed already: a confirmed payment is not changed.
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    let note = format!(
-        "{} {} pada {}",
-        payment.method.label(),
-        payment.amount,
-        crate::domain::dates::format_date(payment.paid_on)
-    );
-    insert_event(
-        &mut tx,
-        order.id,
-        Party::Seller,
-        user_id,
-        "pembayaran",
-        Some(order.state),
-        order.state,
-        &note,
-    )
-    .await?;
-    let title = format!("Pesanan #{}: penjual mencatat pembayaran", order.id);
-    let body = format!("{note}. Mohon konfirmasi bila sesuai.");
-    announce(&mut tx, order, Party::Seller, &title, &body, reach).await?;
-    audit::append(
-        &mut tx,
-        who.event(
-            "order.payment",
-            "order",
-            order.id,
-            serde_json::json!({
-                "method": payment.method.as_str(),
-                "paid_on": crate::domain::dates::to_iso(payment.paid_on),
-                "amount": payment.amount.amount(),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(n > 0)
 }
 
-/// The buyer confirms the recorded payment. False when there was nothing to confirm.
-pub async fn confirm_payment(
-    db: &Db,
-    order: &Order,
-    user_id: Option<i64>,
-    who: &Who<'_>,
-    reach: &Reach,
-) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
-    hold(&mut tx, order).await?;
+/// Marks the recorded payment confirmed; false when there was none waiting.
+pub async fn confirm_payment(tx: &mut Tx, order_id: i64) -> DbResult<bool> {
     let n = sqlx::query(
         "UPDATE order_payments SET confirmed_at = $1 WHERE order_id = $2 AND confirmed_at IS NULL",
     )
     .bind(now())
-    .bind(order.id)
-    .execute(&mut *tx)
+    .bind(order_id)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 0 {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    insert_event(
-        &mut tx,
-        order.id,
-        Party::Buyer,
-        user_id,
-        "pembayaran-dikonfirmasi",
-        Some(order.state),
-        order.state,
-        "",
-    )
-    .await?;
-    let title = format!("Pesanan #{}: pembeli mengonfirmasi pembayaran", order.id);
-    announce(&mut tx, order, Party::Buyer, &title, "", reach).await?;
-    audit::append(
-        &mut tx,
-        who.event(
-            "order.payment_confirmed",
-            "order",
-            order.id,
-            serde_json::json!({}),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(n > 0)
 }
 
-/// A message in the order's thread, announced to the other side.
-pub async fn post_message(
-    db: &Db,
-    order: &Order,
+/// Adds a message to the order's thread.
+pub async fn insert_message(
+    tx: &mut Tx,
+    order_id: i64,
     author: Party,
     user_id: Option<i64>,
     body: &str,
-    reach: &Reach,
 ) -> DbResult<()> {
-    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO order_messages (order_id, at, author, user_id, body) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(order.id)
+    .bind(order_id)
     .bind(now())
     .bind(author.as_str())
     .bind(user_id)
     .bind(body)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    let title = format!(
-        "Pesanan #{}: pesan baru dari {}",
-        order.id,
-        author.label().to_lowercase()
-    );
-    let preview: String = body.chars().take(140).collect();
-    announce(&mut tx, order, author, &title, &preview, reach).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// The seller's one reply to the review. False when there is no review or it has a reply.
-pub async fn reply_to_review(
-    db: &Db,
-    order: &Order,
-    user_id: Option<i64>,
-    reply: &str,
-    who: &Who<'_>,
-    reach: &Reach,
-) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
-    hold(&mut tx, order).await?;
+/// Stores the seller's one reply to the review; false when there is no review or it has one.
+pub async fn save_reply(tx: &mut Tx, order: &Order, reply: &str) -> DbResult<bool> {
     let n = sqlx::query(
         "UPDATE reviews SET reply = $1, replied_at = $2 WHERE order_id = $3 AND reply IS NULL",
     )
     .bind(reply)
     .bind(now())
     .bind(order.id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     if n == 0 {
-        tx.rollback().await?;
         return Ok(false);
     }
-    super::revision::touch_business(&mut tx, order.business_id).await?;
-    insert_event(
-        &mut tx,
-        order.id,
-        Party::Seller,
-        user_id,
-        "balas-ulasan",
-        Some(order.state),
-        order.state,
-        reply,
-    )
-    .await?;
-    let title = format!("Pesanan #{}: penjual membalas ulasan Anda", order.id);
-    announce(&mut tx, order, Party::Seller, &title, reply, reach).await?;
-    audit::append(
-        &mut tx,
-        who.event(
-            "review.reply",
-            "order",
-            order.id,
-            serde_json::json!({ "reply": reply }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    super::revision::touch_business(tx, order.business_id).await?;
     Ok(true)
 }
 
-// ---- notifications ----
-
-async fn seller_users(tx: &mut Tx, alumnus_id: i64) -> DbResult<Vec<i64>> {
+/// The enabled accounts of an alumnus (who hear about their business's orders).
+pub async fn seller_users(tx: &mut Tx, alumnus_id: i64) -> DbResult<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM users WHERE alumnus_id = $1 AND disabled_at IS NULL ORDER BY id",
     )
@@ -872,121 +612,14 @@ async fn seller_users(tx: &mut Tx, alumnus_id: i64) -> DbResult<Vec<i64>> {
     .await?)
 }
 
-async fn notify_seller(
-    tx: &mut Tx,
-    shop: &Shop,
-    order_id: i64,
-    title: &str,
-    body: &str,
-    reach: &Reach,
-) -> DbResult<()> {
-    let link = format!("/pesanan/{order_id}");
-    let users = seller_users(tx, shop.alumnus_id).await?;
-    for user in &users {
-        notifications::notify_user(
-            tx,
-            *user,
-            &Notice {
-                title,
-                body,
-                link: &link,
-            },
-        )
-        .await?;
-    }
-    // A seller with no account is reached over WhatsApp on the business's number.
-    if users.is_empty()
-        && let Some(phone) = shop.phone.as_deref().filter(|p| !p.is_empty())
-    {
-        let text = format!("{title}\n{body}\n{}{link}", reach.base_url);
-        notifications::enqueue(tx, Channel::WhatsApp, phone, title, &text, Some(order_id)).await?;
-    }
-    Ok(())
-}
-
-async fn notify_buyer(
-    tx: &mut Tx,
-    order: &Order,
-    title: &str,
-    body: &str,
-    reach: &Reach,
-) -> DbResult<()> {
-    let link = format!("/pesanan/{}", order.id);
-    if let Some(user) = order.buyer_user_id {
-        notifications::notify_user(
-            tx,
-            user,
-            &Notice {
-                title,
-                body,
-                link: &link,
-            },
-        )
-        .await?;
-        return Ok(());
-    }
-    // A guest: only the hash of their secret link is stored, so the message points to the order
-    // and asks them to open it with the link they saved when ordering.
-    let text = format!(
-        "{title}\n{body}\nBuka pesanan Anda dengan tautan yang Anda simpan saat memesan \
-         ({}{link}?t=…).",
-        reach.base_url
-    );
-    if reach.email && !order.buyer_email.is_empty() {
-        notifications::enqueue(
-            tx,
-            Channel::Email,
-            &order.buyer_email,
-            title,
-            &text,
-            Some(order.id),
-        )
-        .await?;
-    } else {
-        notifications::enqueue(
-            tx,
-            Channel::WhatsApp,
-            &order.buyer_phone,
-            title,
-            &text,
-            Some(order.id),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Tells the other side (both sides when the agency or the system acted).
-async fn announce(
-    tx: &mut Tx,
-    order: &Order,
-    actor: Party,
-    title: &str,
-    body: &str,
-    reach: &Reach,
-) -> DbResult<()> {
-    if actor != Party::Buyer {
-        notify_buyer(tx, order, title, body, reach).await?;
-    }
-    if actor != Party::Seller {
-        let shop = Shop {
-            id: order.business_id,
-            name: order.business_name.clone(),
-            alumnus_id: order.seller_alumnus_id,
-            phone: sqlx::query_scalar("SELECT phone FROM businesses WHERE id = $1")
-                .bind(order.business_id)
-                .fetch_one(&mut **tx)
-                .await?,
-            active: true,
-            qris_payload: String::new(),
-            bank_name: String::new(),
-            bank_account: String::new(),
-            bank_holder: String::new(),
-            pickup_address: String::new(),
-        };
-        notify_seller(tx, &shop, order.id, title, body, reach).await?;
-    }
-    Ok(())
+/// The business's phone number, if it has one.
+pub async fn business_phone(tx: &mut Tx, business_id: i64) -> DbResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT phone FROM businesses WHERE id = $1")
+            .bind(business_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
 // ---- lists ----
@@ -1088,54 +721,14 @@ pub async fn disputed(db: &Db) -> DbResult<Vec<Summary>> {
 
 // ---- auto-complete ----
 
-/// Completes, as the system, every delivered order whose delivery is `days` days old or more.
-/// Returns how many were completed; an order changed meanwhile is left alone.
-pub async fn autocomplete_due(db: &Db, days: i64, reach: &Reach) -> DbResult<usize> {
-    let cutoff = now() - days.max(0) * 86_400;
-    let ids: Vec<i64> = sqlx::query_scalar(
+/// Delivered orders whose delivery is at or before `cutoff`, oldest id first.
+pub async fn delivered_before(db: &Db, cutoff: i64) -> DbResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
         "SELECT id FROM orders WHERE state = 'delivered' AND delivered_at <= $1 ORDER BY id",
     )
     .bind(cutoff)
     .fetch_all(db.pool())
-    .await?;
-    let who = Who {
-        id: None,
-        label: "sistem",
-        ip: "",
-    };
-    let mut done = 0;
-    for id in ids {
-        let order = get(db, id).await?;
-        let change = Change {
-            action: Action::AutoComplete,
-            party: Party::System,
-            user_id: None,
-            note: "",
-            quote: None,
-            review: None,
-        };
-        match apply(db, &order, &change, &who, &reach.clone()).await {
-            Ok(_) => done += 1,
-            Err(e) if is_stale(&e) => {}
-            Err(DbError::Other(m)) if m.starts_with("refused") => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(done)
-}
-
-/// Runs `autocomplete_due` every minute for the life of the server.
-pub async fn autocomplete_periodically(db: Db, settings: std::sync::Arc<crate::config::Settings>) {
-    let reach = Reach::from_settings(&settings);
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        match autocomplete_due(&db, settings.order_autocomplete_days, &reach).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "orders completed automatically"),
-            Err(e) => tracing::warn!(error = %e, "order auto-complete failed"),
-        }
-    }
+    .await?)
 }
 
 /// Demo seed only: moves an order made just now `days_ago` days into the past, its timeline

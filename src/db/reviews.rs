@@ -1,5 +1,6 @@
 //! Reviews of completed orders, for the order page and the storefront. Reviews are written by
-//! `db::orders::apply` (the `Review` transition) and replied to by `db::orders::reply_to_review`.
+//! `db::orders::insert_review` (in the use case `app::orders::change`, the `Review` transition)
+//! and replied to by `db::orders::save_reply` (in `app::orders::reply_to_review`).
 
 use sqlx::Row;
 

@@ -7,8 +7,10 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use super::market::Opened;
+use crate::app::AppError;
+use crate::app::orders::{self as uc, Acting, Change, Reach};
 use crate::db::audit::Who;
-use crate::db::orders::{self, Buyer, Change, Reach};
+use crate::db::orders::{self, Buyer};
 use crate::db::{Db, DbError, DbResult};
 use crate::domain::dates::today_wib;
 use crate::domain::order::{Action, NewOrder, OrderInput, Party, Payment, ReviewForm};
@@ -244,8 +246,18 @@ async fn place_and_move(
         label: "demo: penjual",
         ip: "demo",
     };
+    let seller = Acting {
+        party: Party::Seller,
+        user_id: seller_user,
+        who: &seller_who,
+    };
+    let buyer_acting = Acting {
+        party: Party::Buyer,
+        user_id: buyer.user_id,
+        who: &buyer_who,
+    };
     let key = token_hash(&new_token().0);
-    let placed = orders::place(
+    let placed = uc::place(
         db,
         shop.business_id,
         &order,
@@ -254,7 +266,8 @@ async fn place_and_move(
         &buyer_who,
         reach,
     )
-    .await?;
+    .await
+    .map_err(demo_error)?;
     let id = placed.id;
 
     let step = |action: Action, party: Party| (action, party);
@@ -292,7 +305,14 @@ async fn place_and_move(
     }
     if !s.message.is_empty() {
         let o = orders::get(db, id).await?;
-        orders::post_message(db, &o, Party::Buyer, buyer.user_id, s.message, reach).await?;
+        let acting = Acting {
+            party: Party::Buyer,
+            user_id: buyer.user_id,
+            who: &buyer_who,
+        };
+        uc::post_message(db, &o, acting, s.message, reach)
+            .await
+            .map_err(demo_error)?;
     }
     let review = ReviewForm {
         rating: s.rating,
@@ -323,17 +343,22 @@ async fn place_and_move(
         };
         let change = Change {
             action,
+            note,
+            quote: (action == Action::Quote).then_some(quote),
+            review: (action == Action::Review).then_some(&review),
+        };
+        let acting = Acting {
             party,
             user_id: if party == Party::System {
                 None
             } else {
                 user_id
             },
-            note,
-            quote: (action == Action::Quote).then_some(quote),
-            review: (action == Action::Review).then_some(&review),
+            who,
         };
-        orders::apply(db, &o, &change, who, reach).await?;
+        uc::change(db, &o, acting, &change, reach)
+            .await
+            .map_err(demo_error)?;
         // Payment once the goods are handed over: recorded by the seller, confirmed by buyers
         // who completed the order.
         if action == Action::Deliver {
@@ -341,17 +366,28 @@ async fn place_and_move(
             let amount = o.total.unwrap_or(0).to_string();
             let method = ["cash", "transfer", "qris"][rng.random_range(0..3usize)];
             if let Ok(p) = Payment::parse(method, &today.to_string(), &amount, today) {
-                orders::record_payment(db, &o, &p, seller_user, &seller_who, reach).await?;
+                uc::record_payment(db, &o, seller, &p, reach)
+                    .await
+                    .map_err(demo_error)?;
                 if matches!(s.end, End::Completed | End::Reviewed) {
                     let o = orders::get(db, id).await?;
-                    orders::confirm_payment(db, &o, buyer.user_id, &buyer_who, reach).await?;
+                    uc::confirm_payment(db, &o, buyer_acting, reach)
+                        .await
+                        .map_err(demo_error)?;
                 }
             }
         }
     }
     if s.end == End::Reviewed && !s.reply.is_empty() {
         let o = orders::get(db, id).await?;
-        orders::reply_to_review(db, &o, seller_user, s.reply, &seller_who, reach).await?;
+        uc::reply_to_review(db, &o, seller, s.reply, reach)
+            .await
+            .map_err(demo_error)?;
     }
     Ok(Some(id))
+}
+
+/// The demo seeds through the use cases; a refusal there is a bug in the script.
+fn demo_error(e: AppError) -> DbError {
+    DbError::Other(format!("demo order: {e}"))
 }

@@ -13,7 +13,10 @@
 //! ```
 //!
 //! `decide` is the table; `check` adds what depends on the order itself (a known total before
-//! acceptance, one dispute per order). The migration's `order_transitions` table is this table
+//! acceptance, one dispute per order). `allowed` is the one answer to "what may this party do
+//! on this order now": the changes of state, recording and confirming the payment, replying to
+//! the review and writing in the thread. The order page draws its buttons from that answer and
+//! the use cases in `app::orders` refuse a step with its typed [`Refusal`]. The migration's `order_transitions` table is this table
 //! written out (a test compares them), and its trigger refuses any other change of state.
 //!
 //! "Mulai dari" prices: such a price is indicative. An order with a "mulai dari" or a "sesuai
@@ -302,12 +305,35 @@ pub enum Refusal {
     NeedsTotal,
     /// An order's dispute was decided already; it cannot be disputed again.
     DisputedBefore,
+    /// Only the seller records a payment.
+    PaymentBySeller,
+    /// A payment is recorded only once the order is agreed and while it is not cancelled.
+    PaymentNotNow { state: State },
+    /// The buyer confirmed the payment; it no longer changes.
+    PaymentConfirmed,
+    /// Only the buyer confirms a payment.
+    ConfirmByBuyer,
+    /// There is no recorded payment waiting for the buyer's confirmation.
+    NothingToConfirm,
+    /// Only the seller replies to a review.
+    ReplyBySeller,
+    /// There is no review, or it has its one reply already.
+    NoReviewToReply,
+    /// Only the buyer, the seller and the agency write in an order's thread.
+    MessageNotYours { party: Party },
 }
 
 impl Refusal {
     /// Whether the party was simply the wrong one (forbidden) rather than too early or late.
     pub fn is_not_yours(self) -> bool {
-        matches!(self, Refusal::NotYours { .. })
+        matches!(
+            self,
+            Refusal::NotYours { .. }
+                | Refusal::PaymentBySeller
+                | Refusal::ConfirmByBuyer
+                | Refusal::ReplyBySeller
+                | Refusal::MessageNotYours { .. }
+        )
     }
 }
 
@@ -334,6 +360,30 @@ impl fmt::Display for Refusal {
             Refusal::DisputedBefore => f.write_str(
                 "Sengketa pesanan ini sudah diputuskan Disnakertrans dan tidak dapat diajukan lagi.",
             ),
+            Refusal::PaymentBySeller => {
+                f.write_str("Pembayaran dicatat oleh penjual; pembeli mengonfirmasinya.")
+            }
+            Refusal::PaymentNotNow { state } => write!(
+                f,
+                "Pembayaran belum/tidak dapat dicatat untuk pesanan berstatus “{}”.",
+                state.label()
+            ),
+            Refusal::PaymentConfirmed => {
+                f.write_str("Pembayaran ini sudah dikonfirmasi pembeli dan tidak dapat diubah.")
+            }
+            Refusal::ConfirmByBuyer => f.write_str("Hanya pembeli yang mengonfirmasi pembayaran."),
+            Refusal::NothingToConfirm => {
+                f.write_str("Tidak ada pembayaran yang menunggu konfirmasi.")
+            }
+            Refusal::ReplyBySeller => f.write_str("Hanya penjual yang dapat membalas ulasan."),
+            Refusal::NoReviewToReply => f.write_str(
+                "Ulasan ini sudah dibalas (balasan hanya sekali) atau belum ada ulasan.",
+            ),
+            Refusal::MessageNotYours { party } => write!(
+                f,
+                "Pesan pada pesanan ini hanya ditulis oleh pembeli, penjual, atau Disnakertrans, bukan oleh {}.",
+                party.label().to_lowercase()
+            ),
         }
     }
 }
@@ -350,6 +400,30 @@ pub fn decide(state: State, party: Party, action: Action) -> Result<State, Refus
     Ok(to)
 }
 
+/// Where an order's payment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PaymentStatus {
+    /// Nothing recorded yet.
+    #[default]
+    None,
+    /// Recorded by the seller, waiting for the buyer's confirmation.
+    Recorded,
+    /// Confirmed by the buyer: final.
+    Confirmed,
+}
+
+/// Where an order's review stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReviewStatus {
+    /// Not reviewed.
+    #[default]
+    None,
+    /// Reviewed, without the seller's reply.
+    Unreplied,
+    /// Reviewed and replied to (one reply only).
+    Replied,
+}
+
 /// What the rules need to know about one order besides its state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Facts {
@@ -358,6 +432,8 @@ pub struct Facts {
     pub total_known: bool,
     /// A dispute on this order was decided already.
     pub disputed_before: bool,
+    pub payment: PaymentStatus,
+    pub review: ReviewStatus,
 }
 
 /// `decide` plus the order's own conditions. Handlers and the auto-complete job call this.
@@ -378,12 +454,96 @@ pub fn available_actions(state: State, party: Party) -> Vec<Action> {
         .collect()
 }
 
-/// The actions to offer on this order, with its own conditions applied.
-pub fn offered(facts: &Facts, party: Party) -> Vec<Action> {
-    Action::ALL
-        .into_iter()
-        .filter(|a| check(facts, party, *a).is_ok())
-        .collect()
+/// A step a party may take on an order: a change of state, or one that keeps the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Act(Action),
+    /// The seller records (or corrects, until it is confirmed) the payment.
+    RecordPayment,
+    /// The buyer confirms the recorded payment.
+    ConfirmPayment,
+    /// The seller's one reply to the buyer's review.
+    Reply,
+    /// A message in the order's thread.
+    Message,
+}
+
+impl Step {
+    /// Every step, the changes of state first.
+    pub fn all() -> impl Iterator<Item = Step> {
+        Action::ALL.into_iter().map(Step::Act).chain([
+            Step::RecordPayment,
+            Step::ConfirmPayment,
+            Step::Reply,
+            Step::Message,
+        ])
+    }
+}
+
+/// The domain's answer for one party on one order: each step allowed, or refused with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    verdicts: Vec<(Step, Result<(), Refusal>)>,
+}
+
+impl Allowed {
+    /// Whether this step may be taken, or the refusal that says why not.
+    pub fn check(&self, step: Step) -> Result<(), Refusal> {
+        self.verdicts
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|(_, v)| *v)
+            .unwrap_or(Ok(()))
+    }
+
+    pub fn permits(&self, step: Step) -> bool {
+        self.check(step).is_ok()
+    }
+
+    /// The changes of state to offer as buttons, in `Action::ALL` order.
+    pub fn actions(&self) -> Vec<Action> {
+        self.verdicts
+            .iter()
+            .filter_map(|(s, v)| match (s, v) {
+                (Step::Act(a), Ok(())) => Some(*a),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// What `party` may do on this order now: the one answer the page's buttons and the use cases'
+/// checks both come from.
+pub fn allowed(facts: &Facts, party: Party) -> Allowed {
+    Allowed {
+        verdicts: Step::all()
+            .map(|step| (step, verdict(facts, party, step)))
+            .collect(),
+    }
+}
+
+fn verdict(facts: &Facts, party: Party, step: Step) -> Result<(), Refusal> {
+    match step {
+        Step::Act(action) => check(facts, party, action).map(|_| ()),
+        Step::RecordPayment if party != Party::Seller => Err(Refusal::PaymentBySeller),
+        Step::RecordPayment if !payment_allowed(facts.state) => {
+            Err(Refusal::PaymentNotNow { state: facts.state })
+        }
+        Step::RecordPayment if facts.payment == PaymentStatus::Confirmed => {
+            Err(Refusal::PaymentConfirmed)
+        }
+        Step::RecordPayment => Ok(()),
+        Step::ConfirmPayment if party != Party::Buyer => Err(Refusal::ConfirmByBuyer),
+        Step::ConfirmPayment if facts.payment != PaymentStatus::Recorded => {
+            Err(Refusal::NothingToConfirm)
+        }
+        Step::ConfirmPayment => Ok(()),
+        Step::Reply if party != Party::Seller => Err(Refusal::ReplyBySeller),
+        Step::Reply if facts.review != ReviewStatus::Unreplied => Err(Refusal::NoReviewToReply),
+        Step::Reply => Ok(()),
+        Step::Message if party == Party::System => Err(Refusal::MessageNotYours { party }),
+        Step::Message => Ok(()),
+    }
 }
 
 /// Every (from, to) change of state the machine allows: the `order_transitions` table.

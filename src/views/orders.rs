@@ -152,6 +152,7 @@ pub struct OrderPage {
     /// Sent back with every form so the guest link works without cookies.
     pub token: Option<String>,
     pub payment: Option<PaymentLine>,
+    /// These flags and `actions` come from the domain's one answer (`domain::order::allowed`).
     pub can_record_payment: bool,
     pub can_confirm_payment: bool,
     pub pay_methods: Vec<Choice>,
@@ -161,6 +162,8 @@ pub struct OrderPage {
     pub qris_amount: Option<String>,
     pub review: Option<ReviewLine>,
     pub can_reply: bool,
+    /// The viewer may write in the thread.
+    pub can_message: bool,
     pub kabari: Option<String>,
     pub alert: Option<String>,
     pub forms: OrderForms,

@@ -1,8 +1,9 @@
 //! Orders from the public: the order form, the order page (timeline, messages, payment, QRIS),
 //! each side's order list, reviews, and the agency's dispute decisions.
 //!
-//! Handlers translate; `domain::order` decides every change of state (the buttons come from
-//! `offered`); `db::orders` stores the change with its timeline event and notifications.
+//! Handlers translate: they parse the request, call one use case of `app::orders` (or its page
+//! query `view`), and render or redirect. `domain::order::allowed` decides what each party may
+//! do; the page's buttons and the use cases' refusals both come from that answer.
 
 use crate::domain::rupiah::format_rupiah as rupiah;
 use axum::Form;
@@ -13,13 +14,15 @@ use serde::Deserialize;
 
 use super::session::cookie_value;
 use super::{AppState, Ctx, WebError, field, render};
-use crate::db::audit::Who;
-use crate::db::orders::{self, Buyer, Change, Order, Reach};
-use crate::db::{DbError, reviews};
+use crate::app::AppError;
+use crate::app::orders::{self as uc, Acting, Change, Reach};
+use crate::db::orders::{self, Buyer, Order};
+use crate::domain::Refusal;
+use crate::domain::audit::Who;
 use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso};
 use crate::domain::order::{
     Action, Fulfilment, NewOrder, OrderErrors, OrderInput, Party, PayMethod, Payment, ReviewForm,
-    State as OrderState, offered, parse_message, parse_quote, parse_reason, parse_reply,
+    State as OrderState, Step, parse_message, parse_quote, parse_reason, parse_reply,
     payment_allowed, stars,
 };
 use crate::domain::phone::Phone;
@@ -299,7 +302,7 @@ pub async fn place(
         label: &label,
         ip: &ctx.ip,
     };
-    let placed = orders::place(
+    let placed = uc::place(
         &state.db,
         shop.id,
         &order,
@@ -461,19 +464,17 @@ async fn order_page(
     token: Option<&str>,
     extras: Extras,
 ) -> Result<OrderPage, WebError> {
-    let items = orders::items(&state.db, order.id).await?;
-    let events = orders::timeline(&state.db, order.id).await?;
-    let messages = orders::messages(&state.db, order.id).await?;
-    let payment = orders::payment(&state.db, order.id).await?;
-    let review = reviews::for_order(&state.db, order.id).await?;
-    let shop = orders::shop(&state.db, order.business_id).await?;
-    let facts = order.facts();
-    let actions: Vec<ActionForm> = offered(&facts, party)
-        .into_iter()
-        .map(action_form)
-        .collect();
-    let needs_quote =
-        party == Party::Seller && order.state == OrderState::Requested && order.total.is_none();
+    let uc::OrderView {
+        items,
+        timeline: events,
+        messages,
+        payment,
+        review,
+        shop,
+        allowed,
+    } = uc::view(&state.db, order, party).await?;
+    let actions: Vec<ActionForm> = allowed.actions().into_iter().map(action_form).collect();
+    let needs_quote = allowed.permits(Step::Act(Action::Quote)) && order.total.is_none();
     let base = state.settings.public_url.trim_end_matches('/');
     let guest_link = token.map(|t| format!("{base}/pesanan/{}?t={t}", order.id));
     let save_link_wa = guest_link.as_ref().and_then(|link| {
@@ -631,11 +632,8 @@ async fn order_page(
             amount: rupiah(p.amount),
             confirmed: p.confirmed_at.map(format_instant),
         }),
-        can_record_payment: party == Party::Seller
-            && payment_allowed(order.state)
-            && payment.as_ref().is_none_or(|p| p.confirmed_at.is_none()),
-        can_confirm_payment: party == Party::Buyer
-            && payment.as_ref().is_some_and(|p| p.confirmed_at.is_none()),
+        can_record_payment: allowed.permits(Step::RecordPayment),
+        can_confirm_payment: allowed.permits(Step::ConfirmPayment),
         pay_methods: PayMethod::ALL
             .iter()
             .map(|m| Choice {
@@ -654,7 +652,8 @@ async fn order_page(
             }),
         qris_amount: qris_svg.as_ref().and(amount_due).map(rupiah),
         qris_svg,
-        can_reply: party == Party::Seller && review.as_ref().is_some_and(|r| r.reply.is_none()),
+        can_reply: allowed.permits(Step::Reply),
+        can_message: allowed.permits(Step::Message),
         review: review.map(|r| ReviewLine {
             stars: stars(r.rating),
             rating: r.rating,
@@ -753,18 +752,32 @@ impl Answer<'_> {
         self.alert(StatusCode::CONFLICT, STALE_MESSAGE).await
     }
 
-    /// The result of a write that may find nothing to do (`Ok(false)`: `refused` is shown).
-    async fn stored(
+    /// The result of a use case: on success, `then`; a refusal shown with the domain's words
+    /// (403 when the party is the wrong one, 409 otherwise); a stale page shows the order as it
+    /// is now.
+    async fn outcome<T>(
         self,
-        result: Result<bool, DbError>,
-        code: &str,
-        kabari: bool,
-        refused: &str,
+        result: Result<T, AppError>,
+        then: impl FnOnce() -> Response,
     ) -> Result<Response, WebError> {
         match result {
-            Ok(true) => Ok(done(self.order.id, code, kabari)),
-            Ok(false) => self.alert(StatusCode::CONFLICT, refused).await,
-            Err(e) if orders::is_stale(&e) => self.stale().await,
+            Ok(_) => Ok(then()),
+            Err(AppError::Refused(refusal)) => {
+                let status = match &refusal {
+                    Refusal::Order(r) if r.is_not_yours() => StatusCode::FORBIDDEN,
+                    _ => StatusCode::CONFLICT,
+                };
+                self.alert(status, refusal.to_string()).await
+            }
+            Err(AppError::Stale) => {
+                let fresh = orders::get(&self.state.db, self.order.id).await?;
+                Answer {
+                    order: &fresh,
+                    ..self
+                }
+                .stale()
+                .await
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -804,7 +817,13 @@ pub async fn act(
         label: &label,
         ip: &ctx.ip,
     };
+    let acting = Acting {
+        party,
+        user_id,
+        who: &who,
+    };
     let reach = Reach::from_settings(&state.settings);
+    let db = &state.db;
     let answer = Answer {
         state: &state,
         ctx: &ctx,
@@ -822,38 +841,26 @@ pub async fn act(
 
     match aksi.as_str() {
         "pesan" => {
-            let body = value(&pairs, "body");
-            return match parse_message(body) {
-                Ok(body) => {
-                    orders::post_message(&state.db, &order, party, user_id, &body, &reach).await?;
-                    Ok(
-                        Redirect::to(&format!("/pesanan/{id}?pesan=pesan#percakapan"))
-                            .into_response(),
-                    )
-                }
+            let raw = value(&pairs, "body");
+            let body = match parse_message(raw) {
+                Ok(body) => body,
                 Err(m) => {
-                    let message = rejected(body, m);
-                    answer
-                        .invalid(OrderForms {
-                            message,
-                            ..OrderForms::default()
-                        })
-                        .await
+                    let message = rejected(raw, m);
+                    let forms = OrderForms {
+                        message,
+                        ..OrderForms::default()
+                    };
+                    return answer.invalid(forms).await;
                 }
             };
+            let result = uc::post_message(db, &order, acting, &body, &reach).await;
+            answer
+                .outcome(result, || {
+                    Redirect::to(&format!("/pesanan/{id}?pesan=pesan#percakapan")).into_response()
+                })
+                .await
         }
         "pembayaran" => {
-            if party != Party::Seller {
-                let m = "Pembayaran dicatat oleh penjual; pembeli mengonfirmasinya.";
-                return answer.alert(StatusCode::FORBIDDEN, m).await;
-            }
-            if !payment_allowed(order.state) {
-                let m = format!(
-                    "Pembayaran belum/tidak dapat dicatat untuk pesanan berstatus “{}”.",
-                    order.state.label()
-                );
-                return answer.alert(StatusCode::CONFLICT, m).await;
-            }
             let (m, d, a) = (
                 value(&pairs, "method"),
                 value(&pairs, "paid_on"),
@@ -871,66 +878,68 @@ pub async fn act(
                     return answer.invalid(forms).await;
                 }
             };
-            let result =
-                orders::record_payment(&state.db, &order, &payment, user_id, &who, &reach).await;
-            let refused = "Pembayaran ini sudah dikonfirmasi pembeli dan tidak dapat diubah.";
-            return answer.stored(result, "pembayaran", true, refused).await;
+            let result = uc::record_payment(db, &order, acting, &payment, &reach).await;
+            answer
+                .outcome(result, || done(id, "pembayaran", true))
+                .await
         }
         "konfirmasi-pembayaran" => {
-            if party != Party::Buyer {
-                let m = "Hanya pembeli yang mengonfirmasi pembayaran.";
-                return answer.alert(StatusCode::FORBIDDEN, m).await;
-            }
-            let result = orders::confirm_payment(&state.db, &order, user_id, &who, &reach).await;
-            let refused = "Tidak ada pembayaran yang menunggu konfirmasi.";
-            return answer
-                .stored(result, "konfirmasi-pembayaran", false, refused)
-                .await;
+            let result = uc::confirm_payment(db, &order, acting, &reach).await;
+            answer
+                .outcome(result, || done(id, "konfirmasi-pembayaran", false))
+                .await
         }
         "balas-ulasan" => {
-            if party != Party::Seller {
-                let m = "Hanya penjual yang dapat membalas ulasan.";
-                return answer.alert(StatusCode::FORBIDDEN, m).await;
-            }
             let raw = value(&pairs, "reply");
             let reply = match parse_reply(raw) {
                 Ok(r) => r,
                 Err(m) => {
                     let reply = rejected(raw, m);
-                    return answer
-                        .invalid(OrderForms {
-                            reply,
-                            ..OrderForms::default()
-                        })
-                        .await;
+                    let forms = OrderForms {
+                        reply,
+                        ..OrderForms::default()
+                    };
+                    return answer.invalid(forms).await;
                 }
             };
-            let result =
-                orders::reply_to_review(&state.db, &order, user_id, &reply, &who, &reach).await;
-            let refused = "Ulasan ini sudah dibalas (balasan hanya sekali) atau belum ada ulasan.";
-            return answer.stored(result, "balas-ulasan", false, refused).await;
+            let result = uc::reply_to_review(db, &order, acting, &reply, &reach).await;
+            answer
+                .outcome(result, || done(id, "balas-ulasan", false))
+                .await
         }
-        _ => {}
+        slug => {
+            let Some(action) = Action::from_slug(slug) else {
+                return Err(WebError::NotFound);
+            };
+            let (note, quote, review) = match change_form(action, &pairs) {
+                Ok(parsed) => parsed,
+                Err(forms) => return answer.invalid(*forms).await,
+            };
+            let change = Change {
+                action,
+                note: &note,
+                quote,
+                review: review.as_ref(),
+            };
+            let result = uc::change(db, &order, acting, &change, &reach).await;
+            answer
+                .outcome(result, || done(id, action.slug(), party != Party::Agency))
+                .await
+        }
     }
+}
 
-    let Some(action) = Action::from_slug(&aksi) else {
-        return Err(WebError::NotFound);
-    };
-    // The domain decides; a refusal is shown on the order page.
-    if let Err(refusal) = crate::domain::order::check(&order.facts(), party, action) {
-        let status = if refusal.is_not_yours() {
-            StatusCode::FORBIDDEN
-        } else {
-            StatusCode::CONFLICT
-        };
-        return answer.alert(status, refusal.to_string()).await;
-    }
+/// What a change of state carries, parsed from its form: the note, a quoted total, a review.
+type ChangeForm = (String, Option<Rupiah>, Option<ReviewForm>);
+
+/// Parses the fields of a change-of-state form; `Err` holds the fields with their messages.
+fn change_form(action: Action, pairs: &[(String, String)]) -> Result<ChangeForm, Box<OrderForms>> {
     let mut forms = OrderForms::default();
     let mut note = String::new();
     let mut quote = None;
     let mut review = None;
     if action.needs_reason() {
-        let raw = value(&pairs, "reason");
+        let raw = value(pairs, "reason");
         match parse_reason(raw) {
             Ok(r) => note = r,
             Err(m) => {
@@ -940,8 +949,8 @@ pub async fn act(
         }
     }
     if action == Action::Quote {
-        let raw = value(&pairs, "amount");
-        let raw_note = value(&pairs, "note");
+        let raw = value(pairs, "amount");
+        let raw_note = value(pairs, "note");
         match parse_quote(raw) {
             Ok(a) => quote = Some(a),
             Err(m) => forms.quote_amount = rejected(raw, m),
@@ -953,7 +962,7 @@ pub async fn act(
         note = raw_note.trim().to_owned();
     }
     if action == Action::Review {
-        let (r, b) = (value(&pairs, "rating"), value(&pairs, "body"));
+        let (r, b) = (value(pairs, "rating"), value(pairs, "body"));
         match ReviewForm::parse(r, b) {
             Ok(form) => review = Some(form),
             Err(errors) => {
@@ -967,29 +976,9 @@ pub async fn act(
         || forms.rating.error.is_some()
         || forms.review_body.error.is_some();
     if invalid {
-        return answer.invalid(forms).await;
-    }
-    let change = Change {
-        action,
-        party,
-        user_id,
-        note: &note,
-        quote,
-        review: review.as_ref(),
-    };
-    match orders::apply(&state.db, &order, &change, &who, &reach).await {
-        Ok(_) => Ok(done(id, action.slug(), party != Party::Agency)),
-        Err(e) if orders::is_stale(&e) => {
-            // Show the order as it is now.
-            let fresh = orders::get(&state.db, id).await?;
-            Answer {
-                order: &fresh,
-                ..answer
-            }
-            .stale()
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(Box::new(forms))
+    } else {
+        Ok((note, quote, review))
     }
 }
 

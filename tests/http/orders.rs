@@ -1225,7 +1225,7 @@ async fn delivered_orders_complete_automatically(app: TestApp) {
     )
     .await;
     let reach = karya::db::orders::Reach::from_settings(&app.settings);
-    let n = karya::db::orders::autocomplete_due(&app.db, days, &reach)
+    let n = karya::app::orders::autocomplete_due(&app.db, days, &reach)
         .await
         .unwrap();
     assert_eq!(n as i64, due);
@@ -1254,7 +1254,7 @@ async fn delivered_orders_complete_automatically(app: TestApp) {
     );
     // Running again changes nothing.
     assert_eq!(
-        karya::db::orders::autocomplete_due(&app.db, days, &reach)
+        karya::app::orders::autocomplete_due(&app.db, days, &reach)
             .await
             .unwrap(),
         0

@@ -138,10 +138,12 @@ fn accepting_needs_a_total_and_a_decided_dispute_is_final() {
         state: Requested,
         total_known: false,
         disputed_before: false,
+        payment: PaymentStatus::None,
+        review: ReviewStatus::None,
     };
     assert_eq!(check(&unpriced, Seller, Accept), Err(Refusal::NeedsTotal));
     assert_eq!(check(&unpriced, Seller, Quote), Ok(Quoted));
-    assert_eq!(offered(&unpriced, Seller), vec![Quote, Cancel]);
+    assert_eq!(allowed(&unpriced, Seller).actions(), vec![Quote, Cancel]);
     let priced = Facts {
         total_known: true,
         ..unpriced
@@ -149,8 +151,8 @@ fn accepting_needs_a_total_and_a_decided_dispute_is_final() {
     assert_eq!(check(&priced, Seller, Accept), Ok(Accepted));
     let resolved = Facts {
         state: Completed,
-        total_known: true,
         disputed_before: true,
+        ..priced
     };
     assert_eq!(
         check(&resolved, Buyer, Dispute),
@@ -349,5 +351,163 @@ fn reasons_payments_and_reviews_validate() {
     assert_eq!(stars(4), "★★★★☆");
     assert!(
         payment_allowed(Accepted) && !payment_allowed(Requested) && !payment_allowed(Cancelled)
+    );
+}
+
+fn facts(state: State) -> Facts {
+    Facts {
+        state,
+        total_known: true,
+        disputed_before: false,
+        payment: PaymentStatus::None,
+        review: ReviewStatus::None,
+    }
+}
+
+#[test]
+fn the_answer_offers_exactly_the_changes_of_state_check_allows() {
+    for state in State::ALL {
+        for party in Party::ALL {
+            for total_known in [false, true] {
+                let f = Facts {
+                    total_known,
+                    ..facts(state)
+                };
+                let answer = allowed(&f, party);
+                for action in Action::ALL {
+                    assert_eq!(
+                        answer.check(Step::Act(action)),
+                        check(&f, party, action).map(|_| ()),
+                        "{state:?} {party:?} {action:?}"
+                    );
+                }
+                let expected: Vec<Action> = Action::ALL
+                    .into_iter()
+                    .filter(|a| check(&f, party, *a).is_ok())
+                    .collect();
+                assert_eq!(answer.actions(), expected);
+            }
+        }
+    }
+}
+
+#[test]
+fn only_the_seller_records_a_payment_once_the_order_is_agreed_until_it_is_confirmed() {
+    let agreed = facts(Accepted);
+    assert!(allowed(&agreed, Seller).permits(Step::RecordPayment));
+    for party in [Buyer, Agency, System] {
+        assert_eq!(
+            allowed(&agreed, party).check(Step::RecordPayment),
+            Err(Refusal::PaymentBySeller)
+        );
+    }
+    assert!(Refusal::PaymentBySeller.is_not_yours());
+    for state in State::ALL {
+        let answer = allowed(&facts(state), Seller).check(Step::RecordPayment);
+        if payment_allowed(state) {
+            assert_eq!(answer, Ok(()), "{state:?}");
+        } else {
+            assert_eq!(answer, Err(Refusal::PaymentNotNow { state }), "{state:?}");
+        }
+    }
+    // A recorded payment may be corrected; a confirmed one is final.
+    let recorded = Facts {
+        payment: PaymentStatus::Recorded,
+        ..agreed
+    };
+    assert!(allowed(&recorded, Seller).permits(Step::RecordPayment));
+    let confirmed = Facts {
+        payment: PaymentStatus::Confirmed,
+        ..agreed
+    };
+    assert_eq!(
+        allowed(&confirmed, Seller).check(Step::RecordPayment),
+        Err(Refusal::PaymentConfirmed)
+    );
+    assert!(!Refusal::PaymentConfirmed.is_not_yours());
+    assert!(
+        Refusal::PaymentNotNow { state: Requested }
+            .to_string()
+            .contains("Menunggu tanggapan penjual")
+    );
+}
+
+#[test]
+fn only_the_buyer_confirms_a_recorded_payment() {
+    let recorded = Facts {
+        payment: PaymentStatus::Recorded,
+        ..facts(Delivered)
+    };
+    assert!(allowed(&recorded, Buyer).permits(Step::ConfirmPayment));
+    for party in [Seller, Agency, System] {
+        assert_eq!(
+            allowed(&recorded, party).check(Step::ConfirmPayment),
+            Err(Refusal::ConfirmByBuyer)
+        );
+    }
+    for payment in [PaymentStatus::None, PaymentStatus::Confirmed] {
+        let f = Facts {
+            payment,
+            ..recorded
+        };
+        assert_eq!(
+            allowed(&f, Buyer).check(Step::ConfirmPayment),
+            Err(Refusal::NothingToConfirm)
+        );
+    }
+}
+
+#[test]
+fn only_the_seller_replies_once_to_a_review() {
+    let reviewed = Facts {
+        review: ReviewStatus::Unreplied,
+        ..facts(Reviewed)
+    };
+    assert!(allowed(&reviewed, Seller).permits(Step::Reply));
+    for party in [Buyer, Agency, System] {
+        assert_eq!(
+            allowed(&reviewed, party).check(Step::Reply),
+            Err(Refusal::ReplyBySeller)
+        );
+    }
+    assert!(Refusal::ReplyBySeller.is_not_yours());
+    for review in [ReviewStatus::None, ReviewStatus::Replied] {
+        let f = Facts { review, ..reviewed };
+        assert_eq!(
+            allowed(&f, Seller).check(Step::Reply),
+            Err(Refusal::NoReviewToReply)
+        );
+    }
+}
+
+#[test]
+fn the_parties_write_in_the_thread_in_every_state_and_the_system_never() {
+    for state in State::ALL {
+        for party in [Buyer, Seller, Agency] {
+            assert!(allowed(&facts(state), party).permits(Step::Message));
+        }
+        assert_eq!(
+            allowed(&facts(state), System).check(Step::Message),
+            Err(Refusal::MessageNotYours { party: System })
+        );
+    }
+}
+
+#[test]
+fn reviewing_is_the_buyers_once_the_order_is_completed() {
+    assert!(allowed(&facts(Completed), Buyer).permits(Step::Act(Review)));
+    assert_eq!(
+        allowed(&facts(Completed), Seller).check(Step::Act(Review)),
+        Err(Refusal::NotYours {
+            action: Review,
+            party: Seller
+        })
+    );
+    assert_eq!(
+        allowed(&facts(Reviewed), Buyer).check(Step::Act(Review)),
+        Err(Refusal::WrongState {
+            action: Review,
+            state: Reviewed
+        })
     );
 }
