@@ -69,3 +69,38 @@ impl From<sqlx::Error> for AppError {
         DbError::from(e).into()
     }
 }
+
+/// A use case fed by a form: either the form's messages by field (shown again, nothing stored),
+/// or an [`AppError`].
+#[derive(Debug)]
+pub enum FormError {
+    Fields(crate::domain::user::FieldErrors),
+    App(AppError),
+}
+
+pub type FormResult<T> = Result<T, FormError>;
+
+impl FormError {
+    /// One message on one field.
+    pub fn field(name: &'static str, message: impl Into<String>) -> FormError {
+        FormError::Fields(vec![(name, message.into())])
+    }
+}
+
+impl From<AppError> for FormError {
+    fn from(e: AppError) -> Self {
+        FormError::App(e)
+    }
+}
+
+impl From<DbError> for FormError {
+    fn from(e: DbError) -> Self {
+        FormError::App(e.into())
+    }
+}
+
+impl From<sqlx::Error> for FormError {
+    fn from(e: sqlx::Error) -> Self {
+        FormError::App(e.into())
+    }
+}

@@ -7,14 +7,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
-use crate::db::audit::{self, Event};
+use crate::app::FormError;
+use crate::app::accounts::{self, IssuedLink, LinkSettings};
+use crate::db::audit;
+use crate::db::directory;
 use crate::db::users::{self, User};
-use crate::db::{DbError, directory, register, sessions};
 use crate::domain::audit as domain_audit;
 use crate::domain::dates::format_instant;
 use crate::domain::policy::Role;
-use crate::domain::user::{AccountFields, AccountInput, FieldErrors};
-use crate::secrets::new_token;
+use crate::domain::user::{AccountInput, FieldErrors};
 use crate::views::{
     AuditPage, AuditRow, Choice, Field, ResetLinkPage, UserFormPage, UserRow, UsersPage,
 };
@@ -188,82 +189,6 @@ pub async fn new_user_form(State(state): State<AppState>, ctx: Ctx) -> Result<Re
     )
 }
 
-/// Parses the form and checks that the linked records exist.
-async fn validate(state: &AppState, form: &UserForm) -> Result<AccountFields, FieldErrors> {
-    let fields = AccountFields::parse(&form.input())?;
-    let mut errors = FieldErrors::new();
-    if let Some(id) = fields.links.office_id
-        && directory::office(&state.db, id).await.is_err()
-    {
-        errors.push(("office_id", "OPD yang dipilih tidak ditemukan.".into()));
-    }
-    if let Some(id) = fields.links.partner_id
-        && directory::partner(&state.db, id).await.is_err()
-    {
-        errors.push(("partner_id", "Mitra yang dipilih tidak ditemukan.".into()));
-    }
-    if let Some(id) = fields.links.alumnus_id
-        && !register::alumnus_exists(&state.db, id)
-            .await
-            .unwrap_or(false)
-    {
-        errors.push((
-            "alumnus_id",
-            "Tidak ada data alumni dengan nomor ini.".into(),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(fields)
-    } else {
-        Err(errors)
-    }
-}
-
-fn conflict_errors(e: &DbError) -> Option<FieldErrors> {
-    if e.is_conflict_on("alumnus_id") {
-        // One account per alumnus record (migration 0002).
-        return Some(vec![(
-            "alumnus_id",
-            "Data alumni ini sudah terhubung ke akun lain.".to_string(),
-        )]);
-    }
-    e.is_conflict_on("username").then(|| {
-        vec![(
-            "username",
-            "Nama pengguna ini sudah dipakai. Pilih nama lain.".to_string(),
-        )]
-    })
-}
-
-async fn issue_reset_link(
-    state: &AppState,
-    tx: &mut crate::db::Tx,
-    ctx: &Ctx,
-    user: &User,
-) -> Result<(String, String), WebError> {
-    let admin = ctx.user()?;
-    let ttl = state.settings.reset_link_minutes * 60;
-    let (token, expires) = sessions::create_reset(tx, user.id, admin.id, ttl).await?;
-    audit::append(
-        tx,
-        Event {
-            actor_id: Some(admin.id),
-            actor_label: &admin.username,
-            action: "user.password_reset_issued",
-            entity: "user",
-            entity_id: user.id.to_string(),
-            summary: serde_json::json!({"expires_at": expires}),
-            ip: &ctx.ip,
-        },
-    )
-    .await?;
-    let base = state.settings.public_url.trim_end_matches('/');
-    Ok((
-        format!("{base}/sandi/atur/{token}"),
-        format_instant(expires),
-    ))
-}
-
 /// A WhatsApp click-to-chat link carrying the one-time link, to the user's number when known.
 fn whatsapp_link(user: &User, link: &str, expires: &str) -> String {
     let text = format!(
@@ -284,49 +209,44 @@ fn whatsapp_link(user: &User, link: &str, expires: &str) -> String {
     )
 }
 
+fn link_settings(state: &AppState) -> LinkSettings<'_> {
+    LinkSettings {
+        public_url: &state.settings.public_url,
+        ttl_secs: state.settings.reset_link_minutes * 60,
+    }
+}
+
+/// The page that hands over a one-time link (with a WhatsApp message carrying it).
+fn link_page(ctx: &Ctx, title: &str, issued: IssuedLink, created: bool) -> ResetLinkPage {
+    let expires = format_instant(issued.expires_at);
+    ResetLinkPage {
+        layout: ctx.layout(title),
+        whatsapp: whatsapp_link(&issued.user, &issued.link, &expires),
+        username: issued.user.username,
+        display_name: issued.user.display_name,
+        link: issued.link,
+        expires,
+        created,
+    }
+}
+
 pub async fn create_user(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
-    let admin = ctx.user()?.clone();
-    let fields = match validate(&state, &form).await {
-        Ok(f) => f,
-        Err(errors) => {
+    let by = ctx.who()?;
+    match accounts::create_user(&state.db, &by, &form.input(), &link_settings(&state)).await {
+        Ok(issued) => {
+            let page = link_page(&ctx, "Pengguna dibuat", issued, true);
+            Ok((StatusCode::CREATED, render(&page)?).into_response())
+        }
+        Err(FormError::Fields(errors)) => {
             let page = form_page(&state, &ctx, None, &form, &errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
-    };
-    // The account starts with an unusable password; the user sets one through the link.
-    let unusable = format!("!{}", new_token().1);
-    let mut tx = state.db.begin().await?;
-    let who = audit::Who {
-        id: Some(admin.id),
-        label: &admin.username,
-        ip: &ctx.ip,
-    };
-    let user = match users::create_audited(&mut tx, &fields, &unusable, &who).await {
-        Ok(u) => u,
-        Err(e) => {
-            if let Some(errors) = conflict_errors(&e) {
-                let page = form_page(&state, &ctx, None, &form, &errors).await?;
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-            }
-            return Err(e.into());
-        }
-    };
-    let (link, expires) = issue_reset_link(&state, &mut tx, &ctx, &user).await?;
-    crate::db::commit(tx).await?;
-    let page = ResetLinkPage {
-        layout: ctx.layout("Pengguna dibuat"),
-        whatsapp: whatsapp_link(&user, &link, &expires),
-        username: user.username,
-        display_name: user.display_name,
-        link,
-        expires,
-        created: true,
-    };
-    Ok((StatusCode::CREATED, render(&page)?).into_response())
+        Err(FormError::App(e)) => Err(e.into()),
+    }
 }
 
 pub async fn edit_user_form(
@@ -352,55 +272,16 @@ pub async fn update_user(
     Path(id): Path<i64>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
-    let admin = ctx.user()?.clone();
-    let before = users::get(&state.db, id).await?;
-    let mut result = validate(&state, &form).await;
-    if let Ok(fields) = &result
-        && admin.id == id
-        && fields.role != Role::Admin
-    {
-        result = Err(vec![(
-            "role",
-            "Anda tidak dapat mencabut peran admin dari akun Anda sendiri.".into(),
-        )]);
-    }
-    let fields = match result {
-        Ok(f) => f,
-        Err(errors) => {
+    let by = ctx.who()?;
+    match accounts::update_user(&state.db, &by, id, &form.input()).await {
+        Ok(()) => Ok(Redirect::to("/admin/pengguna?pesan=disimpan").into_response()),
+        Err(FormError::Fields(errors)) => {
+            let before = users::get(&state.db, id).await?;
             let page = form_page(&state, &ctx, Some(&before), &form, &errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
-    };
-    let mut tx = state.db.begin().await?;
-    let after = match users::update(&mut tx, id, &fields).await {
-        Ok(u) => u,
-        Err(e) => {
-            if let Some(errors) = conflict_errors(&e) {
-                let page = form_page(&state, &ctx, Some(&before), &form, &errors).await?;
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-            }
-            return Err(e.into());
-        }
-    };
-    if after.role != before.role || after.links != before.links {
-        // A change of role or office takes effect at once: existing sessions end.
-        sessions::end_all_for_user(&mut tx, id).await?;
+        Err(FormError::App(e)) => Err(e.into()),
     }
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: Some(admin.id),
-            actor_label: &admin.username,
-            action: "user.update",
-            entity: "user",
-            entity_id: id.to_string(),
-            summary: serde_json::json!({"before": before.audit_summary(), "after": after.audit_summary()}),
-            ip: &ctx.ip,
-        },
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to("/admin/pengguna?pesan=disimpan").into_response())
 }
 
 async fn set_disabled(
@@ -409,27 +290,7 @@ async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> Result<Response, WebError> {
-    let admin = ctx.user()?.clone();
-    if admin.id == id {
-        return Err(WebError::Forbidden);
-    }
-    let before = users::get(&state.db, id).await?;
-    let mut tx = state.db.begin().await?;
-    users::set_disabled(&mut tx, id, disabled).await?;
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: Some(admin.id),
-            actor_label: &admin.username,
-            action: if disabled { "user.disable" } else { "user.enable" },
-            entity: "user",
-            entity_id: id.to_string(),
-            summary: serde_json::json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}}),
-            ip: &ctx.ip,
-        },
-    )
-    .await?;
-    crate::db::commit(tx).await?;
+    accounts::set_disabled(&state.db, &ctx.who()?, id, disabled).await?;
     let code = if disabled {
         "dinonaktifkan"
     } else {
@@ -459,19 +320,9 @@ pub async fn reset_password(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let user = users::get(&state.db, id).await?;
-    let mut tx = state.db.begin().await?;
-    let (link, expires) = issue_reset_link(&state, &mut tx, &ctx, &user).await?;
-    crate::db::commit(tx).await?;
-    let page = ResetLinkPage {
-        layout: ctx.layout("Tautan atur ulang kata sandi"),
-        whatsapp: whatsapp_link(&user, &link, &expires),
-        username: user.username,
-        display_name: user.display_name,
-        link,
-        expires,
-        created: false,
-    };
+    let issued =
+        accounts::issue_password_link(&state.db, &ctx.who()?, id, &link_settings(&state)).await?;
+    let page = link_page(&ctx, "Tautan atur ulang kata sandi", issued, false);
     Ok(render(&page)?.into_response())
 }
 

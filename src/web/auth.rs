@@ -7,13 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{SESSION_COOKIE, cookie_value, set_cookie};
-use super::{AppState, Ctx, WebError, render};
-use crate::db::audit::{self, Event};
-use crate::db::sessions::{self, ResetState};
-use crate::db::{DbError, now, users};
+use super::{AppState, Ctx, WebError, field, render, unprocessable};
+use crate::app::FormError;
+use crate::app::accounts::{self, PasswordSet, ResetLink, SignedIn};
+use crate::db::users::User;
 use crate::domain::dates::format_wait;
-use crate::domain::password::{self, NewPassword};
-use crate::domain::throttle;
 use crate::views::{Field, LoginPage, PasswordPage};
 
 #[derive(Deserialize, Default)]
@@ -90,69 +88,18 @@ pub async fn login(
         }
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
-    let username: String = username.chars().take(64).collect();
-
-    let t = now();
-    let [(user_failures, user_last), (ip_failures, ip_last)] =
-        sessions::recent_failures(&state.db, &username, &ctx.ip, t - throttle::WINDOW_SECS).await?;
-    let wait =
-        throttle::wait_needed(user_failures, throttle::ACCOUNT_FREE_FAILURES, user_last, t).max(
-            throttle::wait_needed(ip_failures, throttle::IP_FREE_FAILURES, ip_last, t),
-        );
-    if let Some(wait) = wait {
-        audit::record(
-            &state.db,
-            Event {
-                actor_label: &username,
-                action: "login.throttled",
-                entity: "user",
-                entity_id: username.clone(),
-                summary: serde_json::json!({"wait_secs": wait, "failures": user_failures.max(ip_failures)}),
-                ip: &ctx.ip,
-                ..Default::default()
-            },
-        )
-        .await?;
-        page.error = Some(format!(
-            "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam {}.",
-            format_wait(wait)
-        ));
-        let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait as u64));
-        return Ok(response);
-    }
-
-    let found = users::credentials(&state.db, &username).await?;
-    let candidate = form.password.clone();
-    let stored = found.as_ref().map(|(_, h)| h.clone());
-    let valid =
-        tokio::task::spawn_blocking(move || password::verify(&candidate, stored.as_deref()))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-
-    match found {
-        Some((user, _)) if valid && !user.disabled => {
-            if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
-                sessions::end(&state.db, &old).await?;
-            }
-            let ttl = state.settings.session_hours * 3600;
-            let token = sessions::start(&state.db, user.id, ttl, &ctx.ip, &ctx.user_agent).await?;
-            sessions::clear_failures(&state.db, &username).await?;
-            audit::record(
-                &state.db,
-                Event {
-                    actor_id: Some(user.id),
-                    actor_label: &user.username,
-                    action: "login.success",
-                    entity: "user",
-                    entity_id: user.id.to_string(),
-                    summary: serde_json::json!({}),
-                    ip: &ctx.ip,
-                },
-            )
-            .await?;
+    let ttl = state.settings.session_hours * 3600;
+    let old = cookie_value(&headers, SESSION_COOKIE);
+    let attempt = accounts::SignIn {
+        username: &username,
+        password: &form.password,
+        ip: &ctx.ip,
+        user_agent: &ctx.user_agent,
+        old_session: old.as_deref(),
+        ttl_secs: ttl,
+    };
+    match accounts::sign_in(&state.db, attempt).await? {
+        SignedIn::Session(token) => {
             let mut response = Redirect::to(&safe_next(&form.lanjut)).into_response();
             let cookie = set_cookie(SESSION_COOKIE, &token, ttl, state.settings.secure_cookies());
             response.headers_mut().append(
@@ -161,43 +108,24 @@ pub async fn login(
             );
             Ok(response)
         }
-        Some((user, _)) if valid => {
-            audit::record(
-                &state.db,
-                Event {
-                    actor_id: Some(user.id),
-                    actor_label: &user.username,
-                    action: "login.disabled",
-                    entity: "user",
-                    entity_id: user.id.to_string(),
-                    summary: serde_json::json!({}),
-                    ip: &ctx.ip,
-                },
-            )
-            .await?;
+        SignedIn::Throttled(wait) => {
+            page.error = Some(format!(
+                "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam {}.",
+                format_wait(wait)
+            ));
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait as u64));
+            Ok(response)
+        }
+        SignedIn::Disabled => {
             page.error = Some(
                 "Akun ini sudah dinonaktifkan. Hubungi admin Disnakertrans bila ini keliru.".into(),
             );
             Ok((StatusCode::FORBIDDEN, render(&page)?).into_response())
         }
-        found => {
-            sessions::record_failure(&state.db, &username, &ctx.ip).await?;
-            audit::record(
-                &state.db,
-                Event {
-                    actor_id: found.as_ref().map(|(u, _)| u.id),
-                    actor_label: &username,
-                    action: "login.failure",
-                    entity: "user",
-                    entity_id: found
-                        .as_ref()
-                        .map(|(u, _)| u.id.to_string())
-                        .unwrap_or_else(|| username.clone()),
-                    summary: serde_json::json!({"known_user": found.is_some()}),
-                    ip: &ctx.ip,
-                },
-            )
-            .await?;
+        SignedIn::Wrong => {
             page.error = Some("Nama pengguna atau kata sandi salah.".into());
             Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
         }
@@ -215,24 +143,8 @@ pub async fn logout(
     ctx: Ctx,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
-        sessions::end(&state.db, &token).await?;
-    }
-    if let Some(user) = &ctx.user {
-        audit::record(
-            &state.db,
-            Event {
-                actor_id: Some(user.id),
-                actor_label: &user.username,
-                action: "logout",
-                entity: "user",
-                entity_id: user.id.to_string(),
-                summary: serde_json::json!({}),
-                ip: &ctx.ip,
-            },
-        )
-        .await?;
-    }
+    let token = cookie_value(&headers, SESSION_COOKIE);
+    accounts::sign_out(&state.db, token.as_deref(), ctx.user.as_ref(), &ctx.ip).await?;
     let mut response = Redirect::to("/masuk?pesan=keluar").into_response();
     clear_session_cookie(&mut response, state.settings.secure_cookies());
     Ok(response)
@@ -267,67 +179,51 @@ pub struct PasswordForm {
     confirm: String,
 }
 
+/// A rejected password form: shown again with its messages on `current`, `new` and `confirm`.
+fn password_errors(mut page: PasswordPage, rejected: FormError) -> Result<Response, WebError> {
+    let errors = match rejected {
+        FormError::Fields(errors) => errors,
+        FormError::App(e) => return Err(e.into()),
+    };
+    page.current.error = field(&errors, "current", "").error;
+    page.new.error = field(&errors, "new", "").error;
+    page.confirm.error = field(&errors, "confirm", "").error;
+    unprocessable(&page)
+}
+
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    let user = ctx.user()?.clone();
-    let mut page = password_page(&ctx, None, "/akun/sandi".into());
-    let stored = users::password_hash(&state.db, user.id).await?;
-    let current = form.current.clone();
-    let current_ok = tokio::task::spawn_blocking(move || password::verify(&current, Some(&stored)))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let new = NewPassword::parse(&form.new, &form.confirm);
-    if !current_ok {
-        page.current.error = Some("Kata sandi sekarang salah.".into());
-    }
-    if let Err(e) = &new {
-        if e.contains("Konfirmasi") {
-            page.confirm.error = Some((*e).into());
-        } else {
-            page.new.error = Some((*e).into());
-        }
-    }
-    let (true, Ok(new)) = (current_ok, new) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    };
-    let hash = tokio::task::spawn_blocking(move || new.hash())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let mut tx = state.db.begin().await?;
-    users::set_password(&mut tx, user.id, &hash).await?;
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: Some(user.id),
-            actor_label: &user.username,
-            action: "user.password_changed",
-            entity: "user",
-            entity_id: user.id.to_string(),
-            summary: serde_json::json!({"sessions_ended": true}),
-            ip: &ctx.ip,
-        },
+    let user = ctx.user()?;
+    if let Err(rejected) = accounts::change_password(
+        &state.db,
+        user,
+        &ctx.ip,
+        &form.current,
+        &form.new,
+        &form.confirm,
     )
-    .await?;
-    crate::db::commit(tx).await?;
+    .await
+    {
+        return password_errors(password_page(&ctx, None, "/akun/sandi".into()), rejected);
+    }
     // Every session ended, this one too: sign in again with the new password.
     let mut response = Redirect::to("/masuk?pesan=sandi-diganti").into_response();
     clear_session_cookie(&mut response, state.settings.secure_cookies());
     Ok(response)
 }
 
-async fn valid_reset(state: &AppState, token: &str) -> Result<users::User, WebError> {
-    match sessions::reset_state(&state.db, token).await? {
-        ResetState::Valid { user_id } => Ok(users::get(&state.db, user_id).await?),
-        ResetState::Used => Err(WebError::Gone(
+async fn valid_reset(state: &AppState, token: &str) -> Result<User, WebError> {
+    match accounts::reset_link(&state.db, token).await? {
+        ResetLink::Valid(user) => Ok(user),
+        ResetLink::Used => Err(WebError::Gone(
             "Tautan ini sudah pernah dipakai. Minta tautan baru kepada admin Disnakertrans.".into(),
         )),
-        ResetState::Expired => Err(WebError::Gone(
+        ResetLink::Expired => Err(WebError::Gone(
             "Tautan ini sudah kedaluwarsa. Minta tautan baru kepada admin Disnakertrans.".into(),
         )),
-        ResetState::Unknown => Err(WebError::NotFound),
     }
 }
 
@@ -352,47 +248,25 @@ pub async fn reset(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let user = valid_reset(&state, &token).await?;
-    let new = match NewPassword::parse(&form.new, &form.confirm) {
-        Ok(p) => p,
-        Err(e) => {
-            let mut page = password_page(
+    match accounts::set_password_by_link(
+        &state.db,
+        &token,
+        &user,
+        &ctx.ip,
+        &form.new,
+        &form.confirm,
+    )
+    .await
+    {
+        Ok(PasswordSet::Done) => Ok(Redirect::to("/masuk?pesan=sandi-diatur").into_response()),
+        Ok(PasswordSet::LinkUsed) => Err(WebError::Gone("Tautan ini sudah pernah dipakai.".into())),
+        Err(rejected) => password_errors(
+            password_page(
                 &ctx,
                 Some(user.display_name),
                 format!("/sandi/atur/{token}"),
-            );
-            if e.contains("Konfirmasi") {
-                page.confirm.error = Some(e.into());
-            } else {
-                page.new.error = Some(e.into());
-            }
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-        }
-    };
-    let hash = tokio::task::spawn_blocking(move || new.hash())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let mut tx = state.db.begin().await?;
-    let user_id = match sessions::consume_reset(&mut tx, &token).await {
-        Ok(id) => id,
-        Err(DbError::Conflict(_)) => {
-            return Err(WebError::Gone("Tautan ini sudah pernah dipakai.".into()));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    users::set_password(&mut tx, user_id, &hash).await?;
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: Some(user_id),
-            actor_label: &user.username,
-            action: "user.password_reset_used",
-            entity: "user",
-            entity_id: user_id.to_string(),
-            summary: serde_json::json!({"sessions_ended": true}),
-            ip: &ctx.ip,
-        },
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to("/masuk?pesan=sandi-diatur").into_response())
+            ),
+            rejected,
+        ),
+    }
 }
