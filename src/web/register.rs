@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
-use crate::db::audit::{self, Event};
+use crate::app::register as app_register;
 use crate::db::{regions, register};
 use crate::domain::dates::{format_date, parse_iso};
 use crate::domain::import::values::{Competency, Placement, TrainingResult};
@@ -241,21 +241,7 @@ pub async fn reveal_nik(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let admin = ctx.user()?.clone();
-    register::alumnus_record(&state.db, id).await?;
-    audit::record(
-        &state.db,
-        Event {
-            actor_id: Some(admin.id),
-            actor_label: &admin.username,
-            action: "alumni.nik_revealed",
-            entity: "alumni",
-            entity_id: id.to_string(),
-            summary: serde_json::json!({}),
-            ip: &ctx.ip,
-        },
-    )
-    .await?;
+    app_register::reveal_nik(&state.db, &ctx.who()?, id).await?;
     record_page(&state, &ctx, id, true, None).await
 }
 
@@ -273,22 +259,14 @@ pub async fn export_full_nik(
     ctx: Ctx,
     axum::Form(q): axum::Form<AlumniQuery>,
 ) -> Result<Response, WebError> {
-    let admin = ctx.user()?.clone();
     let response = export_file(&state, &q, true).await?;
-    audit::record(
+    app_register::record_full_nik_export(
         &state.db,
-        Event {
-            actor_id: Some(admin.id),
-            actor_label: &admin.username,
-            action: "alumni.export_full_nik",
-            entity: "alumni",
-            entity_id: "*".into(),
-            summary: serde_json::json!({
-                "format": q.format, "q": q.q, "kejuruan": q.kejuruan, "tahun": q.tahun,
-                "angkatan": q.angkatan, "kecamatan": q.kecamatan, "hasil": q.hasil,
-            }),
-            ip: &ctx.ip,
-        },
+        &ctx.who()?,
+        serde_json::json!({
+            "format": q.format, "q": q.q, "kejuruan": q.kejuruan, "tahun": q.tahun,
+            "angkatan": q.angkatan, "kecamatan": q.kecamatan, "hasil": q.hasil,
+        }),
     )
     .await?;
     Ok(response)
@@ -395,32 +373,6 @@ pub(crate) fn download(
 }
 
 // ---- shared by the register forms ----
-
-/// Appends a register change to the audit trail inside the change's own transaction.
-pub(crate) async fn record_change(
-    tx: &mut crate::db::Tx,
-    ctx: &Ctx,
-    action: &str,
-    entity: &str,
-    id: i64,
-    summary: serde_json::Value,
-) -> Result<(), WebError> {
-    let admin = ctx.user()?;
-    audit::append(
-        tx,
-        Event {
-            actor_id: Some(admin.id),
-            actor_label: &admin.username,
-            action,
-            entity,
-            entity_id: id.to_string(),
-            summary,
-            ip: &ctx.ip,
-        },
-    )
-    .await?;
-    Ok(())
-}
 
 /// Trades as choices, by name.
 pub(crate) async fn trade_choices(state: &AppState) -> Result<Vec<Choice>, WebError> {

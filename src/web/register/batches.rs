@@ -7,10 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{date_text, record_change, today, trade_choices};
-use crate::db::{DbError, register};
-use crate::domain::dates::to_iso;
-use crate::domain::register::{BatchFields, BatchInput, Funding};
+use super::{date_text, today, trade_choices};
+use crate::app::FormError;
+use crate::app::register::{self as app_register, Saved};
+use crate::db::register;
+use crate::domain::register::{BatchInput, Funding};
 use crate::domain::user::FieldErrors;
 use crate::views::{BatchFormPage, BatchLine, BatchesPage, Choice, ChoiceGroup};
 use crate::web::{AppState, Ctx, WebError, render};
@@ -261,66 +262,6 @@ async fn form_page(
     })
 }
 
-/// The form's fields and the program's name with its trade, or its messages.
-async fn validate(
-    state: &AppState,
-    form: &BatchForm,
-) -> Result<Result<(BatchFields, String), FieldErrors>, WebError> {
-    let fields = match BatchFields::parse(&form.input()) {
-        Ok(f) => f,
-        Err(e) => return Ok(Err(e)),
-    };
-    match register::program(state.db.pool(), fields.program_id).await {
-        Ok(p) => Ok(Ok((fields, format!("{} ({})", p.name, p.trade)))),
-        Err(DbError::NotFound) => Ok(Err(vec![(
-            "program_id",
-            "Program yang dipilih tidak ditemukan.".into(),
-        )])),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn conflict(e: &DbError, f: &BatchFields) -> Option<FieldErrors> {
-    e.is_conflict_on("number").then(|| {
-        vec![(
-            "number",
-            format!(
-                "Program ini sudah punya angkatan ke-{} tahun {}.",
-                f.number, f.year
-            ),
-        )]
-    })
-}
-
-struct Stored {
-    start: String,
-    end: String,
-}
-
-fn new_batch<'a>(f: &'a BatchFields, dates: &'a Stored) -> register::NewBatch<'a> {
-    register::NewBatch {
-        program_id: f.program_id,
-        year: f.year,
-        number: f.number,
-        start_date: &dates.start,
-        end_date: &dates.end,
-        place: &f.place,
-        funding: f.funding.as_str(),
-        capacity: f.capacity,
-        instructor: &f.instructor,
-    }
-}
-
-/// What the audit keeps of a batch: its program by name.
-fn batch_json(program: &str, b: &register::NewBatch<'_>, needs_review: bool) -> serde_json::Value {
-    serde_json::json!({
-        "program": program, "year": b.year, "number": b.number,
-        "start_date": b.start_date, "end_date": b.end_date, "place": b.place,
-        "funding": b.funding, "capacity": b.capacity, "instructor": b.instructor,
-        "needs_review": needs_review,
-    })
-}
-
 #[derive(Deserialize, Default)]
 pub struct NewBatchQuery {
     #[serde(default)]
@@ -345,41 +286,13 @@ pub async fn create(
     ctx: Ctx,
     Form(form): Form<BatchForm>,
 ) -> Result<Response, WebError> {
-    let (fields, program) = match validate(&state, &form).await? {
-        Ok(v) => v,
-        Err(errors) => {
-            return unprocessable(&form_page(&state, &ctx, None, &form, &errors).await?);
+    match app_register::create_batch(&state.db, &ctx.who()?, &form.input()).await {
+        Ok(_) => Ok(Redirect::to("/admin/angkatan?pesan=dibuat").into_response()),
+        Err(FormError::Fields(errors)) => {
+            unprocessable(&form_page(&state, &ctx, None, &form, &errors).await?)
         }
-    };
-    let dates = Stored {
-        start: to_iso(fields.start_date),
-        end: to_iso(fields.end_date),
-    };
-    let batch = new_batch(&fields, &dates);
-    let mut tx = state.db.begin().await?;
-    let id = match register::create_batch(&mut tx, &batch).await {
-        Ok(id) => id,
-        Err(e) => {
-            drop(tx);
-            return match conflict(&e, &fields) {
-                Some(errors) => {
-                    unprocessable(&form_page(&state, &ctx, None, &form, &errors).await?)
-                }
-                None => Err(e.into()),
-            };
-        }
-    };
-    record_change(
-        &mut tx,
-        &ctx,
-        "batch.create",
-        "batch",
-        id,
-        serde_json::json!({"after": batch_json(&program, &batch, false)}),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to("/admin/angkatan?pesan=dibuat").into_response())
+        Err(FormError::App(e)) => Err(e.into()),
+    }
 }
 
 pub async fn edit_form(
@@ -417,64 +330,19 @@ pub async fn update(
     Form(form): Form<BatchForm>,
 ) -> Result<Response, WebError> {
     let current = register::batch(state.db.pool(), id).await?;
-    let editing = Editing {
-        id,
-        needs_review: current.needs_review,
-        participants: current.participants,
-    };
-    let (fields, program) = match validate(&state, &form).await? {
-        Ok(v) => v,
-        Err(errors) => {
+    let code = match app_register::update_batch(&state.db, &ctx.who()?, id, &form.input()).await {
+        Ok(Saved::Unchanged) => "tetap",
+        Ok(Saved::Changed(true)) => "dilengkapi",
+        Ok(Saved::Changed(false)) => "disimpan",
+        Err(FormError::Fields(errors)) => {
+            let editing = Editing {
+                id,
+                needs_review: current.needs_review,
+                participants: current.participants,
+            };
             return unprocessable(&form_page(&state, &ctx, Some(editing), &form, &errors).await?);
         }
-    };
-    let dates = Stored {
-        start: to_iso(fields.start_date),
-        end: to_iso(fields.end_date),
-    };
-    let after = new_batch(&fields, &dates);
-    let mut tx = state.db.begin().await?;
-    let before = register::batch_for_update(&mut tx, id).await?;
-    let before_batch = register::NewBatch {
-        program_id: before.program_id,
-        year: before.year,
-        number: before.number,
-        start_date: &before.start_date,
-        end_date: &before.end_date,
-        place: &before.place,
-        funding: &before.funding,
-        capacity: before.capacity,
-        instructor: &before.instructor,
-    };
-    let before_program = format!("{} ({})", before.program, before.trade);
-    let before_json = batch_json(&before_program, &before_batch, before.needs_review);
-    let after_json = batch_json(&program, &after, false);
-    if before_json == after_json {
-        return Ok(Redirect::to("/admin/angkatan?pesan=tetap").into_response());
-    }
-    if let Err(e) = register::update_batch(&mut tx, id, &after).await {
-        drop(tx);
-        return match conflict(&e, &fields) {
-            Some(errors) => {
-                unprocessable(&form_page(&state, &ctx, Some(editing), &form, &errors).await?)
-            }
-            None => Err(e.into()),
-        };
-    }
-    record_change(
-        &mut tx,
-        &ctx,
-        "batch.update",
-        "batch",
-        id,
-        serde_json::json!({"before": before_json, "after": after_json}),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    let code = if before.needs_review {
-        "dilengkapi"
-    } else {
-        "disimpan"
+        Err(FormError::App(e)) => return Err(e.into()),
     };
     Ok(Redirect::to(&format!("/admin/angkatan?pesan={code}")).into_response())
 }

@@ -6,13 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{NoticeQuery, record_change, trade_choices};
-use crate::db::{DbError, register};
-use crate::domain::register::{
-    ProgramFields, ProgramInput, TradeFields, TradeInput, units_as_lines,
-};
+use super::{NoticeQuery, trade_choices};
+use crate::app::FormError;
+use crate::app::register::{self, Saved};
+use crate::db::register as db_register;
+use crate::domain::register::{ProgramInput, TradeInput, units_as_lines};
 use crate::domain::user::FieldErrors;
-use crate::import::plan::normalise;
 use crate::views::{ProgramFormPage, ProgramLine, TradeBlock, TradeFormPage, TradesPage};
 use crate::web::{AppState, Ctx, WebError, render};
 use crate::web::{field, unprocessable};
@@ -22,9 +21,9 @@ pub async fn list(
     ctx: Ctx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let programs = register::programs(&state.db).await?;
+    let programs = db_register::programs(&state.db).await?;
     let to_complete = programs.iter().filter(|p| p.needs_review).count();
-    let trades = register::trade_lines(&state.db)
+    let trades = db_register::trade_lines(&state.db)
         .await?
         .into_iter()
         .map(|line| TradeBlock {
@@ -105,48 +104,6 @@ fn trade_page(ctx: &Ctx, id: Option<i64>, form: &TradeForm, errors: &FieldErrors
     }
 }
 
-fn trade_json(t: &TradeFields) -> serde_json::Value {
-    serde_json::json!({"code": t.code, "name": t.name, "description": t.description})
-}
-
-/// The form's fields, or its messages: shape first, then a name another trade already has
-/// (the importer tells trades apart by their normalised name).
-async fn validate_trade(
-    state: &AppState,
-    form: &TradeForm,
-    id: Option<i64>,
-) -> Result<Result<TradeFields, FieldErrors>, WebError> {
-    let fields = match TradeFields::parse(&form.input()) {
-        Ok(f) => f,
-        Err(e) => return Ok(Err(e)),
-    };
-    let key = normalise(&fields.name);
-    let taken = register::trades(&state.db)
-        .await?
-        .into_iter()
-        .any(|t| Some(t.id) != id && normalise(&t.name) == key);
-    if taken {
-        return Ok(Err(vec![(
-            "name",
-            "Kejuruan dengan nama ini sudah ada.".into(),
-        )]));
-    }
-    Ok(Ok(fields))
-}
-
-fn trade_conflict(e: &DbError) -> Option<FieldErrors> {
-    if e.is_conflict_on("code") {
-        Some(vec![(
-            "code",
-            "Kode ini sudah dipakai kejuruan lain.".into(),
-        )])
-    } else if e.is_conflict_on("name") {
-        Some(vec![("name", "Kejuruan dengan nama ini sudah ada.".into())])
-    } else {
-        None
-    }
-}
-
 pub async fn new_trade_form(ctx: Ctx) -> Result<Response, WebError> {
     Ok(render(&trade_page(&ctx, None, &TradeForm::default(), &Vec::new()))?.into_response())
 }
@@ -156,34 +113,14 @@ pub async fn create_trade(
     ctx: Ctx,
     Form(form): Form<TradeForm>,
 ) -> Result<Response, WebError> {
-    let fields = match validate_trade(&state, &form, None).await? {
-        Ok(f) => f,
-        Err(errors) => return unprocessable(&trade_page(&ctx, None, &form, &errors)),
-    };
-    let mut tx = state.db.begin().await?;
-    let id = match register::create_trade(&mut tx, &fields.code, &fields.name, &fields.description)
-        .await
-    {
-        Ok(id) => id,
-        Err(e) => match trade_conflict(&e) {
-            Some(errors) => return unprocessable(&trade_page(&ctx, None, &form, &errors)),
-            None => return Err(e.into()),
-        },
-    };
-    record_change(
-        &mut tx,
-        &ctx,
-        "trade.create",
-        "trade",
-        id,
-        serde_json::json!({"after": trade_json(&fields)}),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/kejuruan?pesan=kejuruan-dibuat#kejuruan-{id}"
-    ))
-    .into_response())
+    match register::create_trade(&state.db, &ctx.who()?, &form.input()).await {
+        Ok(id) => Ok(Redirect::to(&format!(
+            "/admin/kejuruan?pesan=kejuruan-dibuat#kejuruan-{id}"
+        ))
+        .into_response()),
+        Err(FormError::Fields(errors)) => unprocessable(&trade_page(&ctx, None, &form, &errors)),
+        Err(FormError::App(e)) => Err(e.into()),
+    }
 }
 
 pub async fn edit_trade_form(
@@ -191,7 +128,7 @@ pub async fn edit_trade_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let t = register::trade(state.db.pool(), id).await?;
+    let t = db_register::trade(state.db.pool(), id).await?;
     let form = TradeForm {
         code: t.code,
         name: t.name,
@@ -206,43 +143,17 @@ pub async fn update_trade(
     Path(id): Path<i64>,
     Form(form): Form<TradeForm>,
 ) -> Result<Response, WebError> {
-    register::trade(state.db.pool(), id).await?;
-    let fields = match validate_trade(&state, &form, Some(id)).await? {
-        Ok(f) => f,
-        Err(errors) => return unprocessable(&trade_page(&ctx, Some(id), &form, &errors)),
-    };
-    let mut tx = state.db.begin().await?;
-    let before = register::trade_for_update(&mut tx, id).await?;
-    let before = TradeFields {
-        code: before.code,
-        name: before.name,
-        description: before.description,
-    };
-    if before == fields {
-        return Ok(Redirect::to("/admin/kejuruan?pesan=tetap").into_response());
+    match register::update_trade(&state.db, &ctx.who()?, id, &form.input()).await {
+        Ok(Saved::Unchanged) => Ok(Redirect::to("/admin/kejuruan?pesan=tetap").into_response()),
+        Ok(Saved::Changed(())) => Ok(Redirect::to(&format!(
+            "/admin/kejuruan?pesan=kejuruan-disimpan#kejuruan-{id}"
+        ))
+        .into_response()),
+        Err(FormError::Fields(errors)) => {
+            unprocessable(&trade_page(&ctx, Some(id), &form, &errors))
+        }
+        Err(FormError::App(e)) => Err(e.into()),
     }
-    if let Err(e) =
-        register::update_trade(&mut tx, id, &fields.code, &fields.name, &fields.description).await
-    {
-        return match trade_conflict(&e) {
-            Some(errors) => unprocessable(&trade_page(&ctx, Some(id), &form, &errors)),
-            None => Err(e.into()),
-        };
-    }
-    record_change(
-        &mut tx,
-        &ctx,
-        "trade.update",
-        "trade",
-        id,
-        serde_json::json!({"before": trade_json(&before), "after": trade_json(&fields)}),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/kejuruan?pesan=kejuruan-disimpan#kejuruan-{id}"
-    ))
-    .into_response())
 }
 
 // ---- programs ----
@@ -305,70 +216,6 @@ async fn program_page(
     })
 }
 
-/// What the audit keeps of a program: its trade by name.
-fn program_json(trade: &str, p: &ProgramFields, needs_review: bool) -> serde_json::Value {
-    serde_json::json!({
-        "trade": trade, "name": p.name, "hours": p.hours, "days": p.days,
-        "competency_units": p.competency_units, "needs_review": needs_review,
-    })
-}
-
-/// The form's fields and the trade's name, or its messages.
-async fn validate_program(
-    state: &AppState,
-    form: &ProgramForm,
-    id: Option<i64>,
-) -> Result<Result<(ProgramFields, String), FieldErrors>, WebError> {
-    let fields = match ProgramFields::parse(&form.input()) {
-        Ok(f) => f,
-        Err(e) => return Ok(Err(e)),
-    };
-    let trade = match register::trade(state.db.pool(), fields.trade_id).await {
-        Ok(t) => t,
-        Err(DbError::NotFound) => {
-            return Ok(Err(vec![(
-                "trade_id",
-                "Kejuruan yang dipilih tidak ditemukan.".into(),
-            )]));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let key = normalise(&fields.name);
-    let taken = register::programs(&state.db)
-        .await?
-        .into_iter()
-        .any(|p| Some(p.id) != id && p.trade_id == fields.trade_id && normalise(&p.name) == key);
-    if taken {
-        return Ok(Err(vec![(
-            "name",
-            format!(
-                "Kejuruan {} sudah punya program dengan nama ini.",
-                trade.name
-            ),
-        )]));
-    }
-    Ok(Ok((fields, trade.name)))
-}
-
-fn program_conflict(e: &DbError) -> Option<FieldErrors> {
-    e.is_conflict_on("name").then(|| {
-        vec![(
-            "name",
-            "Kejuruan ini sudah punya program dengan nama ini.".to_string(),
-        )]
-    })
-}
-
-fn new_program<'a>(f: &'a ProgramFields) -> register::NewProgram<'a> {
-    register::NewProgram {
-        trade_id: f.trade_id,
-        name: &f.name,
-        hours: f.hours,
-        days: f.days,
-        competency_units: &f.competency_units,
-    }
-}
-
 pub async fn new_program_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -387,40 +234,16 @@ pub async fn create_program(
     ctx: Ctx,
     Form(form): Form<ProgramForm>,
 ) -> Result<Response, WebError> {
-    let (fields, trade) = match validate_program(&state, &form, None).await? {
-        Ok(v) => v,
-        Err(errors) => {
-            return unprocessable(&program_page(&state, &ctx, None, false, &form, &errors).await?);
+    match register::create_program(&state.db, &ctx.who()?, &form.input()).await {
+        Ok(trade_id) => Ok(Redirect::to(&format!(
+            "/admin/kejuruan?pesan=program-dibuat#kejuruan-{trade_id}"
+        ))
+        .into_response()),
+        Err(FormError::Fields(errors)) => {
+            unprocessable(&program_page(&state, &ctx, None, false, &form, &errors).await?)
         }
-    };
-    let mut tx = state.db.begin().await?;
-    let id = match register::create_program(&mut tx, &new_program(&fields)).await {
-        Ok(id) => id,
-        Err(e) => {
-            drop(tx);
-            return match program_conflict(&e) {
-                Some(errors) => {
-                    unprocessable(&program_page(&state, &ctx, None, false, &form, &errors).await?)
-                }
-                None => Err(e.into()),
-            };
-        }
-    };
-    record_change(
-        &mut tx,
-        &ctx,
-        "program.create",
-        "program",
-        id,
-        serde_json::json!({"after": program_json(&trade, &fields, false)}),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/kejuruan?pesan=program-dibuat#kejuruan-{}",
-        fields.trade_id
-    ))
-    .into_response())
+        Err(FormError::App(e)) => Err(e.into()),
+    }
 }
 
 pub async fn edit_program_form(
@@ -428,7 +251,7 @@ pub async fn edit_program_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let p = register::program(state.db.pool(), id).await?;
+    let p = db_register::program(state.db.pool(), id).await?;
     // An imported program's 1 hour and 1 day are placeholders: the admin types the real ones.
     let placeholder = |v: i64| {
         if p.needs_review {
@@ -454,52 +277,18 @@ pub async fn update_program(
     Path(id): Path<i64>,
     Form(form): Form<ProgramForm>,
 ) -> Result<Response, WebError> {
-    let current = register::program(state.db.pool(), id).await?;
-    let (fields, trade) = match validate_program(&state, &form, Some(id)).await? {
-        Ok(v) => v,
-        Err(errors) => {
+    let current = db_register::program(state.db.pool(), id).await?;
+    match register::update_program(&state.db, &ctx.who()?, id, &form.input()).await {
+        Ok(Saved::Unchanged) => Ok(Redirect::to("/admin/kejuruan?pesan=tetap").into_response()),
+        Ok(Saved::Changed(trade_id)) => Ok(Redirect::to(&format!(
+            "/admin/kejuruan?pesan=program-disimpan#kejuruan-{trade_id}"
+        ))
+        .into_response()),
+        Err(FormError::Fields(errors)) => {
             let page =
                 program_page(&state, &ctx, Some(id), current.needs_review, &form, &errors).await?;
-            return unprocessable(&page);
+            unprocessable(&page)
         }
-    };
-    let mut tx = state.db.begin().await?;
-    let before = register::program_for_update(&mut tx, id).await?;
-    let before_fields = ProgramFields {
-        trade_id: before.trade_id,
-        name: before.name.clone(),
-        hours: before.hours,
-        days: before.days,
-        competency_units: before.competency_units.clone(),
-    };
-    if before_fields == fields && !before.needs_review {
-        return Ok(Redirect::to("/admin/kejuruan?pesan=tetap").into_response());
+        Err(FormError::App(e)) => Err(e.into()),
     }
-    if let Err(e) = register::update_program(&mut tx, id, &new_program(&fields)).await {
-        drop(tx);
-        return match program_conflict(&e) {
-            Some(errors) => unprocessable(
-                &program_page(&state, &ctx, Some(id), before.needs_review, &form, &errors).await?,
-            ),
-            None => Err(e.into()),
-        };
-    }
-    record_change(
-        &mut tx,
-        &ctx,
-        "program.update",
-        "program",
-        id,
-        serde_json::json!({
-            "before": program_json(&before.trade, &before_fields, before.needs_review),
-            "after": program_json(&trade, &fields, false),
-        }),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/kejuruan?pesan=program-disimpan#kejuruan-{}",
-        fields.trade_id
-    ))
-    .into_response())
 }
