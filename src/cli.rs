@@ -396,8 +396,8 @@ async fn import_alumni(
     report: Option<&std::path::Path>,
     create_missing: bool,
 ) -> Result<ExitCode, StartupError> {
+    use crate::app::imports as run;
     use crate::import::plan::Severity;
-    use crate::import::run;
     let s = settings(global)?;
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
@@ -530,9 +530,9 @@ async fn import_alumni(
     })
 }
 
-fn cli_error(e: crate::import::run::RunError) -> StartupError {
+fn cli_error(e: crate::app::imports::RunError) -> StartupError {
     match e {
-        crate::import::run::RunError::Db(d) => StartupError::Db(d),
+        crate::app::imports::RunError::Db(d) => StartupError::Db(d),
         other => StartupError::Db(crate::db::DbError::Other(other.to_string())),
     }
 }

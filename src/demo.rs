@@ -762,7 +762,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         label: &admin.username,
         ip: "demo",
     };
-    let (_, counts) = crate::import::run::apply(
+    let (_, counts) = crate::app::imports::apply(
         db,
         &settings.instance.kabupaten,
         secrets,

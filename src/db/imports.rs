@@ -8,11 +8,11 @@ use sqlx::Row;
 use super::audit::{self, Event, Who};
 use super::register::{self, NewAlumnus, NewBatch, NewParticipation, NewProgram};
 use super::{Db, DbError, DbResult, Tx, now};
-use crate::domain::region::{Region, RegionLevel};
-use crate::import::plan::{
+use crate::domain::import::plan::{
     BatchKey, BatchRef, Counts, Existing, Participation, Person, Plan, ProgramRef, Snapshot,
     TradeRef, normalise,
 };
+use crate::domain::region::{Region, RegionLevel};
 
 /// Reads what a plan needs. Inside a transaction when applying, so the plan is recomputed
 /// against the register as it is at that moment.

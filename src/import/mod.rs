@@ -10,7 +10,6 @@
 pub mod plan;
 pub mod read;
 pub mod report;
-pub mod run;
 mod sniff;
 mod text;
 
@@ -23,4 +22,4 @@ mod tests;
 
 pub use crate::domain::import::cell::Cell;
 pub use read::{Format, MAX_BYTES, MAX_CELLS, ReadError, Row, Sheet, Workbook, read_workbook};
-pub use report::{ReportError, ReportRow, ReportSheet, write_report};
+pub use report::{ReportError, ReportRow, ReportSheet, plan_report, write_report};

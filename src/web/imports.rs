@@ -7,12 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::{AppState, Ctx, WebError, render};
+use crate::app::imports::{self as run, RunError};
 use crate::db::audit::Who;
 use crate::db::{DbError, imports};
 use crate::domain::dates::format_instant;
 use crate::domain::import::header::Field;
 use crate::import::plan::{Mapping, Options, RowStatus, Severity};
-use crate::import::run::{self, RunError};
 use crate::import::{MAX_BYTES, Workbook};
 use crate::views::{
     ImportListItem, ImportPage, ImportRowView, ImportRunningPage, ImportUploadPage,

@@ -6,6 +6,7 @@
 
 pub mod cell;
 pub mod header;
+pub mod plan;
 pub mod region_match;
 pub mod values;
 

@@ -1,0 +1,267 @@
+//! What an import plan is made of: the register snapshot a plan is computed against, the
+//! admin's choices, and the plan itself (rows, people, batches, counts). Plain data shared by
+//! the planner (`crate::import::plan`), the storage that reads the snapshot and applies a plan
+//! (`crate::db::imports`), and the pages that show it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::region::Region;
+
+/// The register as it is, as far as an import needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub trades: Vec<TradeRef>,
+    pub programs: Vec<ProgramRef>,
+    pub batches: Vec<BatchRef>,
+    /// Existing alumni by the keyed hash of their NIK.
+    pub alumni_by_nik: HashMap<String, Existing>,
+    /// Existing alumni without a NIK, by normalised name and birth date.
+    pub alumni_by_name_birth: HashMap<(String, String), Existing>,
+    /// Existing participations by (alumnus, batch).
+    pub participations: HashMap<(i64, i64), Participation>,
+    /// The instance's kecamatan, and the desa/kelurahan under them.
+    pub kecamatan: Vec<Region>,
+    pub desa: Vec<Region>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TradeRef {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgramRef {
+    pub id: i64,
+    pub trade_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchRef {
+    pub id: i64,
+    pub program_id: i64,
+    pub year: i32,
+    pub number: u32,
+}
+
+/// The personal data an import may set. Empty incoming values never erase stored ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub full_name: String,
+    pub gender: String,
+    pub birth_place: String,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub address: String,
+    pub kecamatan_code: Option<String>,
+    pub desa_code: Option<String>,
+    pub education: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub id: i64,
+    pub person: Person,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Participation {
+    pub result: Option<String>,
+    pub competency: Option<String>,
+    pub cert_number: Option<String>,
+    pub cert_issuer: Option<String>,
+    pub cert_date: Option<String>,
+    pub placement: String,
+}
+
+/// The admin's choices, kept with the uploaded file between preview and confirmation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Options {
+    /// Sheets to import; empty means every sheet with a recognisable header.
+    #[serde(default)]
+    pub sheets: Vec<String>,
+    /// Per sheet: the header row (as the spreadsheet numbers it) and the field of each column.
+    #[serde(default)]
+    pub mappings: BTreeMap<String, Mapping>,
+    /// How an ambiguous place name is to be read: "kecamatan:<typed>" or "desa:<kecamatan code>:<typed>" → code.
+    #[serde(default)]
+    pub places: BTreeMap<String, String>,
+    /// Trades (by name as typed) the admin allowed to be created.
+    #[serde(default)]
+    pub new_trades: BTreeSet<String>,
+    /// Programs ("trade|program" as typed) the admin allowed to be created.
+    #[serde(default)]
+    pub new_programs: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Mapping {
+    pub header_row: u32,
+    /// `Field::key()` per column, "" for an ignored column.
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Severity {
+    /// The row is not imported.
+    Error,
+    /// Imported, but the agency should look.
+    Warning,
+    /// How a value was read (a place name matched, a value normalised).
+    Note,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Spreadsheet column letter, when the problem belongs to one cell.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RowStatus {
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+}
+
+impl RowStatus {
+    /// The word in the preview, the report and the CLI summary.
+    pub fn word(self) -> &'static str {
+        match self {
+            RowStatus::Created => "dibuat",
+            RowStatus::Updated => "diperbarui",
+            RowStatus::Unchanged => "tetap",
+            RowStatus::Rejected => "ditolak",
+        }
+    }
+}
+
+/// One data row of one sheet and what happens to it.
+#[derive(Debug, Clone)]
+pub struct RowPlan {
+    pub sheet: String,
+    pub row: u32,
+    pub status: RowStatus,
+    pub problems: Vec<Problem>,
+    /// What changes on an existing record, in words.
+    pub changes: Vec<String>,
+    pub name: String,
+    /// Index into `Plan::people` when the row was accepted.
+    pub person: Option<usize>,
+}
+
+/// An alumnus the import creates or updates, gathered from all of their rows.
+#[derive(Debug, Clone)]
+pub struct PersonPlan {
+    pub existing: Option<Existing>,
+    pub nik: Option<String>,
+    pub person: Person,
+    /// Batch → participation, new or changed ones only.
+    pub participations: Vec<(BatchKey, Participation, Option<Participation>)>,
+    /// The personal data as the first row of this person gave it, and where that row is.
+    pub(crate) first: (Person, String, u32),
+}
+
+/// A batch by what the file says: trade and program names as resolved, year and number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct BatchKey {
+    pub trade: String,
+    pub program: String,
+    pub year: i32,
+    pub number: u32,
+}
+
+/// A place name that needs the admin's choice.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceQuestion {
+    /// The key for `Options::places`.
+    pub key: String,
+    pub typed: String,
+    pub level: &'static str,
+    pub candidates: Vec<(String, String)>,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetReading {
+    pub name: String,
+    pub header_row: Option<u32>,
+    /// (column letter, header text, field key or "")
+    pub columns: Vec<(String, String, String)>,
+    pub selected: bool,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub sheets: Vec<SheetReading>,
+    pub rows: Vec<RowPlan>,
+    pub people: Vec<PersonPlan>,
+    /// Trades and programs not in the register: (name, allowed, rows needing it).
+    pub unknown_trades: Vec<(String, bool, usize)>,
+    pub unknown_programs: Vec<(String, String, bool, usize)>,
+    /// Batches that will be created (their dates to be completed by the agency).
+    pub new_batches: Vec<BatchKey>,
+    pub places: Vec<PlaceQuestion>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub warnings: usize,
+}
+
+impl Counts {
+    /// The machine-readable summary line of the CLI.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "dibuat={} diperbarui={} tetap={} ditolak={} peringatan={}",
+            self.created, self.updated, self.unchanged, self.rejected, self.warnings
+        )
+    }
+}
+
+impl Plan {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in &self.rows {
+            match r.status {
+                RowStatus::Created => c.created += 1,
+                RowStatus::Updated => c.updated += 1,
+                RowStatus::Unchanged => c.unchanged += 1,
+                RowStatus::Rejected => c.rejected += 1,
+            }
+            c.warnings += r
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count();
+        }
+        c
+    }
+}
+
+/// Lower case, single spaces, no punctuation: how names of trades, programs and people compare.
+pub fn normalise(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
