@@ -234,6 +234,63 @@ fn unique_sheet_name(wanted: &str, used: &[String]) -> String {
         .expect("some suffix is free")
 }
 
+/// The report: every original row of the imported sheets with its status and messages.
+pub fn plan_report(workbook: &super::read::Workbook, plan: &Plan) -> Result<Vec<u8>, ReportError> {
+    let by_row: HashMap<(&str, u32), &RowPlan> = plan
+        .rows
+        .iter()
+        .map(|r| ((r.sheet.as_str(), r.row), r))
+        .collect();
+    let mut sheets = Vec::new();
+    for reading in plan.sheets.iter().filter(|s| s.selected) {
+        let Some(sheet) = workbook.sheets.iter().find(|s| s.name == reading.name) else {
+            continue;
+        };
+        let header_row = reading.header_row.unwrap_or(0);
+        let header = sheet
+            .rows
+            .iter()
+            .find(|r| r.number == header_row)
+            .map(|r| r.cells.iter().map(|c| c.as_text().into_owned()).collect())
+            .unwrap_or_default();
+        let mut rows = Vec::new();
+        for row in sheet.rows.iter().filter(|r| r.number > header_row) {
+            let (status, message) = match by_row.get(&(reading.name.as_str(), row.number)) {
+                Some(r) => {
+                    let mut parts: Vec<String> = r
+                        .problems
+                        .iter()
+                        .map(|p| match &p.column {
+                            Some(c) => format!("[{c}] {}", p.message),
+                            None => p.message.clone(),
+                        })
+                        .collect();
+                    parts.extend(r.changes.iter().cloned());
+                    let warned = r.problems.iter().any(|p| p.severity == Severity::Warning);
+                    let status = if r.status != RowStatus::Rejected && warned {
+                        format!("{} (peringatan)", r.status.word())
+                    } else {
+                        r.status.word().to_owned()
+                    };
+                    (status, parts.join("; "))
+                }
+                None => ("dilewati".to_owned(), String::new()),
+            };
+            rows.push(ReportRow {
+                cells: row.cells.clone(),
+                status,
+                message,
+            });
+        }
+        sheets.push(ReportSheet {
+            name: reading.name.clone(),
+            header,
+            rows,
+        });
+    }
+    write_report(&sheets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,61 +416,4 @@ mod tests {
             [text("Nama"), text("Status"), text("Pesan")]
         );
     }
-}
-
-/// The report: every original row of the imported sheets with its status and messages.
-pub fn plan_report(workbook: &super::read::Workbook, plan: &Plan) -> Result<Vec<u8>, ReportError> {
-    let by_row: HashMap<(&str, u32), &RowPlan> = plan
-        .rows
-        .iter()
-        .map(|r| ((r.sheet.as_str(), r.row), r))
-        .collect();
-    let mut sheets = Vec::new();
-    for reading in plan.sheets.iter().filter(|s| s.selected) {
-        let Some(sheet) = workbook.sheets.iter().find(|s| s.name == reading.name) else {
-            continue;
-        };
-        let header_row = reading.header_row.unwrap_or(0);
-        let header = sheet
-            .rows
-            .iter()
-            .find(|r| r.number == header_row)
-            .map(|r| r.cells.iter().map(|c| c.as_text().into_owned()).collect())
-            .unwrap_or_default();
-        let mut rows = Vec::new();
-        for row in sheet.rows.iter().filter(|r| r.number > header_row) {
-            let (status, message) = match by_row.get(&(reading.name.as_str(), row.number)) {
-                Some(r) => {
-                    let mut parts: Vec<String> = r
-                        .problems
-                        .iter()
-                        .map(|p| match &p.column {
-                            Some(c) => format!("[{c}] {}", p.message),
-                            None => p.message.clone(),
-                        })
-                        .collect();
-                    parts.extend(r.changes.iter().cloned());
-                    let warned = r.problems.iter().any(|p| p.severity == Severity::Warning);
-                    let status = if r.status != RowStatus::Rejected && warned {
-                        format!("{} (peringatan)", r.status.word())
-                    } else {
-                        r.status.word().to_owned()
-                    };
-                    (status, parts.join("; "))
-                }
-                None => ("dilewati".to_owned(), String::new()),
-            };
-            rows.push(ReportRow {
-                cells: row.cells.clone(),
-                status,
-                message,
-            });
-        }
-        sheets.push(ReportSheet {
-            name: reading.name.clone(),
-            header,
-            rows,
-        });
-    }
-    write_report(&sheets)
 }
