@@ -18,7 +18,8 @@ use crate::db::{Db, Tx, audit, reviews};
 use crate::domain::audit::Who;
 use crate::domain::dates::{format_date, to_iso};
 use crate::domain::order::{
-    Action, Allowed, Line, NewOrder, Party, Payment, ReviewForm, State, Step, allowed, check, stars,
+    Action, Allowed, Line, NewOrder, Offer, Party, Payment, ReviewForm, State, Step, allowed,
+    check, stars,
 };
 use crate::domain::rupiah::Rupiah;
 
@@ -45,6 +46,37 @@ fn held(taken: bool) -> AppResult<()> {
 }
 
 // ---- placing an order ----
+
+/// What the order form offers: the business and its active listings.
+#[derive(Debug, Clone)]
+pub struct OrderForm {
+    pub shop: Shop,
+    pub offers: Vec<Offer>,
+}
+
+/// The order form for a listing (or a whole business): `NotFound` for an unknown or closed
+/// business, `Forbidden` for its owner (an alumnus does not order from their own business).
+pub async fn order_form(
+    db: &Db,
+    listing: Option<i64>,
+    business: Option<i64>,
+    viewer_alumnus: Option<i64>,
+) -> AppResult<OrderForm> {
+    let business_id = match (listing, business) {
+        (Some(listing), _) => orders::business_of_listing(db, listing).await?,
+        (None, Some(b)) => b,
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let shop = orders::shop(db, business_id).await?;
+    if !shop.active {
+        return Err(AppError::NotFound);
+    }
+    if viewer_alumnus == Some(shop.alumnus_id) {
+        return Err(AppError::Forbidden);
+    }
+    let offers = orders::offers(db, shop.id).await?;
+    Ok(OrderForm { shop, offers })
+}
 
 /// Places an order once per idempotency key: a repeated key returns the first order
 /// (`Placed::new` false) and stores nothing.

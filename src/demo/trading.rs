@@ -305,12 +305,7 @@ async fn place_and_move(
     }
     if !s.message.is_empty() {
         let o = orders::get(db, id).await?;
-        let acting = Acting {
-            party: Party::Buyer,
-            user_id: buyer.user_id,
-            who: &buyer_who,
-        };
-        uc::post_message(db, &o, acting, s.message, reach)
+        uc::post_message(db, &o, buyer_acting, s.message, reach)
             .await
             .map_err(demo_error)?;
     }

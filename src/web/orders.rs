@@ -78,30 +78,16 @@ fn offer_price(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
     }
 }
 
-/// The business the form is for; 404 for an unknown or closed business.
-async fn form_business(
+/// The order form's business and listings for this viewer (404 for an unknown or closed
+/// business, 403 for the owner's own).
+async fn order_form(
     state: &AppState,
-    q_listing: Option<i64>,
-    q_business: Option<i64>,
-) -> Result<orders::Shop, WebError> {
-    let business_id = match (q_listing, q_business) {
-        (Some(listing), _) => orders::business_of_listing(&state.db, listing).await?,
-        (None, Some(b)) => b,
-        (None, None) => return Err(WebError::NotFound),
-    };
-    let shop = orders::shop(&state.db, business_id).await?;
-    if !shop.active {
-        return Err(WebError::NotFound);
-    }
-    Ok(shop)
-}
-
-/// An alumnus does not order from their own business.
-fn refuse_own(ctx: &Ctx, shop: &orders::Shop) -> Result<(), WebError> {
-    match &ctx.user {
-        Some(u) if u.links.alumnus_id == Some(shop.alumnus_id) => Err(WebError::Forbidden),
-        _ => Ok(()),
-    }
+    ctx: &Ctx,
+    listing: Option<i64>,
+    business: Option<i64>,
+) -> Result<uc::OrderForm, WebError> {
+    let alumnus = ctx.user.as_ref().and_then(|u| u.links.alumnus_id);
+    Ok(uc::order_form(&state.db, listing, business, alumnus).await?)
 }
 
 struct FormState {
@@ -172,9 +158,7 @@ pub async fn form(
     ctx: Ctx,
     Query(q): Query<FormQuery>,
 ) -> Result<Response, WebError> {
-    let shop = form_business(&state, q.listing, q.usaha).await?;
-    refuse_own(&ctx, &shop)?;
-    let mut offers = orders::offers(&state.db, shop.id).await?;
+    let uc::OrderForm { shop, mut offers } = order_form(&state, &ctx, q.listing, q.usaha).await?;
     if offers.is_empty() {
         return Err(WebError::NotFound);
     }
@@ -253,9 +237,7 @@ pub async fn place(
     let business_id: i64 = value(&pairs, "usaha")
         .parse()
         .map_err(|_| WebError::NotFound)?;
-    let shop = form_business(&state, None, Some(business_id)).await?;
-    refuse_own(&ctx, &shop)?;
-    let offers = orders::offers(&state.db, shop.id).await?;
+    let uc::OrderForm { shop, offers } = order_form(&state, &ctx, None, Some(business_id)).await?;
     let quantities: Vec<(i64, String)> = offers
         .iter()
         .map(|o| {
