@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::audit::{self, Event, Who};
 use super::{Db, DbResult, Tx, now};
 
 /// The catalog and synonym counters: an index is current when it has seen both.
@@ -481,20 +480,8 @@ async fn bump_synonyms(tx: &mut Tx) -> DbResult<()> {
     Ok(())
 }
 
-fn event<'a>(who: &Who<'a>, action: &'a str, id: i64, summary: serde_json::Value) -> Event<'a> {
-    Event {
-        actor_id: who.id,
-        actor_label: who.label,
-        action,
-        entity: "synonym",
-        entity_id: id.to_string(),
-        summary,
-        ip: who.ip,
-    }
-}
-
-/// Adds a group (already validated and normalised), audited.
-pub async fn create_synonym(tx: &mut Tx, words: &str, who: &Who<'_>) -> DbResult<i64> {
+/// Adds a group (already validated and normalised).
+pub async fn insert_synonym(tx: &mut Tx, words: &str) -> DbResult<i64> {
     let id: i64 =
         sqlx::query("INSERT INTO search_synonyms (words, created_at) VALUES ($1, $2) RETURNING id")
             .bind(words)
@@ -503,66 +490,35 @@ pub async fn create_synonym(tx: &mut Tx, words: &str, who: &Who<'_>) -> DbResult
             .await?
             .try_get("id")?;
     bump_synonyms(tx).await?;
-    audit::append(
-        tx,
-        event(
-            who,
-            "synonym.create",
-            id,
-            serde_json::json!({"words": words}),
-        ),
-    )
-    .await?;
     Ok(id)
 }
 
-/// Changes a group, audited with before and after. Not found when it does not exist.
-pub async fn update_synonym(tx: &mut Tx, id: i64, words: &str, who: &Who<'_>) -> DbResult<()> {
-    let before: String = sqlx::query("SELECT words FROM search_synonyms WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("words")?;
+/// The words of a group, read in the transaction that changes it (`NotFound` when it does not
+/// exist).
+pub async fn synonym_words(tx: &mut Tx, id: i64) -> DbResult<String> {
+    Ok(
+        sqlx::query_scalar("SELECT words FROM search_synonyms WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// Changes a group's words.
+pub async fn set_synonym(tx: &mut Tx, id: i64, words: &str) -> DbResult<()> {
     sqlx::query("UPDATE search_synonyms SET words = $1 WHERE id = $2")
         .bind(words)
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    bump_synonyms(tx).await?;
-    audit::append(
-        tx,
-        event(
-            who,
-            "synonym.update",
-            id,
-            serde_json::json!({"before": before, "after": words}),
-        ),
-    )
-    .await?;
-    Ok(())
+    bump_synonyms(tx).await
 }
 
-/// Removes a group, audited. Not found when it does not exist.
-pub async fn delete_synonym(tx: &mut Tx, id: i64, who: &Who<'_>) -> DbResult<()> {
-    let before: String = sqlx::query("SELECT words FROM search_synonyms WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("words")?;
+/// Removes a group.
+pub async fn remove_synonym(tx: &mut Tx, id: i64) -> DbResult<()> {
     sqlx::query("DELETE FROM search_synonyms WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    bump_synonyms(tx).await?;
-    audit::append(
-        tx,
-        event(
-            who,
-            "synonym.delete",
-            id,
-            serde_json::json!({"words": before}),
-        ),
-    )
-    .await?;
-    Ok(())
+    bump_synonyms(tx).await
 }
