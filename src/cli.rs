@@ -322,7 +322,7 @@ async fn user_add(
     };
     let user = match users::create_audited(&mut tx, &fields, &password.hash(), &who).await {
         Ok(u) => u,
-        Err(e) if e.is_conflict_on("username") => {
+        Err(e) if e.is_conflict(crate::db::constraint::USERS_USERNAME) => {
             eprintln!("galat: nama pengguna {username} sudah dipakai");
             return Ok(ExitCode::from(2));
         }

@@ -10,7 +10,7 @@ use crate::db::audit::{self, Event, Who};
 use crate::db::claims::{self, CodeState, OwnRecord};
 use crate::db::sessions::{self, ResetState};
 use crate::db::users::{self, User};
-use crate::db::{Db, DbError, directory, now, regions, register};
+use crate::db::{Db, DbError, constraint, directory, now, regions, register};
 use crate::domain::claim::{
     CODE_VALID_DAYS, ClaimCode, Contact, Method, NikClaim, Refusal, SignUp, phone_username,
     throttle_keys,
@@ -252,7 +252,7 @@ pub async fn set_password_by_link(
     let mut tx = db.begin().await?;
     let user_id = match sessions::consume_reset(&mut tx, token).await {
         Ok(id) => id,
-        Err(DbError::Conflict(_)) => return Ok(PasswordSet::LinkUsed),
+        Err(DbError::Stale) => return Ok(PasswordSet::LinkUsed),
         Err(e) => return Err(e.into()),
     };
     users::set_password(&mut tx, user_id, &hash).await?;
@@ -350,14 +350,14 @@ async fn account_fields(db: &Db, input: &AccountInput<'_>) -> FormResult<Account
 
 /// A username or alumnus record another account already has, as the form's message.
 fn account_conflict(e: DbError) -> FormError {
-    if e.is_conflict_on("alumnus_id") {
+    if e.is_conflict(constraint::USERS_ALUMNUS_ID) {
         // One account per alumnus record (migration 0002).
         return FormError::field(
             "alumnus_id",
             "Data alumni ini sudah terhubung ke akun lain.",
         );
     }
-    if e.is_conflict_on("username") {
+    if e.is_conflict(constraint::USERS_USERNAME) {
         return FormError::field(
             "username",
             "Nama pengguna ini sudah dipakai. Pilih nama lain.",
@@ -507,7 +507,7 @@ pub async fn sign_up(db: &Db, input: &SignUpInput<'_>, ip: &str) -> FormResult<U
     };
     let user = match users::create_audited(&mut tx, &fields, &hash, &who).await {
         Ok(u) => u,
-        Err(e) if e.is_conflict_on("username") => return Err(number_taken()),
+        Err(e) if e.is_conflict(constraint::USERS_USERNAME) => return Err(number_taken()),
         Err(e) => return Err(e.into()),
     };
     crate::db::commit(tx).await?;
@@ -600,7 +600,7 @@ async fn link(
     if let Proof::Code(code) = proof {
         match claims::consume_code(&mut tx, &code_hash(key, code), user.id).await {
             Ok(_) => {}
-            Err(DbError::Conflict(_)) => return Ok(Err(Refusal::CodeUsed)),
+            Err(DbError::Stale) => return Ok(Err(Refusal::CodeUsed)),
             Err(e) => return Err(e.into()),
         }
     }
@@ -749,7 +749,7 @@ pub async fn update_contact(
     claims::update_contact(&mut tx, alumnus_id, &contact).await?;
     match claims::set_account_phone(&mut tx, user.id, &contact.phone, &username).await {
         Ok(_) => {}
-        Err(e) if e.is_conflict_on("username") => return Err(taken()),
+        Err(e) if e.is_conflict(constraint::USERS_USERNAME) => return Err(taken()),
         Err(e) => return Err(e.into()),
     }
     if username != user.username {

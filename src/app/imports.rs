@@ -108,7 +108,7 @@ async fn apply_once(
     if let Some(id) = upload {
         let report = report(workbook, &plan)?;
         match imports::mark_applied(&mut tx, id, &summary, &report).await {
-            Err(DbError::Conflict(_)) => return Err(RunError::AlreadyApplied),
+            Err(DbError::Stale) => return Err(RunError::AlreadyApplied),
             other => other?,
         }
     }

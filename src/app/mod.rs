@@ -58,6 +58,7 @@ impl From<DbError> for AppError {
         match e {
             DbError::NotFound => AppError::NotFound,
             DbError::Conflict(name) => AppError::Conflict(name),
+            DbError::Stale => AppError::Stale,
             DbError::Unavailable(m) => AppError::Unavailable(m),
             DbError::Other(m) => AppError::Internal(m),
         }

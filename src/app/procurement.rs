@@ -32,15 +32,6 @@ fn refused(why: Why) -> AppError {
     AppError::Refused(Refusal::Request(why))
 }
 
-/// A storage error, with "the request changed since it was loaded" as [`AppError::Stale`].
-fn stored(e: DbError) -> AppError {
-    if store::is_stale(&e) {
-        AppError::Stale
-    } else {
-        e.into()
-    }
-}
-
 /// What the workflow needs besides the request.
 pub struct Flow<'a> {
     pub db: &'a Db,
@@ -130,9 +121,7 @@ impl Flow<'_> {
         who: &Who<'_>,
     ) -> AppResult<crate::db::Tx> {
         let mut tx = self.db.begin().await?;
-        store::apply(&mut tx, request, &change, who, self.reach)
-            .await
-            .map_err(stored)?;
+        store::apply(&mut tx, request, &change, who, self.reach).await?;
         Ok(tx)
     }
 

@@ -10,7 +10,7 @@ use crate::db::audit::{self, Event, Who};
 use crate::db::register::{
     self, NewAlumnus, NewBatch, NewParticipation, NewProgram, ParticipationRow, StoredAlumnus,
 };
-use crate::db::{Db, DbError, Tx, regions};
+use crate::db::{Db, DbError, Tx, constraint, regions};
 use crate::domain::dates::to_iso;
 use crate::domain::nik::Nik;
 use crate::domain::region::Region;
@@ -55,8 +55,8 @@ async fn record_change(
 }
 
 /// A stored form error of the storage's uniqueness rules, or the error itself.
-fn on_conflict(e: DbError, column: &str, name: &'static str, message: String) -> FormError {
-    if e.is_conflict_on(column) {
+fn on_conflict(e: DbError, constraint: &str, name: &'static str, message: String) -> FormError {
+    if e.is_conflict(constraint) {
         FormError::field(name, message)
     } else {
         e.into()
@@ -88,12 +88,12 @@ async fn trade_fields(db: &Db, input: &TradeInput<'_>, id: Option<i64>) -> FormR
 }
 
 fn trade_conflict(e: DbError) -> FormError {
-    if e.is_conflict_on("code") {
+    if e.is_conflict(constraint::TRADES_CODE) {
         FormError::field("code", "Kode ini sudah dipakai kejuruan lain.")
     } else {
         on_conflict(
             e,
-            "name",
+            constraint::TRADES_NAME,
             "name",
             "Kejuruan dengan nama ini sudah ada.".into(),
         )
@@ -201,7 +201,7 @@ async fn program_fields(
 fn program_conflict(e: DbError) -> FormError {
     on_conflict(
         e,
-        "name",
+        constraint::PROGRAMS_TRADE_NAME,
         "name",
         "Kejuruan ini sudah punya program dengan nama ini.".into(),
     )
@@ -295,7 +295,7 @@ async fn batch_fields(db: &Db, input: &BatchInput<'_>) -> FormResult<(BatchField
 fn batch_conflict(e: DbError, f: &BatchFields) -> FormError {
     on_conflict(
         e,
-        "number",
+        constraint::BATCHES_PROGRAM_YEAR_NUMBER,
         "number",
         format!(
             "Program ini sudah punya angkatan ke-{} tahun {}.",
@@ -570,7 +570,7 @@ async fn alumnus_record(
 fn nik_conflict(e: DbError) -> FormError {
     on_conflict(
         e,
-        "nik_hmac",
+        constraint::ALUMNI_NIK_HMAC,
         "nik",
         "NIK ini sudah terdaftar untuk alumni lain.".into(),
     )
@@ -720,7 +720,7 @@ async fn taking(db: &Db, input: &ParticipationInput<'_>) -> FormResult<Taking> {
 fn participation_conflict(e: DbError) -> FormError {
     on_conflict(
         e,
-        "batch_id",
+        constraint::PARTICIPATIONS_ALUMNUS_BATCH,
         "batch_id",
         "Alumni ini sudah tercatat di angkatan tersebut; ubah data pelatihan yang ada.".into(),
     )

@@ -8,7 +8,7 @@
 
 use super::{AppError, AppResult};
 use crate::db::storefront as store;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, constraint};
 use crate::domain::Refusal;
 use crate::domain::audit::Who;
 use crate::domain::policy::{self, Actor};
@@ -171,7 +171,9 @@ pub async fn unverify(db: &Db, business_id: i64, reason: &str, who: Who<'_>) -> 
 /// A name taken in the trade is refused with [`NAME_TAKEN`].
 fn name_taken(e: DbError) -> AppError {
     match e {
-        DbError::Conflict(_) => AppError::refused(Refusal::rule(NAME_TAKEN)),
+        e if e.is_conflict(constraint::CATEGORIES_TRADE_NAME) => {
+            AppError::refused(Refusal::rule(NAME_TAKEN))
+        }
         e => e.into(),
     }
 }

@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use super::constraint;
 use super::users::{COLUMNS, User, from_row};
 use super::{Db, DbError, DbResult, Tx, now};
 use crate::domain::claim::Contact;
@@ -42,7 +43,7 @@ pub async fn link(tx: &mut Tx, user_id: i64, alumnus_id: i64) -> DbResult<User> 
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(DbError::Conflict("users.alumnus_id already set".into()));
+        return Err(DbError::Conflict(constraint::USERS_ALUMNUS_ID.into()));
     }
     user_in(tx, user_id).await
 }
@@ -91,7 +92,7 @@ pub async fn code_state(db: &Db, code_hash: &str) -> DbResult<CodeState> {
     })
 }
 
-/// Marks a live code used by `user_id`; `Conflict` if it stopped being live in the meantime.
+/// Marks a live code used by `user_id`; `Stale` if it stopped being live in the meantime.
 pub async fn consume_code(tx: &mut Tx, code_hash: &str, user_id: i64) -> DbResult<i64> {
     let t = now();
     let row = sqlx::query(
@@ -106,7 +107,7 @@ pub async fn consume_code(tx: &mut Tx, code_hash: &str, user_id: i64) -> DbResul
     .await?;
     match row {
         Some(row) => Ok(row.try_get("alumnus_id")?),
-        None => Err(DbError::Conflict("claim_codes.used".into())),
+        None => Err(DbError::Stale),
     }
 }
 

@@ -218,7 +218,7 @@ pub async fn save_options(db: &Db, id: i64, options: &str) -> DbResult<()> {
     .execute(db.pool())
     .await?;
     if done.rows_affected() == 0 {
-        return Err(DbError::Conflict("imports.status".into()));
+        return Err(DbError::Stale);
     }
     Ok(())
 }
@@ -264,7 +264,7 @@ pub async fn mark_applied(tx: &mut Tx, id: i64, summary: &str, report: &[u8]) ->
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(DbError::Conflict("imports.status".into()));
+        return Err(DbError::Stale);
     }
     Ok(())
 }

@@ -32,13 +32,24 @@ pub use crate::config::Backend;
 
 pub type Tx = Transaction<'static, Any>;
 
+/// An executor: the pool, or a transaction's connection (`&mut **tx`). Reads that an update's
+/// "before" comes from take one, so they can run inside the update's transaction.
+pub trait Exec<'e>: sqlx::Executor<'e, Database = Any> {}
+impl<'e, T: sqlx::Executor<'e, Database = Any>> Exec<'e> for T {}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("record not found")]
     NotFound,
-    /// A uniqueness rule was violated; the text names the constraint or column.
+    /// A uniqueness rule was violated; the value is the constraint's name, the same on both
+    /// backends (one of the [`constraint`] constants for every unique index the migrations
+    /// create).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The row changed since the caller loaded it (a conditional write matched nothing):
+    /// nothing was written.
+    #[error("changed meanwhile")]
+    Stale,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error: {0}")]
@@ -46,11 +57,122 @@ pub enum DbError {
 }
 
 impl DbError {
-    /// Whether this is a uniqueness conflict on the named column (works for both backends'
-    /// messages: SQLite names `table.column`, PostgreSQL names `table_column_key`).
-    pub fn is_conflict_on(&self, column: &str) -> bool {
-        matches!(self, DbError::Conflict(detail) if detail.contains(column))
+    /// Whether this is a uniqueness conflict on exactly the named constraint (a [`constraint`]
+    /// constant).
+    pub fn is_conflict(&self, name: &str) -> bool {
+        matches!(self, DbError::Conflict(c) if c == name)
     }
+}
+
+/// The names of the unique constraints and unique indexes, as PostgreSQL names them (inline
+/// `UNIQUE` becomes `<table>_<columns>_key`; named indexes keep their name). SQLite reports a
+/// violation by table and columns only; [`UNIQUE`] maps those back to these names. A test
+/// (`tests/http/schema.rs`) checks that this list is exactly the unique indexes of both schemas.
+pub mod constraint {
+    pub const ALUMNI_NIK_HMAC: &str = "alumni_nik_hmac_key";
+    pub const BATCHES_PROGRAM_YEAR_NUMBER: &str = "batches_program_id_year_number_key";
+    pub const CATEGORIES_TRADE_NAME: &str = "categories_trade_id_name_key";
+    pub const CLAIM_CODES_CODE_HASH: &str = "claim_codes_code_hash_key";
+    pub const OFFICE_BUDGET_LINES_OFFICE_YEAR_ACCOUNT: &str =
+        "office_budget_lines_office_id_year_account_code_key";
+    pub const OFFICE_DOCUMENTS_SCOPE_NUMBER: &str = "office_documents_scope_number_key";
+    pub const OFFICE_DOCUMENTS_SCOPE_YEAR_SEQ: &str = "office_documents_scope_year_seq_key";
+    pub const OFFICE_OFFERS_ONE_PENDING: &str = "office_offers_one_pending";
+    pub const OFFICE_OFFERS_REQUEST_BUSINESS: &str = "office_offers_request_id_business_id_key";
+    pub const OFFICE_PAYMENTS_ONE_LIVE: &str = "office_payments_one_live";
+    pub const OFFICES_CODE: &str = "offices_code_key";
+    pub const OFFICES_NAME: &str = "offices_name_key";
+    pub const ORDERS_IDEMPOTENCY_KEY: &str = "orders_idempotency_key_key";
+    pub const PARTICIPATIONS_ALUMNUS_BATCH: &str = "participations_alumnus_id_batch_id_key";
+    pub const PARTNERS_NAME: &str = "partners_name_key";
+    pub const PROCUREMENT_CATEGORIES_NAME: &str = "procurement_categories_name_key";
+    pub const PROGRAMS_TRADE_NAME: &str = "programs_trade_id_name_key";
+    pub const REVIEWS_ORDER_ID: &str = "reviews_order_id_key";
+    pub const TRADES_CODE: &str = "trades_code_key";
+    pub const TRADES_NAME: &str = "trades_name_key";
+    pub const USERS_ALUMNUS_ID: &str = "users_alumnus_id_key";
+    pub const USERS_USERNAME: &str = "users_username_key";
+}
+
+/// Every unique constraint: its name, table and columns (in index order).
+pub const UNIQUE: &[(&str, &str, &[&str])] = {
+    use constraint::*;
+    &[
+        (ALUMNI_NIK_HMAC, "alumni", &["nik_hmac"]),
+        (
+            BATCHES_PROGRAM_YEAR_NUMBER,
+            "batches",
+            &["program_id", "year", "number"],
+        ),
+        (CATEGORIES_TRADE_NAME, "categories", &["trade_id", "name"]),
+        (CLAIM_CODES_CODE_HASH, "claim_codes", &["code_hash"]),
+        (
+            OFFICE_BUDGET_LINES_OFFICE_YEAR_ACCOUNT,
+            "office_budget_lines",
+            &["office_id", "year", "account_code"],
+        ),
+        (
+            OFFICE_DOCUMENTS_SCOPE_NUMBER,
+            "office_documents",
+            &["scope", "number"],
+        ),
+        (
+            OFFICE_DOCUMENTS_SCOPE_YEAR_SEQ,
+            "office_documents",
+            &["scope", "year", "seq"],
+        ),
+        (OFFICE_OFFERS_ONE_PENDING, "office_offers", &["request_id"]),
+        (
+            OFFICE_OFFERS_REQUEST_BUSINESS,
+            "office_offers",
+            &["request_id", "business_id"],
+        ),
+        (OFFICE_PAYMENTS_ONE_LIVE, "office_payments", &["request_id"]),
+        (OFFICES_CODE, "offices", &["code"]),
+        (OFFICES_NAME, "offices", &["name"]),
+        (ORDERS_IDEMPOTENCY_KEY, "orders", &["idempotency_key"]),
+        (
+            PARTICIPATIONS_ALUMNUS_BATCH,
+            "participations",
+            &["alumnus_id", "batch_id"],
+        ),
+        (PARTNERS_NAME, "partners", &["name"]),
+        (
+            PROCUREMENT_CATEGORIES_NAME,
+            "procurement_categories",
+            &["name"],
+        ),
+        (PROGRAMS_TRADE_NAME, "programs", &["trade_id", "name"]),
+        (REVIEWS_ORDER_ID, "reviews", &["order_id"]),
+        (TRADES_CODE, "trades", &["code"]),
+        (TRADES_NAME, "trades", &["name"]),
+        (USERS_ALUMNUS_ID, "users", &["alumnus_id"]),
+        (USERS_USERNAME, "users", &["username"]),
+    ]
+};
+
+/// The constraint a SQLite unique violation names: its message says
+/// `UNIQUE constraint failed: t.a, t.b` (or `... index 'name'` for an index on expressions).
+/// `None` when the table and columns are not a known unique constraint (a primary key).
+fn sqlite_constraint(message: &str) -> Option<String> {
+    let detail = message.strip_prefix("UNIQUE constraint failed: ")?;
+    if let Some(index) = detail.strip_prefix("index '") {
+        return Some(index.trim_end_matches('\'').to_owned());
+    }
+    let mut table = None;
+    let mut columns = Vec::new();
+    for part in detail.split(',') {
+        let (t, c) = part.trim().split_once('.')?;
+        if *table.get_or_insert(t) != t {
+            return None;
+        }
+        columns.push(c);
+    }
+    let table = table?;
+    UNIQUE
+        .iter()
+        .find(|(_, t, cols)| *t == table && *cols == columns.as_slice())
+        .map(|(name, _, _)| (*name).to_owned())
 }
 
 impl From<sqlx::Error> for DbError {
@@ -63,6 +185,7 @@ impl From<sqlx::Error> for DbError {
                 DbError::Conflict(
                     db.constraint()
                         .map(str::to_owned)
+                        .or_else(|| sqlite_constraint(db.message()))
                         .unwrap_or_else(|| db.message().to_owned()),
                 )
             }
@@ -189,4 +312,54 @@ pub async fn commit(tx: Tx) -> DbResult<()> {
 /// Current instant as stored: seconds since the Unix epoch, UTC.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_messages_name_the_postgresql_constraint() {
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: users.username").as_deref(),
+            Some(constraint::USERS_USERNAME)
+        );
+        assert_eq!(
+            sqlite_constraint(
+                "UNIQUE constraint failed: batches.program_id, batches.year, batches.number"
+            )
+            .as_deref(),
+            Some(constraint::BATCHES_PROGRAM_YEAR_NUMBER)
+        );
+        // A partial unique index is named by its own name.
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: office_offers.request_id").as_deref(),
+            Some(constraint::OFFICE_OFFERS_ONE_PENDING)
+        );
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: index 'some_index'").as_deref(),
+            Some("some_index")
+        );
+        // Columns in another order are another index; a primary key is none of these.
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: batches.year, batches.program_id"),
+            None
+        );
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: users.id"),
+            None
+        );
+        assert_eq!(
+            sqlite_constraint("NOT NULL constraint failed: users.id"),
+            None
+        );
+    }
+
+    #[test]
+    fn conflicts_match_exact_names_only() {
+        let e = DbError::Conflict(constraint::TRADES_NAME.into());
+        assert!(e.is_conflict(constraint::TRADES_NAME));
+        assert!(!e.is_conflict("name"));
+        assert!(!DbError::Stale.is_conflict(constraint::TRADES_NAME));
+    }
 }

@@ -4,7 +4,7 @@
 //!
 //! Like orders, every change starts with one conditional write on the request (`state` and
 //! `version` as the caller loaded them); no row means someone changed it first and the caller
-//! gets `DbError::Conflict(STALE)` with nothing written. The timeline event, the offer rows, the
+//! gets `DbError::Stale` with nothing written. The timeline event, the offer rows, the
 //! documents, the notifications and the audit entry go in the same transaction.
 
 use sqlx::Row;
@@ -17,17 +17,6 @@ use crate::domain::procurement::documents::DocumentKind;
 use crate::domain::procurement::request::{Action, Item, NewRequest, Party, Quote, State};
 use crate::domain::procurement::rotation::Candidate;
 use crate::domain::procurement::tax::{TaxBreakdown, TaxKind};
-
-/// The conflict name for "the request changed since you loaded it".
-pub const STALE: &str = "office_request_state";
-
-fn stale() -> DbError {
-    DbError::Conflict(STALE.into())
-}
-
-pub fn is_stale(e: &DbError) -> bool {
-    matches!(e, DbError::Conflict(c) if c == STALE)
-}
 
 /// The states for which `pred` holds, as an SQL list (`'quoted','ordered'`), so that queries
 /// take their state sets from the domain instead of repeating them.
@@ -609,7 +598,7 @@ pub async fn apply(
         _ => {}
     }
     if q.execute(&mut **tx).await?.rows_affected() == 0 {
-        return Err(stale());
+        return Err(DbError::Stale);
     }
 
     // The offer rows.
@@ -1142,7 +1131,7 @@ pub async fn void_document(
     .await?
     .rows_affected();
     if n == 0 {
-        return Err(DbError::Conflict("office_document_voided".into()));
+        return Err(DbError::Stale);
     }
     insert_event_keep_state(
         tx,

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Db, DbResult, Tx, now};
+use super::{Db, DbResult, Exec, Tx, now};
 
 #[derive(Debug, Clone)]
 pub struct Trade {
@@ -462,10 +462,6 @@ fn record_from_row(r: &sqlx::any::AnyRow) -> DbResult<AlumnusRecord> {
 // ---------------------------------------------------------------------------------------------
 // Keeping the register: reads for the lists and forms, and the audited updates. Reads that an
 // update's "before" comes from take any executor, so they can run inside its transaction.
-
-/// An executor: the pool, or a transaction's connection (`&mut **tx`).
-pub trait Exec<'e>: sqlx::Executor<'e, Database = sqlx::Any> {}
-impl<'e, T: sqlx::Executor<'e, Database = sqlx::Any>> Exec<'e> for T {}
 
 /// Takes the row's write lock first (PostgreSQL: the row; SQLite: the database), so the
 /// "before" an update records is the row it changes. `NotFound` when there is no such row.

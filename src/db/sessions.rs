@@ -220,7 +220,7 @@ pub async fn reset_state(db: &Db, token: &str) -> DbResult<ResetState> {
     })
 }
 
-/// Marks the link used; fails with `Conflict` if another request used it first.
+/// Marks the link used; fails with `Stale` if another request used it first.
 pub async fn consume_reset(tx: &mut Tx, token: &str) -> DbResult<i64> {
     let t = now();
     let row = sqlx::query(
@@ -233,6 +233,6 @@ pub async fn consume_reset(tx: &mut Tx, token: &str) -> DbResult<i64> {
     .await?;
     match row {
         Some(row) => Ok(row.try_get("user_id")?),
-        None => Err(DbError::Conflict("password_resets.used".into())),
+        None => Err(DbError::Stale),
     }
 }

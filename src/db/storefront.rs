@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::audit::{self, Who};
+use super::constraint;
 use super::{Db, DbError, DbResult, Tx, now, revision};
 use crate::domain::storefront::{
     BusinessFields, ListingFields, ListingKind, PriceKind, badge_text,
@@ -562,7 +563,7 @@ pub async fn create_category(
     .fetch_optional(&mut **tx)
     .await?;
     if taken.is_some() {
-        return Err(DbError::Conflict("categories.name".into()));
+        return Err(DbError::Conflict(constraint::CATEGORIES_TRADE_NAME.into()));
     }
     let id: i64 =
         sqlx::query_scalar("INSERT INTO categories (trade_id, name) VALUES ($1, $2) RETURNING id")
@@ -600,7 +601,7 @@ pub async fn rename_category(tx: &mut Tx, id: i64, name: &str, who: Who<'_>) -> 
     .fetch_optional(&mut **tx)
     .await?;
     if taken.is_some() {
-        return Err(DbError::Conflict("categories.name".into()));
+        return Err(DbError::Conflict(constraint::CATEGORIES_TRADE_NAME.into()));
     }
     sqlx::query("UPDATE categories SET name = $1 WHERE id = $2")
         .bind(name)

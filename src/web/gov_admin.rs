@@ -15,7 +15,7 @@ use super::{field, unprocessable};
 use crate::db::directory::{self, BudgetLineFields, CategoryFields, NeedInput, Office};
 use crate::db::gov_settings::{self, ProcurementSettings};
 use crate::db::gov_stats::{self, OfficeYear};
-use crate::db::{DbError, regions, register};
+use crate::db::{DbError, constraint, regions, register};
 use crate::domain::dates::{format_date, format_instant, today_wib};
 use crate::domain::form::clean;
 use crate::domain::nip::{self, Nip};
@@ -617,9 +617,9 @@ async fn validate_office(
 }
 
 fn office_conflict(e: &DbError) -> Option<FieldErrors> {
-    if e.is_conflict_on("code") {
+    if e.is_conflict(constraint::OFFICES_CODE) {
         Some(vec![("code", "Kode ini sudah dipakai OPD lain.".into())])
-    } else if e.is_conflict_on("name") {
+    } else if e.is_conflict(constraint::OFFICES_NAME) {
         Some(vec![("name", "OPD dengan nama ini sudah ada.".into())])
     } else {
         None
@@ -885,7 +885,7 @@ pub async fn add_budget_line(
     let mut tx = state.db.begin().await?;
     match directory::add_budget_line(&mut tx, id, year, &fields, ctx.who()?).await {
         Ok(_) => {}
-        Err(DbError::Conflict(_)) => {
+        Err(e) if e.is_conflict(constraint::OFFICE_BUDGET_LINES_OFFICE_YEAR_ACCOUNT) => {
             drop(tx);
             let errors = vec![("account_code", LINE_TAKEN.to_owned())];
             return unprocessable(&budget_page(&state, &ctx, id, year, refuse(errors)).await?);
@@ -953,7 +953,7 @@ pub async fn update_budget_line(
     let mut tx = state.db.begin().await?;
     match directory::update_budget_line(&mut tx, id, line, &fields, ctx.who()?).await {
         Ok(()) => {}
-        Err(DbError::Conflict(_)) => {
+        Err(e) if e.is_conflict(constraint::OFFICE_BUDGET_LINES_OFFICE_YEAR_ACCOUNT) => {
             drop(tx);
             let errors = vec![("account_code", LINE_TAKEN.to_owned())];
             return unprocessable(&line_page(&state, &ctx, id, line, &f, &errors).await?);
@@ -977,7 +977,7 @@ pub async fn delete_budget_line(
     let mut tx = state.db.begin().await?;
     match directory::delete_budget_line(&mut tx, id, line, ctx.who()?).await {
         Ok(()) => {}
-        Err(DbError::Conflict(_)) => {
+        Err(e) if e.is_conflict(directory::BUDGET_LINE_IN_USE) => {
             drop(tx);
             let input = BudgetInput {
                 alert: Some(format!(
@@ -1112,7 +1112,7 @@ pub async fn create_category(
     let mut tx = state.db.begin().await?;
     let id = match directory::create_procurement_category(&mut tx, &fields, ctx.who()?).await {
         Ok(id) => id,
-        Err(DbError::Conflict(_)) => {
+        Err(e) if e.is_conflict(constraint::PROCUREMENT_CATEGORIES_NAME) => {
             drop(tx);
             let errors = vec![("name", CATEGORY_TAKEN.to_owned())];
             return unprocessable(&category_page(&state, &ctx, None, &f, &errors).await?);
@@ -1155,7 +1155,7 @@ pub async fn update_category(
     let mut tx = state.db.begin().await?;
     match directory::update_procurement_category(&mut tx, id, &fields, ctx.who()?).await {
         Ok(()) => {}
-        Err(DbError::Conflict(_)) => {
+        Err(e) if e.is_conflict(constraint::PROCUREMENT_CATEGORIES_NAME) => {
             drop(tx);
             let errors = vec![("name", CATEGORY_TAKEN.to_owned())];
             return unprocessable(&category_page(&state, &ctx, Some(id), &f, &errors).await?);

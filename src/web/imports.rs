@@ -293,7 +293,7 @@ pub async fn save_options(
     let json = serde_json::to_string(&options).map_err(|e| WebError::Internal(e.to_string()))?;
     match imports::save_options(&state.db, id, &json).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response()),
-        Err(DbError::Conflict(_)) => Err(WebError::Gone(
+        Err(DbError::Stale) => Err(WebError::Gone(
             "Impor ini sudah diterapkan; unggah berkas lagi untuk impor baru.".into(),
         )),
         Err(e) => Err(e.into()),
