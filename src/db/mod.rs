@@ -67,7 +67,7 @@ impl DbError {
 /// The names of the unique constraints and unique indexes, as PostgreSQL names them (inline
 /// `UNIQUE` becomes `<table>_<columns>_key`; named indexes keep their name). SQLite reports a
 /// violation by table and columns only; [`UNIQUE`] maps those back to these names. A test
-/// (`tests/http/schema.rs`) checks that this list is exactly the unique indexes of both schemas.
+/// (`tests/http/schema.rs`) checks that [`UNIQUE`] is exactly the unique indexes of both schemas.
 pub mod constraint {
     pub const ALUMNI_NIK_HMAC: &str = "alumni_nik_hmac_key";
     pub const BATCHES_PROGRAM_YEAR_NUMBER: &str = "batches_program_id_year_number_key";

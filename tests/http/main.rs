@@ -19,6 +19,7 @@ mod platform;
 mod procurement;
 mod procurement_flow;
 mod register;
+mod schema;
 mod storefront;
 
 #[path = "../browser/mod.rs"]
