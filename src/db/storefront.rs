@@ -1,12 +1,13 @@
 //! Storefronts: businesses with their trades and areas, listings with their areas and photos,
-//! listing categories, and the agency's verification. Every change is audited and stamps the
-//! catalog revision (`db::revision`) in the transaction of the change.
+//! listing categories, and the agency's verification. Every change stamps the catalog revision
+//! (`db::revision`) in the transaction of the change; the audit entries are written by the use
+//! cases in `app::storefronts`, which is why the writes here hand back what an entry's "before"
+//! needs.
 
 use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::audit::{self, Who};
 use super::constraint;
 use super::{Db, DbError, DbResult, Tx, now, revision};
 use crate::domain::storefront::{
@@ -187,44 +188,6 @@ pub async fn business_of_alumnus(db: &Db, alumnus_id: i64) -> DbResult<Option<Bu
     }
 }
 
-fn business_json(f: &BusinessFields) -> serde_json::Value {
-    serde_json::json!({
-        "name": f.name,
-        "trade_id": f.trade_id,
-        "other_trades": f.other_trade_ids,
-        "kecamatan": f.kecamatan_code,
-        "desa": f.desa_code,
-        "areas": f.area_codes,
-        "open_days": f.open_days,
-        "hours": format!("{}-{}", f.open_from, f.open_until),
-        "phone_public": f.phone_public,
-        "nib": f.nib,
-        "pirt": f.pirt,
-        "halal": f.halal,
-        "qris": !f.qris_payload.is_empty(),
-        "bank": !f.bank_account.is_empty(),
-    })
-}
-
-fn stored_json(b: &Business) -> serde_json::Value {
-    serde_json::json!({
-        "name": b.name,
-        "trade_id": b.trade_id,
-        "other_trades": b.other_trade_ids,
-        "kecamatan": b.kecamatan_code,
-        "desa": b.desa_code,
-        "areas": b.area_codes,
-        "open_days": b.open_days,
-        "hours": format!("{}-{}", b.open_from, b.open_until),
-        "phone_public": b.phone_public,
-        "nib": b.nib,
-        "pirt": b.pirt,
-        "halal": b.halal,
-        "qris": !b.qris_payload.is_empty(),
-        "bank": !b.bank_account.is_empty(),
-    })
-}
-
 async fn replace_links(tx: &mut Tx, id: i64, f: &BusinessFields) -> DbResult<()> {
     sqlx::query("DELETE FROM business_trades WHERE business_id = $1")
         .bind(id)
@@ -259,13 +222,8 @@ async fn replace_links(tx: &mut Tx, id: i64, f: &BusinessFields) -> DbResult<()>
     Ok(())
 }
 
-/// Opens a business for an alumnus: the row, its other trades and areas, audited.
-pub async fn create_business(
-    tx: &mut Tx,
-    alumnus_id: i64,
-    f: &BusinessFields,
-    who: Who<'_>,
-) -> DbResult<i64> {
+/// Opens a business for an alumnus: the row, its other trades and areas.
+pub async fn create_business(tx: &mut Tx, alumnus_id: i64, f: &BusinessFields) -> DbResult<i64> {
     let t = now();
     let insert = sqlx::query(
         "INSERT INTO businesses (trade_id, name, description, kecamatan_code, desa_code, \
@@ -281,29 +239,14 @@ pub async fn create_business(
         .await?
         .try_get("id")?;
     replace_links(tx, id, f).await?;
-    audit::append(
-        tx,
-        who.event(
-            "business.create",
-            "business",
-            id,
-            serde_json::json!({"after": business_json(f)}),
-        ),
-    )
-    .await?;
     revision::touch_business(tx, id).await?;
     Ok(id)
 }
 
-/// Saves the business form over the stored business, audited with before and after.
-pub async fn update_business(
-    tx: &mut Tx,
-    id: i64,
-    f: &BusinessFields,
-    who: Who<'_>,
-) -> DbResult<()> {
-    // The "before" of the audit entry is the stored row, read before it is overwritten.
-    let before = stored_json(&business_in(tx, id).await?);
+/// Saves the business form over the stored business; returns the business as it was stored
+/// before (read in the transaction, before it is overwritten).
+pub async fn update_business(tx: &mut Tx, id: i64, f: &BusinessFields) -> DbResult<Business> {
+    let before = business_in(tx, id).await?;
     let update = sqlx::query(
         "UPDATE businesses SET trade_id = $1, name = $2, description = $3, kecamatan_code = $4, \
            desa_code = $5, pickup_address = $6, open_days = $7, open_from = $8, open_until = $9, \
@@ -319,18 +262,8 @@ pub async fn update_business(
         return Err(DbError::NotFound);
     }
     replace_links(tx, id, f).await?;
-    audit::append(
-        tx,
-        who.event(
-            "business.update",
-            "business",
-            id,
-            serde_json::json!({"before": before, "after": business_json(f)}),
-        ),
-    )
-    .await?;
     revision::touch_business(tx, id).await?;
-    Ok(())
+    Ok(before)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,14 +307,14 @@ pub async fn badges(db: &Db, ids: &[i64]) -> DbResult<HashMap<i64, String>> {
     Ok(out)
 }
 
-/// Verifies a business on one of its owner's participations (`NotFound` when the participation
-/// is not the owner's).
+/// Verifies a business on one of its owner's participations, by `verified_by` (`NotFound` when
+/// the participation is not the owner's). Returns the badge text of the participation's batch.
 pub async fn verify(
     tx: &mut Tx,
     business_id: i64,
     participation_id: i64,
-    who: Who<'_>,
-) -> DbResult<()> {
+    verified_by: Option<i64>,
+) -> DbResult<String> {
     let owner: i64 = sqlx::query_scalar("SELECT alumnus_id FROM businesses WHERE id = $1")
         .bind(business_id)
         .fetch_one(&mut **tx)
@@ -406,26 +339,16 @@ pub async fn verify(
     )
     .bind(now())
     .bind(participation_id)
-    .bind(who.id)
+    .bind(verified_by)
     .bind(business_id)
     .execute(&mut **tx)
     .await?;
-    audit::append(
-        tx,
-        who.event(
-            "business.verify",
-            "business",
-            business_id,
-            serde_json::json!({"participation_id": participation_id, "batch": label}),
-        ),
-    )
-    .await?;
     revision::touch_business(tx, business_id).await?;
-    Ok(())
+    Ok(label)
 }
 
-/// Withdraws the verification, with the reason in the audit trail.
-pub async fn unverify(tx: &mut Tx, business_id: i64, reason: &str, who: Who<'_>) -> DbResult<()> {
+/// Withdraws the verification.
+pub async fn unverify(tx: &mut Tx, business_id: i64) -> DbResult<()> {
     let done = sqlx::query(
         "UPDATE businesses SET verified_at = NULL, verified_participation_id = NULL, verified_by = NULL, \
            updated_at = $1 WHERE id = $2",
@@ -437,16 +360,6 @@ pub async fn unverify(tx: &mut Tx, business_id: i64, reason: &str, who: Who<'_>)
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    audit::append(
-        tx,
-        who.event(
-            "business.unverify",
-            "business",
-            business_id,
-            serde_json::json!({"reason": reason}),
-        ),
-    )
-    .await?;
     revision::touch_business(tx, business_id).await?;
     Ok(())
 }
@@ -549,12 +462,7 @@ pub async fn categories(db: &Db) -> DbResult<Vec<Category>> {
 }
 
 /// Adds a category; `Conflict` when the trade already has one of that name.
-pub async fn create_category(
-    tx: &mut Tx,
-    trade_id: i64,
-    name: &str,
-    who: Who<'_>,
-) -> DbResult<i64> {
+pub async fn create_category(tx: &mut Tx, trade_id: i64, name: &str) -> DbResult<i64> {
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM categories WHERE trade_id = $1 AND LOWER(name) = LOWER($2)",
     )
@@ -571,21 +479,12 @@ pub async fn create_category(
             .bind(name)
             .fetch_one(&mut **tx)
             .await?;
-    audit::append(
-        tx,
-        who.event(
-            "category.create",
-            "category",
-            id,
-            serde_json::json!({"after": {"trade_id": trade_id, "name": name}}),
-        ),
-    )
-    .await?;
     Ok(id)
 }
 
 /// Renames a category (its listings follow); `Conflict` when the name is taken in its trade.
-pub async fn rename_category(tx: &mut Tx, id: i64, name: &str, who: Who<'_>) -> DbResult<()> {
+/// Returns the name it had.
+pub async fn rename_category(tx: &mut Tx, id: i64, name: &str) -> DbResult<String> {
     let row = sqlx::query("SELECT trade_id, name FROM categories WHERE id = $1")
         .bind(id)
         .fetch_one(&mut **tx)
@@ -608,16 +507,6 @@ pub async fn rename_category(tx: &mut Tx, id: i64, name: &str, who: Who<'_>) -> 
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    audit::append(
-        tx,
-        who.event(
-            "category.rename",
-            "category",
-            id,
-            serde_json::json!({"before": {"name": before}, "after": {"name": name}}),
-        ),
-    )
-    .await?;
     let listings: Vec<i64> = sqlx::query_scalar("SELECT id FROM listings WHERE category_id = $1")
         .bind(id)
         .fetch_all(&mut **tx)
@@ -625,7 +514,7 @@ pub async fn rename_category(tx: &mut Tx, id: i64, name: &str, who: Who<'_>) -> 
     for l in listings {
         revision::touch_listing(tx, l).await?;
     }
-    Ok(())
+    Ok(before)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -720,22 +609,6 @@ pub async fn listings_of(db: &Db, business_id: i64) -> DbResult<Vec<Listing>> {
     .collect()
 }
 
-fn listing_json(f: &ListingFields) -> serde_json::Value {
-    serde_json::json!({
-        "kind": f.kind.as_str(),
-        "title": f.title,
-        "category_id": f.category_id,
-        "price_kind": f.price_kind.as_str(),
-        "price": f.price,
-        "office_price": f.office_price,
-        "unit": f.unit,
-        "min_order": f.min_order,
-        "lead_days": f.lead_days,
-        "areas": f.area_codes,
-        "active": f.active,
-    })
-}
-
 async fn replace_listing_areas(tx: &mut Tx, id: i64, codes: &[String]) -> DbResult<()> {
     sqlx::query("DELETE FROM listing_areas WHERE listing_id = $1")
         .bind(id)
@@ -751,12 +624,7 @@ async fn replace_listing_areas(tx: &mut Tx, id: i64, codes: &[String]) -> DbResu
     Ok(())
 }
 
-pub async fn create_listing(
-    tx: &mut Tx,
-    business_id: i64,
-    f: &ListingFields,
-    who: Who<'_>,
-) -> DbResult<i64> {
+pub async fn create_listing(tx: &mut Tx, business_id: i64, f: &ListingFields) -> DbResult<i64> {
     let t = now();
     let insert = sqlx::query(
         "INSERT INTO listings (kind, title, description, category_id, price_kind, price, \
@@ -770,21 +638,25 @@ pub async fn create_listing(
         .await?
         .try_get("id")?;
     replace_listing_areas(tx, id, &f.area_codes).await?;
-    audit::append(
-        tx,
-        who.event(
-            "listing.create",
-            "listing",
-            id,
-            serde_json::json!({"business_id": business_id, "after": listing_json(f)}),
-        ),
-    )
-    .await?;
     revision::touch_listing(tx, id).await?;
     Ok(id)
 }
 
-pub async fn update_listing(tx: &mut Tx, id: i64, f: &ListingFields, who: Who<'_>) -> DbResult<()> {
+/// A listing's terms as stored before a change (the "before" of its audit entry).
+#[derive(Debug, Clone)]
+pub struct ListingTerms {
+    pub title: String,
+    pub price_kind: String,
+    pub price: Option<i64>,
+    pub office_price: Option<i64>,
+    pub unit: String,
+    pub min_order: i64,
+    pub lead_days: i64,
+    pub active: bool,
+}
+
+/// Saves a listing's form; returns its terms as they were stored before.
+pub async fn update_listing(tx: &mut Tx, id: i64, f: &ListingFields) -> DbResult<ListingTerms> {
     let before = sqlx::query(
         "SELECT title, price_kind, price, office_price, unit, min_order, lead_days, active \
          FROM listings WHERE id = $1",
@@ -792,16 +664,16 @@ pub async fn update_listing(tx: &mut Tx, id: i64, f: &ListingFields, who: Who<'_
     .bind(id)
     .fetch_one(&mut **tx)
     .await?;
-    let before = serde_json::json!({
-        "title": before.try_get::<String, _>("title")?,
-        "price_kind": before.try_get::<String, _>("price_kind")?,
-        "price": before.try_get::<Option<i64>, _>("price")?,
-        "office_price": before.try_get::<Option<i64>, _>("office_price")?,
-        "unit": before.try_get::<String, _>("unit")?,
-        "min_order": before.try_get::<i64, _>("min_order")?,
-        "lead_days": before.try_get::<i64, _>("lead_days")?,
-        "active": before.try_get::<i64, _>("active")? == 1,
-    });
+    let before = ListingTerms {
+        title: before.try_get("title")?,
+        price_kind: before.try_get("price_kind")?,
+        price: before.try_get("price")?,
+        office_price: before.try_get("office_price")?,
+        unit: before.try_get("unit")?,
+        min_order: before.try_get("min_order")?,
+        lead_days: before.try_get("lead_days")?,
+        active: before.try_get::<i64, _>("active")? == 1,
+    };
     let update = sqlx::query(
         "UPDATE listings SET kind = $1, title = $2, description = $3, category_id = $4, price_kind = $5, \
            price = $6, office_price = $7, unit = $8, min_order = $9, lead_days = $10, active = $11, \
@@ -813,22 +685,12 @@ pub async fn update_listing(tx: &mut Tx, id: i64, f: &ListingFields, who: Who<'_
         .execute(&mut **tx)
         .await?;
     replace_listing_areas(tx, id, &f.area_codes).await?;
-    audit::append(
-        tx,
-        who.event(
-            "listing.update",
-            "listing",
-            id,
-            serde_json::json!({"before": before, "after": listing_json(f)}),
-        ),
-    )
-    .await?;
     revision::touch_listing(tx, id).await?;
-    Ok(())
+    Ok(before)
 }
 
 /// Pauses (hides from the catalog) or activates a listing.
-pub async fn set_listing_active(tx: &mut Tx, id: i64, active: bool, who: Who<'_>) -> DbResult<()> {
+pub async fn set_listing_active(tx: &mut Tx, id: i64, active: bool) -> DbResult<()> {
     let done = sqlx::query("UPDATE listings SET active = $1, updated_at = $2 WHERE id = $3")
         .bind(flag(active))
         .bind(now())
@@ -838,20 +700,6 @@ pub async fn set_listing_active(tx: &mut Tx, id: i64, active: bool, who: Who<'_>
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    audit::append(
-        tx,
-        who.event(
-            if active {
-                "listing.activate"
-            } else {
-                "listing.pause"
-            },
-            "listing",
-            id,
-            serde_json::json!({"active": active}),
-        ),
-    )
-    .await?;
     revision::touch_listing(tx, id).await?;
     Ok(())
 }
@@ -896,7 +744,6 @@ pub async fn add_photo(
     listing_id: i64,
     photo: &Processed,
     max: i64,
-    who: Who<'_>,
 ) -> DbResult<Option<i64>> {
     let t = now();
     let locked = sqlx::query("UPDATE listings SET updated_at = $1 WHERE id = $2")
@@ -931,28 +778,12 @@ pub async fn add_photo(
     .bind(t)
     .fetch_one(&mut **tx)
     .await?;
-    audit::append(
-        tx,
-        who.event(
-            "listing.photo_add",
-            "listing",
-            listing_id,
-            serde_json::json!({"photo_id": id, "width": photo.width, "height": photo.height,
-            "thumb_bytes": photo.thumb.len(), "detail_bytes": photo.detail.len()}),
-        ),
-    )
-    .await?;
     revision::touch_listing(tx, listing_id).await?;
     Ok(Some(id))
 }
 
 /// Deletes one photo of the listing (`NotFound` when it is not that listing's).
-pub async fn delete_photo(
-    tx: &mut Tx,
-    listing_id: i64,
-    photo_id: i64,
-    who: Who<'_>,
-) -> DbResult<()> {
+pub async fn delete_photo(tx: &mut Tx, listing_id: i64, photo_id: i64) -> DbResult<()> {
     let done = sqlx::query("DELETE FROM listing_photos WHERE id = $1 AND listing_id = $2")
         .bind(photo_id)
         .bind(listing_id)
@@ -961,16 +792,6 @@ pub async fn delete_photo(
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    audit::append(
-        tx,
-        who.event(
-            "listing.photo_delete",
-            "listing",
-            listing_id,
-            serde_json::json!({"photo_id": photo_id}),
-        ),
-    )
-    .await?;
     revision::touch_listing(tx, listing_id).await?;
     Ok(())
 }

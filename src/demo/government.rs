@@ -1014,7 +1014,7 @@ async fn businesses(
         let fields = BusinessFields::parse(&input, &trade_ids, &places)
             .map_err(|e| seed_error("business form", e))?;
         let mut tx = db.begin().await?;
-        shop::update_business(&mut tx, id, &fields, who).await?;
+        crate::app::storefronts::update_business_in(&mut tx, id, &fields, who).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -12,8 +12,8 @@ use rand::{RngExt, SeedableRng};
 
 use super::offers::{self, Offer, Price};
 use super::pictures::{self, Motif};
+use crate::app::storefronts as steps;
 use crate::db::audit::Who;
-use crate::db::storefront as store;
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::domain::qris;
 use crate::domain::storefront::{
@@ -118,7 +118,7 @@ pub async fn open_storefronts(
     for &(code, trade_id) in trades {
         let (names, _) = offers::for_trade(code);
         for name in names {
-            let id = store::create_category(tx, trade_id, name, admin).await?;
+            let id = steps::create_category_in(tx, trade_id, name, admin).await?;
             categories.entry(trade_id).or_default().push((name, id));
         }
     }
@@ -203,7 +203,7 @@ pub async fn open_storefronts(
         };
         let fields = BusinessFields::parse(&input, &trade_ids, places)
             .map_err(|e| seed_error("business", &e))?;
-        let business_id = store::create_business(tx, shop.alumnus_id, &fields, who).await?;
+        let business_id = steps::create_business_in(tx, shop.alumnus_id, &fields, who).await?;
         if shop.verified {
             let basis = crate::db::register::participations_of(db, shop.alumnus_id)
                 .await?
@@ -211,7 +211,7 @@ pub async fn open_storefronts(
                 .rev()
                 .find(|p| p.cert_number.is_some() || p.result.as_deref() == Some("lulus"));
             if let Some(p) = basis {
-                store::verify(tx, business_id, p.id, admin).await?;
+                steps::verify_in(tx, business_id, p.id, admin).await?;
             }
         }
 
@@ -261,7 +261,7 @@ pub async fn open_storefronts(
             };
             let fields = ListingFields::parse(&input, &category_ids, &fields.area_codes)
                 .map_err(|e| seed_error("listing", &e))?;
-            let id = store::create_listing(tx, business_id, &fields, who).await?;
+            let id = steps::create_listing_in(tx, business_id, &fields, who).await?;
             listings.push((id, offer.motif));
         }
         opened.push(Opened {
@@ -323,7 +323,7 @@ pub async fn add_photos(db: &Db, opened: &[Opened], who: Who<'_>) -> DbResult<us
     .map_err(DbError::Other)?;
     let mut tx = db.begin().await?;
     for ((listing, _, _), photo) in jobs.iter().zip(&processed) {
-        store::add_photo(&mut tx, *listing, photo, 5, who).await?;
+        steps::add_photo_in(&mut tx, *listing, photo, who).await?;
     }
     tx.commit().await?;
     Ok(jobs.len())
