@@ -18,6 +18,7 @@ pub mod region;
 pub mod register;
 pub mod rupiah;
 pub mod storefront;
+pub mod text;
 pub mod throttle;
 pub mod user;
 pub mod whatsapp;

@@ -4,59 +4,17 @@
 
 use std::collections::HashMap;
 
+use crate::domain::text;
+
 /// Longest query the catalog reads, in words; the rest is ignored.
 pub const MAX_QUERY_WORDS: usize = 10;
 /// A query word needs at least this many letters before a typo in it is forgiven.
 pub const TYPO_MIN_LEN: usize = 5;
 
-/// Lower case, accents removed, everything but letters and digits turned into a space, spaces
-/// collapsed: `"Kue  Ulang-Tahun!"` → `"kue ulang tahun"`.
-pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = true;
-    for c in text.chars() {
-        for l in c.to_lowercase() {
-            let l = fold_accent(l);
-            if l.is_alphanumeric() {
-                out.push(l);
-                space = false;
-            } else if !space {
-                out.push(' ');
-                space = true;
-            }
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
-/// The words of a text, normalised.
+/// The words of a text as search compares them: [`text::words`], the one folding used for
+/// listings and queries alike.
 pub fn tokens(text: &str) -> Vec<String> {
-    normalize(text)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Latin letters with diacritics as their base letter (names and loanwords: "café", "Muara
-/// Sabak Timur" typed on a French keyboard). Other characters are returned unchanged.
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
-        'ç' | 'č' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
-        'ñ' | 'ń' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'š' | 'ś' => 's',
-        'ž' | 'ź' | 'ż' => 'z',
-        other => other,
-    }
+    text::words(text)
 }
 
 /// One synonym group as the admin writes it, comma separated: `"ac, pendingin ruangan"`.
@@ -284,12 +242,12 @@ mod tests {
     }
 
     #[test]
-    fn normalises_case_accents_punctuation_and_spaces() {
-        assert_eq!(normalize("  Kue  Ulang-Tahun!! "), "kue ulang tahun");
-        assert_eq!(normalize("CAFÉ Crème,Brûlée"), "cafe creme brulee");
+    fn tokens_are_folded_words() {
+        assert_eq!(tokens("  Kue  Ulang-Tahun!! "), ["kue", "ulang", "tahun"]);
+        assert_eq!(tokens("CAFÉ Crème,Brûlée"), ["cafe", "creme", "brulee"]);
         assert_eq!(
-            normalize("Servis A.C. (split) 1/2 PK"),
-            "servis a c split 1 2 pk"
+            tokens("Servis A.C. (split) 1/2 PK"),
+            ["servis", "a", "c", "split", "1", "2", "pk"]
         );
         assert_eq!(tokens("  "), Vec::<String>::new());
         assert_eq!(

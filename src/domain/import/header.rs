@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::cell::Cell;
+use crate::domain::text;
 
 /// How many rows from the top of a sheet are searched for the header.
 pub const HEADER_SCAN_ROWS: usize = 20;
@@ -416,18 +417,23 @@ const VARIANTS: &[(Field, &[&str])] = &[
     ),
 ];
 
-/// Lowercase ASCII letters and digits only: punctuation, spaces and any remark in parentheses
-/// removed. `No. HP (WA)` → `nohp`.
-fn compact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// A header as the table knows it: any remark in parentheses or brackets dropped (the header's
+/// own step), then [`text::compact`] (lower case, accents removed, letters and digits only).
+/// `No. HP (WA)` → `nohp`.
+fn compact(header: &str) -> String {
+    text::compact(&without_remarks(header))
+}
+
+/// The text outside parentheses and brackets: `No. HP (WA)` → `No. HP `.
+fn without_remarks(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
     let mut depth = 0usize;
-    for c in text.chars() {
+    for c in header.chars() {
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
-            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
-            _ => {}
+            c => out.push(c),
         }
     }
     out

@@ -250,18 +250,6 @@ impl Plan {
     }
 }
 
-/// Lower case, single spaces, no punctuation: how names of trades, programs and people compare.
-pub fn normalise(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+/// How names of trades, programs and people compare: [`text::fold`] (lower case, accents
+/// removed, single spaces, no punctuation), under the name the import code has always used.
+pub use crate::domain::text::fold as normalise;

@@ -22,6 +22,7 @@
 //! In stages 1–4 a single fitting region is used, several are offered.
 
 use crate::domain::region::Region;
+use crate::domain::text;
 
 /// The least similarity at which a spelling is read as a region without asking.
 pub const CLEAR_SCORE: f64 = 0.80;
@@ -132,21 +133,13 @@ const ROMAN: &[(&str, &str)] = &[
     ("x", "10"),
 ];
 
-/// Lowercase words, punctuation as spaces, the prefix dropped, Roman numerals as digits,
-/// `Alang2` as `alang alang`.
-fn normalise(text: &str) -> Vec<String> {
-    let lowered: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                ' '
-            }
-        })
-        .collect();
+/// A region name as this module compares it: the folded words of [`text::words`] (lower case,
+/// accents removed, punctuation as spaces), then this module's own steps: `Alang2` as
+/// `alang alang`, Roman numerals as digits, the prefix dropped.
+fn normalise(name: &str) -> Vec<String> {
     let mut words = Vec::new();
-    for w in lowered.split_whitespace() {
+    for w in text::words(name) {
+        let w = w.as_str();
         if let Some(stem) = w.strip_suffix('2')
             && stem.len() > 2
             && stem.chars().all(char::is_alphabetic)

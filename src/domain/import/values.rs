@@ -11,6 +11,7 @@ use crate::domain::dates;
 use crate::domain::nik::{Gender, Nik};
 use crate::domain::phone::Phone;
 use crate::domain::region::RegionLookup;
+use crate::domain::text;
 
 /// Dates outside these years are typing errors (birth dates, certificate dates).
 pub const MIN_DATE_YEAR: i32 = 1930;
@@ -347,11 +348,7 @@ pub fn parse_place_date_at(cell: &Cell, this_year: i32) -> Result<(String, Date)
 /// `L`, `P`, `Laki-laki`, `Lk`, `Pria`, `Perempuan`, `Pr`, `Wanita`, `W`, and the English words.
 pub fn parse_gender(cell: &Cell) -> Result<Gender, String> {
     let text = cell.as_text();
-    let key: String = text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let key = text::compact(&text);
     match key.as_str() {
         "" => Err("Jenis kelamin kosong; isi L atau P.".into()),
         "l" | "lk" | "lki" | "laki" | "lakilaki" | "laki2" | "lelaki" | "pria" | "cowok"
@@ -663,22 +660,6 @@ impl Placement {
     }
 }
 
-/// Lowercase words, punctuation as spaces: ` Tdk. Lulus ` → `tdk lulus`.
-fn words(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 const NEGATIONS: &[&str] = &["tidak", "tdk", "tak", "belum", "blm", "gagal", "non"];
 
 fn has_word(words: &str, wanted: &[&str]) -> bool {
@@ -695,7 +676,7 @@ pub fn parse_result(cell: &Cell) -> Result<TrainingResult, String> {
     if matches!(cell, Cell::Bool(false)) {
         return Ok(TrainingResult::TidakLulus);
     }
-    let w = words(t);
+    let w = text::fold(t);
     match w.as_str() {
         "" => return Err("Hasil pelatihan kosong; isi Lulus atau Tidak Lulus.".into()),
         "lulus" | "l" | "ls" | "lls" | "ya" | "y" | "v" | "1" => {
@@ -725,7 +706,7 @@ pub fn parse_competency(cell: &Cell) -> Result<Competency, String> {
         Cell::Bool(false) => return Ok(Competency::BelumKompeten),
         _ => {}
     }
-    let w = words(t);
+    let w = text::fold(t);
     match w.as_str() {
         "" => return Err("Kompetensi kosong; isi Kompeten atau Belum Kompeten.".into()),
         "k" | "komp" | "ya" | "y" | "competent" => return Ok(Competency::Kompeten),
@@ -750,7 +731,7 @@ pub fn parse_competency(cell: &Cell) -> Result<Competency, String> {
 pub fn parse_placement(cell: &Cell) -> Result<Placement, String> {
     let text = cell.as_text();
     let t = text.trim();
-    let w = words(t);
+    let w = text::fold(t);
     if w.is_empty() {
         return Err("Penempatan kosong; isi Mandiri, Industri atau Belum.".into());
     }
