@@ -1014,9 +1014,9 @@ mod tests {
         let text = pdftext::text(&pdf);
         for needle in [
             "027/SP/DISNAKERTRANS/XI/2026",
-            "Rp 1.250.000",
-            "Rp 1.243.750",
-            "Rp 6.250",
+            "Rp1.250.000",
+            "Rp1.243.750",
+            "Rp6.250",
             "Terbilang: Satu juta dua ratus lima puluh ribu rupiah",
             "DINAS TENAGA KERJA DAN TRANSMIGRASI",
             "PEMERINTAH KABUPATEN TANJUNG JABUNG TIMUR",
@@ -1070,7 +1070,7 @@ mod tests {
         assert!(text.contains(&format!("Halaman 2 dari {pages}")), "{text}");
         // The header is repeated on the continuation page.
         assert_eq!(text.matches("Harga Satuan").count(), pages, "{text}");
-        assert!(text.contains("Rp 40.000"), "{text}");
+        assert!(text.contains("Rp40.000"), "{text}");
         save_sample("sample-40-lines.pdf", &pdf);
     }
 
@@ -1120,7 +1120,7 @@ mod tests {
             ["Penyedia", "Dapur Kue"]
         );
         assert_eq!(one_line("a\nb\tc"), "a b c");
-        assert_eq!(rupiah(1_250_000), "Rp 1.250.000");
-        assert_eq!(rupiah(-5_000), "-Rp 5.000");
+        assert_eq!(rupiah(1_250_000), "Rp1.250.000");
+        assert_eq!(rupiah(-5_000), "-Rp5.000");
     }
 }

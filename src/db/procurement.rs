@@ -673,8 +673,8 @@ pub async fn apply(
     let note = match &change.effect {
         Effect::Quote(q) => {
             let total = format!(
-                "Penawaran Rp{}",
-                crate::domain::rupiah::group_thousands(q.total)
+                "Penawaran {}",
+                crate::domain::rupiah::format_rupiah(q.total)
             );
             if q.note.is_empty() {
                 total

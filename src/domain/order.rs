@@ -959,7 +959,7 @@ pub fn parse_message(raw: &str) -> Result<String, &'static str> {
 pub fn parse_quote(raw: &str) -> Result<Rupiah, &'static str> {
     let amount = Rupiah::parse(raw)?;
     if amount.amount() == 0 {
-        Err("Harga penawaran harus lebih dari Rp 0.")
+        Err("Harga penawaran harus lebih dari Rp0.")
     } else {
         Ok(amount)
     }
@@ -1043,7 +1043,7 @@ impl Payment {
         let amount = match Rupiah::parse(amount) {
             Ok(a) if a.amount() > 0 => Some(a),
             Ok(_) => {
-                errors.push(("amount", "Jumlah harus lebih dari Rp 0.".to_owned()));
+                errors.push(("amount", "Jumlah harus lebih dari Rp0.".to_owned()));
                 None
             }
             Err(m) => {

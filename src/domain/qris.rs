@@ -94,7 +94,7 @@ impl fmt::Display for QrisError {
             QrisError::Dynamic => f.write_str(
                 "Ini kode QRIS dinamis (hanya untuk satu transaksi). Masukkan isi kode QRIS statis usaha Anda.",
             ),
-            QrisError::ZeroAmount => f.write_str("Jumlah pembayaran QRIS harus lebih dari Rp 0."),
+            QrisError::ZeroAmount => f.write_str("Jumlah pembayaran QRIS harus lebih dari Rp0."),
             QrisError::AmountTooLarge => {
                 f.write_str("Jumlah pembayaran terlalu besar untuk QRIS.")
             }

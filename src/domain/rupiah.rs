@@ -55,19 +55,20 @@ impl Rupiah {
     }
 }
 
-/// `Rp 1.250.000`
+/// `Rp1.250.000`: EYD spelling, no space between the symbol and the amount.
 impl fmt::Display for Rupiah {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Rp {}", group_thousands(self.0))
+        f.write_str(&format_rupiah(self.0))
     }
 }
 
-/// Any whole-Rupiah amount as people read it, negative ones too: the one formatter for screens,
-/// documents and exports.
+/// Any whole-Rupiah amount as people read it, in EYD spelling (`Rp1.250.000`, negative
+/// `-Rp1.250.000`): the one formatter for screens, documents and exports.
 pub fn format_rupiah(amount: i64) -> String {
-    match Rupiah::new(amount) {
-        Ok(r) => r.to_string(),
-        Err(_) => format!("-Rp {}", group_thousands(amount).trim_start_matches('-')),
+    let grouped = group_thousands(amount);
+    match grouped.strip_prefix('-') {
+        Some(digits) => format!("-Rp{digits}"),
+        None => format!("Rp{grouped}"),
     }
 }
 
@@ -93,9 +94,12 @@ mod tests {
 
     #[test]
     fn formats_the_indonesian_way() {
-        assert_eq!(Rupiah::new(1_250_000).unwrap().to_string(), "Rp 1.250.000");
-        assert_eq!(Rupiah::new(0).unwrap().to_string(), "Rp 0");
-        assert_eq!(Rupiah::new(999).unwrap().to_string(), "Rp 999");
+        assert_eq!(Rupiah::new(1_250_000).unwrap().to_string(), "Rp1.250.000");
+        assert_eq!(Rupiah::new(0).unwrap().to_string(), "Rp0");
+        assert_eq!(Rupiah::new(999).unwrap().to_string(), "Rp999");
+        assert_eq!(format_rupiah(1_250_000), "Rp1.250.000");
+        assert_eq!(format_rupiah(-1_250_000), "-Rp1.250.000");
+        assert_eq!(format_rupiah(i64::MIN), "-Rp9.223.372.036.854.775.808");
         assert_eq!(group_thousands(1000), "1.000");
     }
 

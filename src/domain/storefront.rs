@@ -94,7 +94,7 @@ fn money(errors: &mut FieldErrors, field: &'static str, raw: &str, label: &str) 
     }
     match Rupiah::parse(raw) {
         Ok(r) if r.amount() == 0 => {
-            errors.push((field, format!("{label} harus lebih dari Rp 0.")));
+            errors.push((field, format!("{label} harus lebih dari Rp0.")));
             None
         }
         Ok(r) if r.amount() > MAX_PRICE => {
@@ -530,7 +530,7 @@ impl PriceKind {
     }
 }
 
-/// A price as buyers read it: "Rp 150.000 / loyang", "mulai Rp 75.000 / unit AC",
+/// A price as buyers read it: "Rp150.000 / loyang", "mulai Rp75.000 / unit AC",
 /// "Sesuai survei/penawaran". A unit typed as "per loyang" reads the same as "loyang".
 pub fn price_text(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
     let unit = unit.trim();
@@ -540,11 +540,11 @@ pub fn price_text(kind: PriceKind, price: Option<i64>, unit: &str) -> String {
     } else {
         format!(" / {unit}")
     };
-    let amount = |p: i64| super::rupiah::group_thousands(p);
+    let amount = super::rupiah::format_rupiah;
     match (kind, price) {
         (PriceKind::Quote, _) | (_, None) => PriceKind::Quote.label().to_owned(),
-        (PriceKind::From, Some(p)) => format!("mulai Rp {}{per}", amount(p)),
-        (PriceKind::Fixed, Some(p)) => format!("Rp {}{per}", amount(p)),
+        (PriceKind::From, Some(p)) => format!("mulai {}{per}", amount(p)),
+        (PriceKind::Fixed, Some(p)) => format!("{}{per}", amount(p)),
     }
 }
 
@@ -847,13 +847,13 @@ mod tests {
         }
         assert_eq!(
             price_text(PriceKind::From, Some(75_000), "per unit AC"),
-            "mulai Rp 75.000 / unit AC"
+            "mulai Rp75.000 / unit AC"
         );
         assert_eq!(
             price_text(PriceKind::Fixed, Some(150_000), "loyang"),
-            "Rp 150.000 / loyang"
+            "Rp150.000 / loyang"
         );
-        assert_eq!(price_text(PriceKind::Fixed, Some(5_000), ""), "Rp 5.000");
+        assert_eq!(price_text(PriceKind::Fixed, Some(5_000), ""), "Rp5.000");
         assert_eq!(
             price_text(PriceKind::Quote, None, "per titik"),
             "Sesuai survei/penawaran"

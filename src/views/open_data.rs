@@ -29,7 +29,7 @@ pub struct PurchaseCard {
     pub business_id: i64,
     pub business: String,
     pub business_kecamatan: String,
-    /// `Rp 1.250.000`
+    /// `Rp1.250.000`
     pub value: String,
     /// "Kuitansi", "Bukti pembelian", "SPK" (or "—").
     pub form: String,
@@ -52,7 +52,7 @@ pub struct OpenDataPage {
     /// What the filters mean in words: "tahun anggaran 2026, Sekretariat Daerah".
     pub filter_text: String,
     pub count: usize,
-    /// Total value, `Rp 123.450.000`.
+    /// Total value, `Rp123.450.000`.
     pub total: String,
     /// The same, short and without the currency: `123 juta`, `1,3 miliar`.
     pub total_short: String,

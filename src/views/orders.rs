@@ -10,8 +10,8 @@ pub struct OfferLine {
     pub listing_id: i64,
     pub title: String,
     pub unit: String,
-    /// As the catalog shows it (`domain::storefront::price_text`): "Rp 150.000 / loyang",
-    /// "mulai Rp 75.000 / unit AC (harga dipastikan penjual)", "Sesuai survei/penawaran".
+    /// As the catalog shows it (`domain::storefront::price_text`): "Rp150.000 / loyang",
+    /// "mulai Rp75.000 / unit AC (harga dipastikan penjual)", "Sesuai survei/penawaran".
     pub price: String,
     pub min_order: i64,
     pub lead_days: i64,

@@ -121,7 +121,7 @@ pub struct ListingSummary {
     /// Whole Rupiah; absent for `quote`.
     pub price: Option<i64>,
     pub unit: String,
-    /// The price as shown on the site, e.g. `mulai Rp 75.000 / unit AC`.
+    /// The price as shown on the site, e.g. `mulai Rp75.000 / unit AC`.
     pub price_text: String,
     pub business: BusinessRef,
     /// Where the business is located.

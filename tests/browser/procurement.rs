@@ -101,7 +101,7 @@ async fn an_office_buys_ac_servicing_from_an_alumnus() {
     // The office accepts the quote: the Surat Pesanan is issued.
     browser.log_in(&app, "opd", "Rudi Hartono (Setda)").await;
     browser.open(&app, &format!("/pengadaan/{id}")).await;
-    browser.expect_text("Rp 1.500.000").await;
+    browser.expect_text("Rp1.500.000").await;
     browser
         .expect_text("Satu juta lima ratus ribu rupiah")
         .await;

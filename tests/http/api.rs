@@ -188,7 +188,7 @@ async fn api_filters_like_the_catalog_and_shows_no_personal_data(app: TestApp) {
     let cake = &body["items"][0];
     assert_eq!(cake["id"], json!(f.cake));
     assert_eq!(cake["price"], json!(150_000));
-    assert_eq!(cake["price_text"], json!("Rp 150.000 / loyang"));
+    assert_eq!(cake["price_text"], json!("Rp150.000 / loyang"));
     assert_eq!(cake["rating"]["count"], json!(2));
     assert_eq!(cake["rating"]["average"], json!(4.5));
     assert_eq!(

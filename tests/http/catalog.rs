@@ -470,7 +470,7 @@ async fn results_show_price_unit_business_kecamatan_rating_and_badge(app: TestAp
     assert_eq!(page.status, StatusCode::OK);
     let first = page.text_of("li.result");
     assert!(first.contains("Kue Ulang Tahun Cokelat"));
-    assert!(first.contains("Rp 150.000 / loyang"), "{first}");
+    assert!(first.contains("Rp150.000 / loyang"), "{first}");
     assert!(first.contains("Dapur Bu Sari"));
     assert!(first.contains("Muara Sabak Timur"), "{first}");
     assert!(first.contains("★ 4,5 (2)"), "{first}");
@@ -480,7 +480,7 @@ async fn results_show_price_unit_business_kecamatan_rating_and_badge(app: TestAp
         f.cake_photo
     )));
     let ac = app.get("/katalog?q=ac").await.text_of("li.result");
-    assert!(ac.contains("mulai Rp 75.000 / unit AC"), "{ac}");
+    assert!(ac.contains("mulai Rp75.000 / unit AC"), "{ac}");
     assert!(ac.contains("Sesuai survei/penawaran"), "{ac}");
     // The office price is never shown to the public.
     assert!(!ac.contains("999.999"));
@@ -643,7 +643,7 @@ async fn listing_page_shows_the_offer_and_hands_off_to_order_and_whatsapp(app: T
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.contains("Kue Ulang Tahun Cokelat"));
     assert!(page.contains("Kue tart lembut dengan hiasan nama"));
-    assert!(page.contains("Rp 150.000 / loyang"));
+    assert!(page.contains("Rp150.000 / loyang"));
     assert!(page.contains("2 loyang"), "minimum order");
     assert!(page.contains("3 hari"), "lead time");
     assert!(!page.contains("999.999"), "office price is not public");

@@ -340,7 +340,7 @@ async fn needs_and_budget_lines_per_fiscal_year(app: TestApp) {
     assert_eq!(lines(&app).await.len(), 1);
 
     let page = admin.get(&format!("{base}/anggaran?tahun=2031")).await;
-    assert!(page.contains("Rp 25.000.000"));
+    assert!(page.contains("Rp25.000.000"));
 
     // Edit, then delete.
     let edit_path = format!("{base}/rekening/{line_id}/ubah");
@@ -850,7 +850,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
         v
     };
 
-    // Budget: two lines, Rp 15.000.000; declared need: 40 units.
+    // Budget: two lines, Rp15.000.000; declared need: 40 units.
     for (code, ceiling) in [
         ("5.1.02.03.02.0121", 10_000_000_i64),
         ("5.1.02.03.02.0122", 5_000_000),
@@ -876,7 +876,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
     .await
     .expect("need");
 
-    // R1 completed: Rp 3.000.000, 12 units, first proposal taken, BAST 1 March, paid 11 March
+    // R1 completed: Rp3.000.000, 12 units, first proposal taken, BAST 1 March, paid 11 March
     // (10 days; an earlier payment record voided).
     let r1 = request(
         &app,
@@ -892,7 +892,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
     .await;
     payment(&app, &f, r1, "2019-03-05", 7_777_777, true).await;
     payment(&app, &f, r1, "2019-03-11", 3_000_000, false).await;
-    // R2 paid: Rp 2.500.000, 8 + 2 units, second proposal, BAST 1 April, paid 21 April (20 days, late).
+    // R2 paid: Rp2.500.000, 8 + 2 units, second proposal, BAST 1 April, paid 21 April (20 days, late).
     let r2 = request(
         &app,
         &f,
@@ -906,7 +906,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
     )
     .await;
     payment(&app, &f, r2, "2019-04-21", 2_500_000, false).await;
-    // R3 accepted, unpaid since BAST 1 May 2019 (late), third proposal: Rp 1.000.000, 5 units.
+    // R3 accepted, unpaid since BAST 1 May 2019 (late), third proposal: Rp1.000.000, 5 units.
     let r3 = request(
         &app,
         &f,
@@ -919,7 +919,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
         &[5],
     )
     .await;
-    // R4 ordered, assigned by Karya (no choice): Rp 4.000.000, 3 units.
+    // R4 ordered, assigned by Karya (no choice): Rp4.000.000, 3 units.
     let r4 = request(
         &app,
         &f,
@@ -1010,8 +1010,8 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
         [
             "6",
             "2",
-            "Rp 10.500.000",
-            "Rp 5.500.000",
+            "Rp10.500.000",
+            "Rp5.500.000",
             "15,0 hari",
             "2",
             "2 (67%)"
@@ -1023,7 +1023,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
         "{ranking}"
     );
     assert!(
-        ranking.contains("Rp 10.500.000 dari pagu Rp 15.000.000"),
+        ranking.contains("Rp10.500.000 dari pagu Rp15.000.000"),
         "{ranking}"
     );
     // The only office with value in 2019 ranks first (the demo offices have no 2019 budget).
@@ -1040,11 +1040,11 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
     // Per kecamatan of the provider and per trade (2019 holds only these rows).
     assert_eq!(
         row_cells(&page, "#kecamatan table", &k1)[1..],
-        ["2", "1", "Rp 4.000.000"]
+        ["2", "1", "Rp4.000.000"]
     );
     assert_eq!(
         row_cells(&page, "#kecamatan table", &k2)[1..],
-        ["2", "1", "Rp 6.500.000"]
+        ["2", "1", "Rp6.500.000"]
     );
     let trade: String = sqlx::query_scalar(
         "SELECT t.name FROM trades t JOIN procurement_categories c ON c.trade_id = t.id WHERE c.id = $1",
@@ -1055,7 +1055,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
     .expect("trade");
     assert_eq!(
         row_cells(&page, "#kejuruan table", &trade)[1..],
-        ["4", "2", "Rp 10.500.000"]
+        ["4", "2", "Rp10.500.000"]
     );
     // Late payments, the longest first.
     let late_rows = page.text_of("#terlambat tbody tr");
@@ -1080,7 +1080,7 @@ async fn head_view_numbers_match_hand_computed_rows(app: TestApp) {
     assert_status(&own, StatusCode::OK);
     let stats = own.text_of(".stat .num");
     assert!(
-        stats.starts_with("6 | 2 | Rp 10.500.000 | 15,0 hari"),
+        stats.starts_with("6 | 2 | Rp10.500.000 | 15,0 hari"),
         "{stats}"
     );
     assert!(own.contains("<strong>70,0%</strong>"));

@@ -33,11 +33,11 @@ both!(
 /// `alumni` account's business.
 struct Fixture {
     business: i64,
-    /// Kue ulang tahun: Rp 150.000 per loyang, lead 2 days.
+    /// Kue ulang tahun: Rp150.000 per loyang, lead 2 days.
     cake: i64,
-    /// Snack box: Rp 12.000 per kotak, minimum 20.
+    /// Snack box: Rp12.000 per kotak, minimum 20.
     snack: i64,
-    /// Servis AC: "mulai dari" Rp 75.000 per unit.
+    /// Servis AC: "mulai dari" Rp75.000 per unit.
     service: i64,
     /// Pasang AC baru: by quote.
     install: i64,
@@ -326,7 +326,7 @@ async fn guest_orders_and_reaches_the_order_by_its_link(app: TestApp) {
     assert_eq!(form.status, StatusCode::OK);
     let item = block(&form, ".order-item", &format!("name=\"qty_{}\"", fx.cake));
     assert!(
-        item.contains("Kue ulang tahun") && item.contains("Rp 150.000 / loyang"),
+        item.contains("Kue ulang tahun") && item.contains("Rp150.000 / loyang"),
         "{item}"
     );
     // The chosen listing comes first and starts at its minimum quantity.
@@ -408,7 +408,7 @@ async fn guest_orders_and_reaches_the_order_by_its_link(app: TestApp) {
     assert!(shown.contains("Simpan tautan pesanan ini"));
     assert!(shown.contains(&format!("/pesanan/{id}?t={token}")));
     assert!(shown.contains("https://wa.me/6281277771234?text="));
-    assert!(shown.contains("Rp 540.000"));
+    assert!(shown.contains("Rp540.000"));
     assert!(shown.contains("Menunggu tanggapan penjual"));
     // The secret link does not leak to other sites through the Referer header.
     let policy = shown
@@ -947,7 +947,7 @@ async fn quote_requests_need_an_accepted_quote(app: TestApp) {
         );
         assert_eq!(state_of(&app, id).await, "quoted");
         let page = c.buyer.get(&format!("/pesanan/{id}")).await;
-        assert!(page.contains("Rp 600.000") && page.contains("Setujui penawaran"));
+        assert!(page.contains("Rp600.000") && page.contains("Setujui penawaran"));
         assert_done(&act(&c.buyer, id, "tolak-penawaran", &[]).await, "reject");
         assert_eq!(state_of(&app, id).await, "requested");
         assert_done(
@@ -986,8 +986,8 @@ async fn quote_requests_need_an_accepted_quote(app: TestApp) {
         assert_eq!(
             notes,
             vec![
-                "Penawaran: Rp 600.000".to_owned(),
-                "Penawaran: Rp 550.000. Pipa 3 meter".to_owned()
+                "Penawaran: Rp600.000".to_owned(),
+                "Penawaran: Rp550.000. Pipa 3 meter".to_owned()
             ]
         );
     }
@@ -1577,7 +1577,7 @@ async fn payment_is_recorded_by_the_seller_and_confirmed_by_the_buyer(app: TestA
     let page = c.buyer.get(&format!("/pesanan/{id}")).await;
     assert!(
         page.contains("QRIS")
-            && page.contains("Rp 240.000")
+            && page.contains("Rp240.000")
             && page.contains("Menunggu konfirmasi pembeli")
     );
     assert_eq!(
@@ -1716,7 +1716,7 @@ async fn seller_and_buyer_lists(app: TestApp) {
         page.contains(&format!("/pesanan/{a}\"")) && !page.contains(&format!("/pesanan/{r}\""))
     );
     let row = block(&page, ".order-rows li", &format!("/pesanan/{a}\""));
-    assert!(row.contains("Rp 240.000"), "{row}");
+    assert!(row.contains("Rp240.000"), "{row}");
     let page = c.buyer.get("/pesanan").await;
     assert!(page.contains(&format!("/pesanan/{a}\"")) && page.contains(&format!("/pesanan/{r}\"")));
     // Another buyer's list is their own.

@@ -371,7 +371,7 @@ async fn a_request_goes_from_quote_to_payment_over_http(app: TestApp) {
 
     // The office sees the quote in figures and words and orders: the Surat Pesanan is issued.
     let page = opd.get(&format!("/pengadaan/{id}")).await;
-    assert!(page.contains("Rp 1.800.000"), "{}", page.body);
+    assert!(page.contains("Rp1.800.000"), "{}", page.body);
     assert!(page.contains("Satu juta delapan ratus ribu rupiah"));
     act(&app, &opd, id, "pesan", &[])
         .await
@@ -410,7 +410,7 @@ async fn a_request_goes_from_quote_to_payment_over_http(app: TestApp) {
         .unwrap();
     for needle in [
         sp.1.as_str(),
-        "Rp 1.800.000",
+        "Rp1.800.000",
         "Satu juta delapan ratus ribu rupiah",
         &office.to_uppercase(),
         &business,

@@ -1045,7 +1045,7 @@ async fn a_full_walk_issues_the_documents_the_value_calls_for(app: TestApp) {
     use DocumentKind::*;
     // (unit price, tax position: npwp, pkp, umkm_final, documents in order of issue)
     let cases: [(i64, &str, bool, bool, Vec<DocumentKind>); 3] = [
-        // Rp 1.800.000: bukti pembelian; no NPWP.
+        // Rp1.800.000: bukti pembelian; no NPWP.
         (
             150_000,
             "",
@@ -1053,7 +1053,7 @@ async fn a_full_walk_issues_the_documents_the_value_calls_for(app: TestApp) {
             false,
             vec![SuratPesanan, Invoice, Bast, BuktiPembelian],
         ),
-        // Rp 24.000.000: kuitansi, no SPK; UMKM final rate.
+        // Rp24.000.000: kuitansi, no SPK; UMKM final rate.
         (
             2_000_000,
             "01.234.567.8-331.000",
@@ -1061,7 +1061,7 @@ async fn a_full_walk_issues_the_documents_the_value_calls_for(app: TestApp) {
             true,
             vec![SuratPesanan, Invoice, Bast, Kuitansi],
         ),
-        // Rp 60.000.000: SPK besides the SP, kuitansi; PKP (PPN).
+        // Rp60.000.000: SPK besides the SP, kuitansi; PKP (PPN).
         (
             5_000_000,
             "01.234.567.8-331.000",

@@ -443,7 +443,7 @@ async fn listings_with_each_price_kind(app: TestApp) {
     let dash = v.get("/usaha").await;
     let row = dash.text_of(&format!("#produk-{id}"));
     assert!(row.contains("Snack box rapat isi 5"), "{row}");
-    assert!(row.contains("Rp 80.000 / loyang"), "{row}");
+    assert!(row.contains("Rp80.000 / loyang"), "{row}");
     let row = dash.text_of(&format!("#produk-{quote_id}"));
     assert!(row.contains("Kue pengantin"), "{row}");
     assert!(row.contains("Sesuai survei/penawaran"), "{row}");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::SettingField;
-use crate::domain::rupiah::{Rupiah, group_thousands};
+use crate::domain::rupiah::{Rupiah, format_rupiah};
 
 /// A document Karya issues for an office purchase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,7 +206,7 @@ impl DocumentRules {
                 K_KUITANSI_MAX.to_string(),
                 format!(
                     "Batas kuitansi harus lebih besar dari batas bukti pembelian ({}).",
-                    rp(r.receipt_max)
+                    format_rupiah(r.receipt_max)
                 ),
             ));
         }
@@ -215,7 +215,7 @@ impl DocumentRules {
                 K_SPK_MAX.to_string(),
                 format!(
                     "Batas SPK harus lebih besar dari batas kuitansi ({}).",
-                    rp(r.kuitansi_max)
+                    format_rupiah(r.kuitansi_max)
                 ),
             ));
         }
@@ -262,11 +262,6 @@ fn parse_int(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// "Rp200.000.000"
-fn rp(amount: i64) -> String {
-    format!("Rp{}", group_thousands(amount))
-}
-
 /// The value is above the SPK limit: direct procurement with these forms is not allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooLarge {
@@ -282,7 +277,7 @@ impl TooLarge {
         format!(
             "Nilai melebihi batas {} untuk pengadaan langsung dengan SPK; \
              gunakan surat perjanjian di luar Karya.",
-            rp(self.limit)
+            format_rupiah(self.limit)
         )
     }
 }

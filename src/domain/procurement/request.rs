@@ -795,9 +795,9 @@ impl Quote {
                     errors.push((
                         "total".into(),
                         format!(
-                            "Total penawaran Rp{} melebihi HPS Rp{} yang ditetapkan OPD.",
-                            crate::domain::rupiah::group_thousands(t),
-                            crate::domain::rupiah::group_thousands(h)
+                            "Total penawaran {} melebihi HPS {} yang ditetapkan OPD.",
+                            crate::domain::rupiah::format_rupiah(t),
+                            crate::domain::rupiah::format_rupiah(h)
                         ),
                     ));
                 }

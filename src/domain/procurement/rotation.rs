@@ -825,7 +825,7 @@ mod tests {
             reasons(&c, &facts(&[])),
             vec![
                 "belum mendapat pekerjaan OPD selama 45 hari",
-                "menerima Rp 3.200.000 dari OPD tahun ini",
+                "menerima Rp3.200.000 dari OPD tahun ini",
                 "melayani Kec. Geragai",
                 "rating 4,8 dari 12 ulasan",
             ]

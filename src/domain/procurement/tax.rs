@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::SettingField;
-use crate::domain::rupiah::{Rupiah, group_thousands};
+use crate::domain::rupiah::Rupiah;
 
 /// What is bought: goods (barang) or services (jasa).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -499,11 +499,6 @@ pub fn percent_label(bp: i64) -> String {
     } else {
         format!("{whole},{frac:02}%")
     }
-}
-
-/// "Rp2.000.000", the form used in help and error texts.
-pub fn rp(amount: i64) -> String {
-    format!("Rp{}", group_thousands(amount))
 }
 
 #[cfg(test)]
@@ -1161,6 +1156,5 @@ mod tests {
         assert_eq!(percent_label(375), "3,75%");
         assert_eq!(percent_label(5), "0,05%");
         assert_eq!(percent_label(0), "0%");
-        assert_eq!(rp(2_000_000), "Rp2.000.000");
     }
 }
