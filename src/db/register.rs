@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::{Db, DbResult, Exec, Tx, now};
+pub use crate::domain::register::{AlumnusRecord, AlumnusRow};
 
 #[derive(Debug, Clone)]
 pub struct Trade {
@@ -261,16 +262,6 @@ pub struct AlumniFilter {
     pub result: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct AlumnusRow {
-    pub id: i64,
-    pub full_name: String,
-    pub gender: String,
-    pub kecamatan: String,
-    pub desa: String,
-    pub trainings: String,
-}
-
 /// The filter as SQL; `$1`–`$6` are bound by `bind_filter`. The participation conditions apply
 /// together: one participation must match them all.
 const ALUMNI_WHERE: &str = "WHERE LOWER(a.full_name) LIKE $1 AND ($2 = '' OR a.kecamatan_code = $2) \
@@ -346,24 +337,6 @@ pub async fn list_alumni(
         })
         .collect::<DbResult<Vec<_>>>()?;
     Ok((rows, total))
-}
-
-/// Everything the agency holds on one alumnus; NIK still sealed.
-#[derive(Debug, Clone)]
-pub struct AlumnusRecord {
-    pub id: i64,
-    pub full_name: String,
-    pub gender: String,
-    pub birth_place: String,
-    pub birth_date: Option<String>,
-    pub nik_enc: Option<String>,
-    pub phone: Option<String>,
-    pub address: String,
-    pub kecamatan: String,
-    pub desa: String,
-    pub kecamatan_code: Option<String>,
-    pub desa_code: Option<String>,
-    pub education: String,
 }
 
 pub async fn alumnus_record(db: &Db, id: i64) -> DbResult<AlumnusRecord> {

@@ -4,46 +4,9 @@ use sqlx::Row;
 
 use super::{Db, DbError, DbResult, Tx, now};
 use crate::domain::phone::Phone;
-use crate::domain::policy::{Actor, Role};
+use crate::domain::policy::Role;
+pub use crate::domain::user::User;
 use crate::domain::user::{AccountFields, Links};
-
-#[derive(Debug, Clone)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub links: Links,
-    pub phone: Option<String>,
-    pub disabled: bool,
-    pub created_at: i64,
-    pub password_changed_at: i64,
-}
-
-impl User {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.id,
-            role: self.role,
-            office_id: self.links.office_id,
-            alumnus_id: self.links.alumnus_id,
-            partner_id: self.links.partner_id,
-        }
-    }
-
-    /// A short summary for the audit trail (no password material).
-    pub fn audit_summary(&self) -> serde_json::Value {
-        serde_json::json!({
-            "username": self.username,
-            "display_name": self.display_name,
-            "role": self.role.as_str(),
-            "office_id": self.links.office_id,
-            "alumnus_id": self.links.alumnus_id,
-            "partner_id": self.links.partner_id,
-            "disabled": self.disabled,
-        })
-    }
-}
 
 pub(super) const COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.office_id, u.alumnus_id, \
      u.partner_id, u.phone, u.disabled_at, u.created_at, u.password_changed_at";

@@ -1,7 +1,8 @@
 //! What the agency's register forms must satisfy: trades, programs, batches, alumni and their
 //! participation in batches. Each `parse` takes the form as typed and returns valid fields or
 //! an Indonesian message per field; nothing here reads the database (the caller passes in what
-//! must exist, such as the region list).
+//! must exist, such as the region list). Also the register's records as the pages show them
+//! ([`AlumnusRow`], [`AlumnusRecord`]), filled by `db::register`.
 
 use time::Date;
 
@@ -1061,4 +1062,33 @@ mod tests {
         }
         assert_eq!(Funding::parse("apbn"), None);
     }
+}
+
+/// One line of the alumni list: name, where they live, and their trainings in words.
+#[derive(Debug, Clone)]
+pub struct AlumnusRow {
+    pub id: i64,
+    pub full_name: String,
+    pub gender: String,
+    pub kecamatan: String,
+    pub desa: String,
+    pub trainings: String,
+}
+
+/// Everything the agency holds on one alumnus; NIK still sealed.
+#[derive(Debug, Clone)]
+pub struct AlumnusRecord {
+    pub id: i64,
+    pub full_name: String,
+    pub gender: String,
+    pub birth_place: String,
+    pub birth_date: Option<String>,
+    pub nik_enc: Option<String>,
+    pub phone: Option<String>,
+    pub address: String,
+    pub kecamatan: String,
+    pub desa: String,
+    pub kecamatan_code: Option<String>,
+    pub desa_code: Option<String>,
+    pub education: String,
 }

@@ -1,7 +1,47 @@
-//! Accounts: usernames, display names, and what a new or changed account must satisfy.
+//! Accounts: the user as the application knows it, usernames, display names, and what a new or
+//! changed account must satisfy.
 
 use super::phone::Phone;
-use super::policy::{LinkKind, Role};
+use super::policy::{Actor, LinkKind, Role};
+
+/// A user account as the application knows it (no password material).
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub links: Links,
+    pub phone: Option<String>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub password_changed_at: i64,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            role: self.role,
+            office_id: self.links.office_id,
+            alumnus_id: self.links.alumnus_id,
+            partner_id: self.links.partner_id,
+        }
+    }
+
+    /// A short summary for the audit trail (no password material).
+    pub fn audit_summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role.as_str(),
+            "office_id": self.links.office_id,
+            "alumnus_id": self.links.alumnus_id,
+            "partner_id": self.links.partner_id,
+            "disabled": self.disabled,
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);

@@ -1,5 +1,6 @@
 //! One typed context per page. Templates live in `templates/` and are checked at compile time.
 
+pub mod assets;
 pub mod catalog;
 pub mod gov_admin;
 pub mod notifications;
@@ -11,8 +12,7 @@ pub mod storefront;
 use askama::Template;
 
 use crate::config::Settings;
-use crate::db::users::User;
-use crate::web::assets;
+use crate::domain::user::User;
 
 /// What the base layout needs on every page.
 #[derive(Clone)]
@@ -304,7 +304,7 @@ pub struct AuditPage {
 #[template(path = "admin/alumni.html")]
 pub struct AlumniPage {
     pub layout: Layout,
-    pub rows: Vec<crate::db::register::AlumnusRow>,
+    pub rows: Vec<crate::domain::register::AlumnusRow>,
     pub total: i64,
     pub page: i64,
     pub pages: i64,
@@ -343,7 +343,7 @@ pub struct Training {
 #[template(path = "admin/alumnus.html")]
 pub struct AlumnusPage {
     pub layout: Layout,
-    pub record: crate::db::register::AlumnusRecord,
+    pub record: crate::domain::register::AlumnusRecord,
     /// Masked unless revealed.
     pub nik: String,
     pub has_nik: bool,
