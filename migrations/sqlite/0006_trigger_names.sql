@@ -1,0 +1,4 @@
+-- Karya schema, SQLite: nothing to change. Same version as
+-- migrations/postgres/0006_trigger_names.sql, which gives PostgreSQL's triggers the names they
+-- already have here (audit_log_no_update/_no_delete, orders_state_guard/_start_requested,
+-- office_requests_state_guard/_start_open, office_documents_immutable/_no_delete).
