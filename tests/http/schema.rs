@@ -333,7 +333,10 @@ async fn sqlite_schema(pool: &sqlx::AnyPool) -> BTreeSet<Fact> {
             .collect();
             let where_clause = (partial != 0).then(|| {
                 let sql = sql.clone().unwrap_or_default();
-                let at = sql.to_ascii_uppercase().rfind(" WHERE ").expect("partial index");
+                let at = sql
+                    .to_ascii_uppercase()
+                    .rfind(" WHERE ")
+                    .expect("partial index");
                 predicate(&sql[at + " WHERE ".len()..])
             });
             if unique != 0 {
