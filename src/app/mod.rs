@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod imports;
+pub mod notifications;
 pub mod offices;
 pub mod orders;
 pub mod procurement;

@@ -5,7 +5,6 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::db::audit::{self, Event, Who};
 use crate::db::{Db, DbError, DbResult, Tx, now};
 use crate::domain::phone::Phone;
 use crate::domain::whatsapp::chat_link;
@@ -399,41 +398,26 @@ pub async fn outbox_overview(
 }
 
 /// "Kirim ulang": a failed or waiting row becomes due now (a failed one starts its attempts
-/// again); audited. `false` when the row is being sent or already delivered.
-pub async fn retry_now(db: &Db, id: i64, who: Who<'_>) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
+/// again), inside the caller's transaction. Returns the status and attempts it had, `None` when
+/// the row is being sent or already delivered (`NotFound` when there is no such row).
+pub async fn retry_now(tx: &mut Tx, id: i64) -> DbResult<Option<(String, i64)>> {
     let before: Option<(String, i64)> =
         sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     let (status, attempts) = before.ok_or(DbError::NotFound)?;
     if status != "pending" && status != "failed" {
-        return Ok(false);
+        return Ok(None);
     }
-    let at = now();
     sqlx::query(
         "UPDATE outbox SET status = 'pending', next_attempt_at = $2, \
          attempts = CASE WHEN status = 'failed' THEN 0 ELSE attempts END \
          WHERE id = $1 AND status IN ('pending','failed')",
     )
     .bind(id)
-    .bind(at)
-    .execute(&mut *tx)
+    .bind(now())
+    .execute(&mut **tx)
     .await?;
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: who.id,
-            actor_label: who.label,
-            action: "outbox.retry",
-            entity: "outbox",
-            entity_id: id.to_string(),
-            summary: serde_json::json!({ "status": status, "attempts": attempts }),
-            ip: who.ip,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(Some((status, attempts)))
 }

@@ -166,7 +166,7 @@ pub async fn retry(
         label: &label,
         ip: &ctx.ip,
     };
-    let done = store::retry_now(&state.db, id, who).await?;
+    let done = crate::app::notifications::retry(&state.db, id, who).await?;
     let to = if done {
         "/admin/kotak-keluar?pesan=dikirim-ulang"
     } else {
