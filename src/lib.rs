@@ -1,7 +1,9 @@
 //! Karya: a marketplace and capital register for vocational-training (BLK) alumni.
 //!
-//! Layers: `web` (thin HTTP handlers) → `domain` (pure rules and types) → `db` (the only place
-//! SQL lives). `routes` lists every route with who may call it; `startup` builds the app.
+//! Layers: `web` (handlers: parse, call one use case, render with `views`) → `app` (use cases:
+//! transaction, domain, storage, audit, notifications) → `domain` (pure rules and types) and
+//! `db` (the only place SQL lives). `routes` lists every route with its permission; `startup`
+//! builds the app. ARCHITECTURE.md is the map.
 
 pub mod app;
 pub mod cli;
