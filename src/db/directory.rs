@@ -7,22 +7,7 @@ use sqlx::Row;
 use super::audit::{self, Who};
 use super::{Db, DbError, DbResult, Tx, now};
 
-#[derive(Debug, Clone, Default)]
-pub struct Office {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub kind: String,
-    pub address: String,
-    pub kecamatan_code: Option<String>,
-    pub kecamatan: String,
-    pub head_name: String,
-    pub head_nip: String,
-    pub ppk_name: String,
-    pub ppk_nip: String,
-    pub treasurer_name: String,
-    pub treasurer_nip: String,
-}
+pub use crate::domain::procurement::office::Office;
 
 pub async fn create_office(tx: &mut Tx, o: &Office) -> DbResult<i64> {
     Ok(sqlx::query(

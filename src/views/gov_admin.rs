@@ -352,7 +352,7 @@ pub struct AppealsPage {
 #[template(path = "gov_admin/office.html")]
 pub struct OfficeHomePage {
     pub layout: Layout,
-    pub office: crate::db::directory::Office,
+    pub office: crate::domain::procurement::office::Office,
     pub officers: Vec<Fact>,
     pub users: i64,
     pub nearby_businesses: i64,

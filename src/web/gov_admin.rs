@@ -12,10 +12,11 @@ use serde::Deserialize;
 
 use super::form::Posted;
 use super::{field, unprocessable};
+use crate::app::{AppError, offices};
 use crate::db::directory::{self, BudgetLineFields, CategoryFields, NeedInput, Office};
 use crate::db::gov_settings::{self, ProcurementSettings};
 use crate::db::gov_stats::{self, OfficeYear};
-use crate::db::{DbError, constraint, regions, register};
+use crate::db::{regions, register};
 use crate::domain::dates::{format_date, format_instant, today_wib};
 use crate::domain::form::clean;
 use crate::domain::nip::{self, Nip};
@@ -579,11 +580,10 @@ async fn office_page(
     })
 }
 
-/// The office form, or its messages (including a code or name another office has).
+/// The office form, or its messages (a code or name another office has is the use case's).
 async fn validate_office(
     state: &AppState,
     f: &OfficeForm,
-    id: Option<i64>,
 ) -> Result<Result<Office, FieldErrors>, WebError> {
     let kecamatans: Vec<String> =
         regions::kecamatan_of(&state.db, &state.settings.instance.kabupaten)
@@ -591,39 +591,7 @@ async fn validate_office(
             .into_iter()
             .map(|r| r.code)
             .collect();
-    let office = match parse_office(f, &kecamatans) {
-        Ok(o) => o,
-        Err(e) => return Ok(Err(e)),
-    };
-    let others = directory::offices(&state.db).await?;
-    let mut errors = FieldErrors::new();
-    if others
-        .iter()
-        .any(|o| Some(o.id) != id && o.code == office.code)
-    {
-        errors.push(("code", "Kode ini sudah dipakai OPD lain.".into()));
-    }
-    if others
-        .iter()
-        .any(|o| Some(o.id) != id && o.name.to_lowercase() == office.name.to_lowercase())
-    {
-        errors.push(("name", "OPD dengan nama ini sudah ada.".into()));
-    }
-    Ok(if errors.is_empty() {
-        Ok(office)
-    } else {
-        Err(errors)
-    })
-}
-
-fn office_conflict(e: &DbError) -> Option<FieldErrors> {
-    if e.is_conflict(constraint::OFFICES_CODE) {
-        Some(vec![("code", "Kode ini sudah dipakai OPD lain.".into())])
-    } else if e.is_conflict(constraint::OFFICES_NAME) {
-        Some(vec![("name", "OPD dengan nama ini sudah ada.".into())])
-    } else {
-        None
-    }
+    Ok(parse_office(f, &kecamatans))
 }
 
 pub async fn new_office(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
@@ -639,22 +607,14 @@ pub async fn create_office(
     ctx: Ctx,
     axum::Form(f): axum::Form<OfficeForm>,
 ) -> Result<Response, WebError> {
-    let office = match validate_office(&state, &f, None).await? {
-        Ok(o) => o,
+    let registered = match validate_office(&state, &f).await? {
+        Ok(office) => offices::register_office(&state.db, &office, ctx.who()?).await?,
+        Err(errors) => Err(errors),
+    };
+    let id = match registered {
+        Ok(id) => id,
         Err(errors) => return unprocessable(&office_page(&state, &ctx, None, &f, &errors).await?),
     };
-    let mut tx = state.db.begin().await?;
-    let id = match directory::register_office(&mut tx, &office, ctx.who()?).await {
-        Ok(id) => id,
-        Err(e) => match office_conflict(&e) {
-            Some(errors) => {
-                drop(tx);
-                return unprocessable(&office_page(&state, &ctx, None, &f, &errors).await?);
-            }
-            None => return Err(e.into()),
-        },
-    };
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/opd?pesan=dibuat#opd-{id}")).into_response())
 }
 
@@ -688,21 +648,13 @@ pub async fn update_office(
 ) -> Result<Response, WebError> {
     // 404 before any message about the form.
     directory::office(&state.db, id).await?;
-    let office = match validate_office(&state, &f, Some(id)).await? {
-        Ok(o) => o,
-        Err(errors) => {
-            return unprocessable(&office_page(&state, &ctx, Some(id), &f, &errors).await?);
-        }
+    let saved = match validate_office(&state, &f).await? {
+        Ok(office) => offices::update_office(&state.db, id, &office, ctx.who()?).await?,
+        Err(errors) => Err(errors),
     };
-    let mut tx = state.db.begin().await?;
-    if let Err(e) = directory::update_office(&mut tx, id, &office, ctx.who()?).await {
-        drop(tx);
-        return match office_conflict(&e) {
-            Some(errors) => unprocessable(&office_page(&state, &ctx, Some(id), &f, &errors).await?),
-            None => Err(e.into()),
-        };
+    if let Err(errors) = saved {
+        return unprocessable(&office_page(&state, &ctx, Some(id), &f, &errors).await?);
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/opd?pesan=disimpan#opd-{id}")).into_response())
 }
 
@@ -853,16 +805,12 @@ pub async fn save_needs(
             return unprocessable(&budget_page(&state, &ctx, id, year, input).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    directory::save_needs(&mut tx, id, year, &list, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    offices::save_needs(&state.db, id, year, &list, ctx.who()?).await?;
     Ok(Redirect::to(&format!(
         "/admin/opd/{id}/anggaran?tahun={year}&pesan=kebutuhan-disimpan#kebutuhan"
     ))
     .into_response())
 }
-
-const LINE_TAKEN: &str = "Kode rekening ini sudah dicatat untuk OPD ini pada tahun yang sama.";
 
 pub async fn add_budget_line(
     State(state): State<AppState>,
@@ -882,17 +830,9 @@ pub async fn add_budget_line(
             return unprocessable(&budget_page(&state, &ctx, id, year, refuse(errors)).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    match directory::add_budget_line(&mut tx, id, year, &fields, ctx.who()?).await {
-        Ok(_) => {}
-        Err(e) if e.is_conflict(constraint::OFFICE_BUDGET_LINES_OFFICE_YEAR_ACCOUNT) => {
-            drop(tx);
-            let errors = vec![("account_code", LINE_TAKEN.to_owned())];
-            return unprocessable(&budget_page(&state, &ctx, id, year, refuse(errors)).await?);
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(errors) = offices::add_budget_line(&state.db, id, year, &fields, ctx.who()?).await? {
+        return unprocessable(&budget_page(&state, &ctx, id, year, refuse(errors)).await?);
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!(
         "/admin/opd/{id}/anggaran?tahun={year}&pesan=rekening-ditambah#rekening"
     ))
@@ -950,17 +890,11 @@ pub async fn update_budget_line(
             return unprocessable(&line_page(&state, &ctx, id, line, &f, &errors).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    match directory::update_budget_line(&mut tx, id, line, &fields, ctx.who()?).await {
-        Ok(()) => {}
-        Err(e) if e.is_conflict(constraint::OFFICE_BUDGET_LINES_OFFICE_YEAR_ACCOUNT) => {
-            drop(tx);
-            let errors = vec![("account_code", LINE_TAKEN.to_owned())];
-            return unprocessable(&line_page(&state, &ctx, id, line, &f, &errors).await?);
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(errors) =
+        offices::update_budget_line(&state.db, id, line, &fields, ctx.who()?).await?
+    {
+        return unprocessable(&line_page(&state, &ctx, id, line, &f, &errors).await?);
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!(
         "/admin/opd/{id}/anggaran?tahun={}&pesan=rekening-disimpan#rekening-{line}",
         stored.year
@@ -974,23 +908,17 @@ pub async fn delete_budget_line(
     Path((id, line)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
     let stored = directory::budget_line(&state.db, id, line).await?;
-    let mut tx = state.db.begin().await?;
-    match directory::delete_budget_line(&mut tx, id, line, ctx.who()?).await {
+    match offices::delete_budget_line(&state.db, &stored, ctx.who()?).await {
         Ok(()) => {}
-        Err(e) if e.is_conflict(directory::BUDGET_LINE_IN_USE) => {
-            drop(tx);
+        Err(AppError::Refused(refusal)) => {
             let input = BudgetInput {
-                alert: Some(format!(
-                    "Rekening {} tidak dapat dihapus: sudah dipakai {} permintaan. Ubah uraian atau pagunya bila perlu.",
-                    stored.account_code, stored.requests
-                )),
+                alert: Some(refusal.to_string()),
                 ..BudgetInput::default()
             };
             return unprocessable(&budget_page(&state, &ctx, id, stored.year, input).await?);
         }
         Err(e) => return Err(e.into()),
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!(
         "/admin/opd/{id}/anggaran?tahun={}&pesan=rekening-dihapus#rekening",
         stored.year
@@ -1074,8 +1002,6 @@ async fn category_page(
     })
 }
 
-const CATEGORY_TAKEN: &str = "Jenis pekerjaan dengan nama ini sudah ada.";
-
 async fn validate_category(
     state: &AppState,
     f: &CategoryForm,
@@ -1109,17 +1035,12 @@ pub async fn create_category(
             return unprocessable(&category_page(&state, &ctx, None, &f, &errors).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    let id = match directory::create_procurement_category(&mut tx, &fields, ctx.who()?).await {
+    let id = match offices::create_category(&state.db, &fields, ctx.who()?).await? {
         Ok(id) => id,
-        Err(e) if e.is_conflict(constraint::PROCUREMENT_CATEGORIES_NAME) => {
-            drop(tx);
-            let errors = vec![("name", CATEGORY_TAKEN.to_owned())];
+        Err(errors) => {
             return unprocessable(&category_page(&state, &ctx, None, &f, &errors).await?);
         }
-        Err(e) => return Err(e.into()),
     };
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/pengadaan/jenis?pesan=dibuat#jenis-{id}")).into_response())
 }
 
@@ -1152,17 +1073,9 @@ pub async fn update_category(
             return unprocessable(&category_page(&state, &ctx, Some(id), &f, &errors).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    match directory::update_procurement_category(&mut tx, id, &fields, ctx.who()?).await {
-        Ok(()) => {}
-        Err(e) if e.is_conflict(constraint::PROCUREMENT_CATEGORIES_NAME) => {
-            drop(tx);
-            let errors = vec![("name", CATEGORY_TAKEN.to_owned())];
-            return unprocessable(&category_page(&state, &ctx, Some(id), &f, &errors).await?);
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(errors) = offices::update_category(&state.db, id, &fields, ctx.who()?).await? {
+        return unprocessable(&category_page(&state, &ctx, Some(id), &f, &errors).await?);
     }
-    crate::db::commit(tx).await?;
     Ok(Redirect::to(&format!("/admin/pengadaan/jenis?pesan=disimpan#jenis-{id}")).into_response())
 }
 
@@ -1284,7 +1197,7 @@ pub async fn save_settings(
         Ok(p) => p,
         Err(errors) => return unprocessable(&settings_page(&ctx, &typed, &errors, None)),
     };
-    gov_settings::save(&state.db, &parsed.to_pairs(), ctx.who()?).await?;
+    offices::save_settings(&state.db, &parsed, ctx.who()?).await?;
     Ok(Redirect::to("/admin/pengadaan/pengaturan?pesan=disimpan").into_response())
 }
 
@@ -1733,9 +1646,7 @@ pub async fn answer_appeal(
             return unprocessable(&appeals_page(&state, &ctx, Some((id, field)), None).await?);
         }
     };
-    let mut tx = state.db.begin().await?;
-    let written = gov_stats::answer_appeal(&mut tx, id, &answer, ctx.who()?).await?;
-    crate::db::commit(tx).await?;
+    let written = offices::answer_appeal(&state.db, id, &answer, ctx.who()?).await?;
     let pesan = if written { "dijawab" } else { "sudah" };
     Ok(Redirect::to(&format!(
         "/admin/pengadaan/banding?pesan={pesan}#keberatan-{id}"
