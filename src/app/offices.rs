@@ -161,10 +161,12 @@ pub async fn delete_budget_line(db: &Db, line: &BudgetLine, who: Who<'_>) -> App
             db::commit(tx).await?;
             Ok(())
         }
-        Err(e) if e.is_conflict(directory::BUDGET_LINE_IN_USE) => Err(AppError::refused(Refusal::rule(format!(
-            "Rekening {} tidak dapat dihapus: sudah dipakai {} permintaan. Ubah uraian atau pagunya bila perlu.",
-            line.account_code, line.requests
-        )))),
+        Err(e) if e.is_conflict(directory::BUDGET_LINE_IN_USE) => {
+            Err(AppError::refused(Refusal::rule(format!(
+                "Rekening {} tidak dapat dihapus: sudah dipakai {} permintaan. Ubah uraian atau pagunya bila perlu.",
+                line.account_code, line.requests
+            ))))
+        }
         Err(e) => Err(e.into()),
     }
 }
