@@ -961,3 +961,69 @@ pub async fn expire_periodically(db: Db, settings: std::sync::Arc<crate::config:
         }
     }
 }
+
+/// Everything the request page shows, read at once: the settings in force, the domain's answer
+/// of what the viewer may do, and the request's items, proposals, documents, payments, offers
+/// and timeline. The handler only turns it into view lines.
+pub struct RequestPage {
+    pub settings: ProcurementSettings,
+    /// What the viewer may do (`None`: a provider asked before, who may only read).
+    pub allowed: Option<Allowed>,
+    pub items: Vec<StoredItem>,
+    /// The rotation's proposals, when the viewer may choose a provider.
+    pub proposals: Option<Proposals>,
+    /// The asked provider's phone, for the office's WhatsApp reminder while an offer waits.
+    pub asked_phone: Option<String>,
+    /// The tax the payment would carry, when the viewer may order or pay.
+    pub tax: Option<TaxBreakdown>,
+    pub documents: Vec<DocumentRow>,
+    pub payments: Vec<store::PaymentRow>,
+    pub offers: Vec<store::OfferRow>,
+    pub timeline: Vec<store::TimelineEvent>,
+}
+
+/// The request page for `party` (see [`RequestPage`]).
+pub async fn request_page(
+    db: &Db,
+    instance: &Instance,
+    reach: &crate::db::orders::Reach,
+    request: &Request,
+    party: Option<Party>,
+    at: i64,
+) -> AppResult<RequestPage> {
+    let settings = crate::db::gov_settings::current(db).await?;
+    let flow = Flow {
+        db,
+        settings: &settings,
+        instance,
+        reach,
+    };
+    let allowed = party.map(|p| Allowed::new(request.state, p));
+    let can = |action: Action| allowed.is_some_and(|a| a.can(action));
+    let proposals = if can(Action::Offer) {
+        Some(flow.proposals(request, at).await?)
+    } else {
+        None
+    };
+    let asked_phone = match (party, request.state, request.business_id) {
+        (Some(Party::Office), State::Offered, Some(b)) => store::business_facts(db, b).await?.phone,
+        _ => None,
+    };
+    let tax = if can(Action::RecordPayment) || (can(Action::Order) && party.is_some()) {
+        flow.tax(request).await.ok()
+    } else {
+        None
+    };
+    Ok(RequestPage {
+        allowed,
+        items: store::items(db, request.id).await?,
+        proposals,
+        asked_phone,
+        tax,
+        documents: store::documents(db, request.id).await?,
+        payments: store::payments(db, request.id).await?,
+        offers: store::offers(db, request.id).await?,
+        timeline: store::timeline(db, request.id).await?,
+        settings,
+    })
+}

@@ -534,17 +534,18 @@ fn action_form(a: Action) -> ActionForm {
 impl Page<'_> {
     async fn render(self, status: StatusCode, extras: Extras) -> Result<Response, WebError> {
         let r = self.request;
-        let db = &self.state.db;
-        let settings = settings(self.state).await?;
-        let flow = Flow {
-            db,
-            settings: &settings,
-            instance: &self.state.settings.instance,
-            reach: &crate::db::orders::Reach::from_settings(&self.state.settings),
-        };
         let party = self.party;
-        let at = now();
-        let items = store::items(db, r.id).await?;
+        let data = crate::app::procurement::request_page(
+            &self.state.db,
+            &self.state.settings.instance,
+            &crate::db::orders::Reach::from_settings(&self.state.settings),
+            r,
+            party,
+            now(),
+        )
+        .await?;
+        let settings = &data.settings;
+        let items = data.items;
         let show_prices = r.quoted_total.is_some();
         let item_lines = items
             .iter()
@@ -575,11 +576,10 @@ impl Page<'_> {
             .collect();
 
         // The office's choice.
-        let allowed = party.map(|p| Allowed::new(r.state, p));
+        let allowed = data.allowed;
         let can = |action: Action| allowed.is_some_and(|a| a.can(action));
         let can_choose = can(Action::Offer);
-        let (proposals, more, excluded) = if can_choose {
-            let p = flow.proposals(r, at).await?;
+        let (proposals, more, excluded) = if let Some(p) = &data.proposals {
             let lines = p.all[..p.shown]
                 .iter()
                 .map(|x| ProposalLine {
@@ -606,10 +606,9 @@ impl Page<'_> {
 
         let can_quote = can(Action::Quote);
         let whatsapp = match (party, r.state, r.business_id) {
-            (Some(Party::Office), RState::Offered, Some(b)) => {
-                let facts = store::business_facts(db, b).await?;
-                let phone = facts
-                    .phone
+            (Some(Party::Office), RState::Offered, Some(_)) => {
+                let phone = data
+                    .asked_phone
                     .as_deref()
                     .and_then(|p| crate::domain::phone::Phone::parse(p).ok());
                 let link = format!(
@@ -634,11 +633,7 @@ impl Page<'_> {
         let can_order = can(Action::Order);
         let can_bast = can(Action::SignBast);
         let can_pay = can(Action::RecordPayment);
-        let tax_preview = if can_pay || (can_order && party.is_some()) {
-            flow.tax(r).await.ok().map(|t| preview(&t))
-        } else {
-            None
-        };
+        let tax_preview = data.tax.as_ref().map(preview);
         let document_set = r
             .quoted_total
             .map(|t| match document_set(&settings.documents, t) {
@@ -670,8 +665,8 @@ impl Page<'_> {
             actions.insert(0, action_form(Action::Decline));
         }
 
-        let documents = store::documents(db, r.id)
-            .await?
+        let documents = data
+            .documents
             .into_iter()
             .map(|d| {
                 let can_reissue =
@@ -690,13 +685,13 @@ impl Page<'_> {
             })
             .collect();
         let late_after = settings.documents.late_payment_days;
-        let payments = store::payments(db, r.id)
-            .await?
+        let payments = data
+            .payments
             .iter()
             .map(|p| payment_block(p, late_after, r.bast_at))
             .collect();
-        let offers = store::offers(db, r.id)
-            .await?
+        let offers = data
+            .offers
             .into_iter()
             .map(|o| OfferLine {
                 name: o.business_name,
@@ -706,8 +701,8 @@ impl Page<'_> {
                 at: format_instant(o.offered_at),
             })
             .collect();
-        let timeline = store::timeline(db, r.id)
-            .await?
+        let timeline = data
+            .timeline
             .into_iter()
             .map(|e| TimelineLine {
                 at: format_instant(e.at),
