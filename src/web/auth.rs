@@ -113,11 +113,7 @@ pub async fn login(
                 "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam {}.",
                 format_wait(wait)
             ));
-            let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait as u64));
-            Ok(response)
+            super::throttled(&page, wait as u64)
         }
         SignedIn::Disabled => {
             page.error = Some(

@@ -187,11 +187,7 @@ pub async fn claim(
                 "Terlalu banyak percobaan yang tidak cocok. Demi keamanan data alumni, coba lagi dalam {}.",
                 format_wait(wait)
             ));
-            let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait as u64));
-            Ok(response)
+            super::throttled(&page, wait as u64)
         }
         Claimed::Refused(refusal) => {
             let mut page = claim_page(&ctx, &form, &Vec::new());

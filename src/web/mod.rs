@@ -168,6 +168,20 @@ pub fn client_ip(parts: &Parts, trust_proxy: bool) -> String {
 }
 
 /// Renders a template into a response, mapping a render failure to a logged 500.
+/// A page answered with 429 and `Retry-After` (login and claim throttling).
+pub fn throttled(
+    page: &impl askama::Template,
+    wait_secs: u64,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let mut response = (axum::http::StatusCode::TOO_MANY_REQUESTS, render(page)?).into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(wait_secs),
+    );
+    Ok(response)
+}
+
 pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>, WebError> {
     t.render()
         .map(axum::response::Html)
