@@ -55,6 +55,17 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
     book.save_to_buffer().map_err(err)
 }
 
+/// A cell a spreadsheet would run as a formula (OWASP's CSV injection rule: it starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so Excel and LibreOffice show
+/// it as the text that was typed. Names, addresses and notes come from the public and alumni.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -62,7 +73,7 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
         w.write_record(&table.header)
             .map_err(|e| ExportError(e.to_string()))?;
         for row in &table.rows {
-            w.write_record(row)
+            w.write_record(row.iter().map(|cell| defused(cell).into_owned()))
                 .map_err(|e| ExportError(e.to_string()))?;
         }
         w.flush().map_err(|e| ExportError(e.to_string()))?;
@@ -91,6 +102,32 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("Siti Rahmawati,1507015205980003"));
         assert!(csv.contains("\"Andi, S.Pd.\""));
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_defused() {
+        let mut t = table();
+        t.rows = [
+            "=HYPERLINK(\"http://evil.example\",\"klik\")",
+            "+6281234567890",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1+1",
+            "\r=1+1",
+        ]
+        .iter()
+        .map(|v| vec![(*v).to_owned(), "Jl. Sudirman".into()])
+        .collect();
+        let csv = to_csv(&t).unwrap();
+        let mut reader = csv::Reader::from_reader(&csv[3..]);
+        let cells: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+        assert_eq!(cells.len(), 6);
+        for (cell, row) in cells.iter().zip(&t.rows) {
+            assert_eq!(cell, &format!("'{}", row[0]));
+        }
+        // Ordinary text, and a sign inside a value, are left alone.
+        assert!(String::from_utf8(csv).unwrap().contains(",Jl. Sudirman"));
+        assert_eq!(defused("Rp1.250.000 - lunas"), "Rp1.250.000 - lunas");
     }
 
     #[test]

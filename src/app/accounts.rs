@@ -40,17 +40,36 @@ fn new_password_error(message: &'static str) -> (&'static str, String) {
     }
 }
 
-/// The wait (in seconds) the throttle asks for before another attempt under these keys, with
-/// the number of failures behind it.
-async fn throttled(db: &Db, user_key: &str, ip_key: &str) -> AppResult<Option<(i64, i64)>> {
+/// Whether an attempt under these keys may have its secret checked.
+enum Admission {
+    /// Counted (the row `attempt`): check the secret, then keep the row as a failure or forget
+    /// it.
+    Admitted { attempt: i64 },
+    /// Held back: wait this many seconds; `failures` is the count behind the wait.
+    Throttled { wait: i64, failures: i64 },
+}
+
+/// Counts the attempt first, then asks the throttle about the others (see
+/// `sessions::count_attempt` for why this order holds under concurrency). A held-back attempt is
+/// not counted as a failure: waiting out the time is enough to try again.
+async fn admit(db: &Db, user_key: &str, ip_key: &str) -> AppResult<Admission> {
     let t = now();
-    let [(user_failures, user_last), (ip_failures, ip_last)] =
-        sessions::recent_failures(db, user_key, ip_key, t - throttle::WINDOW_SECS).await?;
+    let (attempt, [(user_failures, user_last), (ip_failures, ip_last)]) =
+        sessions::count_attempt(db, user_key, ip_key, t - throttle::WINDOW_SECS).await?;
     let wait =
         throttle::wait_needed(user_failures, throttle::ACCOUNT_FREE_FAILURES, user_last, t).max(
             throttle::wait_needed(ip_failures, throttle::IP_FREE_FAILURES, ip_last, t),
         );
-    Ok(wait.map(|w| (w, user_failures.max(ip_failures))))
+    match wait {
+        None => Ok(Admission::Admitted { attempt }),
+        Some(wait) => {
+            sessions::forget_attempt(db, attempt).await?;
+            Ok(Admission::Throttled {
+                wait,
+                failures: user_failures.max(ip_failures),
+            })
+        }
+    }
 }
 
 // ---- signing in and out ----
@@ -82,22 +101,25 @@ pub enum SignedIn {
 /// Signs in: the throttle first, then the password; every outcome is audited.
 pub async fn sign_in(db: &Db, s: SignIn<'_>) -> AppResult<SignedIn> {
     let username: String = s.username.chars().take(64).collect();
-    if let Some((wait, failures)) = throttled(db, &username, s.ip).await? {
-        audit::record(
-            db,
-            Event {
-                actor_label: &username,
-                action: "login.throttled",
-                entity: "user",
-                entity_id: username.clone(),
-                summary: serde_json::json!({"wait_secs": wait, "failures": failures}),
-                ip: s.ip,
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Ok(SignedIn::Throttled(wait));
-    }
+    let attempt = match admit(db, &username, s.ip).await? {
+        Admission::Admitted { attempt } => attempt,
+        Admission::Throttled { wait, failures } => {
+            audit::record(
+                db,
+                Event {
+                    actor_label: &username,
+                    action: "login.throttled",
+                    entity: "user",
+                    entity_id: username.clone(),
+                    summary: serde_json::json!({"wait_secs": wait, "failures": failures}),
+                    ip: s.ip,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Ok(SignedIn::Throttled(wait));
+        }
+    };
 
     let found = users::credentials(db, &username).await?;
     let candidate = s.password.to_owned();
@@ -115,11 +137,12 @@ pub async fn sign_in(db: &Db, s: SignIn<'_>) -> AppResult<SignedIn> {
             Ok(SignedIn::Session(token))
         }
         Some((user, _)) if valid => {
+            sessions::forget_attempt(db, attempt).await?;
             audit::record(db, user_event(&user, "login.disabled", s.ip)).await?;
             Ok(SignedIn::Disabled)
         }
+        // The counted attempt stays as the failure.
         found => {
-            sessions::record_failure(db, &username, s.ip).await?;
             audit::record(
                 db,
                 Event {
@@ -634,7 +657,7 @@ async fn link(
 pub async fn claim(db: &Db, key: &Key, user: &User, proof: &Proof, ip: &str) -> AppResult<Claimed> {
     let method = proof.method();
     let (user_key, ip_key) = throttle_keys(user.id, ip);
-    if let Some((wait, failures)) = throttled(db, &user_key, &ip_key).await? {
+    if let Admission::Throttled { wait, failures } = admit(db, &user_key, &ip_key).await? {
         audit::record(
             db,
             Event {
@@ -654,8 +677,8 @@ pub async fn claim(db: &Db, key: &Key, user: &User, proof: &Proof, ip: &str) -> 
             sessions::clear_failures(db, &user_key).await?;
             Ok(Claimed::Linked)
         }
+        // The counted attempt stays as the failure.
         Err(refusal) => {
-            sessions::record_failure(db, &user_key, &ip_key).await?;
             audit::record(
                 db,
                 Event {

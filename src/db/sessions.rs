@@ -117,41 +117,56 @@ pub async fn sweep(db: &Db) -> DbResult<()> {
 
 // ---- login failures ----
 
-pub async fn record_failure(db: &Db, username: &str, ip: &str) -> DbResult<()> {
-    sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)")
-        .bind(username)
-        .bind(ip)
-        .bind(now())
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-/// (count, time of the last) failures since `since`, for a username and for an address.
-pub async fn recent_failures(
+/// Counts an attempt under these keys before its secret is checked, and returns its row with
+/// the other attempts of the window: (count, time of the last) for the username and for the
+/// address. A row stands for a failed attempt or one still being checked; a right answer
+/// removes it ([`clear_failures`] or [`forget_attempt`]).
+///
+/// Counting first makes the limit hold under concurrency: every attempt's row is committed
+/// before it counts, so the k-th attempt to commit sees at least k - 1 others, and no more than
+/// the free allowance of attempts is ever let through to the check at once.
+pub async fn count_attempt(
     db: &Db,
     username: &str,
     ip: &str,
     since: i64,
-) -> DbResult<[(i64, i64); 2]> {
-    let by_user = sqlx::query(
-        "SELECT COUNT(*) AS n, COALESCE(MAX(at), 0) AS last FROM login_failures WHERE username = $1 AND at >= $2",
+) -> DbResult<(i64, [(i64, i64); 2])> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(username)
-    .bind(since)
-    .fetch_one(db.pool())
-    .await?;
-    let by_ip = sqlx::query(
-        "SELECT COUNT(*) AS n, COALESCE(MAX(at), 0) AS last FROM login_failures WHERE ip = $1 AND at >= $2",
-    )
     .bind(ip)
-    .bind(since)
+    .bind(now())
     .fetch_one(db.pool())
-    .await?;
-    Ok([
-        (by_user.try_get("n")?, by_user.try_get("last")?),
-        (by_ip.try_get("n")?, by_ip.try_get("last")?),
-    ])
+    .await?
+    .try_get("id")?;
+    let others = |column: &'static str, value: &str| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(at), 0) AS last FROM login_failures \
+             WHERE {column} = $1 AND at >= $2 AND id <> $3"
+        )))
+        .bind(value.to_owned())
+        .bind(since)
+        .bind(id)
+    };
+    let by_user = others("username", username).fetch_one(db.pool()).await?;
+    let by_ip = others("ip", ip).fetch_one(db.pool()).await?;
+    Ok((
+        id,
+        [
+            (by_user.try_get("n")?, by_user.try_get("last")?),
+            (by_ip.try_get("n")?, by_ip.try_get("last")?),
+        ],
+    ))
+}
+
+/// Removes one counted attempt: it was held back before its check, or its answer was right.
+pub async fn forget_attempt(db: &Db, id: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 pub async fn clear_failures(db: &Db, username: &str) -> DbResult<()> {

@@ -13,6 +13,7 @@ pub mod phone;
 pub mod policy;
 pub mod procurement;
 pub mod qris;
+pub mod redirect;
 pub mod refusal;
 pub mod region;
 pub mod register;

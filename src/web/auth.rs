@@ -12,6 +12,7 @@ use crate::app::FormError;
 use crate::app::accounts::{self, PasswordSet, ResetLink, SignedIn};
 use crate::db::users::User;
 use crate::domain::dates::format_wait;
+use crate::domain::redirect::LocalPath;
 use crate::views::{Field, LoginPage, PasswordPage};
 
 #[derive(Deserialize, Default)]
@@ -20,15 +21,6 @@ pub struct LoginQuery {
     lanjut: String,
     #[serde(default)]
     pesan: String,
-}
-
-/// Only local paths are followed after login (no open redirect).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/dasbor".to_owned()
-    }
 }
 
 fn notice_for(code: &str) -> Option<&'static str> {
@@ -45,7 +37,10 @@ fn login_page(ctx: &Ctx, username: &str, next: &str) -> LoginPage {
         layout: ctx.layout("Masuk"),
         username: Field::new(username),
         password: Field::default(),
-        next: next.to_owned(),
+        // Only a path on this site is carried on; anything else is dropped here already.
+        next: LocalPath::parse(next)
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
         error: None,
         demo: ctx.settings.demo,
     }
@@ -100,7 +95,8 @@ pub async fn login(
     };
     match accounts::sign_in(&state.db, attempt).await? {
         SignedIn::Session(token) => {
-            let mut response = Redirect::to(&safe_next(&form.lanjut)).into_response();
+            let mut response =
+                Redirect::to(LocalPath::or_default(&form.lanjut).as_str()).into_response();
             let cookie = set_cookie(SESSION_COOKIE, &token, ttl, state.settings.secure_cookies());
             response.headers_mut().append(
                 header::SET_COOKIE,
