@@ -143,7 +143,14 @@ pub enum UserCommand {
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
     /// Check that no audit entry was changed, removed or reordered.
-    Verify,
+    Verify {
+        /// A head printed earlier by `karya audit head` (SEQ:HASH) and kept off this machine:
+        /// the log must still hold it.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Print the chain head (SEQ:HASH) to record off this machine.
+    Head,
 }
 
 fn settings(global: &Global) -> Result<Settings, StartupError> {
@@ -199,8 +206,11 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Backup { file } => backup(&cli.global, &file).await,
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => audit_verify(&cli.global).await,
+            command: AuditCommand::Verify { head },
+        } => audit_verify(&cli.global, head.as_deref()).await,
+        Command::Audit {
+            command: AuditCommand::Head,
+        } => audit_head(&cli.global).await,
         Command::Check => check(&cli.global).await,
         Command::Import {
             command:
@@ -264,7 +274,7 @@ async fn migrate(global: &Global) -> Result<ExitCode, StartupError> {
     std::fs::create_dir_all(&s.data_dir)
         .map_err(|e| StartupError::DataDir(s.data_dir.display().to_string(), e))?;
     let secrets = Secrets::load_or_create(&s.data_dir)?;
-    let db = startup::open_database(&s).await?;
+    let db = startup::open_database(&s, &secrets).await?;
     startup::prepare_database(&db, &s, &secrets).await?;
     println!("migrasi selesai ({})", redact_url(&s.database_url()));
     Ok(ExitCode::SUCCESS)
@@ -312,7 +322,7 @@ async fn user_add(
         }
     };
     let secrets = Secrets::load_or_create(&s.data_dir)?;
-    let db = startup::open_database(&s).await?;
+    let db = startup::open_database(&s, &secrets).await?;
     startup::prepare_database(&db, &s, &secrets).await?;
     let mut tx = db.begin().await?;
     let who = audit_db::Who {
@@ -353,18 +363,34 @@ async fn backup(global: &Global, file: &std::path::Path) -> Result<ExitCode, Sta
         );
         return Ok(ExitCode::from(2));
     }
-    let db = startup::open_database(&s).await?;
+    let db = open_existing(&s).await?;
     db.backup_sqlite(&file.display().to_string()).await?;
     println!("cadangan tersimpan di {}", file.display());
     Ok(ExitCode::SUCCESS)
 }
 
-async fn audit_verify(global: &Global) -> Result<ExitCode, StartupError> {
+async fn audit_verify(global: &Global, head: Option<&str>) -> Result<ExitCode, StartupError> {
+    let recorded = match head.map(crate::domain::audit::Head::parse) {
+        None => None,
+        Some(Some(h)) => Some(h),
+        Some(None) => {
+            eprintln!(
+                "galat: --head harus berbentuk NOMOR:HASH, seperti yang dicetak `karya audit head`"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
     let s = settings(global)?;
-    let db = startup::open_database(&s).await?;
-    match audit_db::verify(&db).await? {
-        Ok(n) => {
-            println!("jejak audit utuh: {n} entri diperiksa");
+    let db = open_existing(&s).await?;
+    match audit_db::verify(&db, recorded.as_ref()).await? {
+        Ok(v) => {
+            println!(
+                "jejak audit utuh: {}",
+                crate::domain::audit::verified_message(&v)
+            );
+            if let Some(h) = &recorded {
+                println!("kepala yang dicatat (entri #{}) masih ada dan cocok", h.seq);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(b) => {
@@ -372,6 +398,23 @@ async fn audit_verify(global: &Global) -> Result<ExitCode, StartupError> {
             Ok(ExitCode::from(3))
         }
     }
+}
+
+/// The database with this instance's keys, for commands that read or copy it.
+async fn open_existing(s: &Settings) -> Result<crate::db::Db, StartupError> {
+    let secrets = Secrets::load_or_create(&s.data_dir)?;
+    startup::open_database(s, &secrets).await
+}
+
+async fn audit_head(global: &Global) -> Result<ExitCode, StartupError> {
+    let s = settings(global)?;
+    let db = open_existing(&s).await?;
+    println!("{}", audit_db::head(&db).await?);
+    eprintln!(
+        "Catat baris di atas di luar mesin ini (misalnya di buku log atau surel ke atasan). \
+         Nanti `karya audit verify --head BARIS` memeriksa bahwa jejak masih memuatnya."
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn check(global: &Global) -> Result<ExitCode, StartupError> {
@@ -382,7 +425,7 @@ async fn check(global: &Global) -> Result<ExitCode, StartupError> {
         redact_url(&s.database_url()),
         s.backend()?
     );
-    let db = startup::open_database(&s).await?;
+    let db = open_existing(&s).await?;
     db.ping().await?;
     println!("basis data: terhubung");
     Ok(ExitCode::SUCCESS)
@@ -418,7 +461,7 @@ async fn import_alumni(
         }
     };
     let secrets = Secrets::load_or_create(&s.data_dir)?;
-    let db = startup::open_database(&s).await?;
+    let db = startup::open_database(&s, &secrets).await?;
     startup::prepare_database(&db, &s, &secrets).await?;
     let kabupaten = &s.instance.kabupaten;
     let mut options = crate::import::plan::Options {

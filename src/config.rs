@@ -75,6 +75,11 @@ pub struct Settings {
     /// Largest accepted request body for ordinary forms, in bytes.
     pub body_limit_bytes: usize,
     pub db_max_connections: u32,
+    /// How SQLite waits for the disk on commit: `full` (default; a commit acknowledged to the
+    /// user survives a power cut) or `normal` (faster; in WAL mode a power cut can lose the
+    /// last commits, never corrupt the database). Ignored on PostgreSQL, whose own
+    /// `synchronous_commit` decides.
+    pub sqlite_synchronous: Synchronous,
     /// Days after delivery when an order the buyer has not confirmed completes by itself.
     pub order_autocomplete_days: i64,
     /// Outgoing mail, e.g. `smtps://user:pass@mail.example.go.id:465` or
@@ -100,10 +105,39 @@ impl Default for Settings {
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
             db_max_connections: 8,
+            sqlite_synchronous: Synchronous::Full,
             order_autocomplete_days: 3,
             smtp_url: String::new(),
             smtp_from: String::new(),
             instance: Instance::default(),
+        }
+    }
+}
+
+/// SQLite's `PRAGMA synchronous` for the WAL journal: `full` syncs the log on every commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+impl Synchronous {
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+impl std::str::FromStr for Synchronous {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(Synchronous::Full),
+            "normal" => Ok(Synchronous::Normal),
+            _ => Err(()),
         }
     }
 }
@@ -190,6 +224,9 @@ impl Settings {
         }
         if let Some(v) = env("DB_MAX_CONNECTIONS") {
             self.db_max_connections = parse("KARYA_DB_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = env("SQLITE_SYNCHRONOUS") {
+            self.sqlite_synchronous = parse("KARYA_SQLITE_SYNCHRONOUS", &v)?;
         }
         if let Some(v) = env("ORDER_AUTOCOMPLETE_DAYS") {
             self.order_autocomplete_days = parse("KARYA_ORDER_AUTOCOMPLETE_DAYS", &v)?;

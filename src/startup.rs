@@ -39,19 +39,51 @@ pub struct Application {
     pub state: AppState,
 }
 
-/// Opens the database named by the settings, creating the data folder for SQLite.
-pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
+/// Opens the database named by the settings with the instance's audit key, creating the data
+/// folder for SQLite. Files the process creates from here on are its owner's alone.
+pub async fn open_database(settings: &Settings, secrets: &Secrets) -> Result<Db, StartupError> {
     let backend = settings.backend()?;
-    if backend == db::Backend::Sqlite {
-        std::fs::create_dir_all(&settings.data_dir)
-            .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+    owner_only_files(&settings.data_dir)?;
+    let options = db::Options {
+        max_connections: settings.db_max_connections,
+        synchronous: settings.sqlite_synchronous,
+        chain_key: crate::domain::audit::ChainKey::derive(secrets.data_key.bytes()),
+    };
+    let db = Db::connect(&settings.database_url(), backend, options).await?;
+    // The database and its journal were created under the mask, or by an older version that
+    // left them readable by every local user: they are the owner's alone from here on.
+    owner_only_files(&settings.data_dir)?;
+    Ok(db)
+}
+
+/// Personal data rests in the data folder (the SQLite database, its WAL, backups, exports the
+/// command line writes): every file and folder the process creates is its owner's alone
+/// (umask 077), the data folder is 0700, and files an older version left readable by others
+/// in it are made 0600.
+pub fn owner_only_files(data_dir: &std::path::Path) -> Result<(), StartupError> {
+    let failed = |e: std::io::Error| StartupError::DataDir(data_dir.display().to_string(), e);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // SAFETY: umask only sets the process's file creation mask; it cannot fail.
+        unsafe {
+            libc::umask(0o077);
+        }
+        std::fs::create_dir_all(data_dir).map_err(failed)?;
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(failed)?;
+        for entry in std::fs::read_dir(data_dir).map_err(failed)? {
+            let entry = entry.map_err(failed)?;
+            let meta = entry.metadata().map_err(failed)?;
+            if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600))
+                    .map_err(failed)?;
+            }
+        }
     }
-    Ok(Db::connect(
-        &settings.database_url(),
-        backend,
-        settings.db_max_connections,
-    )
-    .await?)
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(data_dir).map_err(failed)?;
+    Ok(())
 }
 
 /// Migrations, the instance's regions, and (demo mode, empty database) the demo district.
@@ -74,7 +106,7 @@ impl Application {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
         let secrets = Secrets::load_or_create(&settings.data_dir)?;
-        let db = open_database(&settings).await?;
+        let db = open_database(&settings, &secrets).await?;
         prepare_database(&db, &settings, &secrets).await?;
         let listener = TcpListener::bind(&settings.bind)
             .await

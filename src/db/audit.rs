@@ -47,7 +47,7 @@ pub async fn append_many(tx: &mut Tx, events: &mut Vec<Event<'_>>) -> DbResult<i
             prev_hash: std::mem::take(&mut prev_hash),
             hash: String::new(),
         };
-        entry.hash = audit::entry_hash(&entry);
+        entry.hash = audit::sealed_hash(tx.chain_key(), &entry);
         prev_hash = entry.hash.clone();
         entries.push(entry);
     }
@@ -165,18 +165,34 @@ pub async fn list(
     Ok((rows.iter().map(from_row).collect::<DbResult<_>>()?, total))
 }
 
-/// Reads the whole chain in storage order and checks it.
-pub async fn verify(db: &Db) -> DbResult<Result<i64, audit::Break>> {
+/// The chain head as stored: the last entry's sequence number and hash.
+pub async fn head(db: &Db) -> DbResult<audit::Head> {
+    let head = sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(audit::Head {
+        seq: head.try_get("last_seq")?,
+        hash: head.try_get("last_hash")?,
+    })
+}
+
+/// Reads the whole chain in storage order and checks it with the instance's key, and against a
+/// head recorded earlier when one is given.
+pub async fn verify(
+    db: &Db,
+    recorded: Option<&audit::Head>,
+) -> DbResult<Result<audit::Verified, audit::Break>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM audit_log ORDER BY seq"
     )))
     .fetch_all(db.pool())
     .await?;
     let entries = rows.iter().map(from_row).collect::<DbResult<Vec<_>>>()?;
-    let head = sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
-        .await?;
-    let last_seq: i64 = head.try_get("last_seq")?;
-    let last_hash: String = head.try_get("last_hash")?;
-    Ok(audit::verify(&entries, (last_seq, &last_hash)))
+    let stored = head(db).await?;
+    Ok(audit::verify(
+        &entries,
+        (stored.seq, &stored.hash),
+        db.chain_key(),
+        recorded,
+    ))
 }

@@ -23,14 +23,59 @@ pub mod stats;
 pub mod storefront;
 pub mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
-pub use crate::config::Backend;
+pub use crate::config::{Backend, Synchronous};
+use crate::domain::audit::ChainKey;
 
-pub type Tx = Transaction<'static, Any>;
+/// A transaction, carrying the key that seals the audit entries written in it. Its connection
+/// is `&mut **tx` (inside a function given `&mut Tx`) or `&mut *tx`, as with sqlx's own.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    chain_key: Arc<ChainKey>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        Ok(self.inner.commit().await?)
+    }
+
+    pub async fn rollback(self) -> DbResult<()> {
+        Ok(self.inner.rollback().await?)
+    }
+
+    /// The key audit entries written in this transaction are sealed with.
+    pub(crate) fn chain_key(&self) -> &ChainKey {
+        &self.chain_key
+    }
+}
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub max_connections: u32,
+    /// SQLite only.
+    pub synchronous: Synchronous,
+    /// The instance's audit chain key (derived from the data key).
+    pub chain_key: ChainKey,
+}
 
 /// An executor: the pool, or a transaction's connection (`&mut **tx`). Reads that an update's
 /// "before" comes from take one, so they can run inside the update's transaction.
@@ -217,30 +262,43 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    chain_key: Arc<ChainKey>,
 }
 
 impl Db {
-    /// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and `synchronous = NORMAL` on
-    /// every connection, set here and nowhere else.
-    pub async fn connect(url: &str, backend: Backend, max_connections: u32) -> DbResult<Db> {
+    /// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and the configured
+    /// `synchronous` (FULL unless the operator chose otherwise) on every connection, set here
+    /// and nowhere else.
+    pub async fn connect(url: &str, backend: Backend, options: Options) -> DbResult<Db> {
         sqlx::any::install_default_drivers();
-        let mut options = AnyPoolOptions::new()
-            .max_connections(max_connections.max(1))
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(5));
         if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
+            let pragmas = format!(
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 5000; PRAGMA synchronous = {};",
+                options.synchronous.pragma()
+            );
+            pool = pool.after_connect(move |conn, _meta| {
+                let pragmas = pragmas.clone();
                 Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                         PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
+                    conn.execute(sqlx::AssertSqlSafe(pragmas)).await?;
                     Ok(())
                 })
             });
         }
-        let pool = options.connect(url).await?;
-        Ok(Db { pool, backend })
+        let pool = pool.connect(url).await?;
+        Ok(Db {
+            pool,
+            backend,
+            chain_key: Arc::new(options.chain_key),
+        })
+    }
+
+    /// The key the audit chain is sealed with.
+    pub fn chain_key(&self) -> &ChainKey {
+        &self.chain_key
     }
 
     pub fn backend(&self) -> Backend {
@@ -281,9 +339,13 @@ impl Db {
     /// whenever another connection committed in between (WAL snapshots cannot be upgraded), and
     /// busy_timeout does not help there. Writers wait for each other instead.
     pub async fn begin(&self) -> DbResult<Tx> {
-        Ok(match self.backend {
+        let inner = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx {
+            inner,
+            chain_key: self.chain_key.clone(),
         })
     }
 
@@ -306,7 +368,7 @@ impl Db {
 }
 
 pub async fn commit(tx: Tx) -> DbResult<()> {
-    Ok(tx.commit().await?)
+    tx.commit().await
 }
 
 /// Current instant as stored: seconds since the Unix epoch, UTC.

@@ -1,7 +1,40 @@
 //! The audit chain: each entry's hash covers its content and the previous entry's hash, so a
 //! changed, removed or reordered entry breaks the chain at a point that can be named.
+//!
+//! Entries are sealed with an instance key (HMAC-SHA-256, hash `k1:<hex>`), so someone who can
+//! write to the database but does not hold the key cannot recompute the chain after a rewrite.
+//! Entries written before the key existed carry a plain SHA-256 (`<hex>`); they still verify,
+//! and the first sealed entry's seal covers them through its `prev_hash`. Once an entry is
+//! sealed, every later one must be. What the key cannot stop (someone with the key, or a
+//! rewrite of the whole log into the old unsealed form) a head recorded off the machine does:
+//! `verify` with that head checks the log still holds it.
 
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
+
+/// The instance key the chain is sealed with. Derived from the data key, so every instance
+/// that shares the data key seals alike and no further secret must be distributed.
+#[derive(Clone)]
+pub struct ChainKey([u8; 32]);
+
+impl std::fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChainKey(***)")
+    }
+}
+
+impl ChainKey {
+    /// The chain key of a data key (HMAC-SHA-256 of a fixed label: one key cannot be computed
+    /// from the other's uses).
+    pub fn derive(data_key: &[u8; 32]) -> ChainKey {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(data_key).expect("any key length");
+        mac.update(b"karya/audit-chain/v1");
+        ChainKey(mac.finalize().into_bytes().into())
+    }
+}
+
+/// The prefix of a sealed (keyed) entry hash.
+const SEALED: &str = "k1:";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -18,10 +51,22 @@ pub struct Entry {
     pub hash: String,
 }
 
-/// The hash of an entry's content chained to `prev_hash`. JSON encoding of the fields keeps the
-/// boundaries between them unambiguous.
-pub fn entry_hash(e: &Entry) -> String {
-    let content = serde_json::json!([
+/// The sealed hash of an entry's content chained to `prev_hash`: what new entries carry.
+pub fn sealed_hash(key: &ChainKey, e: &Entry) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key.0).expect("any key length");
+    mac.update(content(e).as_bytes());
+    format!("{SEALED}{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The plain hash entries written before the chain was keyed carry.
+pub fn legacy_hash(e: &Entry) -> String {
+    hex::encode(Sha256::digest(content(e).as_bytes()))
+}
+
+/// An entry's content chained to `prev_hash`. JSON encoding of the fields keeps the boundaries
+/// between them unambiguous.
+fn content(e: &Entry) -> String {
+    serde_json::json!([
         e.seq,
         e.at,
         e.actor_id,
@@ -32,8 +77,8 @@ pub fn entry_hash(e: &Entry) -> String {
         e.summary,
         e.ip,
         e.prev_hash
-    ]);
-    hex::encode(Sha256::digest(content.to_string().as_bytes()))
+    ])
+    .to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,12 +92,27 @@ pub enum Break {
         expected_last_seq: i64,
         found_last_seq: i64,
     },
+    /// An unsealed entry follows a sealed one: the log was rewritten without the key.
+    Unsealed { seq: i64 },
+    /// The log does not hold the head recorded earlier (`seq:hash`).
+    RecordedHeadMissing { seq: i64 },
 }
 
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Break::Altered { seq } => write!(f, "entri #{seq} telah diubah (hash tidak cocok)"),
+            Break::Altered { seq } => write!(
+                f,
+                "entri #{seq} telah diubah (hash tidak cocok; atau kunci data instans ini bukan kunci yang menyegelnya)"
+            ),
+            Break::Unsealed { seq } => write!(
+                f,
+                "entri #{seq} tidak bersegel padahal entri sebelumnya bersegel: jejak ditulis ulang tanpa kunci"
+            ),
+            Break::RecordedHeadMissing { seq } => write!(
+                f,
+                "kepala yang dicatat (entri #{seq}) tidak ada lagi dalam jejak: jejak ditulis ulang atau dipotong"
+            ),
             Break::Unlinked {
                 seq,
                 expected_prev_seq,
@@ -71,16 +131,77 @@ impl std::fmt::Display for Break {
     }
 }
 
-/// Walks the chain in storage order (by `seq`) and reports the first break.
+/// A head as `karya audit head` prints it and an operator records it: `seq:hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Head {
+    pub fn parse(text: &str) -> Option<Head> {
+        let (seq, hash) = text.trim().split_once(':')?;
+        let seq = seq.parse().ok().filter(|s| *s >= 0)?;
+        (!hash.is_empty()).then(|| Head {
+            seq,
+            hash: hash.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+/// What a verification found in an intact chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: i64,
+    /// Entries from before the chain was keyed (plain SHA-256).
+    pub unsealed: i64,
+}
+
+/// What an intact chain is reported as, in the admin's page and by `karya audit verify`.
+pub fn verified_message(v: &Verified) -> String {
+    let mut text = format!(
+        "{} entri diperiksa, tidak ada yang diubah, dihapus, atau ditukar.",
+        v.entries
+    );
+    if v.unsealed > 0 {
+        text.push_str(&format!(
+            " {} entri pertama ditulis sebelum jejak bersegel kunci (versi lama); entri sesudahnya bersegel.",
+            v.unsealed
+        ));
+    }
+    text
+}
+
+/// Walks the chain in storage order (by `seq`) and reports the first break: every entry's hash
+/// (sealed with `key`, or a plain hash before the first sealed one), the links, the stored
+/// `head`, and, when given, a head recorded earlier that the log must still hold.
 pub fn verify<'a>(
     entries: impl IntoIterator<Item = &'a Entry>,
     head: (i64, &str),
-) -> Result<i64, Break> {
+    key: &ChainKey,
+    recorded: Option<&Head>,
+) -> Result<Verified, Break> {
     let mut prev_seq = 0;
     let mut prev_hash = String::new();
     let mut count = 0;
+    let mut unsealed = 0;
+    let mut recorded_seen = recorded.is_none_or(|r| r.seq == 0 && r.hash.is_empty());
     for e in entries {
-        if entry_hash(e) != e.hash {
+        let expected = if e.hash.starts_with(SEALED) {
+            sealed_hash(key, e)
+        } else if unsealed < count {
+            return Err(Break::Unsealed { seq: e.seq });
+        } else {
+            unsealed += 1;
+            legacy_hash(e)
+        };
+        if expected != e.hash {
             return Err(Break::Altered { seq: e.seq });
         }
         if e.seq != prev_seq + 1 || e.prev_hash != prev_hash {
@@ -88,6 +209,12 @@ pub fn verify<'a>(
                 seq: e.seq,
                 expected_prev_seq: prev_seq,
             });
+        }
+        if let Some(r) = recorded.filter(|r| r.seq == e.seq) {
+            if r.hash != e.hash {
+                return Err(Break::RecordedHeadMissing { seq: r.seq });
+            }
+            recorded_seen = true;
         }
         prev_seq = e.seq;
         prev_hash = e.hash.clone();
@@ -100,7 +227,13 @@ pub fn verify<'a>(
             found_last_seq: prev_seq,
         });
     }
-    Ok(count)
+    if let (false, Some(r)) = (recorded_seen, recorded) {
+        return Err(Break::RecordedHeadMissing { seq: r.seq });
+    }
+    Ok(Verified {
+        entries: count,
+        unsealed,
+    })
 }
 
 /// Who acted: a user, or a named tool (`cli`, `demo`) with no user id.
@@ -149,7 +282,12 @@ pub struct Event<'a> {
 mod tests {
     use super::*;
 
-    fn chain(n: i64) -> Vec<Entry> {
+    fn key() -> ChainKey {
+        ChainKey::derive(&[7; 32])
+    }
+
+    /// A chain of `n` entries whose first `legacy` ones carry plain hashes.
+    fn chain_from(n: i64, legacy: i64, key: &ChainKey) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();
         for seq in 1..=n {
             let mut e = Entry {
@@ -165,22 +303,35 @@ mod tests {
                 prev_hash: out.last().map(|p| p.hash.clone()).unwrap_or_default(),
                 hash: String::new(),
             };
-            e.hash = entry_hash(&e);
+            e.hash = if seq <= legacy {
+                legacy_hash(&e)
+            } else {
+                sealed_hash(key, &e)
+            };
             out.push(e);
         }
         out
+    }
+
+    fn chain(n: i64) -> Vec<Entry> {
+        chain_from(n, 0, &key())
     }
 
     fn head(c: &[Entry]) -> (i64, String) {
         (c.len() as i64, c.last().unwrap().hash.clone())
     }
 
+    fn check(c: &[Entry], head: (i64, &str)) -> Result<i64, Break> {
+        verify(c, head, &key(), None).map(|v| v.entries)
+    }
+
     #[test]
     fn intact_chain_verifies() {
         let c = chain(5);
         let (s, h) = head(&c);
-        assert_eq!(verify(&c, (s, &h)), Ok(5));
-        assert_eq!(verify(&[], (0, "")), Ok(0));
+        assert!(h.starts_with("k1:"));
+        assert_eq!(check(&c, (s, &h)), Ok(5));
+        assert_eq!(check(&[], (0, "")), Ok(0));
     }
 
     #[test]
@@ -189,12 +340,12 @@ mod tests {
         let (s, h) = head(&c);
         let mut altered = c.clone();
         altered[2].summary = "{\"role\":\"admin\"}".into();
-        assert_eq!(verify(&altered, (s, &h)), Err(Break::Altered { seq: 3 }));
+        assert_eq!(check(&altered, (s, &h)), Err(Break::Altered { seq: 3 }));
 
         let mut deleted = c.clone();
         deleted.remove(1);
         assert_eq!(
-            verify(&deleted, (s, &h)),
+            check(&deleted, (s, &h)),
             Err(Break::Unlinked {
                 seq: 3,
                 expected_prev_seq: 1
@@ -204,18 +355,98 @@ mod tests {
         let mut reordered = c.clone();
         reordered.swap(1, 2);
         assert!(matches!(
-            verify(&reordered, (s, &h)),
+            check(&reordered, (s, &h)),
             Err(Break::Unlinked { .. })
         ));
 
         let truncated = &c[..4];
         assert_eq!(
-            verify(truncated, (s, &h)),
+            check(truncated, (s, &h)),
             Err(Break::TailMissing {
                 expected_last_seq: 5,
                 found_last_seq: 4
             })
         );
+    }
+
+    #[test]
+    fn a_rewrite_without_the_key_is_caught() {
+        // The attacker changes entry 3 and recomputes every hash and the head, as they could
+        // with the old plain chain: with another key, or as plain hashes.
+        let c = chain(5);
+        let mut forged = c.clone();
+        forged[2].summary = "{\"role\":\"admin\"}".into();
+        let other = ChainKey::derive(&[8; 32]);
+        let mut prev = forged[1].hash.clone();
+        for e in forged.iter_mut().skip(2) {
+            e.prev_hash = prev;
+            e.hash = sealed_hash(&other, e);
+            prev = e.hash.clone();
+        }
+        let (s, h) = head(&forged);
+        assert_eq!(check(&forged, (s, &h)), Err(Break::Altered { seq: 3 }));
+
+        let mut plain = c.clone();
+        plain[2].summary = "{\"role\":\"admin\"}".into();
+        let mut prev = plain[1].hash.clone();
+        for e in plain.iter_mut().skip(2) {
+            e.prev_hash = prev;
+            e.hash = legacy_hash(e);
+            prev = e.hash.clone();
+        }
+        let (s, h) = head(&plain);
+        assert_eq!(check(&plain, (s, &h)), Err(Break::Unsealed { seq: 3 }));
+    }
+
+    #[test]
+    fn an_old_plain_chain_keeps_verifying_and_is_sealed_onwards() {
+        let c = chain_from(6, 4, &key());
+        let (s, h) = head(&c);
+        assert_eq!(
+            verify(&c, (s, &h), &key(), None),
+            Ok(Verified {
+                entries: 6,
+                unsealed: 4
+            })
+        );
+        // Changing an old entry breaks the first sealed one's link to it.
+        let mut altered = c.clone();
+        altered[1].summary = "{\"x\":1}".into();
+        assert_eq!(check(&altered, (s, &h)), Err(Break::Altered { seq: 2 }));
+        let mut relinked = altered.clone();
+        relinked[1].hash = legacy_hash(&relinked[1]);
+        relinked[2].prev_hash = relinked[1].hash.clone();
+        relinked[2].hash = legacy_hash(&relinked[2]);
+        relinked[3].prev_hash = relinked[2].hash.clone();
+        relinked[3].hash = legacy_hash(&relinked[3]);
+        relinked[4].prev_hash = relinked[3].hash.clone();
+        assert_eq!(check(&relinked, (s, &h)), Err(Break::Altered { seq: 5 }));
+    }
+
+    #[test]
+    fn a_recorded_head_must_still_be_in_the_log() {
+        let c = chain(5);
+        let (s, h) = head(&c);
+        let recorded = Head::parse(&format!("3:{}", c[2].hash)).unwrap();
+        assert_eq!(recorded.to_string(), format!("3:{}", c[2].hash));
+        assert!(verify(&c, (s, &h), &key(), Some(&recorded)).is_ok());
+        // The whole log rewritten (here: with the key, by someone who holds it) no longer holds
+        // the recorded head.
+        let rewritten = chain_from(5, 0, &ChainKey::derive(&[9; 32]));
+        let (rs, rh) = head(&rewritten);
+        let other_key = ChainKey::derive(&[9; 32]);
+        assert_eq!(
+            verify(&rewritten, (rs, &rh), &other_key, Some(&recorded)),
+            Err(Break::RecordedHeadMissing { seq: 3 })
+        );
+        // A head past the end of the log is missing too.
+        let ahead = Head::parse(&format!("9:{h}")).unwrap();
+        assert_eq!(
+            verify(&c, (s, &h), &key(), Some(&ahead)),
+            Err(Break::RecordedHeadMissing { seq: 9 })
+        );
+        assert_eq!(Head::parse("tiga:abc"), None);
+        assert_eq!(Head::parse("3:"), None);
     }
 }
 

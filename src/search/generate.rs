@@ -287,7 +287,12 @@ async fn generate_catalog() {
         Backend::Sqlite
     };
     let started = std::time::Instant::now();
-    let db = Db::connect(&url, backend, 4).await.expect("database");
+    let options = crate::db::Options {
+        max_connections: 4,
+        synchronous: crate::db::Synchronous::Normal,
+        chain_key: crate::domain::audit::ChainKey::derive(&[0; 32]),
+    };
+    let db = Db::connect(&url, backend, options).await.expect("database");
     db.migrate().await.expect("migrations");
     regions::load(&db, &["15.07".to_string()])
         .await

@@ -353,11 +353,8 @@ pub async fn audit_log(
     };
     let (entries, total) =
         audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
-    let (chain_ok, chain_message) = match audit::verify(&state.db).await? {
-        Ok(n) => (
-            true,
-            format!("{n} entri diperiksa, tidak ada yang diubah, dihapus, atau ditukar."),
-        ),
+    let (chain_ok, chain_message) = match audit::verify(&state.db, None).await? {
+        Ok(v) => (true, crate::domain::audit::verified_message(&v)),
         Err(b) => (false, b.to_string()),
     };
     let rows = entries
