@@ -342,6 +342,21 @@ mod tests {
     }
 
     #[test]
+    fn sqlite_syncs_fully_unless_told_otherwise() {
+        let mut s = Settings::default();
+        assert_eq!(s.sqlite_synchronous, Synchronous::Full);
+        s.apply_env(|k| (k == "KARYA_SQLITE_SYNCHRONOUS").then(|| "Normal".into()))
+            .unwrap();
+        assert_eq!(s.sqlite_synchronous, Synchronous::Normal);
+        assert!(
+            s.apply_env(|k| (k == "KARYA_SQLITE_SYNCHRONOUS").then(|| "off".into()))
+                .is_err()
+        );
+        let file: Settings = toml::from_str("sqlite_synchronous = \"normal\"").unwrap();
+        assert_eq!(file.sqlite_synchronous, Synchronous::Normal);
+    }
+
+    #[test]
     fn unknown_scheme_is_an_error() {
         let mut s = Settings::default();
         s.apply_env(|k| (k == "KARYA_DATABASE_URL").then(|| "mysql://x/y".to_string()))

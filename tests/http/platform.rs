@@ -585,6 +585,8 @@ async fn cli_check_backup_and_user_add(app: TestApp) {
                 "{}",
                 String::from_utf8_lossy(&out.stderr)
             );
+            // The copy holds everyone's personal data: its owner's alone.
+            assert_eq!(mode(&backup), 0o600);
             // The copy is a complete database with the same users.
             let copy = Db::connect(
                 &format!("sqlite://{}", backup.display()),
@@ -753,6 +755,78 @@ async fn audit_chain_holds_under_concurrent_writers(app: TestApp) {
     );
     let verdict = karya::db::audit::verify(&app.db, None).await.unwrap();
     assert_eq!(verdict.map(|v| v.entries), Ok(before + 24));
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The data folder, the database and its journal are their owner's alone, also when an older
+/// version left them readable by every local user.
+#[cfg(unix)]
+#[tokio::test]
+async fn data_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data-karya");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(data.join("catatan.txt"), "lama").unwrap();
+    std::fs::set_permissions(
+        data.join("catatan.txt"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let app = crate::helpers::spawn_with(Backend::Sqlite, |s| {
+        s.data_dir = data.clone();
+        s.database_url = String::new();
+        s.demo = false;
+    })
+    .await
+    .expect("app");
+    app.visitor().get("/masuk").await;
+    assert_eq!(mode(&data), 0o700);
+    for file in ["karya.db", "karya.db-wal", "karya.db-shm", "catatan.txt"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    assert_eq!(mode(&data.join("secrets")), 0o700);
+}
+
+/// A commit acknowledged to the user is on disk before the answer (power cuts are common):
+/// SQLite syncs its WAL on every commit unless the operator chose otherwise.
+#[tokio::test]
+async fn sqlite_syncs_every_commit_unless_told_otherwise() {
+    async fn synchronous(app: &TestApp) -> i64 {
+        // Every pooled connection got the setting: ask several at once.
+        let mut seen = Vec::new();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = app.db.pool().acquire().await.unwrap();
+            seen.push(
+                sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap(),
+            );
+            held.push(conn);
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+        seen[0]
+    }
+    let app = crate::helpers::spawn(Backend::Sqlite).await.expect("app");
+    assert_eq!(synchronous(&app).await, 2, "FULL");
+    let app = crate::helpers::spawn_with(Backend::Sqlite, |s| {
+        s.sqlite_synchronous = karya::config::Synchronous::Normal;
+    })
+    .await
+    .expect("app");
+    assert_eq!(synchronous(&app).await, 1, "NORMAL");
 }
 
 /// Behind HTTPS (a public URL with https), every cookie is Secure.
