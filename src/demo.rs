@@ -918,7 +918,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         account_ids.get("alumni").copied(),
     )
     .await?;
-    government::seed(db, settings).await?;
+    government::seed(db, settings, &secrets.data_key).await?;
     tracing::info!(
         storefronts = opened.len(),
         listings = opened.iter().map(|o| o.listings.len()).sum::<usize>(),

@@ -93,6 +93,9 @@ pub async fn prepare_database(
     secrets: &Secrets,
 ) -> Result<(), StartupError> {
     db.migrate().await?;
+    crate::app::procurement::seal_stored_npwps(db, &secrets.data_key)
+        .await
+        .map_err(|e| StartupError::Db(db::DbError::Other(e.to_string())))?;
     db::regions::load(db, &settings.instance.kabupaten).await?;
     if settings.demo {
         crate::demo::seed_if_empty(db, settings, secrets).await?;

@@ -19,6 +19,7 @@ use crate::db::procurement::{
 use crate::db::{Db, DbError};
 use crate::domain::Refusal;
 use crate::domain::dates::{WIB, format_date};
+use crate::domain::npwp::Npwp;
 use crate::domain::procurement::documents::{DocumentKind, contract_document};
 use crate::domain::procurement::request::{
     Action, Allowed, Party, Quote, Refusal as Why, State, passed_on,
@@ -27,6 +28,7 @@ use crate::domain::procurement::rotation::{self, Exclusion, Proposal, RequestFac
 use crate::domain::procurement::tax::{self, SellerTax, TaxBreakdown};
 use crate::domain::procurement::words::rupiah_in_words_capitalised;
 use crate::pdf;
+use crate::secrets::{Key, personal};
 
 fn refused(why: Why) -> AppError {
     AppError::Refused(Refusal::Request(why))
@@ -931,6 +933,89 @@ impl Paper {
 /// The settings in force with their stored pairs (for pages that show them).
 pub async fn settings(db: &Db) -> Result<ProcurementSettings, DbError> {
     crate::db::gov_settings::current(db).await
+}
+
+// ---- a business's tax position ----
+
+/// What the provider states about their taxes and how much office work they take on.
+pub struct TaxProfile {
+    pub npwp: Option<Npwp>,
+    pub pkp: bool,
+    pub umkm_final: bool,
+    pub capacity: i64,
+}
+
+/// Stores a business's tax position with its NPWP sealed; the audit entry names the NPWP
+/// masked.
+pub async fn update_business_tax(
+    db: &Db,
+    key: &Key,
+    business_id: i64,
+    profile: &TaxProfile,
+    who: &Who<'_>,
+) -> AppResult<()> {
+    let sealed = profile
+        .npwp
+        .as_ref()
+        .map(|n| personal::seal(key, n.as_str()))
+        .unwrap_or_default();
+    let mut tx = db.begin().await?;
+    store::update_business_tax(
+        &mut tx,
+        business_id,
+        &sealed,
+        profile.pkp,
+        profile.umkm_final,
+        profile.capacity,
+    )
+    .await?;
+    crate::db::audit::append(
+        &mut tx,
+        who.event(
+            "business.tax",
+            "business",
+            business_id,
+            serde_json::json!({
+                "npwp": profile.npwp.as_ref().map(Npwp::masked),
+                "pkp": profile.pkp,
+                "umkm_final": profile.umkm_final,
+                "capacity": profile.capacity,
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A business's NPWP as its owner typed it, from the stored sealed value.
+pub fn npwp_of(key: &Key, facts: &store::BusinessFacts) -> Option<String> {
+    personal::open(key, &facts.npwp)
+}
+
+/// Seals NPWPs an older version stored in clear (run at start-up; idempotent). Returns how
+/// many were sealed.
+pub async fn seal_stored_npwps(db: &Db, key: &Key) -> AppResult<usize> {
+    let mut sealed = 0;
+    for (id, stored) in store::stored_npwps(db).await? {
+        if personal::open(key, &stored).is_some() {
+            continue;
+        }
+        let Ok(npwp) = Npwp::parse(&stored) else {
+            // Neither sealed with this key nor an NPWP: leave it and say so.
+            tracing::warn!(
+                business_id = id,
+                "stored NPWP is neither sealed nor an NPWP"
+            );
+            continue;
+        };
+        store::replace_npwp(db, id, &stored, &personal::seal(key, npwp.as_str())).await?;
+        sealed += 1;
+    }
+    if sealed > 0 {
+        tracing::info!(sealed, "NPWP stored in clear by an older version sealed");
+    }
+    Ok(sealed)
 }
 
 /// Passes on offers whose deadline ran out, every minute for the life of the server. Several

@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use super::{Db, DbResult, Tx, now};
 use crate::domain::audit::{self, Entry};
+use crate::domain::personal;
 
 pub use crate::domain::audit::{Event, Who};
 
@@ -33,15 +34,17 @@ pub async fn append_many(tx: &mut Tx, events: &mut Vec<Event<'_>>) -> DbResult<i
     let mut prev_hash: String = head.try_get("last_hash")?;
     let at = now();
     let mut entries = Vec::with_capacity(events.len());
-    for (i, event) in events.drain(..).enumerate() {
+    for (i, mut event) in events.drain(..).enumerate() {
+        // Personal identifiers never reach the log in full, whoever wrote the event.
+        personal::mask_in_summary(&mut event.summary);
         let mut entry = Entry {
             seq: last - n + 1 + i as i64,
             at,
             actor_id: event.actor_id,
-            actor_label: event.actor_label.to_owned(),
+            actor_label: personal::mask_identifier(event.actor_label).into_owned(),
             action: event.action.to_owned(),
             entity: event.entity.to_owned(),
-            entity_id: event.entity_id,
+            entity_id: personal::mask_identifier(&event.entity_id).into_owned(),
             summary: event.summary.to_string(),
             ip: event.ip.to_owned(),
             prev_hash: std::mem::take(&mut prev_hash),

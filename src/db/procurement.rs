@@ -1375,39 +1375,51 @@ pub async fn business_facts(db: &Db, business_id: i64) -> DbResult<BusinessFacts
     })
 }
 
+/// Stores a business's tax position; `npwp_sealed` is the NPWP sealed with the data key, or
+/// empty for none.
 pub async fn update_business_tax(
-    db: &Db,
+    tx: &mut Tx,
     business_id: i64,
-    npwp: &str,
+    npwp_sealed: &str,
     pkp: bool,
     umkm_final: bool,
     capacity: i64,
-    who: &Who<'_>,
 ) -> DbResult<()> {
-    let mut tx = db.begin().await?;
     sqlx::query(
         "UPDATE businesses SET npwp = $1, pkp = $2, umkm_final = $3, office_capacity = $4, \
          updated_at = $5 WHERE id = $6",
     )
-    .bind(npwp)
+    .bind(npwp_sealed)
     .bind(i64::from(pkp))
     .bind(i64::from(umkm_final))
     .bind(capacity)
     .bind(now())
     .bind(business_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    audit::append(
-        &mut tx,
-        who.event(
-            "business.tax",
-            "business",
-            business_id,
-            serde_json::json!({"npwp": npwp, "pkp": pkp, "umkm_final": umkm_final, "capacity": capacity}),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    Ok(())
+}
+
+/// Businesses whose stored NPWP is not empty: (id, stored value), for sealing values an older
+/// version stored in clear.
+pub async fn stored_npwps(db: &Db) -> DbResult<Vec<(i64, String)>> {
+    let rows = sqlx::query("SELECT id, npwp FROM businesses WHERE npwp <> '' ORDER BY id")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("npwp")?)))
+        .collect()
+}
+
+/// Replaces a stored NPWP value as it was read (a clear one by its sealed form); nothing
+/// happens when it changed meanwhile.
+pub async fn replace_npwp(db: &Db, business_id: i64, was: &str, sealed: &str) -> DbResult<()> {
+    sqlx::query("UPDATE businesses SET npwp = $1 WHERE id = $2 AND npwp = $3")
+        .bind(sealed)
+        .bind(business_id)
+        .bind(was)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 

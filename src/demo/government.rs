@@ -621,7 +621,7 @@ fn pick<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
 }
 
 /// Seeds the year of office procurement into the demo district (after the marketplace).
-pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
+pub async fn seed(db: &Db, settings: &Settings, key: &crate::secrets::Key) -> DbResult<()> {
     let started = std::time::Instant::now();
     let mut rng = StdRng::seed_from_u64(SEED);
     let now = crate::db::now();
@@ -727,7 +727,7 @@ pub async fn seed(db: &Db, settings: &Settings) -> DbResult<()> {
     // The alumni businesses that take office work: their tax position and capacity, and the
     // district capital added to the service area of those living near it.
     let siti = siti_business(db).await?;
-    businesses(db, settings, &mut rng, siti).await?;
+    businesses(db, settings, key, &mut rng, siti).await?;
 
     let kecamatan: Vec<String> = regions::kecamatan_of(db, &instance.kabupaten)
         .await?
@@ -926,6 +926,7 @@ async fn siti_business(db: &Db) -> DbResult<Option<(i64, i64)>> {
 async fn businesses(
     db: &Db,
     settings: &Settings,
+    key: &crate::secrets::Key,
     rng: &mut StdRng,
     siti: Option<(i64, i64)>,
 ) -> DbResult<()> {
@@ -972,7 +973,18 @@ async fn businesses(
         let pkp = !npwp.is_empty() && !star && rng.random_range(0..100) < 10;
         let umkm_final = star || (!npwp.is_empty() && !pkp && rng.random_range(0..100) < 55);
         let capacity = if star { 3 } else { rng.random_range(1..=3) };
-        store::update_business_tax(db, id, &npwp, pkp, umkm_final, capacity, &who).await?;
+        let profile = crate::app::procurement::TaxProfile {
+            npwp: (!npwp.is_empty())
+                .then(|| crate::domain::npwp::Npwp::parse(&npwp))
+                .transpose()
+                .map_err(|e| DbError::Other(e.into()))?,
+            pkp,
+            umkm_final,
+            capacity,
+        };
+        crate::app::procurement::update_business_tax(db, key, id, &profile, &who)
+            .await
+            .map_err(|e| DbError::Other(e.to_string()))?;
 
         let b = shop::business(db, id).await?;
         let home = b.kecamatan_code.clone().unwrap_or_default();

@@ -106,7 +106,7 @@ impl Nik {
 
     /// `1507••••••••0003`: the province and kabupaten, and the last four digits only.
     pub fn masked(&self) -> String {
-        format!("{}••••••••{}", &self.0[..4], &self.0[12..])
+        super::personal::mask_digits(&self.0)
     }
 }
 

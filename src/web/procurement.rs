@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{AppState, Ctx, WebError, render};
-use crate::app::procurement::Flow;
+use crate::app::procurement::{self as flow, Flow};
 use crate::app::{AppError, AppResult};
 use crate::db::audit::Who;
 use crate::db::gov_settings::ProcurementSettings;
@@ -23,6 +23,7 @@ use crate::db::{directory, regions};
 use crate::domain::Refusal;
 use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso, today_wib};
 use crate::domain::form::clean;
+use crate::domain::npwp::Npwp;
 use crate::domain::policy::procurement_party;
 use crate::domain::procurement::documents::document_set;
 use crate::domain::procurement::request::{
@@ -31,6 +32,7 @@ use crate::domain::procurement::request::{
 };
 use crate::domain::procurement::tax::TaxBreakdown;
 use crate::domain::procurement::words::rupiah_in_words_capitalised;
+use crate::secrets::Key;
 use crate::views::procurement::{
     ActionForm, BusinessPage, DocumentLine, ExcludedLine, FormPage, Forms, ItemField, ItemLine,
     ListPage, OfferLine, PaymentBlock, ProposalLine, RequestRow, ShowPage, TaxLine, TimelineLine,
@@ -1220,9 +1222,10 @@ struct BusinessForm {
 }
 
 impl BusinessForm {
-    fn stored(f: &store::BusinessFacts, appeal: Field) -> BusinessForm {
+    /// The stored values; the NPWP is shown to its owner as they typed it.
+    fn stored(key: &Key, f: &store::BusinessFacts, appeal: Field) -> BusinessForm {
         BusinessForm {
-            npwp: Field::new(&f.npwp),
+            npwp: Field::new(&flow::npwp_of(key, f).unwrap_or_default()),
             pkp: f.pkp,
             umkm_final: f.umkm_final,
             capacity: Field::new(&f.office_capacity.to_string()),
@@ -1277,7 +1280,7 @@ pub async fn business_form(
         &state,
         &ctx,
         id,
-        BusinessForm::stored(&f, Field::new("")),
+        BusinessForm::stored(&state.secrets.data_key, &f, Field::new("")),
         q.pesan.as_deref(),
     )
     .await?;
@@ -1291,18 +1294,22 @@ pub async fn business_save(
 ) -> Result<Response, WebError> {
     let id = own_business(&state, &ctx).await?;
     let raw_npwp = value(&pairs, "npwp");
-    let digits: String = raw_npwp.chars().filter(char::is_ascii_digit).collect();
     let pkp = value(&pairs, "pkp") == "1";
     let umkm = value(&pairs, "umkm_final") == "1";
     let raw_cap = value(&pairs, "capacity");
     let mut npwp = Field::new(raw_npwp);
     let mut capacity = Field::new(raw_cap);
-    if !digits.is_empty() && digits.len() != 15 && digits.len() != 16 {
-        npwp.error =
-            Some("NPWP terdiri dari 15 angka (format lama) atau 16 angka (NIK/NPWP baru).".into());
-    }
-    if pkp && digits.is_empty() {
-        npwp.error = Some("Pengusaha Kena Pajak (PKP) pasti memiliki NPWP; isi NPWP-nya.".into());
+    let parsed = match raw_npwp.trim() {
+        "" => Ok(None),
+        typed => Npwp::parse(typed).map(Some),
+    };
+    match &parsed {
+        Err(e) => npwp.error = Some((*e).into()),
+        Ok(None) if pkp => {
+            npwp.error =
+                Some("Pengusaha Kena Pajak (PKP) pasti memiliki NPWP; isi NPWP-nya.".into())
+        }
+        Ok(_) => {}
     }
     let cap = raw_cap
         .trim()
@@ -1312,7 +1319,7 @@ pub async fn business_save(
     if cap.is_none() {
         capacity.error = Some("Tulis angka 0 sampai 50 (0 = tidak menerima pekerjaan OPD).".into());
     }
-    if npwp.error.is_some() || capacity.error.is_some() {
+    let (Ok(npwp_value), Some(cap), None) = (parsed, cap, &npwp.error) else {
         let form = BusinessForm {
             npwp,
             pkp,
@@ -1322,15 +1329,19 @@ pub async fn business_save(
         };
         let page = business_page(&state, &ctx, id, form, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    }
+    };
     let label = ctx.actor_label();
-    store::update_business_tax(
-        &state.db,
-        id,
-        &digits,
+    let profile = flow::TaxProfile {
+        npwp: npwp_value,
         pkp,
-        umkm,
-        cap.unwrap_or(0),
+        umkm_final: umkm,
+        capacity: cap,
+    };
+    flow::update_business_tax(
+        &state.db,
+        &state.secrets.data_key,
+        id,
+        &profile,
         &who(&ctx, &label),
     )
     .await?;
@@ -1348,6 +1359,7 @@ pub async fn appeal(
     if note.chars().count() < 10 || note.chars().count() > 1000 {
         let f = store::business_facts(&state.db, id).await?;
         let form = BusinessForm::stored(
+            &state.secrets.data_key,
             &f,
             rejected(raw, "Tulis alasan banding 10 sampai 1.000 huruf."),
         );

@@ -17,6 +17,7 @@ both!(
     declines_and_bad_answers_are_refused_or_passed_on,
     only_the_office_provider_and_agency_open_a_request,
     providers_keep_their_tax_position_and_appeal,
+    npwp_stored_in_clear_is_sealed_at_start,
 );
 
 /// The kind of work "Servis AC" (trade RAC): the demo's, or made here if the demo has none.
@@ -606,6 +607,57 @@ async fn only_the_office_provider_and_agency_open_a_request(app: TestApp) {
     );
 }
 
+/// NPWPs an older version stored in clear are sealed when this version starts, once.
+async fn npwp_stored_in_clear_is_sealed_at_start(app: TestApp) {
+    let key = karya::secrets::Secrets::load_or_create(&app.settings.data_dir)
+        .unwrap()
+        .data_key;
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM businesses")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE businesses SET npwp = '1507015205980003' WHERE id = $1")
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let clear = || async {
+        app.scalar("SELECT COUNT(*) FROM businesses WHERE npwp LIKE '%0003'")
+            .await
+    };
+    assert_eq!(clear().await, 1);
+    let sealed = karya::app::procurement::seal_stored_npwps(&app.db, &key)
+        .await
+        .unwrap();
+    assert_eq!(sealed, 1);
+    assert_eq!(clear().await, 0);
+    let stored: String = sqlx::query_scalar("SELECT npwp FROM businesses WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        karya::secrets::personal::open(&key, &stored).as_deref(),
+        Some("1507015205980003")
+    );
+    // Already sealed: nothing more to do; every stored NPWP opens with the data key.
+    assert_eq!(
+        karya::app::procurement::seal_stored_npwps(&app.db, &key)
+            .await
+            .unwrap(),
+        0
+    );
+    let all: Vec<String> = sqlx::query_scalar("SELECT npwp FROM businesses WHERE npwp <> ''")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert!(all.len() > 10, "the demo has NPWPs");
+    assert!(
+        all.iter()
+            .all(|n| karya::secrets::personal::open(&key, n).is_some())
+    );
+}
+
 async fn providers_keep_their_tax_position_and_appeal(app: TestApp) {
     let alumni = app.signed_in("alumni").await;
     assert_eq!(alumni.get("/usaha/pengadaan").await.status, StatusCode::OK);
@@ -635,7 +687,26 @@ async fn providers_keep_their_tax_position_and_appeal(app: TestApp) {
     .fetch_one(app.db.pool())
     .await
     .unwrap();
-    assert_eq!(r.get::<String, _>("npwp"), "012345678331000");
+    // Sealed at rest like the NIK; shown back to its owner; masked in the audit log.
+    let key = karya::secrets::Secrets::load_or_create(&app.settings.data_dir)
+        .unwrap()
+        .data_key;
+    let stored = r.get::<String, _>("npwp");
+    assert!(!stored.contains("012345678331000"), "{stored}");
+    assert_eq!(
+        karya::secrets::personal::open(&key, &stored).as_deref(),
+        Some("012345678331000")
+    );
+    let form = alumni.get("/usaha/pengadaan").await;
+    assert_eq!(form.input_value("npwp").as_deref(), Some("012345678331000"));
+    let summary: String = sqlx::query_scalar(
+        "SELECT summary FROM audit_log WHERE action = 'business.tax' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(summary.contains("0123•••••••1000"), "{summary}");
+    assert!(!summary.contains("012345678331000"), "{summary}");
     assert_eq!(
         (
             r.get::<i64, _>("pkp"),

@@ -1072,9 +1072,24 @@ async fn a_full_walk_issues_the_documents_the_value_calls_for(app: TestApp) {
     ];
     let mut t0 = w.now;
     for (unit_price, npwp, pkp, umkm, kinds) in cases {
-        store::update_business_tax(&app.db, biz.id, npwp, pkp, umkm, 2, &who(biz.user))
-            .await
-            .unwrap();
+        let key = karya::secrets::Secrets::load_or_create(&app.settings.data_dir)
+            .unwrap()
+            .data_key;
+        let profile = karya::app::procurement::TaxProfile {
+            npwp: (!npwp.is_empty()).then(|| karya::domain::npwp::Npwp::parse(npwp).unwrap()),
+            pkp,
+            umkm_final: umkm,
+            capacity: 2,
+        };
+        karya::app::procurement::update_business_tax(
+            &app.db,
+            &key,
+            biz.id,
+            &profile,
+            &who(biz.user),
+        )
+        .await
+        .unwrap();
         let total = unit_price * 12;
         let r = walk(&app, &w, biz, unit_price, t0).await;
         t0 += 7 * HOUR;
