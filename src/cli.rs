@@ -553,7 +553,9 @@ async fn import_alumni(
         }
     }
     if let Some(path) = report {
-        let bytes = run::report(&workbook, &plan).map_err(cli_error)?;
+        // The operator's own file, next to the workbook it reports on: NIKs as the file had them.
+        let bytes = run::plan_report_file(&workbook, &plan, crate::import::NikShown::Full)
+            .map_err(cli_error)?;
         if let Err(e) = std::fs::write(path, bytes) {
             eprintln!(
                 "galat: laporan tidak dapat ditulis ke {}: {e}",

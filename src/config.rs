@@ -82,6 +82,10 @@ pub struct Settings {
     pub sqlite_synchronous: Synchronous,
     /// Days after delivery when an order the buyer has not confirmed completes by itself.
     pub order_autocomplete_days: i64,
+    /// Days an uploaded import file is kept after the import was applied (or, for an upload
+    /// never applied, after it was uploaded); then the original file is deleted and only the
+    /// import's summary and report remain.
+    pub import_retention_days: i64,
     /// Outgoing mail, e.g. `smtps://user:pass@mail.example.go.id:465` or
     /// `smtp://mail.example.go.id:587?tls=required`. Empty: no email; notifications for people
     /// outside the app become WhatsApp click-to-chat hand-offs.
@@ -107,6 +111,7 @@ impl Default for Settings {
             db_max_connections: 8,
             sqlite_synchronous: Synchronous::Full,
             order_autocomplete_days: 3,
+            import_retention_days: 30,
             smtp_url: String::new(),
             smtp_from: String::new(),
             instance: Instance::default(),
@@ -231,6 +236,9 @@ impl Settings {
         if let Some(v) = env("ORDER_AUTOCOMPLETE_DAYS") {
             self.order_autocomplete_days = parse("KARYA_ORDER_AUTOCOMPLETE_DAYS", &v)?;
         }
+        if let Some(v) = env("IMPORT_RETENTION_DAYS") {
+            self.import_retention_days = parse("KARYA_IMPORT_RETENTION_DAYS", &v)?;
+        }
         if let Some(v) = env("SMTP_URL") {
             self.smtp_url = v;
         }
@@ -254,6 +262,11 @@ impl Settings {
         if self.order_autocomplete_days <= 0 {
             return Err(ConfigError::Invalid(
                 "order_autocomplete_days harus lebih dari 0".into(),
+            ));
+        }
+        if self.import_retention_days <= 0 {
+            return Err(ConfigError::Invalid(
+                "import_retention_days harus lebih dari 0".into(),
             ));
         }
         if self.session_hours <= 0 || self.reset_link_minutes <= 0 {
@@ -380,6 +393,28 @@ mod tests {
         assert!(s.demo);
         assert_eq!(s.instance.kabupaten, vec!["15.07", "15.06"]);
         s.validate().unwrap();
+    }
+
+    #[test]
+    fn import_retention_defaults_to_30_days_and_is_read_and_checked() {
+        assert_eq!(Settings::default().import_retention_days, 30);
+        let mut s: Settings = toml::from_str("import_retention_days = 14").unwrap();
+        assert_eq!(s.import_retention_days, 14);
+        s.apply_env(|k| (k == "KARYA_IMPORT_RETENTION_DAYS").then(|| "7".into()))
+            .unwrap();
+        assert_eq!(s.import_retention_days, 7);
+        s.validate().unwrap();
+        s.import_retention_days = 0;
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("import_retention_days")
+        );
+        let err = s
+            .apply_env(|k| (k == "KARYA_IMPORT_RETENTION_DAYS").then(|| "sebulan".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("KARYA_IMPORT_RETENTION_DAYS"));
     }
 
     #[test]

@@ -754,7 +754,10 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     let workbook_bytes = alumni_workbook(&people, &rows, &names)
         .map_err(|e| crate::db::DbError::Other(e.to_string()))?;
     let file_name = "daftar-alumni-blk-tanjabtim-2017-2026.xlsx";
-    let upload = crate::db::imports::store_upload(db, admin.id, file_name, &workbook_bytes).await?;
+    let upload =
+        crate::app::imports::store_upload(db, secrets, admin.id, file_name, &workbook_bytes)
+            .await
+            .map_err(|e| crate::db::DbError::Other(e.to_string()))?;
     let workbook = crate::import::read_workbook(&workbook_bytes, file_name)
         .map_err(|e| crate::db::DbError::Other(e.message()))?;
     let as_admin = Who {

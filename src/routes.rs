@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
-use crate::domain::policy::Permission;
+use crate::domain::policy::{self, Permission};
 use crate::web::{
     AppState, admin, api, assets, auth, catalog, claim, dashboard, gov_admin, imports,
     notifications, offices, open_data, orders, procurement, public, register, session, storefront,
@@ -98,6 +98,7 @@ pub fn router() -> Router<AppState> {
             .route("/admin/impor/{id}", get(imports::preview))
             .route("/admin/impor/{id}/opsi", post(imports::save_options))
             .route("/admin/impor/{id}/terapkan", post(imports::confirm))
+            // The report with NIKs masked; with full NIKs is `full_nik` below.
             .route("/admin/impor/{id}/laporan", get(imports::report))
             .route(
                 "/admin/kejuruan/baru",
@@ -141,6 +142,15 @@ pub fn router() -> Router<AppState> {
                 get(register::people::edit_participation_form)
                     .post(register::people::update_participation),
             ),
+    );
+    // Full NIKs outside the register (agency staff allowed to export them): an import's report
+    // with full NIKs, audited. The register's own full-NIK export and reveal are above.
+    let full_nik = guarded(
+        policy::FULL_NIK,
+        Router::new().route(
+            "/admin/impor/{id}/laporan-lengkap",
+            post(imports::report_full_nik),
+        ),
     );
     // Alumni: claim their own record (accounts with no record yet), then edit their own contact
     // details. Which record is decided by the account's link, never by the URL.
@@ -398,6 +408,7 @@ pub fn router() -> Router<AppState> {
         .merge(manage_users)
         .merge(register)
         .merge(manage_register)
+        .merge(full_nik)
         .merge(own_record)
         .merge(claim_codes)
         .merge(audit)

@@ -1,4 +1,5 @@
-//! Instance secrets: the session key (signs CSRF tokens) and the data key (protects NIK).
+//! Instance secrets: the session key (signs CSRF tokens) and the data key (protects NIK and the
+//! stored import files).
 //! Created on first run in `<data_dir>/secrets/` with owner-only permissions, or supplied
 //! through `KARYA_SESSION_KEY` / `KARYA_DATA_KEY` (64 hex digits) so that several instances share
 //! them. Never logged: `Debug` prints nothing of the value.
@@ -148,28 +149,57 @@ pub mod personal {
 
     /// `nonce || ciphertext`, base64.
     pub fn seal(key: &Key, plaintext: &str) -> String {
-        let cipher = XChaCha20Poly1305::new(key.bytes().into());
-        let nonce_bytes: [u8; 24] = rand::rng().random();
-        let nonce = XNonce::from_slice(&nonce_bytes);
-        let mut out = nonce_bytes.to_vec();
-        out.extend(
-            cipher
-                .encrypt(nonce, plaintext.as_bytes())
-                .unwrap_or_default(),
-        );
-        B64.encode(out)
+        B64.encode(encrypt(key, plaintext.as_bytes()))
     }
 
     pub fn open(key: &Key, sealed: &str) -> Option<String> {
         let raw = B64.decode(sealed).ok()?;
+        String::from_utf8(decrypt(key, &raw)?).ok()
+    }
+
+    /// What every sealed blob starts with: a NUL byte (no spreadsheet, zip or text file begins
+    /// with one), `KSB` ("Karya sealed bytes") and the format version. It tells a sealed blob
+    /// from one stored in clear before sealing existed, without a column beside it.
+    pub const SEALED_PREFIX: &[u8; 5] = b"\0KSB\x01";
+
+    /// Bytes (a stored file) sealed like [`seal`]: `SEALED_PREFIX || nonce || ciphertext`.
+    pub fn seal_bytes(key: &Key, plaintext: &[u8]) -> Vec<u8> {
+        let mut out = SEALED_PREFIX.to_vec();
+        out.extend(encrypt(key, plaintext));
+        out
+    }
+
+    /// The plaintext of [`seal_bytes`]; `None` when the blob is not sealed, was sealed with
+    /// another key, or was altered.
+    pub fn open_bytes(key: &Key, sealed: &[u8]) -> Option<Vec<u8>> {
+        decrypt(key, sealed.strip_prefix(SEALED_PREFIX.as_slice())?)
+    }
+
+    /// Whether a stored blob was sealed by [`seal_bytes`] (it may still fail to open).
+    pub fn is_sealed(blob: &[u8]) -> bool {
+        blob.starts_with(SEALED_PREFIX)
+    }
+
+    /// XChaCha20-Poly1305 with a random nonce: `nonce || ciphertext`. The one encryption of
+    /// personal data; `seal` and `seal_bytes` only frame it.
+    fn encrypt(key: &Key, plaintext: &[u8]) -> Vec<u8> {
+        let cipher = XChaCha20Poly1305::new(key.bytes().into());
+        let nonce_bytes: [u8; 24] = rand::rng().random();
+        let nonce = XNonce::from_slice(&nonce_bytes);
+        let mut out = nonce_bytes.to_vec();
+        // Fails only past 256 GiB of plaintext.
+        out.extend(cipher.encrypt(nonce, plaintext).unwrap_or_default());
+        out
+    }
+
+    fn decrypt(key: &Key, raw: &[u8]) -> Option<Vec<u8>> {
         if raw.len() < 24 {
             return None;
         }
         let cipher = XChaCha20Poly1305::new(key.bytes().into());
-        let plain = cipher
+        cipher
             .decrypt(XNonce::from_slice(&raw[..24]), &raw[24..])
-            .ok()?;
-        String::from_utf8(plain).ok()
+            .ok()
     }
 
     /// A keyed hash for finding a record by a personal value without decrypting every row.
@@ -191,6 +221,36 @@ pub mod personal {
             assert_eq!(open(&key, &sealed).as_deref(), Some("1507015205980003"));
             assert_eq!(open(&Key::random(), &sealed), None);
             assert_eq!(keyed_hash(&key, "a"), keyed_hash(&key, "a"));
+        }
+
+        #[test]
+        fn bytes_round_trip_carry_the_prefix_and_refuse_tampering() {
+            let key = Key::random();
+            let plain = b"PK\x03\x04 1507015205980003".to_vec();
+            let sealed = seal_bytes(&key, &plain);
+            assert!(is_sealed(&sealed) && !is_sealed(&plain));
+            assert!(
+                !sealed.windows(16).any(|w| w == b"1507015205980003"),
+                "no plaintext in the blob"
+            );
+            assert_ne!(sealed, seal_bytes(&key, &plain), "nonce is random");
+            assert_eq!(open_bytes(&key, &sealed).as_deref(), Some(plain.as_slice()));
+            assert_eq!(open_bytes(&Key::random(), &sealed), None);
+            assert_eq!(open_bytes(&key, &plain), None, "a clear blob is not opened");
+            let mut altered = sealed.clone();
+            let last = altered.len() - 1;
+            altered[last] ^= 1;
+            assert_eq!(open_bytes(&key, &altered), None);
+            assert_eq!(open_bytes(&key, SEALED_PREFIX), None, "too short");
+            // The text form and the byte form are the same encryption.
+            let text = seal(&key, "1507015205980003");
+            let raw = B64.decode(&text).unwrap();
+            let mut framed = SEALED_PREFIX.to_vec();
+            framed.extend(raw);
+            assert_eq!(
+                open_bytes(&key, &framed).as_deref(),
+                Some(&b"1507015205980003"[..])
+            );
         }
     }
 }

@@ -86,21 +86,44 @@ pub fn owner_only_files(data_dir: &std::path::Path) -> Result<(), StartupError> 
     Ok(())
 }
 
-/// Migrations, the instance's regions, and (demo mode, empty database) the demo district.
+/// Migrations, the instance's regions, stored imports sealed (those kept in clear before
+/// sealing existed) and their expired uploads deleted, and (demo mode, empty database) the demo
+/// district.
 pub async fn prepare_database(
     db: &Db,
     settings: &Settings,
     secrets: &Secrets,
 ) -> Result<(), StartupError> {
+    use crate::app::imports;
     db.migrate().await?;
     crate::app::procurement::seal_stored_npwps(db, &secrets.data_key)
         .await
         .map_err(|e| StartupError::Db(db::DbError::Other(e.to_string())))?;
     db::regions::load(db, &settings.instance.kabupaten).await?;
+    imports::seal_stored(db, secrets)
+        .await
+        .map_err(import_error)?;
+    purge_expired_imports(db, settings.import_retention_days).await;
     if settings.demo {
         crate::demo::seed_if_empty(db, settings, secrets).await?;
     }
     Ok(())
+}
+
+fn import_error(e: crate::app::imports::RunError) -> StartupError {
+    match e {
+        crate::app::imports::RunError::Db(d) => StartupError::Db(d),
+        other => StartupError::Db(db::DbError::Other(other.to_string())),
+    }
+}
+
+/// Deletes the expired uploads of imports; a failure is logged and retried by the next sweep.
+async fn purge_expired_imports(db: &Db, retention_days: i64) {
+    match crate::app::imports::purge_expired(db, retention_days).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "expired import uploads deleted"),
+        Err(e) => tracing::warn!(error = %e, "deleting expired import uploads failed"),
+    }
 }
 
 impl Application {
@@ -145,7 +168,10 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = app(self.state.clone());
-        let sweeper = tokio::spawn(sweep_periodically(self.state.db.clone()));
+        let sweeper = tokio::spawn(sweep_periodically(
+            self.state.db.clone(),
+            self.state.settings.clone(),
+        ));
         let completer = tokio::spawn(crate::app::orders::autocomplete_periodically(
             self.state.db.clone(),
             self.state.settings.clone(),
@@ -180,13 +206,15 @@ impl Application {
     }
 }
 
-async fn sweep_periodically(db: Db) {
+/// Hourly: expired sessions, and the uploads of imports past `import_retention_days`.
+async fn sweep_periodically(db: Db, settings: Arc<Settings>) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
         if let Err(e) = db::sessions::sweep(&db).await {
             tracing::warn!(error = %e, "session sweep failed");
         }
+        purge_expired_imports(&db, settings.import_retention_days).await;
     }
 }
 

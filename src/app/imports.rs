@@ -2,12 +2,19 @@
 //! it in one transaction with the stored upload marked applied and the audit entry written.
 //! Shared by the web pages and `karya import alumni`. The file formats and the planning are
 //! `crate::import`'s; the storage is `crate::db::imports`'s.
+//!
+//! A stored import holds personal data (every NIK of the workbook), so its upload and its
+//! reports are sealed with the data key (`personal::seal_bytes`), the upload is deleted after
+//! `import_retention_days` ([`purge_expired`]), and the report is downloaded with NIKs masked
+//! unless the viewer may see full NIKs and asks for them (audited, [`report`]).
 
 use crate::db::audit::{self, Event, Who};
 use crate::db::{self, Db, DbError, imports};
+use crate::domain::policy::{self, Role};
 use crate::import::plan::{self, Counts, Options, Plan};
 use crate::import::read::{ReadError, Workbook, read_workbook};
-use crate::secrets::{Secrets, personal};
+use crate::import::{NikShown, masked_copy, plan_report, plan_reports};
+use crate::secrets::{Key, Secrets, personal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -17,6 +24,15 @@ pub enum RunError {
     Db(#[from] DbError),
     #[error("impor ini sudah diterapkan sebelumnya")]
     AlreadyApplied,
+    /// The original file was deleted after the retention period.
+    #[error("berkas asli impor ini sudah dihapus; unggah berkasnya lagi untuk impor baru")]
+    Purged,
+    /// A report with full NIKs asked for by a role that may not see them.
+    #[error("tidak berhak melihat NIK lengkap")]
+    Forbidden,
+    /// An import applied before reports were kept masked, whose report could not be masked.
+    #[error("laporan impor lama ini tidak tersedia tanpa NIK lengkap")]
+    NoMaskedReport,
     #[error("{0}")]
     Internal(String),
 }
@@ -30,10 +46,13 @@ pub async fn read(bytes: Vec<u8>, file_name: String) -> Result<Workbook, RunErro
 }
 
 /// The report of a plan: every original row of the imported sheets with its status and
-/// messages, as an `.xlsx` file.
-pub fn report(workbook: &Workbook, plan: &Plan) -> Result<Vec<u8>, RunError> {
-    crate::import::report::plan_report(workbook, plan)
-        .map_err(|e| RunError::Internal(e.to_string()))
+/// messages, as an `.xlsx` file, with NIKs as `nik` says.
+pub fn plan_report_file(
+    workbook: &Workbook,
+    plan: &Plan,
+    nik: NikShown,
+) -> Result<Vec<u8>, RunError> {
+    plan_report(workbook, plan, nik).map_err(|e| RunError::Internal(e.to_string()))
 }
 
 /// The plan as things stand; nothing is stored.
@@ -106,8 +125,11 @@ async fn apply_once(
     let counts = imports::apply(&mut tx, &plan, &snapshot, &seal, who, progress).await?;
     let summary = counts.summary_line();
     if let Some(id) = upload {
-        let report = report(workbook, &plan)?;
-        match imports::mark_applied(&mut tx, id, &summary, &report).await {
+        let reports =
+            plan_reports(workbook, &plan).map_err(|e| RunError::Internal(e.to_string()))?;
+        let full = personal::seal_bytes(&key, &reports.full);
+        let masked = personal::seal_bytes(&key, &reports.masked);
+        match imports::mark_applied(&mut tx, id, &summary, &full, &masked).await {
             Err(DbError::Stale) => return Err(RunError::AlreadyApplied),
             other => other?,
         }
@@ -127,4 +149,247 @@ async fn apply_once(
     .await?;
     db::commit(tx).await?;
     Ok((plan, counts))
+}
+
+// ---- the stored import ----
+
+/// An import as stored, its original file opened.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: i64,
+    pub file_name: String,
+    pub created_at: i64,
+    pub status: String,
+    pub summary: String,
+    pub options: Options,
+    pub applied_at: Option<i64>,
+    pub purged_at: Option<i64>,
+    /// The original file; `None` once deleted after the retention period.
+    pub content: Option<Vec<u8>>,
+}
+
+impl Stored {
+    pub fn applied(&self) -> bool {
+        self.status == "applied"
+    }
+
+    /// The workbook of the original file, read again.
+    pub async fn workbook(&self) -> Result<Workbook, RunError> {
+        match &self.content {
+            Some(bytes) => read(bytes.clone(), self.file_name.clone()).await,
+            None => Err(RunError::Purged),
+        }
+    }
+}
+
+/// Stores an upload (checked readable by the caller), sealed; returns its id.
+pub async fn store_upload(
+    db: &Db,
+    secrets: &Secrets,
+    created_by: i64,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<i64, RunError> {
+    let sealed = personal::seal_bytes(&secrets.data_key, bytes);
+    Ok(imports::store_upload(db, created_by, file_name, &sealed).await?)
+}
+
+/// A stored import with its upload opened.
+pub async fn stored(db: &Db, secrets: &Secrets, id: i64) -> Result<Stored, RunError> {
+    let upload = imports::upload(db, id).await?;
+    Ok(Stored {
+        id: upload.id,
+        file_name: upload.file_name,
+        created_at: upload.created_at,
+        status: upload.status,
+        summary: upload.summary,
+        options: serde_json::from_str(&upload.options).unwrap_or_default(),
+        applied_at: upload.applied_at,
+        purged_at: upload.purged_at,
+        content: upload
+            .content
+            .map(|blob| open_blob(&secrets.data_key, blob))
+            .transpose()?,
+    })
+}
+
+/// A stored blob's bytes: a sealed one opened with the data key; one stored in clear before
+/// blobs were sealed (and not yet sealed by [`seal_stored`]) as it is.
+fn open_blob(key: &Key, blob: Vec<u8>) -> Result<Vec<u8>, RunError> {
+    if !personal::is_sealed(&blob) {
+        return Ok(blob);
+    }
+    personal::open_bytes(key, &blob).ok_or_else(|| {
+        RunError::Internal("berkas impor tersimpan tidak dapat dibuka dengan kunci data ini".into())
+    })
+}
+
+/// Where an import stands, for its page.
+pub enum Stage {
+    /// Being applied (by this or another instance).
+    Running,
+    /// Applied; its report is stored.
+    Applied,
+    /// Never applied, and its original file was deleted after the retention period.
+    Abandoned,
+    /// Waiting for confirmation: the dry run as things stand.
+    Draft(Box<Plan>),
+}
+
+/// The page of one import.
+pub struct ImportView {
+    pub import: Stored,
+    pub stage: Stage,
+    /// Whether the viewer may download the report with full NIKs.
+    pub may_see_full_nik: bool,
+}
+
+/// An import's page: where it stands and, before it is applied, its dry run.
+pub async fn page(
+    db: &Db,
+    kabupaten: &[String],
+    secrets: &Secrets,
+    role: Role,
+    id: i64,
+) -> Result<ImportView, RunError> {
+    let import = stored(db, secrets, id).await?;
+    let stage = if import.status == "running" {
+        Stage::Running
+    } else if import.applied() {
+        Stage::Applied
+    } else if import.content.is_none() {
+        Stage::Abandoned
+    } else {
+        let workbook = import.workbook().await?;
+        let plan = preview(db, kabupaten, secrets, &workbook, &import.options).await?;
+        Stage::Draft(Box::new(plan))
+    };
+    Ok(ImportView {
+        import,
+        stage,
+        may_see_full_nik: policy::allows(role, policy::FULL_NIK),
+    })
+}
+
+/// A report to download, and the name of the file it reports on.
+pub struct ReportFile {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An import's report: as applied, or (before confirmation) as the dry run would apply it. NIKs
+/// masked unless `nik` is `Full`, which only a role that may see full NIKs gets, and which is
+/// recorded in the audit trail (`import.report_full_nik`) before the file is handed out.
+#[allow(clippy::too_many_arguments)]
+pub async fn report(
+    db: &Db,
+    kabupaten: &[String],
+    secrets: &Secrets,
+    id: i64,
+    nik: NikShown,
+    role: Role,
+    who: &Who<'_>,
+) -> Result<ReportFile, RunError> {
+    if nik == NikShown::Full && !policy::allows(role, policy::FULL_NIK) {
+        return Err(RunError::Forbidden);
+    }
+    let import = stored(db, secrets, id).await?;
+    let full = nik == NikShown::Full;
+    let bytes = match imports::stored_report(db, id, full).await? {
+        Some(blob) => open_blob(&secrets.data_key, blob)?,
+        None if import.applied() => return Err(RunError::NoMaskedReport),
+        None => {
+            let workbook = import.workbook().await?;
+            let plan = preview(db, kabupaten, secrets, &workbook, &import.options).await?;
+            tokio::task::spawn_blocking(move || plan_report_file(&workbook, &plan, nik))
+                .await
+                .map_err(|e| RunError::Internal(e.to_string()))??
+        }
+    };
+    if full {
+        audit::record(
+            db,
+            who.event(
+                "import.report_full_nik",
+                "import",
+                id,
+                serde_json::json!({"file": import.file_name, "applied": import.applied()}),
+            ),
+        )
+        .await?;
+    }
+    Ok(ReportFile {
+        file_name: import.file_name,
+        bytes,
+    })
+}
+
+// ---- keeping stored imports ----
+
+/// Deletes the original file of every import older than `retention_days`, as the system, with
+/// an audit entry (`import.upload_purged`) for each; the import's row, summary and reports stay.
+/// An applied import counts from its apply. An upload never applied (a preview abandoned, or an
+/// apply that failed and was not retried) counts from its upload and is deleted after the same
+/// period. Run at start-up and by the hourly sweeper. Returns how many files were deleted.
+pub async fn purge_expired(db: &Db, retention_days: i64) -> Result<usize, RunError> {
+    let now = db::now();
+    let cutoff = now - retention_days.max(1) * 86_400;
+    let due = imports::purge_due(db, cutoff, cutoff, now - imports::RUNNING_MARKER_SECS).await?;
+    let who = Who {
+        id: None,
+        label: "sistem",
+        ip: "",
+    };
+    let mut purged = 0;
+    for (id, applied) in due {
+        let mut tx = db.begin().await?;
+        // Another instance may have deleted it meanwhile: then nothing is recorded twice.
+        if imports::purge_upload(&mut tx, id).await? {
+            audit::append(
+                &mut tx,
+                who.event(
+                    "import.upload_purged",
+                    "import",
+                    id,
+                    serde_json::json!({"retention_days": retention_days, "applied": applied}),
+                ),
+            )
+            .await?;
+            purged += 1;
+        }
+        db::commit(tx).await?;
+    }
+    Ok(purged)
+}
+
+/// Seals the uploads and reports stored in clear before blobs were sealed, and keeps a masked
+/// copy of each such report (the default download). A one-time conversion run at start-up
+/// (`startup::prepare_database`); a blob another instance sealed meanwhile is left alone.
+/// Returns how many imports had a clear blob.
+pub async fn seal_stored(db: &Db, secrets: &Secrets) -> Result<usize, RunError> {
+    let key = &secrets.data_key;
+    let ids = imports::unsealed(db, personal::SEALED_PREFIX).await?;
+    for &id in &ids {
+        let (content, report) = imports::blobs(db, id).await?;
+        if let Some(clear) = content.filter(|c| !personal::is_sealed(c)) {
+            imports::reseal_content(db, id, &clear, &personal::seal_bytes(key, &clear)).await?;
+        }
+        if let Some(clear) = report.filter(|r| !personal::is_sealed(r)) {
+            let copy = clear.clone();
+            let masked = match tokio::task::spawn_blocking(move || masked_copy(&copy)).await {
+                Ok(Ok(masked)) => Some(personal::seal_bytes(key, &masked)),
+                Ok(Err(e)) => {
+                    tracing::warn!(import = id, error = %e, "old import report could not be masked; only the full-NIK download remains");
+                    None
+                }
+                Err(e) => return Err(RunError::Internal(e.to_string())),
+            };
+            let sealed = personal::seal_bytes(key, &clear);
+            imports::reseal_report(db, id, &clear, &sealed, masked.as_deref()).await?;
+        }
+    }
+    if !ids.is_empty() {
+        tracing::info!(count = ids.len(), "stored imports sealed with the data key");
+    }
+    Ok(ids.len())
 }

@@ -124,17 +124,21 @@ pub async fn snapshot(tx: &mut Tx, kabupaten: &[String]) -> DbResult<Snapshot> {
     Ok(s)
 }
 
-/// An uploaded file waiting for (or done with) confirmation.
+/// An uploaded file waiting for (or done with) confirmation. The blobs are stored as the caller
+/// gives them (sealed by `app::imports`).
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub id: i64,
     pub created_by: i64,
     pub created_at: i64,
     pub file_name: String,
-    pub content: Vec<u8>,
+    /// `None` once the original file was deleted (see `purged_at`).
+    pub content: Option<Vec<u8>>,
     pub options: String,
     pub status: String,
     pub summary: String,
+    pub applied_at: Option<i64>,
+    pub purged_at: Option<i64>,
 }
 
 pub async fn store_upload(
@@ -155,13 +159,22 @@ pub async fn store_upload(
     .try_get("id")?)
 }
 
-/// The most recent imports: (id, file name, uploaded at, status, summary, uploader).
-pub async fn recent(
-    db: &Db,
-    limit: i64,
-) -> DbResult<Vec<(i64, String, i64, String, String, String)>> {
+/// One line of the list of imports.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: i64,
+    pub file_name: String,
+    pub created_at: i64,
+    pub status: String,
+    pub summary: String,
+    pub uploader: String,
+    pub purged: bool,
+}
+
+/// The most recent imports, newest first.
+pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<Listed>> {
     let rows = sqlx::query(
-        "SELECT i.id, i.file_name, i.created_at, i.status, i.summary, u.username FROM imports i \
+        "SELECT i.id, i.file_name, i.created_at, i.status, i.summary, u.username, i.purged_at FROM imports i \
          JOIN users u ON u.id = i.created_by ORDER BY i.id DESC LIMIT $1",
     )
     .bind(limit)
@@ -169,21 +182,23 @@ pub async fn recent(
     .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("file_name")?,
-                r.try_get("created_at")?,
-                r.try_get("status")?,
-                r.try_get("summary")?,
-                r.try_get("username")?,
-            ))
+            Ok(Listed {
+                id: r.try_get("id")?,
+                file_name: r.try_get("file_name")?,
+                created_at: r.try_get("created_at")?,
+                status: r.try_get("status")?,
+                summary: r.try_get("summary")?,
+                uploader: r.try_get("username")?,
+                purged: r.try_get::<Option<i64>, _>("purged_at")?.is_some(),
+            })
         })
         .collect()
 }
 
 pub async fn upload(db: &Db, id: i64) -> DbResult<Upload> {
     let r = sqlx::query(
-        "SELECT id, created_by, created_at, file_name, content, options, status, summary FROM imports WHERE id = $1",
+        "SELECT id, created_by, created_at, file_name, content, options, status, summary, applied_at, purged_at \
+         FROM imports WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db.pool())
@@ -197,16 +212,119 @@ pub async fn upload(db: &Db, id: i64) -> DbResult<Upload> {
         options: r.try_get("options")?,
         status: r.try_get("status")?,
         summary: r.try_get("summary")?,
+        applied_at: r.try_get("applied_at")?,
+        purged_at: r.try_get("purged_at")?,
     })
 }
 
-/// The report stored when the import was applied.
-pub async fn stored_report(db: &Db, id: i64) -> DbResult<Option<Vec<u8>>> {
-    Ok(sqlx::query("SELECT report FROM imports WHERE id = $1")
+/// The report stored when the import was applied: with full NIKs (`full`) or masked.
+pub async fn stored_report(db: &Db, id: i64, full: bool) -> DbResult<Option<Vec<u8>>> {
+    let sql = if full {
+        "SELECT report AS r FROM imports WHERE id = $1"
+    } else {
+        "SELECT report_masked AS r FROM imports WHERE id = $1"
+    };
+    Ok(sqlx::query(sql)
         .bind(id)
         .fetch_one(db.pool())
         .await?
-        .try_get("report")?)
+        .try_get("r")?)
+}
+
+/// Imports whose original file is due for deletion: applied before `applied_before`, or never
+/// applied and uploaded before `uploaded_before`, and not being applied right now (a running
+/// marker newer than `running_since`). Returns (id, applied).
+pub async fn purge_due(
+    db: &Db,
+    applied_before: i64,
+    uploaded_before: i64,
+    running_since: i64,
+) -> DbResult<Vec<(i64, bool)>> {
+    let rows = sqlx::query(
+        "SELECT id, applied_at FROM imports WHERE content IS NOT NULL \
+         AND ((applied_at IS NOT NULL AND applied_at < $1) OR (applied_at IS NULL AND created_at < $2)) \
+         AND NOT (status = 'running' AND started_at >= $3) ORDER BY id",
+    )
+    .bind(applied_before)
+    .bind(uploaded_before)
+    .bind(running_since)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get::<Option<i64>, _>("applied_at")?.is_some(),
+            ))
+        })
+        .collect()
+}
+
+/// Deletes the original file of an import (its row, summary and reports stay). `false` when
+/// it was already deleted (another instance got there first).
+pub async fn purge_upload(tx: &mut Tx, id: i64) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE imports SET content = NULL, purged_at = $1 WHERE id = $2 AND content IS NOT NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Imports with a blob (upload or report) that does not start with `sealed_prefix`: stored
+/// before blobs were sealed.
+pub async fn unsealed(db: &Db, sealed_prefix: &[u8]) -> DbResult<Vec<i64>> {
+    let n = i32::try_from(sealed_prefix.len()).map_err(|e| DbError::Other(e.to_string()))?;
+    let rows = sqlx::query(
+        "SELECT id FROM imports WHERE substr(content, 1, $1) <> $2 OR substr(report, 1, $1) <> $2 ORDER BY id",
+    )
+    .bind(n)
+    .bind(sealed_prefix.to_vec())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
+/// The stored upload and full report of one import.
+pub async fn blobs(db: &Db, id: i64) -> DbResult<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+    let r = sqlx::query("SELECT content, report FROM imports WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok((r.try_get("content")?, r.try_get("report")?))
+}
+
+/// Replaces a clear upload with its sealed form, unless it changed meanwhile (sealed by another
+/// instance, or deleted).
+pub async fn reseal_content(db: &Db, id: i64, clear: &[u8], sealed: &[u8]) -> DbResult<()> {
+    sqlx::query("UPDATE imports SET content = $1 WHERE id = $2 AND content = $3")
+        .bind(sealed.to_vec())
+        .bind(id)
+        .bind(clear.to_vec())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Replaces a clear report with its sealed forms (full and masked; no masked one when it could
+/// not be made), unless it changed meanwhile.
+pub async fn reseal_report(
+    db: &Db,
+    id: i64,
+    clear: &[u8],
+    sealed: &[u8],
+    sealed_masked: Option<&[u8]>,
+) -> DbResult<()> {
+    sqlx::query("UPDATE imports SET report = $1, report_masked = $2 WHERE id = $3 AND report = $4")
+        .bind(sealed.to_vec())
+        .bind(sealed_masked.map(<[u8]>::to_vec))
+        .bind(id)
+        .bind(clear.to_vec())
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 pub async fn save_options(db: &Db, id: i64, options: &str) -> DbResult<()> {
@@ -223,8 +341,12 @@ pub async fn save_options(db: &Db, id: i64, options: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// A running marker older than this belongs to a process that died.
+pub const RUNNING_MARKER_SECS: i64 = 15 * 60;
+
 /// Claims an upload for applying: from draft or failed, or from a run whose process died (a
-/// marker older than 15 minutes). `false` when it is applied or being applied right now.
+/// marker older than [`RUNNING_MARKER_SECS`]). `false` when it is applied or being applied right
+/// now.
 pub async fn begin_running(db: &Db, id: i64) -> DbResult<bool> {
     let t = now();
     let done = sqlx::query(
@@ -233,7 +355,7 @@ pub async fn begin_running(db: &Db, id: i64) -> DbResult<bool> {
     )
     .bind(t)
     .bind(id)
-    .bind(t - 15 * 60)
+    .bind(t - RUNNING_MARKER_SECS)
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
@@ -251,18 +373,27 @@ pub async fn mark_failed(db: &Db, id: i64, reason: &str) -> DbResult<()> {
     Ok(())
 }
 
-/// Marks a running upload applied inside the applying transaction; a second confirmation (a
-/// double tap, another instance) finds it applied and changes nothing.
-pub async fn mark_applied(tx: &mut Tx, id: i64, summary: &str, report: &[u8]) -> DbResult<()> {
+/// Marks a running upload applied inside the applying transaction, with its report (full and
+/// masked); a second confirmation (a double tap, another instance) finds it applied and changes
+/// nothing.
+pub async fn mark_applied(
+    tx: &mut Tx,
+    id: i64,
+    summary: &str,
+    report: &[u8],
+    report_masked: &[u8],
+) -> DbResult<()> {
     let done = sqlx::query(
-        "UPDATE imports SET status = 'applied', applied_at = $1, summary = $2, report = $3 WHERE id = $4 AND status = 'running'",
+        "UPDATE imports SET status = 'applied', applied_at = $1, summary = $2, report = $3, report_masked = $4 \
+         WHERE id = $5 AND status = 'running'",
     )
-        .bind(now())
-        .bind(summary)
-        .bind(report.to_vec())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    .bind(now())
+    .bind(summary)
+    .bind(report.to_vec())
+    .bind(report_masked.to_vec())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::Stale);
     }

@@ -492,6 +492,15 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("alumni.update", "Data alumni diubah"),
     ("participation.create", "Pelatihan alumni dicatat"),
     ("participation.update", "Pelatihan alumni diubah"),
+    ("import.applied", "Impor data alumni diterapkan"),
+    (
+        "import.report_full_nik",
+        "Laporan impor dengan NIK lengkap diunduh",
+    ),
+    (
+        "import.upload_purged",
+        "Berkas asli impor dihapus (masa simpan habis)",
+    ),
     // Marketplace: orders.
     ("order.create", "Pesanan dibuat"),
     ("order.transition", "Status pesanan berubah"),
@@ -555,6 +564,7 @@ pub fn entity_label(entity: &str) -> &str {
         "order" => "Pesanan",
         "synonym" => "Sinonim pencarian",
         "outbox" => "Kotak keluar",
+        "import" => "Impor",
         other => other,
     }
 }
@@ -702,6 +712,25 @@ mod describe_tests {
             }
         }
         assert!(seen >= 15, "found {seen} audit actions");
+    }
+
+    /// Every action the import use cases write has an Indonesian label.
+    #[test]
+    fn import_actions_have_labels() {
+        let src = include_str!("../app/imports.rs");
+        let codes: Vec<String> = src
+            .split("\"import.")
+            .skip(1)
+            .map(|part| format!("import.{}", part.split('"').next().unwrap_or("")))
+            .collect();
+        assert!(codes.len() >= 3, "found {codes:?}");
+        for code in codes {
+            assert!(
+                ACTIONS.iter().any(|(c, _)| *c == code),
+                "audit action {code:?} has no label"
+            );
+        }
+        assert_eq!(entity_label("import"), "Impor");
     }
 
     #[test]

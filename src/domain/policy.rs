@@ -83,7 +83,9 @@ pub enum Permission {
     ViewAudit,
     /// Open an office's record; which office is decided by `may_view_office`.
     ViewOffice,
-    /// The register overview (alumni counts per trade, kecamatan).
+    /// The register overview (alumni counts per trade, kecamatan), and every full NIK: the
+    /// audited reveal and full-NIK export of the register, and an import's report with full NIKs
+    /// (see [`FULL_NIK`]).
     ViewRegister,
     /// Create and edit trades, programs, batches, alumni and their participation in batches.
     ManageRegister,
@@ -104,6 +106,10 @@ pub enum Permission {
     /// them, the agency watches them. Which request is decided by `procurement_party`.
     UseProcurement,
 }
+
+/// What a route that shows full NIKs requires (the register's full-NIK export, an import report
+/// with full NIKs); a page offers such a download only to roles holding it.
+pub const FULL_NIK: Permission = Permission::ViewRegister;
 
 /// The signed-in user as policy sees them.
 #[derive(Debug, Clone)]
@@ -270,6 +276,7 @@ mod tests {
     fn only_admin_reads_and_keeps_the_register() {
         for role in Role::ALL {
             assert_eq!(allows(role, Permission::ViewRegister), role == Role::Admin);
+            assert_eq!(allows(role, FULL_NIK), role == Role::Admin, "full NIKs");
             assert_eq!(
                 allows(role, Permission::ManageRegister),
                 role == Role::Admin

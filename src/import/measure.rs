@@ -968,7 +968,7 @@ fn memory_by_phase() {
         started.elapsed()
     ));
     let started = std::time::Instant::now();
-    let report = super::report::plan_report(&book, &plan).expect("report");
+    let report = super::report::plan_report(&book, &plan, super::NikShown::Full).expect("report");
     status(&format!(
         "report ({} bytes, {:.1?})",
         report.len(),

@@ -22,4 +22,7 @@ mod tests;
 
 pub use crate::domain::import::cell::Cell;
 pub use read::{Format, MAX_BYTES, MAX_CELLS, ReadError, Row, Sheet, Workbook, read_workbook};
-pub use report::{ReportError, ReportRow, ReportSheet, plan_report, write_report};
+pub use report::{
+    NikShown, ReportError, ReportRow, ReportSheet, Reports, masked_copy, plan_report, plan_reports,
+    write_report,
+};

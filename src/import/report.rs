@@ -3,6 +3,10 @@
 //! One worksheet per imported sheet. Row 1 is the header (bold, frozen, with an autofilter);
 //! the original cells keep their kind (text stays text, numbers numbers, dates dates); the
 //! status cell is tinted by outcome and the message column wraps.
+//!
+//! A report comes with every NIK as the file had it, or masked ([`NikShown`]): the NIK column
+//! shows `Nik::masked` (what the register shows) or nothing of a value that is not a valid NIK,
+//! and a valid NIK anywhere else in the sheet is masked too.
 
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -10,6 +14,9 @@ use std::collections::HashMap;
 
 use super::Cell;
 use super::plan::{Plan, RowPlan, RowStatus, Severity};
+use super::read::{ReadError, read_workbook};
+use crate::domain::import::header::{Field, detect_header};
+use crate::domain::nik::Nik;
 
 /// Status values used in the report and in the CLI's closing summary line.
 pub mod status {
@@ -27,6 +34,8 @@ pub struct ReportSheet {
     /// The original header cells, one per column.
     pub header: Vec<String>,
     pub rows: Vec<ReportRow>,
+    /// The column (from 0) read as the NIK, when there is one.
+    pub nik_column: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +52,30 @@ pub struct ReportRow {
 pub enum ReportError {
     #[error("Laporan impor tidak dapat dibuat: {0}")]
     Xlsx(#[from] XlsxError),
+    #[error("Laporan impor tidak dapat dibaca: {}", .0.message())]
+    Read(ReadError),
+    #[error("Berkas ini bukan laporan impor Karya.")]
+    NotAReport,
 }
+
+/// How a report shows NIKs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NikShown {
+    /// As the file had them: only for staff who may export full NIKs (the download is audited).
+    Full,
+    /// Masked as everywhere else in Karya (the default download).
+    Masked,
+}
+
+/// The report of one applied import, in both forms.
+pub struct Reports {
+    pub full: Vec<u8>,
+    pub masked: Vec<u8>,
+}
+
+/// What a masked report shows for a NIK cell holding no valid NIK (a NIK Excel cut short, a
+/// typo): none of its digits, since most of a real NIK is still personal data.
+pub const HIDDEN_NIK: &str = "(disembunyikan)";
 
 /// Excel's limit on the characters in one cell.
 const MAX_CELL_CHARS: usize = 32_767;
@@ -235,7 +267,30 @@ fn unique_sheet_name(wanted: &str, used: &[String]) -> String {
 }
 
 /// The report: every original row of the imported sheets with its status and messages.
-pub fn plan_report(workbook: &super::read::Workbook, plan: &Plan) -> Result<Vec<u8>, ReportError> {
+pub fn plan_report(
+    workbook: &super::read::Workbook,
+    plan: &Plan,
+    nik: NikShown,
+) -> Result<Vec<u8>, ReportError> {
+    let mut sheets = plan_report_sheets(workbook, plan);
+    if nik == NikShown::Masked {
+        mask_nik(&mut sheets);
+    }
+    write_report(&sheets)
+}
+
+/// The report of a plan with full NIKs and with NIKs masked.
+pub fn plan_reports(workbook: &super::read::Workbook, plan: &Plan) -> Result<Reports, ReportError> {
+    let mut sheets = plan_report_sheets(workbook, plan);
+    let full = write_report(&sheets)?;
+    mask_nik(&mut sheets);
+    Ok(Reports {
+        full,
+        masked: write_report(&sheets)?,
+    })
+}
+
+fn plan_report_sheets(workbook: &super::read::Workbook, plan: &Plan) -> Vec<ReportSheet> {
     let by_row: HashMap<(&str, u32), &RowPlan> = plan
         .rows
         .iter()
@@ -286,8 +341,148 @@ pub fn plan_report(workbook: &super::read::Workbook, plan: &Plan) -> Result<Vec<
             name: reading.name.clone(),
             header,
             rows,
+            nik_column: reading
+                .columns
+                .iter()
+                .position(|(_, _, key)| key == Field::Nik.key()),
         });
     }
+    sheets
+}
+
+/// Masks every NIK of the sheets: the NIK column shows a valid NIK masked and nothing of any
+/// other value; elsewhere (a NIK column the admin left unmapped, a NIK typed into a note, the
+/// messages) a valid NIK is masked.
+pub fn mask_nik(sheets: &mut [ReportSheet]) {
+    for sheet in sheets {
+        for row in &mut sheet.rows {
+            for (c, cell) in row.cells.iter_mut().enumerate() {
+                if cell.is_blank() {
+                    continue;
+                }
+                if let Some(nik) = nik_in(cell) {
+                    *cell = Cell::Text(nik.masked());
+                } else if sheet.nik_column == Some(c) {
+                    *cell = Cell::Text(HIDDEN_NIK.to_owned());
+                } else if let Cell::Text(t) = cell
+                    && let Some(masked) = mask_within(t)
+                {
+                    *t = masked;
+                }
+            }
+            if let Some(masked) = mask_within(&row.message) {
+                row.message = masked;
+            }
+        }
+    }
+}
+
+/// The NIK a cell holds by itself, typed as text (spaces and a leading apostrophe allowed) or as
+/// a whole number.
+fn nik_in(cell: &Cell) -> Option<Nik> {
+    match cell {
+        Cell::Text(t) => Nik::parse(t).ok(),
+        Cell::Number(n) if n.fract() == 0.0 && (1e15..1e16).contains(n) => {
+            Nik::parse(&format!("{n:.0}")).ok()
+        }
+        _ => None,
+    }
+}
+
+/// `text` with every run of exactly 16 digits that is a valid NIK masked; `None` when it has none.
+fn mask_within(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        // ASCII digits are one byte each, so these are character boundaries.
+        if i - start == 16
+            && let Ok(nik) = Nik::parse(&text[start..i])
+        {
+            out.push_str(&text[copied..start]);
+            out.push_str(&nik.masked());
+            copied = i;
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// A report [`write_report`] wrote, read back into its sheets: for reports stored before they
+/// were kept masked too. The NIK column is found as the importer finds it, from the header.
+pub fn read_report(bytes: &[u8]) -> Result<Vec<ReportSheet>, ReportError> {
+    let book = read_workbook(bytes, "laporan.xlsx").map_err(ReportError::Read)?;
+    let mut sheets = Vec::new();
+    for sheet in book.sheets {
+        let mut rows = sheet.rows.into_iter();
+        let Some(head) = rows.next() else {
+            return Err(ReportError::NotAReport);
+        };
+        let texts: Vec<String> = head
+            .cells
+            .iter()
+            .map(|c| c.as_text().into_owned())
+            .collect();
+        let status_col = match texts.as_slice() {
+            [.., s, p] if s == "Status" && p == "Pesan" => texts.len() - 2,
+            _ => return Err(ReportError::NotAReport),
+        };
+        let mut header = texts;
+        header.truncate(status_col);
+        while header.last().is_some_and(String::is_empty) {
+            header.pop();
+        }
+        let rows: Vec<ReportRow> = rows
+            .map(|mut row| {
+                let text_at = |i: usize| {
+                    row.cells
+                        .get(i)
+                        .map(|c| c.as_text().into_owned())
+                        .unwrap_or_default()
+                };
+                let (status, message) = (text_at(status_col), text_at(status_col + 1));
+                row.cells.truncate(status_col);
+                while row.cells.last().is_some_and(Cell::is_empty) {
+                    row.cells.pop();
+                }
+                ReportRow {
+                    cells: row.cells,
+                    status,
+                    message,
+                }
+            })
+            .collect();
+        let grid: Vec<Vec<Cell>> =
+            std::iter::once(header.iter().cloned().map(Cell::from_text).collect())
+                .chain(rows.iter().take(39).map(|r| r.cells.clone()))
+                .collect();
+        let nik_column = detect_header(&grid).and_then(|h| h.column(Field::Nik));
+        sheets.push(ReportSheet {
+            name: sheet.name,
+            header,
+            rows,
+            nik_column,
+        });
+    }
+    Ok(sheets)
+}
+
+/// The masked form of a stored full report.
+pub fn masked_copy(full: &[u8]) -> Result<Vec<u8>, ReportError> {
+    let mut sheets = read_report(full)?;
+    mask_nik(&mut sheets);
     write_report(&sheets)
 }
 
@@ -355,6 +550,7 @@ mod tests {
                         message: "Tanggal lahir pada NIK berbeda".into(),
                     },
                 ],
+                nik_column: Some(2),
             },
             ReportSheet {
                 name: "2020".into(),
@@ -364,6 +560,7 @@ mod tests {
                     status: status::TETAP.into(),
                     message: String::new(),
                 }],
+                nik_column: None,
             },
         ];
         let bytes = write_report(&sheets).unwrap();
@@ -408,6 +605,7 @@ mod tests {
             name: "Kosong".into(),
             header: vec!["Nama".into()],
             rows: vec![],
+            nik_column: None,
         }];
         let book = read_workbook(&write_report(&sheets).unwrap(), "r.xlsx").unwrap();
         assert_eq!(book.sheets[0].rows.len(), 1);
@@ -415,5 +613,126 @@ mod tests {
             book.sheets[0].rows[0].cells,
             [text("Nama"), text("Status"), text("Pesan")]
         );
+    }
+
+    fn register_sheet() -> ReportSheet {
+        ReportSheet {
+            name: "2019".into(),
+            header: vec!["Nama".into(), "NIK".into(), "Catatan".into()],
+            rows: vec![
+                ReportRow {
+                    cells: vec![text("Siti"), text("'1507 0152 0598 0003")],
+                    status: status::DIBUAT.into(),
+                    message: String::new(),
+                },
+                ReportRow {
+                    // Excel kept 15 digits of a NIK typed as a number: not a valid NIK, still
+                    // most of one.
+                    cells: vec![text("Dewi"), Cell::Number(150_701_520_598_000.0)],
+                    status: status::DITOLAK.into(),
+                    message: "NIK harus 16 digit (terisi 15 digit).".into(),
+                },
+                ReportRow {
+                    cells: vec![
+                        text("Budi"),
+                        Cell::Empty,
+                        text("KTP lama 1507011205980003, baru menyusul"),
+                    ],
+                    status: status::DIBUAT.into(),
+                    message: "Sama dengan 1507011205980003".into(),
+                },
+                ReportRow {
+                    cells: vec![
+                        text("Rina"),
+                        text("-"),
+                        Cell::Number(1_507_014_305_990_002.0),
+                    ],
+                    status: status::DIBUAT.into(),
+                    message: String::new(),
+                },
+            ],
+            nik_column: Some(1),
+        }
+    }
+
+    #[test]
+    fn masking_leaves_no_nik_digits_in_the_nik_column_or_elsewhere() {
+        let mut sheets = vec![register_sheet()];
+        mask_nik(&mut sheets);
+        let rows = &sheets[0].rows;
+        assert_eq!(
+            rows[0].cells[1],
+            text("1507••••••••0003"),
+            "the register's masking"
+        );
+        assert_eq!(
+            rows[1].cells[1],
+            text(HIDDEN_NIK),
+            "an invalid NIK shows nothing"
+        );
+        assert_eq!(rows[2].cells[1], Cell::Empty);
+        assert_eq!(
+            rows[2].cells[2],
+            text("KTP lama 1507••••••••0003, baru menyusul")
+        );
+        assert_eq!(rows[2].message, "Sama dengan 1507••••••••0003");
+        assert_eq!(rows[3].cells[1], text("-"), "a placeholder stays");
+        assert_eq!(
+            rows[3].cells[2],
+            text("1507••••••••0002"),
+            "a NIK outside its column"
+        );
+        assert_eq!(rows[0].cells[0], text("Siti"));
+        assert_eq!(rows[1].message, "NIK harus 16 digit (terisi 15 digit).");
+        let bytes = write_report(&sheets).unwrap();
+        let book = read_workbook(&bytes, "r.xlsx").unwrap();
+        let all: String = book.sheets[0]
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.as_text().into_owned()))
+            .collect();
+        for digits in [
+            "150701520598",
+            "1507015205980003",
+            "1507011205980003",
+            "1507014305990002",
+        ] {
+            assert!(!all.contains(digits), "{digits} in {all}");
+        }
+    }
+
+    #[test]
+    fn a_stored_report_is_read_back_and_masked() {
+        let full = write_report(&[register_sheet()]).unwrap();
+        let sheets = read_report(&full).unwrap();
+        assert_eq!(sheets.len(), 1);
+        assert_eq!(sheets[0].header, ["Nama", "NIK", "Catatan"]);
+        assert_eq!(sheets[0].nik_column, Some(1), "found from the header");
+        assert_eq!(sheets[0].rows.len(), 4);
+        assert_eq!(sheets[0].rows[1].status, "ditolak");
+        assert_eq!(
+            sheets[0].rows[1].message,
+            "NIK harus 16 digit (terisi 15 digit)."
+        );
+        assert_eq!(
+            sheets[0].rows[0].cells,
+            [text("Siti"), text("'1507 0152 0598 0003")]
+        );
+
+        let masked = read_workbook(&masked_copy(&full).unwrap(), "m.xlsx").unwrap();
+        let rows: Vec<Vec<String>> = masked.sheets[0]
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.as_text().into_owned()).collect())
+            .collect();
+        assert_eq!(rows[0], ["Nama", "NIK", "Catatan", "Status", "Pesan"]);
+        assert_eq!(rows[1][..2], ["Siti", "1507••••••••0003"]);
+        assert_eq!(rows[2][..2], ["Dewi", HIDDEN_NIK]);
+        assert!(rows[3][2].contains("1507••••••••0003") && rows[3][4].contains("1507••••••••0003"));
+        assert_eq!(rows[4][2], "1507••••••••0002");
+        assert!(matches!(
+            read_report(b"Nama;NIK\nSiti;1"),
+            Err(ReportError::Read(_) | ReportError::NotAReport)
+        ));
     }
 }

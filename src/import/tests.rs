@@ -716,6 +716,7 @@ fn child_reads_measure_file() {
                 message: String::new(),
             })
             .collect(),
+        nik_column: None,
     }];
     let started = Instant::now();
     let written = write_report(&report).unwrap();

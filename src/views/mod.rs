@@ -464,6 +464,12 @@ pub struct ImportPage {
     pub file_name: String,
     pub uploaded: String,
     pub applied: bool,
+    /// Never applied, and the original file is gone: nothing to preview or apply.
+    pub abandoned: bool,
+    /// When and after how long the original file was deleted, in words.
+    pub purged: Option<String>,
+    /// Whether the viewer may download the report with full NIKs.
+    pub may_see_full_nik: bool,
     pub summary: String,
     pub counts: crate::import::plan::Counts,
     pub summary_line: String,

@@ -7,13 +7,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::{AppState, Ctx, WebError, render};
-use crate::app::imports::{self as run, RunError};
+use crate::app::imports::{self as run, RunError, Stage, Stored};
 use crate::db::audit::Who;
 use crate::db::{DbError, imports};
 use crate::domain::dates::format_instant;
 use crate::domain::import::header::Field;
-use crate::import::plan::{Mapping, Options, RowStatus, Severity};
-use crate::import::{MAX_BYTES, Workbook};
+use crate::import::plan::{Mapping, Options, Plan, RowStatus, Severity};
+use crate::import::{MAX_BYTES, NikShown, Workbook};
 use crate::views::{
     ImportListItem, ImportPage, ImportRowView, ImportRunningPage, ImportUploadPage,
 };
@@ -32,17 +32,18 @@ async fn upload_page(
     let recent = imports::recent(&state.db, 20)
         .await?
         .into_iter()
-        .map(|(id, file, at, status, summary, by)| ImportListItem {
-            id,
-            file,
-            at: format_instant(at),
-            status: if status == "applied" {
-                "diterapkan"
-            } else {
-                "belum diterapkan"
+        .map(|i| ImportListItem {
+            id: i.id,
+            file: i.file_name,
+            at: format_instant(i.created_at),
+            status: match (i.status == "applied", i.purged) {
+                (true, false) => "diterapkan",
+                (true, true) => "diterapkan, berkas asli dihapus",
+                (false, false) => "belum diterapkan",
+                (false, true) => "tidak diterapkan, berkas asli dihapus",
             },
-            summary,
-            by,
+            summary: i.summary,
+            by: i.uploader,
         })
         .collect();
     Ok(ImportUploadPage {
@@ -124,25 +125,51 @@ pub async fn upload(
         )
         .await;
     }
-    let id = imports::store_upload(&state.db, user.id, &name, &bytes).await?;
+    let id = run::store_upload(&state.db, &state.secrets, user.id, &name, &bytes)
+        .await
+        .map_err(web_error)?;
     Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
 }
 
-async fn load(state: &AppState, id: i64) -> Result<(imports::Upload, Workbook, Options), WebError> {
-    let upload = imports::upload(&state.db, id).await?;
-    let options: Options = serde_json::from_str(&upload.options).unwrap_or_default();
-    let workbook = run::read(upload.content.clone(), upload.file_name.clone())
+/// A stored import and its workbook, read again from the original file.
+async fn load(state: &AppState, id: i64) -> Result<(Stored, Workbook), WebError> {
+    let stored = run::stored(&state.db, &state.secrets, id)
         .await
         .map_err(web_error)?;
-    Ok((upload, workbook, options))
+    let workbook = stored.workbook().await.map_err(web_error)?;
+    Ok((stored, workbook))
 }
 
 fn web_error(e: RunError) -> WebError {
     match e {
         RunError::Db(d) => d.into(),
         RunError::AlreadyApplied => WebError::Gone("Impor ini sudah diterapkan.".into()),
+        RunError::Purged => WebError::Gone(
+            "Berkas asli impor ini sudah dihapus setelah masa simpannya; unggah berkasnya lagi untuk impor baru."
+                .into(),
+        ),
+        RunError::NoMaskedReport => WebError::Gone(
+            "Laporan impor lama ini tidak dapat disamarkan; unduh laporan dengan NIK lengkap bila Anda berhak."
+                .into(),
+        ),
+        RunError::Forbidden => WebError::Forbidden,
         other => WebError::Internal(other.to_string()),
     }
+}
+
+/// When and after how long the original file was deleted, in words.
+fn purged_text(state: &AppState, stored: &Stored) -> Option<String> {
+    let at = stored.purged_at?;
+    let since = if stored.applied() {
+        "diterapkan"
+    } else {
+        "diunggah"
+    };
+    Some(format!(
+        "Berkas asli dihapus pada {} karena disimpan paling lama {} hari setelah {since}.",
+        format_instant(at),
+        state.settings.import_retention_days
+    ))
 }
 
 fn row_view(r: &crate::import::plan::RowPlan) -> ImportRowView {
@@ -176,28 +203,34 @@ pub async fn preview(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let (upload, workbook, options) = load(&state, id).await?;
-    if upload.status == "running" {
-        let progress = state.running.lock().ok().and_then(|m| m.get(&id).copied());
-        let page = ImportRunningPage {
-            layout: ctx
-                .layout(format!("Impor: {}", upload.file_name))
-                .with_refresh(2),
-            file_name: upload.file_name.clone(),
-            done: progress.map_or(0, |p| p.0),
-            total: progress.map_or(0, |p| p.1),
-        };
-        return Ok(render(&page)?.into_response());
-    }
-    let plan = run::preview(
+    let role = ctx.user()?.role;
+    let view = run::page(
         &state.db,
         &state.settings.instance.kabupaten,
         &state.secrets,
-        &workbook,
-        &options,
+        role,
+        id,
     )
     .await
     .map_err(web_error)?;
+    let upload = &view.import;
+    let empty = Plan::default();
+    let plan = match &view.stage {
+        Stage::Running => {
+            let progress = state.running.lock().ok().and_then(|m| m.get(&id).copied());
+            let page = ImportRunningPage {
+                layout: ctx
+                    .layout(format!("Impor: {}", upload.file_name))
+                    .with_refresh(2),
+                file_name: upload.file_name.clone(),
+                done: progress.map_or(0, |p| p.0),
+                total: progress.map_or(0, |p| p.1),
+            };
+            return Ok(render(&page)?.into_response());
+        }
+        Stage::Draft(plan) => plan.as_ref(),
+        Stage::Applied | Stage::Abandoned => &empty,
+    };
     let counts = plan.counts();
     let pick = |f: &dyn Fn(&crate::import::plan::RowPlan) -> bool| -> Vec<ImportRowView> {
         plan.rows
@@ -212,7 +245,10 @@ pub async fn preview(
         id,
         file_name: upload.file_name.clone(),
         uploaded: format_instant(upload.created_at),
-        applied: upload.status == "applied",
+        applied: matches!(view.stage, Stage::Applied),
+        abandoned: matches!(view.stage, Stage::Abandoned),
+        purged: purged_text(&state, upload),
+        may_see_full_nik: view.may_see_full_nik,
         summary: upload.summary.clone(),
         counts,
         summary_line: counts.summary_line(),
@@ -248,7 +284,7 @@ pub async fn save_options(
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     ctx.user()?;
-    let (_, workbook, _) = load(&state, id).await?;
+    let (_, workbook) = load(&state, id).await?;
     let mut options = Options::default();
     for (key, value) in &fields {
         if let Some(sheet) = key.strip_prefix("sheet:") {
@@ -313,10 +349,14 @@ pub async fn confirm(
 ) -> Result<Response, WebError> {
     let user = ctx.user()?.clone();
     // Whether it may run (draft, failed, or a dead run) is decided atomically by the apply.
-    let (upload, workbook, options) = load(&state, id).await?;
-    if upload.status == "applied" {
+    let upload = run::stored(&state.db, &state.secrets, id)
+        .await
+        .map_err(web_error)?;
+    if upload.applied() {
         return Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response());
     }
+    let workbook = upload.workbook().await.map_err(web_error)?;
+    let options = upload.options;
     let ip = ctx.ip.clone();
     let task_state = state.clone();
     let task = tokio::spawn(async move {
@@ -355,34 +395,48 @@ pub async fn confirm(
     Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response())
 }
 
-/// The report: as applied, or (before confirmation) as the dry run would apply it.
+/// The report with NIKs masked: as applied, or (before confirmation) as the dry run would apply
+/// it.
 pub async fn report(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let (upload, workbook, options) = load(&state, id).await?;
-    let bytes = match imports::stored_report(&state.db, id).await? {
-        Some(bytes) => bytes,
-        None => {
-            let plan = run::preview(
-                &state.db,
-                &state.settings.instance.kabupaten,
-                &state.secrets,
-                &workbook,
-                &options,
-            )
-            .await
-            .map_err(web_error)?;
-            tokio::task::spawn_blocking(move || run::report(&workbook, &plan))
-                .await
-                .map_err(|e| WebError::Internal(e.to_string()))?
-                .map_err(web_error)?
-        }
-    };
-    let stem = upload
+    report_download(&state, &ctx, id, NikShown::Masked).await
+}
+
+/// The report with full NIKs (POST with a CSRF token): for staff who may see full NIKs; the
+/// audit trail records the download.
+pub async fn report_full_nik(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    report_download(&state, &ctx, id, NikShown::Full).await
+}
+
+async fn report_download(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    nik: NikShown,
+) -> Result<Response, WebError> {
+    let role = ctx.user()?.role;
+    let file = run::report(
+        &state.db,
+        &state.settings.instance.kabupaten,
+        &state.secrets,
+        id,
+        nik,
+        role,
+        &ctx.who()?,
+    )
+    .await
+    .map_err(web_error)?;
+    let stem = file
         .file_name
         .rsplit_once('.')
-        .map_or(upload.file_name.as_str(), |(s, _)| s)
+        .map_or(file.file_name.as_str(), |(s, _)| s)
         .to_owned();
     let safe: String = stem
         .chars()
@@ -394,6 +448,11 @@ pub async fn report(
             }
         })
         .collect();
+    let suffix = if nik == NikShown::Full {
+        "-nik-lengkap"
+    } else {
+        ""
+    };
     Ok((
         [
             (
@@ -402,10 +461,10 @@ pub async fn report(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"laporan-impor-{safe}.xlsx\""),
+                format!("attachment; filename=\"laporan-impor-{safe}{suffix}.xlsx\""),
             ),
         ],
-        bytes,
+        file.bytes,
     )
         .into_response())
 }

@@ -43,6 +43,7 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("POST", "/admin/impor/999999/opsi".into(), ADMIN),
         ("POST", "/admin/impor/999999/terapkan".into(), ADMIN),
         ("GET", "/admin/impor/999999/laporan".into(), ADMIN),
+        ("POST", "/admin/impor/999999/laporan-lengkap".into(), ADMIN),
         ("POST", "/admin/alumni/ekspor".into(), ADMIN),
         ("GET", "/klaim".into(), &["alumni"]),
         // The register: lists for reading, forms for keeping it.

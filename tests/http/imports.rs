@@ -14,6 +14,10 @@ both!(
     a_running_import_shows_progress_and_a_dead_run_can_be_retried,
     command_line_import,
     an_oversized_upload_is_refused,
+    stored_files_are_sealed_and_hold_no_readable_nik,
+    the_report_masks_nik_unless_an_allowed_role_asks_for_full_nik,
+    uploads_are_deleted_after_the_retention_period,
+    clear_files_of_older_versions_are_read_and_sealed_at_start_up,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -558,4 +562,460 @@ async fn an_oversized_upload_is_refused(app: TestApp) {
     );
     assert!(text.contains("Data terlalu besar"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM imports").await, before);
+}
+
+// ---- personal data in stored imports ----
+
+/// The NIKs of `messy_workbook` (Dewi's, cut by Excel, is rejected but still in the file).
+const NIKS: [&str; 4] = [
+    "1507014305990002",
+    "1507010101900001",
+    "1507015505000003",
+    "1507015205980000",
+];
+
+/// Uploads `messy_workbook`, allows its new trade and applies it; returns the import's id.
+async fn applied_import(admin: &Visitor) -> i64 {
+    let path = uploaded(admin, "alumni.xlsx", messy_workbook("0812 7000 1111")).await;
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    admin
+        .post(
+            &format!("{path}/opsi"),
+            &[
+                ("sheet:2019", "1"),
+                ("sheet:2020", "1"),
+                ("trade:barista", "1"),
+            ],
+        )
+        .await
+        .assert_redirect_to(&path);
+    admin
+        .post(&format!("{path}/terapkan"), &[])
+        .await
+        .assert_redirect_to(&path);
+    assert!(admin.get(&path).await.contains("Impor sudah diterapkan"));
+    id
+}
+
+/// Every cell of every sheet, as text; `None` when the bytes do not open as a spreadsheet
+/// (calamine unzips an `.xlsx`, so compressed text is read).
+fn cells_of(bytes: &[u8]) -> Option<Vec<String>> {
+    use calamine::Reader;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).ok()?;
+    Some(
+        book.worksheets()
+            .into_iter()
+            .flat_map(|(_, range)| {
+                range
+                    .rows()
+                    .flat_map(|row| row.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+    )
+}
+
+/// Whether `nik` can be read from a blob: in its raw bytes, or in a cell once it is opened
+/// (decompressed) as a spreadsheet.
+fn nik_readable(blob: &[u8], nik: &str) -> bool {
+    blob.windows(nik.len()).any(|w| w == nik.as_bytes())
+        || cells_of(blob).is_some_and(|cells| cells.iter().any(|c| c.contains(nik)))
+}
+
+/// The stored blobs of an import, read straight from the table: upload, report, masked report.
+async fn blobs(app: &TestApp, id: i64) -> [Option<Vec<u8>>; 3] {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT content, report, report_masked FROM imports WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    [
+        row.try_get("content").unwrap(),
+        row.try_get("report").unwrap(),
+        row.try_get("report_masked").unwrap(),
+    ]
+}
+
+/// A download: status and bytes. `post` sends the visitor's CSRF token.
+async fn download(v: &Visitor, path: &str, post: bool) -> (StatusCode, Vec<u8>) {
+    let url = format!("{}{path}", v.base);
+    let request = if post {
+        let token = v.csrf().await;
+        v.client.post(url).form(&[("_csrf", token)])
+    } else {
+        v.client.get(url)
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+async fn audit_count(app: &TestApp, action: &str, id: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND entity = 'import' AND entity_id = $2",
+    )
+    .bind(action)
+    .bind(id.to_string())
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn stored_files_are_sealed_and_hold_no_readable_nik(app: TestApp) {
+    let workbook = messy_workbook("0812 7000 1111");
+    // The check below finds the NIKs in the file as uploaded (compressed inside the .xlsx).
+    assert!(
+        !workbook.windows(16).any(|w| w == NIKS[0].as_bytes()),
+        "compressed"
+    );
+    for nik in NIKS {
+        assert!(nik_readable(&workbook, nik), "{nik} readable in the upload");
+    }
+    let admin = app.signed_in("admin").await;
+    let id = applied_import(&admin).await;
+
+    let [content, report, masked] = blobs(&app, id).await;
+    for (what, blob) in [
+        ("upload", content),
+        ("report", report),
+        ("masked report", masked),
+    ] {
+        let blob = blob.unwrap_or_else(|| panic!("{what} stored"));
+        assert!(
+            cells_of(&blob).is_none(),
+            "the stored {what} is not a spreadsheet"
+        );
+        for nik in NIKS {
+            assert!(
+                !nik_readable(&blob, nik),
+                "{nik} readable in the stored {what}"
+            );
+        }
+    }
+    // Every import stored, the demo's included, is sealed.
+    type Blob = Option<Vec<u8>>;
+    let all: Vec<(Blob, Blob)> = sqlx::query_as("SELECT content, report FROM imports")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert!(all.len() >= 2);
+    for blob in all.into_iter().flat_map(|(c, r)| [c, r]).flatten() {
+        assert!(karya::secrets::personal::is_sealed(&blob));
+        assert!(cells_of(&blob).is_none());
+    }
+    // And still read back: the report downloads as a spreadsheet.
+    let (status, bytes) = download(&admin, &format!("/admin/impor/{id}/laporan"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cells_of(&bytes).is_some_and(|c| c.iter().any(|t| t == "Rina Marlina")));
+}
+
+async fn the_report_masks_nik_unless_an_allowed_role_asks_for_full_nik(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    // Before confirmation, the dry run's report is masked too.
+    let path = uploaded(&admin, "alumni.xlsx", messy_workbook("0812 7000 1111")).await;
+    let (status, dry) = download(&admin, &format!("{path}/laporan"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    let dry = cells_of(&dry).expect("a spreadsheet");
+    assert!(dry.iter().any(|c| c == "1507••••••••0002"), "{dry:?}");
+    for nik in NIKS {
+        assert!(
+            !dry.iter().any(|c| c.contains(nik)),
+            "{nik} in the dry run's report"
+        );
+    }
+
+    let id = applied_import(&admin).await;
+    let page = admin.get(&format!("/admin/impor/{id}")).await;
+    assert!(page.contains("NIK disamarkan") && page.contains("laporan-lengkap"));
+    let full_before = audit_count(&app, "import.report_full_nik", id).await;
+
+    // The default download: masked as the register masks, nothing of an unusable NIK.
+    let (status, bytes) = download(&admin, &format!("/admin/impor/{id}/laporan"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    let cells = cells_of(&bytes).expect("a spreadsheet");
+    for masked in ["1507••••••••0002", "1507••••••••0001", "1507••••••••0003"]
+    {
+        assert!(cells.iter().any(|c| c == masked), "{masked} in {cells:?}");
+    }
+    for nik in NIKS {
+        assert!(
+            !cells.iter().any(|c| c.contains(nik)),
+            "{nik} in the masked report"
+        );
+    }
+    assert!(cells.iter().any(|c| c == "Rina Marlina") && cells.iter().any(|c| c == "Dewi Lestari"));
+    assert_eq!(
+        audit_count(&app, "import.report_full_nik", id).await,
+        full_before,
+        "a masked download is not a full-NIK one"
+    );
+
+    // A role that may not see full NIKs is refused, and nothing is recorded.
+    let opd = app.signed_in("opd").await;
+    let (status, bytes) = download(&opd, &format!("/admin/impor/{id}/laporan-lengkap"), true).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!NIKS.iter().any(|n| nik_readable(&bytes, n)));
+    assert_eq!(
+        audit_count(&app, "import.report_full_nik", id).await,
+        full_before
+    );
+
+    // Full NIKs: an explicit POST by staff allowed to export them, recorded with the import.
+    let (status, bytes) =
+        download(&admin, &format!("/admin/impor/{id}/laporan-lengkap"), true).await;
+    assert_eq!(status, StatusCode::OK);
+    let cells = cells_of(&bytes).expect("a spreadsheet");
+    assert!(cells.iter().any(|c| c.contains(NIKS[0])), "{cells:?}");
+    assert!(!cells.iter().any(|c| c.contains('•')), "nothing masked");
+    assert_eq!(
+        audit_count(&app, "import.report_full_nik", id).await,
+        full_before + 1
+    );
+    let actor: String = sqlx::query_scalar(
+        "SELECT actor_label FROM audit_log WHERE action = 'import.report_full_nik' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(actor, "admin");
+    // A GET of the full report is no way round the POST.
+    let (status, _) = download(&admin, &format!("/admin/impor/{id}/laporan-lengkap"), false).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+async fn uploads_are_deleted_after_the_retention_period(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let days = app.settings.import_retention_days;
+    assert_eq!(days, 30, "the default");
+    let old = applied_import(&admin).await;
+    let recent = applied_import(&admin).await;
+    let abandoned_path = uploaded(&admin, "ditinggal.xlsx", messy_workbook("0812 7000 1111")).await;
+    let abandoned: i64 = abandoned_path.rsplit('/').next().unwrap().parse().unwrap();
+    let fresh_path = uploaded(&admin, "baru.xlsx", messy_workbook("0812 7000 1111")).await;
+    let fresh: i64 = fresh_path.rsplit('/').next().unwrap().parse().unwrap();
+    // The old import was applied, and the abandoned one uploaded, a day more than the period ago.
+    let back = (days + 1) * 86_400;
+    sqlx::query("UPDATE imports SET applied_at = applied_at - $1, created_at = created_at - $1 WHERE id = $2")
+        .bind(back)
+        .bind(old)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE imports SET created_at = created_at - $1 WHERE id = $2")
+        .bind(back)
+        .bind(abandoned)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    // The recent import was uploaded long ago but applied yesterday: it counts from the apply.
+    sqlx::query("UPDATE imports SET created_at = created_at - $1, applied_at = applied_at - 86400 WHERE id = $2")
+        .bind(back)
+        .bind(recent)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let summary_before: String = sqlx::query_scalar("SELECT summary FROM imports WHERE id = $1")
+        .bind(old)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+
+    let purged = karya::app::imports::purge_expired(&app.db, days)
+        .await
+        .unwrap();
+    assert_eq!(purged, 2);
+    assert_eq!(
+        karya::app::imports::purge_expired(&app.db, days)
+            .await
+            .unwrap(),
+        0,
+        "nothing twice"
+    );
+
+    for (id, gone) in [
+        (old, true),
+        (abandoned, true),
+        (recent, false),
+        (fresh, false),
+    ] {
+        let [content, report, _] = blobs(&app, id).await;
+        let purged_at: Option<i64> =
+            sqlx::query_scalar("SELECT purged_at FROM imports WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(content.is_none(), gone, "import {id}");
+        assert_eq!(purged_at.is_some(), gone, "import {id}");
+        assert_eq!(
+            audit_count(&app, "import.upload_purged", id).await,
+            i64::from(gone),
+            "import {id}"
+        );
+        if id == old {
+            assert!(report.is_some(), "the report stays");
+        }
+    }
+    let summary_after: String = sqlx::query_scalar("SELECT summary FROM imports WHERE id = $1")
+        .bind(old)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(summary_after, summary_before, "the history stays");
+
+    // The applied import's page says so; its summary and masked report remain.
+    let page = admin.get(&format!("/admin/impor/{old}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.contains("Impor sudah diterapkan"));
+    assert!(
+        page.contains("Berkas asli dihapus")
+            && page.contains(&format!("{days} hari setelah diterapkan")),
+        "{}",
+        page.body
+    );
+    let (status, bytes) = download(&admin, &format!("/admin/impor/{old}/laporan"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cells_of(&bytes).is_some());
+    assert!(
+        !admin
+            .get(&format!("/admin/impor/{recent}"))
+            .await
+            .contains("Berkas asli dihapus")
+    );
+
+    // The abandoned upload: nothing left to preview, apply or report on.
+    let page = admin.get(&abandoned_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.contains("tidak pernah diterapkan")
+            && page.contains(&format!("{days} hari setelah diunggah")),
+        "{}",
+        page.body
+    );
+    assert!(!page.contains("Terapkan impor") && !page.contains("/laporan"));
+    assert_eq!(
+        admin
+            .post(&format!("{abandoned_path}/terapkan"), &[])
+            .await
+            .status,
+        StatusCode::GONE
+    );
+    assert_eq!(
+        admin
+            .post(&format!("{abandoned_path}/opsi"), &[("sheet:2019", "1")])
+            .await
+            .status,
+        StatusCode::GONE
+    );
+    assert_eq!(
+        download(&admin, &format!("{abandoned_path}/laporan"), false)
+            .await
+            .0,
+        StatusCode::GONE
+    );
+    assert!(
+        admin
+            .get("/admin/impor")
+            .await
+            .contains("berkas asli dihapus")
+    );
+    // The fresh upload can still be previewed.
+    assert!(admin.get(&fresh_path).await.contains("Terapkan impor"));
+}
+
+/// Databases of older versions hold the files in clear: they are read as they are, and sealed
+/// (with a masked copy of the report) by the next start-up, which also deletes expired uploads.
+async fn clear_files_of_older_versions_are_read_and_sealed_at_start_up(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let workbook = messy_workbook("0812 7000 1111");
+    let applied = applied_import(&admin).await;
+    let (_, full_report) = download(
+        &admin,
+        &format!("/admin/impor/{applied}/laporan-lengkap"),
+        true,
+    )
+    .await;
+    assert!(nik_readable(&full_report, NIKS[0]));
+    let draft_path = uploaded(&admin, "draf.xlsx", workbook.clone()).await;
+    let draft: i64 = draft_path.rsplit('/').next().unwrap().parse().unwrap();
+    let expired_path = uploaded(&admin, "lama.xlsx", workbook.clone()).await;
+    let expired: i64 = expired_path.rsplit('/').next().unwrap().parse().unwrap();
+    // As an older version stored them: in clear, and no masked report.
+    for id in [applied, draft, expired] {
+        sqlx::query("UPDATE imports SET content = $1 WHERE id = $2")
+            .bind(workbook.clone())
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE imports SET report = $1, report_masked = NULL WHERE id = $2")
+        .bind(full_report.clone())
+        .bind(applied)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE imports SET created_at = created_at - $1 WHERE id = $2")
+        .bind((app.settings.import_retention_days + 1) * 86_400)
+        .bind(expired)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+
+    // Read as they are: the draft previews; the applied import gives no unmasked default report.
+    assert!(admin.get(&draft_path).await.contains("Terapkan impor"));
+    assert_eq!(
+        download(&admin, &format!("/admin/impor/{applied}/laporan"), false)
+            .await
+            .0,
+        StatusCode::GONE
+    );
+
+    // The next start-up.
+    let secrets = karya::secrets::Secrets::load_or_create(&app.settings.data_dir).unwrap();
+    karya::startup::prepare_database(&app.db, &app.settings, &secrets)
+        .await
+        .unwrap();
+
+    for id in [applied, draft] {
+        for blob in blobs(&app, id).await.into_iter().flatten() {
+            assert!(karya::secrets::personal::is_sealed(&blob), "import {id}");
+            for nik in NIKS {
+                assert!(!nik_readable(&blob, nik), "{nik} readable in import {id}");
+            }
+        }
+    }
+    assert!(
+        blobs(&app, expired).await[0].is_none(),
+        "expired upload deleted at start-up"
+    );
+    assert_eq!(audit_count(&app, "import.upload_purged", expired).await, 1);
+    assert!(admin.get(&draft_path).await.contains("Terapkan impor"));
+    let (status, bytes) = download(&admin, &format!("/admin/impor/{applied}/laporan"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    let cells = cells_of(&bytes).expect("a spreadsheet");
+    assert!(cells.iter().any(|c| c == "1507••••••••0002"), "{cells:?}");
+    for nik in NIKS {
+        assert!(
+            !cells.iter().any(|c| c.contains(nik)),
+            "{nik} in the masked copy"
+        );
+    }
+    let (status, bytes) = download(
+        &admin,
+        &format!("/admin/impor/{applied}/laporan-lengkap"),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, full_report, "the full report as it was");
+    // A second start-up finds nothing to convert.
+    assert_eq!(
+        karya::app::imports::seal_stored(&app.db, &secrets)
+            .await
+            .unwrap(),
+        0
+    );
 }
