@@ -543,6 +543,8 @@ async fn screenshots() {
             ("pengguna", "/admin/pengguna"),
             ("pengguna-baru", "/admin/pengguna/baru"),
             ("audit", "/admin/audit"),
+            ("impor", "/admin/impor"),
+            ("impor-1", "/admin/impor/1"),
         ],
     )
     .await;
