@@ -34,7 +34,7 @@ use tower::ServiceExt;
 
 use crate::config::Settings;
 
-/// Connections over the cap that are answered 503 at the same time. Past this many, the answer
+/// Connections over the cap that are answered 503 at the same time (each holds a descriptor). Past this many, the answer
 /// is written at once without waiting for the request, and the connection closed.
 const REFUSERS: usize = 64;
 /// How long a refused connection may take to send its request head, and then to close.
@@ -71,37 +71,38 @@ impl Limits {
 }
 
 /// Raises the soft limit on open files to the hard limit (every connection takes a file
-/// descriptor), logs both, and warns when even the hard limit is below what `max_connections`
-/// needs.
+/// descriptor) and logs both; when even the hard limit cannot hold `max_connections` beside the
+/// process's other files, lowers `max_connections` to what fits and says so, so that a full
+/// server answers 503 rather than failing to accept.
 #[cfg(unix)]
-pub fn raise_open_file_limit(settings: &Settings) {
+pub fn raise_open_file_limit(settings: &mut Settings) {
     let before = rlimit::getrlimit(rlimit::Resource::NOFILE);
-    match (before, rlimit::increase_nofile_limit(u64::MAX)) {
-        (Ok((soft, hard)), Ok(now)) => {
-            tracing::info!(before = soft, after = now, hard, "open-file limit");
-            let needed = u64::try_from(settings.max_connections)
-                .unwrap_or(u64::MAX)
-                .saturating_add(REFUSERS as u64)
-                .saturating_add(u64::from(settings.db_max_connections))
-                .saturating_add(OTHER_FILES);
-            if now < needed {
-                tracing::warn!(
-                    limit = now,
-                    needed,
-                    max_connections = settings.max_connections,
-                    "the open-file limit is below what max_connections needs; \
-                     lower max_connections or raise the limit (LimitNOFILE, ulimit -n)"
-                );
-            }
-        }
+    let (soft, hard, now) = match (before, rlimit::increase_nofile_limit(u64::MAX)) {
+        (Ok((soft, hard)), Ok(now)) => (soft, hard, now),
         (_, Err(e)) | (Err(e), _) => {
             tracing::warn!(error = %e, "the open-file limit could not be read or raised");
+            return;
         }
+    };
+    tracing::info!(before = soft, after = now, hard, "open-file limit");
+    let reserve = (REFUSERS as u64)
+        .saturating_add(u64::from(settings.db_max_connections))
+        .saturating_add(OTHER_FILES);
+    let fits = usize::try_from(now.saturating_sub(reserve).max(1)).unwrap_or(usize::MAX);
+    if settings.max_connections > fits {
+        tracing::warn!(
+            limit = now,
+            max_connections = settings.max_connections,
+            serving = fits,
+            "the open-file limit is too low for max_connections; serving at most {fits} \
+             connections (raise the limit: LimitNOFILE= in a systemd unit, ulimit -n)"
+        );
+        settings.max_connections = fits;
     }
 }
 
 #[cfg(not(unix))]
-pub fn raise_open_file_limit(_settings: &Settings) {}
+pub fn raise_open_file_limit(_settings: &mut Settings) {}
 
 /// Serves `router` on `listener` until `shutdown` resolves; then stops accepting, lets the
 /// requests in flight finish (at most `limits.drain`), and returns.

@@ -309,3 +309,76 @@ async fn malformed_chunked_body_is_400_and_oversized_is_413() {
     assert!(answer.contains("Data terlalu besar"), "an Indonesian page");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM login_failures").await, 0);
 }
+
+/// `karya serve` raises its soft open-file limit to the hard limit, logs both, and when even the
+/// hard limit cannot hold `max_connections` it serves fewer, so that a full server still
+/// answers 503 instead of failing to accept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_raises_the_open_file_limit_and_fits_the_cap_to_it() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    // Hard limit 300, soft 200: with room kept for the database, files and refusals
+    // (64 + 8 + 128), 100 connections fit, far fewer than the default 1024.
+    let mut child = tokio::process::Command::new("bash")
+        .args([
+            "-c",
+            "ulimit -n 300 && ulimit -S -n 200 && exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_karya"),
+            "--data-dir",
+            &dir.path().display().to_string(),
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env_remove("KARYA_DATABASE_URL")
+        .env_remove("KARYA_MAX_CONNECTIONS")
+        .env("KARYA_LOG", "info")
+        .kill_on_drop(true)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let mut addr = None;
+    while let Ok(Ok(Some(line))) = timeout(PROMPTLY, lines.next_line()).await {
+        log.push_str(&line);
+        log.push('\n');
+        if let Some(rest) = line.strip_prefix("Karya berjalan di ") {
+            addr = Some(rest.trim().trim_start_matches("http://").to_owned());
+            break;
+        }
+    }
+    let addr = addr.unwrap_or_else(|| panic!("server did not start: {log}"));
+    let limit_line = log
+        .lines()
+        .find(|l| l.contains("open-file limit"))
+        .unwrap_or_else(|| panic!("the limits are logged: {log}"));
+    assert!(
+        limit_line.contains("before=200") && limit_line.contains("after=300"),
+        "{limit_line}"
+    );
+    assert!(log.contains("serving at most 100 connections"), "{log}");
+
+    // 100 clients that stall fill it; the next connection is answered 503.
+    let mut slow = Vec::new();
+    for _ in 0..100 {
+        let mut stream = TcpStream::connect(&addr).await.expect("connect");
+        stream.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
+        slow.push(stream);
+    }
+    let deadline = Instant::now() + PROMPTLY;
+    loop {
+        let answer = fresh_request(&addr, "/healthz").await;
+        if answer.starts_with("HTTP/1.1 503") {
+            break;
+        }
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(
+            Instant::now() < deadline,
+            "no 503 with 100 connections open"
+        );
+        sleep(Duration::from_millis(50)).await;
+    }
+    drop(slow);
+    let _ = child.start_kill();
+}
