@@ -116,6 +116,7 @@ pub async fn serve(
     let refusers = Arc::new(Semaphore::new(REFUSERS));
     let busy: Arc<[u8]> = busy_response().into();
     let (stop, stopping) = watch::channel(false);
+    // Connections answered 503 since the last warning about them.
     let mut refused: u64 = 0;
     let mut refusal_logged: Option<Instant> = None;
     tokio::pin!(shutdown);
@@ -173,7 +174,7 @@ pub async fn serve(
     {
         tracing::warn!(
             open = limits.max_connections - slots.available_permits(),
-            "connections still open at the end of the shutdown wait are dropped"
+            "shutdown wait over; connections still open are abandoned"
         );
     }
 }
