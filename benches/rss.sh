@@ -126,7 +126,8 @@ for ((i = 0; i < REQUESTS; i++)); do
 done
 echo "== load: $REQUESTS requests, $CONCURRENCY at a time, over ${PATHS[*]}"
 t0=$(now_ns)
-curl -s --parallel --parallel-max "$CONCURRENCY" --config "$CONFIG" -w '%{http_code}\n' >"$WORK/codes.txt" || true
+curl -s --parallel --parallel-max "$CONCURRENCY" --config "$CONFIG" -w '%{http_code}\n' \
+    >"$WORK/codes.txt" 2>"$WORK/curl.err" || true
 LOAD_MS=$(( ($(now_ns) - t0) / 1000000 ))
 AFTER=$(rss_kb)
 PEAK=$(hwm_kb)

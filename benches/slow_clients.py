@@ -51,10 +51,10 @@ async def slow_client(i, args, stats, stop):
             continue
         stats.open += 1
         outcome = None
+        answer = b""
         try:
             writer.write(b"GET /?lambat=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n" % i)
             await writer.drain()
-            answer = b""
             while not stop.is_set():
                 try:
                     data = await asyncio.wait_for(reader.read(4096), timeout=args.trickle)
@@ -72,7 +72,8 @@ async def slow_client(i, args, stats, stop):
                     break
                 answer += data
         except (ConnectionResetError, BrokenPipeError):
-            outcome = "reset"
+            # A reset after the answer arrived still counts as answered.
+            outcome = "503" if answer.startswith(b"HTTP/1.1 503") else "reset"
         finally:
             stats.open -= 1
             writer.close()

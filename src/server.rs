@@ -17,6 +17,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -116,9 +117,8 @@ pub async fn serve(
     let refusers = Arc::new(Semaphore::new(REFUSERS));
     let busy: Arc<[u8]> = busy_response().into();
     let (stop, stopping) = watch::channel(false);
-    // Connections answered 503 since the last warning about them.
-    let mut refused: u64 = 0;
-    let mut refusal_logged: Option<Instant> = None;
+    let refused = Arc::new(AtomicU64::new(0));
+    let reporter = tokio::spawn(report_refusals(refused.clone(), limits.max_connections));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -146,20 +146,12 @@ pub async fn serve(
             }
             Err(_) => {
                 refuse(stream, &refusers, busy.clone());
-                refused += 1;
-                if refusal_logged.is_none_or(|at| at.elapsed() >= REFUSAL_LOG_EVERY) {
-                    tracing::warn!(
-                        max_connections = limits.max_connections,
-                        refused,
-                        "connection limit reached; new connections are answered 503"
-                    );
-                    refusal_logged = Some(Instant::now());
-                    refused = 0;
-                }
+                refused.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
     drop(listener);
+    reporter.abort();
     let open = limits.max_connections - slots.available_permits();
     tracing::info!(
         open,
@@ -176,6 +168,24 @@ pub async fn serve(
             open = limits.max_connections - slots.available_permits(),
             "shutdown wait over; connections still open are abandoned"
         );
+    }
+}
+
+/// Says every `REFUSAL_LOG_EVERY` how many connections were answered 503 since the last time,
+/// if any: one line, however many.
+async fn report_refusals(refused: Arc<AtomicU64>, max_connections: usize) {
+    let mut tick = tokio::time::interval(REFUSAL_LOG_EVERY);
+    loop {
+        tick.tick().await;
+        let count = refused.swap(0, Ordering::Relaxed);
+        if count > 0 {
+            tracing::warn!(
+                max_connections,
+                refused = count,
+                seconds = REFUSAL_LOG_EVERY.as_secs(),
+                "connection limit reached: connections answered 503"
+            );
+        }
     }
 }
 
@@ -428,10 +438,19 @@ fn refuse(stream: TcpStream, refusers: &Arc<Semaphore>, busy: Arc<[u8]>) {
             });
         }
         Err(_) => {
-            // Too many refusals at once: write what fits now (a fresh socket's buffer takes it
-            // all) and close.
+            // Too many refusals at once: no waiting. Take what the client has already sent (so
+            // that closing does not reset the connection under the answer), write the answer
+            // (a fresh socket's buffer takes it all) and close. The socket is non-blocking.
             if let Ok(stream) = stream.into_std() {
+                let mut buf = [0u8; 4096];
+                for _ in 0..4 {
+                    match io::Read::read(&mut &stream, &mut buf) {
+                        Ok(n) if n > 0 => {}
+                        _ => break,
+                    }
+                }
                 let _ = io::Write::write(&mut &stream, &busy);
+                let _ = stream.shutdown(std::net::Shutdown::Write);
             }
         }
     }
