@@ -259,6 +259,7 @@ async fn serve(
     s.demo |= demo;
     let backend = s.backend()?;
     let url = redact_url(&s.database_url());
+    crate::server::raise_open_file_limit(&mut s);
     let app = Application::build(s).await?;
     let shutdown = startup::shutdown_signal();
     tracing::info!(addr = %app.local_addr(), ?backend, database = %url, "Karya berjalan");

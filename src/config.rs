@@ -24,6 +24,10 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// The largest `max_connections` accepted: far above what one process's file descriptors allow,
+/// and small enough for a semaphore's permit count.
+pub const MAX_CONNECTIONS_LIMIT: usize = 1_000_000;
+
 /// What the district running this instance is called, and what goes on its letterhead.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -72,6 +76,14 @@ pub struct Settings {
     pub session_hours: i64,
     pub reset_link_minutes: i64,
     pub request_timeout_secs: u64,
+    /// Most client connections served at once; one more is answered 503 and closed. Each takes
+    /// one file descriptor (see `server::raise_open_file_limit`).
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's line and headers, counted from the connection's
+    /// opening or from the first byte of a later request on it.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a kept-alive connection may sit idle between requests before it is closed.
+    pub keep_alive_idle_secs: u64,
     /// Largest accepted request body for ordinary forms, in bytes.
     pub body_limit_bytes: usize,
     pub db_max_connections: u32,
@@ -107,6 +119,9 @@ impl Default for Settings {
             session_hours: 12,
             reset_link_minutes: 24 * 60,
             request_timeout_secs: 30,
+            max_connections: 1024,
+            header_read_timeout_secs: 10,
+            keep_alive_idle_secs: 60,
             body_limit_bytes: 1024 * 1024,
             db_max_connections: 8,
             sqlite_synchronous: Synchronous::Full,
@@ -224,6 +239,15 @@ impl Settings {
         if let Some(v) = env("REQUEST_TIMEOUT_SECS") {
             self.request_timeout_secs = parse("KARYA_REQUEST_TIMEOUT_SECS", &v)?;
         }
+        if let Some(v) = env("MAX_CONNECTIONS") {
+            self.max_connections = parse("KARYA_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = env("HEADER_READ_TIMEOUT_SECS") {
+            self.header_read_timeout_secs = parse("KARYA_HEADER_READ_TIMEOUT_SECS", &v)?;
+        }
+        if let Some(v) = env("KEEP_ALIVE_IDLE_SECS") {
+            self.keep_alive_idle_secs = parse("KARYA_KEEP_ALIVE_IDLE_SECS", &v)?;
+        }
         if let Some(v) = env("BODY_LIMIT_BYTES") {
             self.body_limit_bytes = parse("KARYA_BODY_LIMIT_BYTES", &v)?;
         }
@@ -272,6 +296,21 @@ impl Settings {
         if self.session_hours <= 0 || self.reset_link_minutes <= 0 {
             return Err(ConfigError::Invalid(
                 "session_hours dan reset_link_minutes harus lebih dari 0".into(),
+            ));
+        }
+        if !(1..=MAX_CONNECTIONS_LIMIT).contains(&self.max_connections) {
+            return Err(ConfigError::Invalid(format!(
+                "max_connections harus antara 1 dan {MAX_CONNECTIONS_LIMIT}"
+            )));
+        }
+        if !(1..=3600).contains(&self.header_read_timeout_secs) {
+            return Err(ConfigError::Invalid(
+                "header_read_timeout_secs harus antara 1 dan 3600".into(),
+            ));
+        }
+        if !(1..=86_400).contains(&self.keep_alive_idle_secs) {
+            return Err(ConfigError::Invalid(
+                "keep_alive_idle_secs harus antara 1 dan 86400".into(),
             ));
         }
         if self.instance.kabupaten.is_empty() {
@@ -425,6 +464,42 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("KARYA_SESSION_HOURS"));
         assert!(toml::from_str::<Settings>("unknown_key = 1").is_err());
+    }
+
+    #[test]
+    fn connection_limits_are_read_and_checked() {
+        let s = Settings::default();
+        assert_eq!(
+            (
+                s.max_connections,
+                s.header_read_timeout_secs,
+                s.keep_alive_idle_secs
+            ),
+            (1024, 10, 60)
+        );
+        let mut s: Settings =
+            toml::from_str("max_connections = 200\nheader_read_timeout_secs = 5").unwrap();
+        s.apply_env(|k| (k == "KARYA_KEEP_ALIVE_IDLE_SECS").then(|| "30".into()))
+            .unwrap();
+        assert_eq!(
+            (
+                s.max_connections,
+                s.header_read_timeout_secs,
+                s.keep_alive_idle_secs
+            ),
+            (200, 5, 30)
+        );
+        s.validate().unwrap();
+        for (key, value) in [
+            ("KARYA_MAX_CONNECTIONS", "0"),
+            ("KARYA_HEADER_READ_TIMEOUT_SECS", "0"),
+            ("KARYA_KEEP_ALIVE_IDLE_SECS", "0"),
+            ("KARYA_KEEP_ALIVE_IDLE_SECS", "18446744073709551615"),
+        ] {
+            let mut s = Settings::default();
+            s.apply_env(|k| (k == key).then(|| value.into())).unwrap();
+            assert!(s.validate().is_err(), "{key}={value} is refused");
+        }
     }
 
     #[test]

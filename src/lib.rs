@@ -3,7 +3,7 @@
 //! Layers: `web` (handlers: parse, call one use case, render with `views`) → `app` (use cases:
 //! transaction, domain, storage, audit, notifications) → `domain` (pure rules and types) and
 //! `db` (the only place SQL lives). `routes` lists every route with its permission; `startup`
-//! builds the app. ARCHITECTURE.md is the map.
+//! builds the app, `server` serves it. ARCHITECTURE.md is the map.
 
 pub mod app;
 pub mod cli;
@@ -20,6 +20,7 @@ pub mod pdf;
 pub mod routes;
 pub mod search;
 pub mod secrets;
+pub mod server;
 pub mod simulate;
 pub mod startup;
 pub mod views;

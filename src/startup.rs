@@ -1,5 +1,6 @@
 //! Building the application from settings: database, migrations, regions, demo data, router,
-//! listener. Tests build it the same way on port 0.
+//! listener, and the background jobs beside it; `server` serves the connections. Tests build it
+//! the same way on port 0.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -191,18 +192,19 @@ impl Application {
             mailer,
             outbox_stop,
         ));
-        let result = axum::serve(
+        crate::server::serve(
             self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            app,
+            crate::server::Limits::from_settings(&self.state.settings),
+            shutdown,
         )
-        .with_graceful_shutdown(shutdown)
         .await;
         sweeper.abort();
         completer.abort();
         expirer.abort();
         let _ = stop_outbox.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(30), outbox).await;
-        result
+        Ok(())
     }
 }
 

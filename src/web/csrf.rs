@@ -83,7 +83,13 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let body = if is_form && presented.is_none() {
         let bytes = match axum::body::to_bytes(body, state.settings.body_limit_bytes).await {
             Ok(b) => b,
-            Err(_) => return WebError::TooLarge.into_response(),
+            Err(e) if super::error::is_length_limit(&e) => {
+                return WebError::TooLarge.into_response();
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "request body could not be read");
+                return WebError::BadRequest.into_response();
+            }
         };
         presented = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()

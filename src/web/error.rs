@@ -24,6 +24,9 @@ pub enum WebError {
     Gone(String),
     #[error("payload too large")]
     TooLarge,
+    /// A request the server cannot read (e.g. a malformed chunked body).
+    #[error("bad request")]
+    BadRequest,
     /// A domain refusal or a stale page: the step did not happen, and the message says why.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -68,10 +71,24 @@ impl WebError {
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Gone(_) => StatusCode::GONE,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::BadRequest => StatusCode::BAD_REQUEST,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
+}
+
+/// Whether a body error, or any error it wraps, is a body length limit (413) rather than a body
+/// that could not be read (400).
+pub fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// The Indonesian title and explanation for an error status.

@@ -83,6 +83,15 @@ pub async fn upload(
                 let name = field.file_name().unwrap_or("berkas").to_owned();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(e) if e.status() != StatusCode::PAYLOAD_TOO_LARGE => {
+                        return upload_error(
+                            &state,
+                            &ctx,
+                            StatusCode::BAD_REQUEST,
+                            "Unggahan terputus atau rusak; coba lagi.".into(),
+                        )
+                        .await;
+                    }
                     Err(_) => {
                         return upload_error(
                             &state,

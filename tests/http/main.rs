@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod catalog;
 mod claim;
+mod connections;
 mod gov_admin; // helper F: temporary, for running gov_admin
 mod imports;
 mod notifications;
