@@ -517,11 +517,18 @@ async fn import_alumni(
                 eprintln!("menerapkan: {done} dari {total} alumni");
             }
         };
-        run::apply(
+        match run::apply(
             &db, kabupaten, &secrets, &workbook, &options, None, &who, &progress,
         )
         .await
-        .map_err(cli_error)?
+        {
+            Ok(done) => done,
+            Err(run::RunError::Conflict(m)) => {
+                eprintln!("galat: {m}; impor dibatalkan, tidak ada yang disimpan");
+                return Ok(ExitCode::from(1));
+            }
+            Err(e) => return Err(cli_error(e)),
+        }
     };
     for sheet in &plan.sheets {
         if let Some(m) = &sheet.message {

@@ -33,8 +33,48 @@ pub enum RunError {
     /// An import applied before reports were kept masked, whose report could not be masked.
     #[error("laporan impor lama ini tidak tersedia tanpa NIK lengkap")]
     NoMaskedReport,
+    /// The register refused a row while applying (a uniqueness rule): in words, naming the
+    /// row; nothing was stored.
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     Internal(String),
+}
+
+/// An apply's storage failure as the admin reads it: a conflict names the sheet and row the
+/// register refused; nothing of the import was stored either way.
+fn apply_error(plan: &Plan, e: imports::ApplyError) -> RunError {
+    let DbError::Conflict(_) = &e.error else {
+        return RunError::Db(e.error);
+    };
+    let row = match &e.at {
+        Some(imports::ApplyStep::Person(i)) => plan.people.get(*i).map(|p| {
+            let (_, sheet, row) = &p.first;
+            (sheet.clone(), *row)
+        }),
+        Some(imports::ApplyStep::Batch(key)) => plan
+            .rows
+            .iter()
+            .find(|r| {
+                r.person
+                    .and_then(|i| plan.people.get(i))
+                    .is_some_and(|p| p.participations.iter().any(|(k, _, _)| k == key))
+            })
+            .map(|r| (r.sheet.clone(), r.row)),
+        None => None,
+    };
+    let what = match &e.at {
+        Some(imports::ApplyStep::Batch(key)) => format!(
+            "angkatan {} {} {} (kejuruan {}) bentrok dengan data yang sudah ada di register",
+            key.program, key.number, key.year, key.trade
+        ),
+        _ => "data alumni ini bentrok dengan data yang sudah ada di register (mis. NIK ganda)"
+            .to_owned(),
+    };
+    let place = row.map_or_else(String::new, |(sheet, row)| {
+        format!("Lembar {sheet} baris {row}: ")
+    });
+    RunError::Conflict(format!("{place}{what}"))
 }
 
 /// Reads a file off the async runtime (parsing a large workbook takes CPU time).
@@ -122,7 +162,9 @@ async fn apply_once(
         personal::keyed_hash(&key, nik)
     });
     let seal = |nik: &str| (personal::seal(&key, nik), personal::keyed_hash(&key, nik));
-    let counts = imports::apply(&mut tx, &plan, &snapshot, &seal, who, progress).await?;
+    let counts = imports::apply(&mut tx, &plan, &snapshot, &seal, who, progress)
+        .await
+        .map_err(|e| apply_error(&plan, e))?;
     let summary = counts.summary_line();
     if let Some(id) = upload {
         let reports =

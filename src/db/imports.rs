@@ -407,6 +407,21 @@ pub type SealNik<'a> = &'a (dyn Fn(&str) -> (String, String) + Sync);
 /// Told (people done, people in all) as the apply goes on.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
+/// What an apply was storing when it failed: a batch (with its trade and program) or the
+/// person at this index of `Plan::people`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyStep {
+    Batch(BatchKey),
+    Person(usize),
+}
+
+/// An apply that failed (the caller rolls its transaction back), and what it was storing.
+#[derive(Debug)]
+pub struct ApplyError {
+    pub error: DbError,
+    pub at: Option<ApplyStep>,
+}
+
 pub async fn apply(
     tx: &mut Tx,
     plan: &Plan,
@@ -414,6 +429,22 @@ pub async fn apply(
     seal: SealNik<'_>,
     who: &Who<'_>,
     progress: Progress<'_>,
+) -> Result<Counts, ApplyError> {
+    let mut at = None;
+    match apply_steps(tx, plan, snapshot, seal, who, progress, &mut at).await {
+        Ok(counts) => Ok(counts),
+        Err(error) => Err(ApplyError { error, at }),
+    }
+}
+
+async fn apply_steps(
+    tx: &mut Tx,
+    plan: &Plan,
+    snapshot: &Snapshot,
+    seal: SealNik<'_>,
+    who: &Who<'_>,
+    progress: Progress<'_>,
+    at: &mut Option<ApplyStep>,
 ) -> DbResult<Counts> {
     // New trades and programs the admin allowed, then every batch the plan needs.
     let mut trade_ids: HashMap<String, i64> = snapshot
@@ -427,7 +458,15 @@ pub async fn apply(
         .map(|p| ((p.trade_id, normalise(&p.name)), p.id))
         .collect();
     let mut batch_ids: HashMap<BatchKey, i64> = HashMap::new();
+    // Batches by (program, year, number), created here or stored: names that differ only in
+    // case or spacing are one batch, never a second insert.
+    let mut batch_by_program: HashMap<(i64, i32, u32), i64> = snapshot
+        .batches
+        .iter()
+        .map(|b| ((b.program_id, b.year, b.number), b.id))
+        .collect();
     for key in &plan.new_batches {
+        *at = Some(ApplyStep::Batch(key.clone()));
         let trade_id = match trade_ids.get(&normalise(&key.trade)) {
             Some(id) => *id,
             None => {
@@ -479,6 +518,10 @@ pub async fn apply(
                 id
             }
         };
+        if let Some(id) = batch_by_program.get(&(program_id, key.year, key.number)) {
+            batch_ids.insert(key.clone(), *id);
+            continue;
+        }
         let date = format!("{}-01-01", key.year);
         let batch_id = register::create_batch(
             tx,
@@ -502,6 +545,7 @@ pub async fn apply(
         audit::append(tx, who.event("batch.create", "batch", batch_id, serde_json::json!({"program": key.program, "year": key.year, "number": key.number, "needs_review": true})))
         .await?;
         batch_ids.insert(key.clone(), batch_id);
+        batch_by_program.insert((program_id, key.year, key.number), batch_id);
     }
     let batch_id = |key: &BatchKey| -> DbResult<i64> {
         if let Some(id) = batch_ids.get(key) {
@@ -513,11 +557,9 @@ pub async fn apply(
         let program = program_ids
             .get(&(*trade, normalise(&key.program)))
             .ok_or(DbError::NotFound)?;
-        snapshot
-            .batches
-            .iter()
-            .find(|b| b.program_id == *program && b.year == key.year && b.number == key.number)
-            .map(|b| b.id)
+        batch_by_program
+            .get(&(*program, key.year, key.number))
+            .copied()
             .ok_or(DbError::NotFound)
     };
 
@@ -525,9 +567,11 @@ pub async fn apply(
     let mut pending: Vec<Event<'_>> = Vec::new();
     for (done, person) in plan.people.iter().enumerate() {
         if done % 250 == 0 {
+            *at = None;
             audit::append_many(tx, &mut pending).await?;
             progress(done, total);
         }
+        *at = Some(ApplyStep::Person(done));
         let p = &person.person;
         let alumnus_id = match &person.existing {
             None => {
@@ -610,6 +654,7 @@ pub async fn apply(
             );
         }
     }
+    *at = None;
     audit::append_many(tx, &mut pending).await?;
     Ok(plan.counts())
 }

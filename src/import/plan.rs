@@ -149,7 +149,9 @@ impl Resolver<'_> {
                 ));
                 entry.2 += 1;
                 if allowed {
-                    Ok((trade_name, program))
+                    // Spelled as its first row spells it: "MENJAHIT" and "Menjahit" are one
+                    // program, created once.
+                    Ok((trade_name, entry.1.clone()))
                 } else {
                     Err(format!(
                         "Program \"{program}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
@@ -189,12 +191,14 @@ impl Resolver<'_> {
         }
         let key = normalise(typed);
         let allowed = self.options.new_trades.contains(&key);
-        self.unknown_trades
+        let entry = self
+            .unknown_trades
             .entry(key)
-            .or_insert((typed.to_owned(), 0))
-            .1 += 1;
+            .or_insert((typed.to_owned(), 0));
+        entry.1 += 1;
         if allowed {
-            Ok(typed.to_owned())
+            // Spelled as its first row spells it (see `training`).
+            Ok(entry.0.clone())
         } else {
             Err(format!(
                 "Kejuruan \"{typed}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
@@ -863,3 +867,7 @@ pub fn plan(
         .collect();
     plan
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

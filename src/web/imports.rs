@@ -162,6 +162,7 @@ fn web_error(e: RunError) -> WebError {
                 .into(),
         ),
         RunError::Forbidden => WebError::Forbidden,
+        RunError::Conflict(m) => WebError::Conflict(m),
         other => WebError::Internal(other.to_string()),
     }
 }

@@ -18,6 +18,7 @@ both!(
     the_report_masks_nik_unless_an_allowed_role_asks_for_full_nik,
     uploads_are_deleted_after_the_retention_period,
     clear_files_of_older_versions_are_read_and_sealed_at_start_up,
+    case_differences_never_abort_an_import,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -1019,6 +1020,148 @@ async fn clear_files_of_older_versions_are_read_and_sealed_at_start_up(app: Test
         karya::app::imports::seal_stored(&app.db, &secrets)
             .await
             .unwrap(),
+        0
+    );
+}
+
+/// A workbook of plain text cells, sheet by sheet, row by row from A1; "" leaves a cell empty.
+fn plain_workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let mut book = Workbook::new();
+    for (name, rows) in sheets {
+        let s = book.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    s.write_string(r as u32, c as u16, *v).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Uploads, saves the preview's choices, applies; returns the import's page after the apply.
+async fn upload_choose_apply(v: &Visitor, bytes: Vec<u8>, choices: &[(&str, &str)]) -> Page {
+    let path = uploaded(v, "alumni.xlsx", bytes).await;
+    v.post(&format!("{path}/opsi"), choices).await;
+    v.post(&format!("{path}/terapkan"), &[]).await;
+    v.get(&path).await
+}
+
+/// "Sulam Kerawang" and "SULAM KERAWANG" in one file are one trade, one program and one batch;
+/// a conflict the register raises while applying is named by sheet and row in Indonesian, and
+/// nothing of the import is stored.
+async fn case_differences_never_abort_an_import(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let header: &[&str] = &[
+        "Nama",
+        "L/P",
+        "Tempat Lahir",
+        "Kejuruan",
+        "Program Pelatihan",
+        "Tahun",
+    ];
+    let rows: &[&[&str]] = &[
+        header,
+        &[
+            "Siti Sulam",
+            "P",
+            "Sabak",
+            "Sulam Kerawang",
+            "Sulam Kerawang Dasar",
+            "2019",
+        ],
+        &[
+            "Ani Sulam",
+            "P",
+            "Sabak",
+            "SULAM KERAWANG",
+            "SULAM KERAWANG DASAR",
+            "2019",
+        ],
+    ];
+    let page = upload_choose_apply(
+        &admin,
+        plain_workbook(&[("2019", rows)]),
+        &[
+            ("sheet:2019", "1"),
+            ("trade:sulam kerawang", "1"),
+            ("program:sulam kerawang|sulam kerawang dasar", "1"),
+        ],
+    )
+    .await;
+    assert!(
+        page.text_of(".notice").contains("dibuat=2"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM programs WHERE lower(name) = 'sulam kerawang dasar'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM batches b JOIN programs p ON p.id = b.program_id \
+             WHERE lower(p.name) = 'sulam kerawang dasar'"
+        )
+        .await,
+        1
+    );
+
+    // A uniqueness rule the register holds and the plan cannot know: the second person clashes.
+    sqlx::query(
+        "CREATE UNIQUE INDEX test_clash ON alumni (birth_place) WHERE birth_place = 'Kampung Bentrok'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    let rows: &[&[&str]] = &[
+        header,
+        &[
+            "Dina Bentrok",
+            "P",
+            "Kampung Bentrok",
+            "Sulam Kerawang",
+            "Sulam Kerawang Dasar",
+            "2020",
+        ],
+        &[
+            "Eka Bentrok",
+            "P",
+            "Kampung Bentrok",
+            "Sulam Kerawang",
+            "Sulam Kerawang Dasar",
+            "2020",
+        ],
+    ];
+    let page = upload_choose_apply(
+        &admin,
+        plain_workbook(&[("2020", rows)]),
+        &[("sheet:2020", "1")],
+    )
+    .await;
+    let alert = page.text_of(".alert");
+    assert!(
+        alert.contains("Lembar 2020 baris 3") && alert.contains("bentrok"),
+        "{alert}"
+    );
+    assert!(
+        !page.body.contains("UNIQUE") && !page.body.contains("conflict"),
+        "{alert}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM alumni").await,
+        alumni,
+        "nothing partial"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM batches WHERE year = 2020 AND program_id IN \
+             (SELECT id FROM programs WHERE lower(name) = 'sulam kerawang dasar')"
+        )
+        .await,
         0
     );
 }
