@@ -486,12 +486,13 @@ fn read_row(
 }
 
 /// Differences between what is stored and what the file says, in words; empty incoming values
-/// keep what is stored.
+/// keep what is stored, and so does text that differs only in case, spacing or punctuation
+/// (`normalise`): "SITI AMINAH" in one file and "Siti Aminah" in the next is no change.
 fn merge_person(stored: &Person, incoming: &Person) -> (Person, Vec<String>) {
     let mut merged = stored.clone();
     let mut changes = Vec::new();
     let mut text = |label: &str, old: &mut String, new: &String| {
-        if !new.is_empty() && old != new {
+        if !new.is_empty() && normalise(old) != normalise(new) {
             changes.push(format!(
                 "{label}: {} → {new}",
                 if old.is_empty() { "—" } else { old.as_str() }

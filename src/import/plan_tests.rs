@@ -79,3 +79,106 @@ fn names_differing_only_in_case_are_one_new_trade_program_and_batch() {
         "one batch, spelled as its first row spells it"
     );
 }
+
+fn stored_budi(name: &str, address: &str) -> Snapshot {
+    let mut s = tailoring();
+    s.batches.push(BatchRef {
+        id: 1,
+        program_id: 1,
+        year: 2019,
+        number: 1,
+    });
+    s.alumni_by_nik.insert(
+        "1507010101900001".into(),
+        Existing {
+            id: 7,
+            person: Person {
+                full_name: name.into(),
+                gender: "L".into(),
+                address: address.into(),
+                ..Person::default()
+            },
+        },
+    );
+    s.participations.insert(
+        (7, 1),
+        Participation {
+            placement: "belum".into(),
+            ..Participation::default()
+        },
+    );
+    s
+}
+
+fn budi_file(name: &str, address: &str) -> Workbook {
+    let header: &[&str] = &["Nama", "NIK", "L/P", "Alamat", "Program Pelatihan", "Tahun"];
+    let row: &[&str] = &[
+        name,
+        "1507010101900001",
+        "L",
+        address,
+        "Menjahit / Asisten Pembuat Pakaian",
+        "2019",
+    ];
+    book(&[("2019", &[header, row])])
+}
+
+#[test]
+fn case_or_spacing_alone_is_no_change_and_the_stored_spelling_stays() {
+    for (stored, typed) in [
+        (
+            ("BUDI SANTOSO", "JL. MERDEKA NO 1"),
+            ("Budi Santoso", "Jl. Merdeka  No 1"),
+        ),
+        (
+            ("Budi Santoso", "Jl. Merdeka No 1"),
+            ("BUDI  SANTOSO", "JL MERDEKA NO. 1"),
+        ),
+    ] {
+        let p = run(
+            &budi_file(typed.0, typed.1),
+            &stored_budi(stored.0, stored.1),
+            &Options::default(),
+        );
+        assert_eq!(p.rows[0].status, RowStatus::Unchanged, "{:#?}", p.rows[0]);
+        assert!(p.rows[0].changes.is_empty());
+        assert_eq!(
+            p.people[0].person.full_name, stored.0,
+            "stored spelling kept"
+        );
+        assert_eq!(p.people[0].person.address, stored.1);
+    }
+    // A real change is still one.
+    let p = run(
+        &budi_file("Budi Santosa", "Jl. Merdeka No 1"),
+        &stored_budi("BUDI SANTOSO", "Jl. Merdeka No 1"),
+        &Options::default(),
+    );
+    assert_eq!(p.rows[0].status, RowStatus::Updated);
+    assert_eq!(p.rows[0].changes, ["nama: BUDI SANTOSO → Budi Santosa"]);
+}
+
+#[test]
+fn rows_of_one_person_differing_only_in_case_raise_no_warning() {
+    let header: &[&str] = &["Nama", "NIK", "L/P", "Program Pelatihan", "Tahun"];
+    let rows: &[&[&str]] = &[
+        header,
+        &[
+            "BUDI SANTOSO",
+            "1507010101900001",
+            "L",
+            "Menjahit / Asisten Pembuat Pakaian",
+            "2019",
+        ],
+        &[
+            "Budi Santoso",
+            "1507010101900001",
+            "L",
+            "Menjahit / Asisten Pembuat Pakaian",
+            "2020",
+        ],
+    ];
+    let p = run(&book(&[("Data", rows)]), &tailoring(), &Options::default());
+    assert_eq!(p.counts().warnings, 0, "{:#?}", p.rows);
+    assert_eq!(p.people.len(), 1);
+}
