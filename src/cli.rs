@@ -100,6 +100,10 @@ pub enum ImportCommand {
         /// Create trades and programs the register does not have yet.
         #[arg(long)]
         create_missing: bool,
+        /// The training year of a sheet's rows, `SHEET=2019` (repeatable): for a sheet without a
+        /// Tahun column whose name or title does not say the year, or says it wrong.
+        #[arg(long = "tahun", value_name = "LEMBAR=TAHUN")]
+        tahun: Vec<String>,
     },
 }
 
@@ -220,6 +224,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                     dry_run,
                     report,
                     create_missing,
+                    tahun,
                 },
         } => {
             import_alumni(
@@ -229,6 +234,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 dry_run,
                 report.as_deref(),
                 create_missing,
+                &tahun,
             )
             .await
         }
@@ -439,6 +445,7 @@ async fn import_alumni(
     dry_run: bool,
     report: Option<&std::path::Path>,
     create_missing: bool,
+    tahun: &[String],
 ) -> Result<ExitCode, StartupError> {
     use crate::app::imports as run;
     use crate::import::plan::Severity;
@@ -461,12 +468,20 @@ async fn import_alumni(
             return Ok(ExitCode::from(2));
         }
     };
+    let years = match sheet_years(tahun, &workbook) {
+        Ok(y) => y,
+        Err(m) => {
+            eprintln!("galat: {m}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let secrets = Secrets::load_or_create(&s.data_dir)?;
     let db = startup::open_database(&s, &secrets).await?;
     startup::prepare_database(&db, &s, &secrets).await?;
     let kabupaten = &s.instance.kabupaten;
     let mut options = crate::import::plan::Options {
         sheets,
+        years,
         ..Default::default()
     };
     let first = run::preview(&db, kabupaten, &secrets, &workbook, &options)
@@ -534,6 +549,14 @@ async fn import_alumni(
         if let Some(m) = &sheet.message {
             println!("lembar {}: {m}", sheet.name);
         }
+        if let Some(n) = sheet.year_note.as_ref().filter(|_| sheet.selected) {
+            let flag = if sheet.year_missing {
+                format!(" (--tahun \"{}=TAHUN\")", sheet.name)
+            } else {
+                String::new()
+            };
+            println!("lembar {}: {n}{flag}", sheet.name);
+        }
     }
     for row in &plan.rows {
         for p in row.problems.iter().filter(|p| p.severity != Severity::Note) {
@@ -581,6 +604,41 @@ async fn import_alumni(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--tahun LEMBAR=TAHUN` values: each names a sheet of the workbook and a plausible year.
+fn sheet_years(
+    given: &[String],
+    workbook: &crate::import::Workbook,
+) -> Result<std::collections::BTreeMap<String, i32>, String> {
+    use crate::domain::import::values::{MAX_TRAINING_YEAR, MIN_TRAINING_YEAR};
+    let mut years = std::collections::BTreeMap::new();
+    for g in given {
+        let Some((sheet, year)) = g.rsplit_once('=') else {
+            return Err(format!(
+                "--tahun \"{g}\" tidak dikenali; tulis LEMBAR=TAHUN, contoh --tahun \"Alumni=2019\""
+            ));
+        };
+        let year = year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (MIN_TRAINING_YEAR..=MAX_TRAINING_YEAR).contains(y))
+            .ok_or_else(|| {
+                format!(
+                    "--tahun \"{g}\": tahun harus 4 angka antara {MIN_TRAINING_YEAR} dan {MAX_TRAINING_YEAR}"
+                )
+            })?;
+        if !workbook.sheets.iter().any(|s| s.name == sheet) {
+            let names: Vec<_> = workbook.sheets.iter().map(|s| s.name.as_str()).collect();
+            return Err(format!(
+                "--tahun \"{g}\": lembar \"{sheet}\" tidak ada di berkas (lembar: {})",
+                names.join(", ")
+            ));
+        }
+        years.insert(sheet.to_owned(), year);
+    }
+    Ok(years)
 }
 
 fn cli_error(e: crate::app::imports::RunError) -> StartupError {

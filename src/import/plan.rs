@@ -239,11 +239,45 @@ fn has_error(problems: &[Problem]) -> bool {
     problems.iter().any(|p| p.severity == Severity::Error)
 }
 
+/// A sheet's own year: the admin's, else the one its name or the title rows above its header
+/// name; with where it came from, in words. Name and title naming different years give none.
+fn sheet_year(
+    sheet: &Sheet,
+    header: &HeaderGuess,
+    options: &Options,
+    this_year: i32,
+) -> (Option<i32>, String) {
+    if let Some(y) = options.years.get(&sheet.name) {
+        return (Some(*y), format!("Tahun {y} ditetapkan untuk lembar ini."));
+    }
+    let from_name = values::year_in_text(&sheet.name, this_year);
+    let from_title = sheet.rows.iter().take(header.row).find_map(|r| {
+        let text: Vec<_> = r.cells.iter().map(Cell::as_text).collect();
+        values::year_in_text(&text.join(" "), this_year).map(|y| (y, r.number))
+    });
+    match (from_name, from_title) {
+        (Some(a), Some((b, row))) if a != b => (
+            None,
+            format!(
+                "Nama sheet menyebut tahun {a}, judul di baris {row} menyebut {b}; tetapkan tahun untuk lembar ini."
+            ),
+        ),
+        (Some(a), _) => (Some(a), format!("Tahun {a} diambil dari nama sheet.")),
+        (None, Some((b, row))) => (
+            Some(b),
+            format!("Tahun {b} diambil dari judul di baris {row}."),
+        ),
+        (None, None) => (None, String::new()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn read_row(
     cells: &[Cell],
     header: &HeaderGuess,
     resolver: &mut Resolver<'_>,
     this_year: i32,
+    sheet_year: Option<i32>,
     problems: &mut Vec<Problem>,
 ) -> Option<RowData> {
     let get = |f: Field| cell_of(cells, header, f);
@@ -413,12 +447,24 @@ fn read_row(
         })
         .ok();
     let (c, col) = get(Field::Year);
-    let year = match values::parse_year(c) {
-        Ok(y) => Some(y),
-        Err(e) => {
-            add(problems, Severity::Error, &col, e);
+    let year = match (c.is_blank(), sheet_year) {
+        (true, Some(y)) => Some(y),
+        (true, None) if col.is_none() => {
+            add(
+                problems,
+                Severity::Error,
+                &col,
+                "Tahun tidak diketahui: lembar ini tidak punya kolom Tahun, dan nama sheet maupun judulnya tidak menyebut satu tahun; tetapkan tahun untuk lembar ini.".into(),
+            );
             None
         }
+        _ => match values::parse_year(c) {
+            Ok(y) => Some(y),
+            Err(e) => {
+                add(problems, Severity::Error, &col, e);
+                None
+            }
+        },
     };
     let (c, col) = get(Field::Batch);
     let number = match optional(c, values::parse_batch_number) {
@@ -645,6 +691,10 @@ pub fn plan(
                 header_row: None,
                 columns: Vec::new(),
                 selected: false,
+                year: None,
+                year_set: options.years.get(&sheet.name).copied(),
+                year_note: None,
+                year_missing: false,
                 message: Some(if sheet.rows.is_empty() {
                     "Lembar kosong.".into()
                 } else {
@@ -659,7 +709,23 @@ pub fn plan(
             .map(|r| r.cells.clone())
             .unwrap_or_default();
         let width = header.columns.len().max(header_cells.len());
+        let (year, said) = sheet_year(sheet, &header, options, this_year);
+        let has_year_column = header.column(Field::Year).is_some();
+        let year_note = match year {
+            Some(y) if has_year_column => Some(format!(
+                "{said} Kolom Tahun dipakai; baris yang tahunnya kosong memakai {y}."
+            )),
+            _ if !said.is_empty() => Some(said),
+            None if !has_year_column => Some(
+                "Tidak ada kolom Tahun, dan nama sheet maupun judulnya tidak menyebut satu tahun; tetapkan tahun untuk lembar ini.".into(),
+            ),
+            _ => None,
+        };
         plan.sheets.push(SheetReading {
+            year,
+            year_set: options.years.get(&sheet.name).copied(),
+            year_note,
+            year_missing: year.is_none() && !has_year_column,
             name: sheet.name.clone(),
             header_row: sheet.rows.get(header.row).map(|r| r.number),
             columns: (0..width)
@@ -700,7 +766,14 @@ pub fn plan(
                 continue;
             }
             let mut problems = Vec::new();
-            let data = read_row(&row.cells, &header, &mut resolver, this_year, &mut problems);
+            let data = read_row(
+                &row.cells,
+                &header,
+                &mut resolver,
+                this_year,
+                year,
+                &mut problems,
+            );
             let name = header
                 .column(Field::Name)
                 .and_then(|c| row.cells.get(c))

@@ -182,3 +182,119 @@ fn rows_of_one_person_differing_only_in_case_raise_no_warning() {
     assert_eq!(p.counts().warnings, 0, "{:#?}", p.rows);
     assert_eq!(p.people.len(), 1);
 }
+
+const TAILOR: &str = "Menjahit / Asisten Pembuat Pakaian";
+
+fn years_of(p: &Plan) -> Vec<Option<i32>> {
+    p.rows
+        .iter()
+        .map(|r| {
+            r.person
+                .and_then(|i| p.people[i].participations.first())
+                .map(|(k, _, _)| k.year)
+        })
+        .collect()
+}
+
+#[test]
+fn the_year_comes_from_the_sheet_name_or_the_title_rows() {
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan"];
+    let siti: &[&str] = &["Siti", "P", TAILOR];
+    // The sheet's name.
+    let p = run(
+        &book(&[("Alumni 2019", &[header, siti])]),
+        &tailoring(),
+        &Options::default(),
+    );
+    assert_eq!(years_of(&p), [Some(2019)], "{:#?}", p.rows);
+    assert_eq!(
+        p.sheets[0].year_note.as_deref(),
+        Some("Tahun 2019 diambil dari nama sheet.")
+    );
+    // A title row above the header.
+    let title: &[&str] = &["DAFTAR ALUMNI PELATIHAN BLK TANJABTIM TAHUN 2018"];
+    let p = run(
+        &book(&[("Sheet1", &[title, &[], header, siti])]),
+        &tailoring(),
+        &Options::default(),
+    );
+    assert_eq!(years_of(&p), [Some(2018)]);
+    assert_eq!(
+        p.sheets[0].year_note.as_deref(),
+        Some("Tahun 2018 diambil dari judul di baris 1.")
+    );
+    assert!(!p.sheets[0].year_missing);
+}
+
+#[test]
+fn without_a_year_anywhere_rows_are_rejected_until_the_admin_sets_one() {
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan"];
+    let siti: &[&str] = &["Siti", "P", TAILOR];
+    for name in ["Sheet1", "TA 2019/2020"] {
+        let p = run(
+            &book(&[(name, &[header, siti])]),
+            &tailoring(),
+            &Options::default(),
+        );
+        assert_eq!(p.rows[0].status, RowStatus::Rejected, "{name}");
+        assert!(
+            p.rows[0]
+                .problems
+                .iter()
+                .any(|x| x.message.contains("tidak punya kolom Tahun")),
+            "{:?}",
+            p.rows[0].problems
+        );
+        assert!(p.sheets[0].year_missing);
+        let options = Options {
+            years: [(name.to_owned(), 2020)].into(),
+            ..Options::default()
+        };
+        let p = run(&book(&[(name, &[header, siti])]), &tailoring(), &options);
+        assert_eq!(years_of(&p), [Some(2020)]);
+        assert_eq!(
+            p.sheets[0].year_note.as_deref(),
+            Some("Tahun 2020 ditetapkan untuk lembar ini.")
+        );
+    }
+    // The name and the title disagree: the admin says which.
+    let title: &[&str] = &["DAFTAR ALUMNI TAHUN 2018"];
+    let p = run(
+        &book(&[("2019", &[title, header, siti])]),
+        &tailoring(),
+        &Options::default(),
+    );
+    assert_eq!(p.rows[0].status, RowStatus::Rejected);
+    assert!(p.sheets[0].year_missing);
+    assert!(
+        p.sheets[0]
+            .year_note
+            .as_deref()
+            .is_some_and(|n| n.contains("2019") && n.contains("2018")),
+        "{:?}",
+        p.sheets[0].year_note
+    );
+    // The admin's year corrects the sheet name's.
+    let options = Options {
+        years: [("2019".to_owned(), 2018)].into(),
+        ..Options::default()
+    };
+    let p = run(&book(&[("2019", &[header, siti])]), &tailoring(), &options);
+    assert_eq!(years_of(&p), [Some(2018)]);
+}
+
+#[test]
+fn a_tahun_column_wins_and_its_empty_cells_take_the_sheet_year() {
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan", "Tahun"];
+    let rows: &[&[&str]] = &[
+        header,
+        &["Siti", "P", TAILOR, "2017"],
+        &["Ani", "P", TAILOR, ""],
+    ];
+    let p = run(&book(&[("2019", rows)]), &tailoring(), &Options::default());
+    assert_eq!(years_of(&p), [Some(2017), Some(2019)]);
+    // Without a sheet year an empty cell is still "Tahun kosong".
+    let p = run(&book(&[("Data", rows)]), &tailoring(), &Options::default());
+    assert_eq!(p.rows[1].status, RowStatus::Rejected);
+    assert!(!p.sheets[0].year_missing);
+}

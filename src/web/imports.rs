@@ -12,6 +12,7 @@ use crate::db::audit::Who;
 use crate::db::{DbError, imports};
 use crate::domain::dates::format_instant;
 use crate::domain::import::header::Field;
+use crate::domain::import::values::{MAX_TRAINING_YEAR, MIN_TRAINING_YEAR};
 use crate::import::plan::{Mapping, Options, Plan, RowStatus, Severity};
 use crate::import::{MAX_BYTES, NikShown, Workbook};
 use crate::views::{
@@ -322,6 +323,14 @@ pub async fn save_options(
                     .map(|f| f.key().to_owned())
                     .unwrap_or_default();
             }
+        } else if let Some(sheet) = key.strip_prefix("year:") {
+            // Empty: the year the sheet's name or title gives. Anything but a plausible year is
+            // dropped the same way.
+            if let Ok(year) = value.trim().parse::<i32>()
+                && (MIN_TRAINING_YEAR..=MAX_TRAINING_YEAR).contains(&year)
+            {
+                options.years.insert(sheet.to_owned(), year);
+            }
         } else if let Some(place) = key.strip_prefix("place:") {
             if !value.is_empty() {
                 options.places.insert(place.to_owned(), value.clone());
@@ -336,6 +345,9 @@ pub async fn save_options(
     options
         .mappings
         .retain(|name, m| m.header_row > 0 && workbook.sheets.iter().any(|s| &s.name == name));
+    options
+        .years
+        .retain(|name, _| workbook.sheets.iter().any(|s| &s.name == name));
     let json = serde_json::to_string(&options).map_err(|e| WebError::Internal(e.to_string()))?;
     match imports::save_options(&state.db, id, &json).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response()),

@@ -19,6 +19,8 @@ both!(
     uploads_are_deleted_after_the_retention_period,
     clear_files_of_older_versions_are_read_and_sealed_at_start_up,
     case_differences_never_abort_an_import,
+    the_year_comes_from_the_sheet_name_or_its_title,
+    command_line_sets_a_year_per_sheet,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -1163,5 +1165,153 @@ async fn case_differences_never_abort_an_import(app: TestApp) {
         )
         .await,
         0
+    );
+}
+
+/// Sheets as district offices keep them: no Tahun column, the year in the sheet's name or in a
+/// title row; a sheet with neither waits for the admin's year.
+fn yearless_workbook() -> Vec<u8> {
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan"];
+    plain_workbook(&[
+        (
+            "2019",
+            &[header, &["Agus Namasheet", "L", "Perawatan AC Split"]],
+        ),
+        (
+            "Rekap",
+            &[
+                &["DAFTAR ALUMNI PELATIHAN BLK TANJABTIM TAHUN 2018"],
+                &[],
+                header,
+                &["Bayu Judul", "L", "Perawatan AC Split"],
+            ],
+        ),
+        (
+            "Tanpa",
+            &[header, &["Citra Tanpatahun", "P", "Perawatan AC Split"]],
+        ),
+    ])
+}
+
+async fn the_year_comes_from_the_sheet_name_or_its_title(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let path = uploaded(&admin, "alumni per tahun.xlsx", yearless_workbook()).await;
+    let page = admin.get(&path).await;
+    assert!(
+        page.contains("Tahun 2019 diambil dari nama sheet."),
+        "{}",
+        page.body
+    );
+    assert!(page.contains("Tahun 2018 diambil dari judul di baris 1."));
+    assert!(page.contains("tetapkan tahun untuk lembar ini"));
+    assert_eq!(page.input_value("year:Tanpa").as_deref(), Some(""));
+
+    // The admin sets the third sheet's year in the preview's form.
+    admin
+        .post(
+            &format!("{path}/opsi"),
+            &[
+                ("sheet:2019", "1"),
+                ("sheet:Rekap", "1"),
+                ("sheet:Tanpa", "1"),
+                ("year:2019", ""),
+                ("year:Rekap", ""),
+                ("year:Tanpa", "2021"),
+            ],
+        )
+        .await;
+    let page = admin.get(&path).await;
+    assert_eq!(page.input_value("year:Tanpa").as_deref(), Some("2021"));
+    assert!(page.contains("Tahun 2021 ditetapkan untuk lembar ini."));
+    admin.post(&format!("{path}/terapkan"), &[]).await;
+    let notice = admin.get(&path).await.text_of(".notice");
+    assert!(
+        notice.contains("dibuat=3 ") && notice.contains("ditolak=0"),
+        "{notice}"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM participations p JOIN alumni a ON a.id = p.alumnus_id \
+             JOIN batches b ON b.id = p.batch_id WHERE \
+             (a.full_name = 'Agus Namasheet' AND b.year = 2019) OR \
+             (a.full_name = 'Bayu Judul' AND b.year = 2018) OR \
+             (a.full_name = 'Citra Tanpatahun' AND b.year = 2021)"
+        )
+        .await,
+        3
+    );
+}
+
+fn import_cli(app: &TestApp, file: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_karya"))
+        .args([
+            "--database-url",
+            &app.settings.database_url,
+            "--data-dir",
+            &app.settings.data_dir.display().to_string(),
+        ])
+        .args(["import", "alumni", &file.display().to_string()])
+        .args(extra)
+        .env_remove("KARYA_DATABASE_URL")
+        .output()
+        .expect("karya runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+async fn command_line_sets_a_year_per_sheet(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alumni.xlsx");
+    std::fs::write(&file, yearless_workbook()).unwrap();
+    let (code, text) = import_cli(&app, &file, &["--dry-run"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("lembar 2019: Tahun 2019 diambil dari nama sheet."),
+        "{text}"
+    );
+    assert!(text.contains("--tahun \"Tanpa=TAHUN\""), "{text}");
+    assert!(
+        text.contains("dibuat=2 diperbarui=0 tetap=0 ditolak=1"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("pratinjau"),
+        "no advice meant for the web: {text}"
+    );
+
+    for (bad, says) in [
+        ("Nope=2021", "tidak ada di berkas"),
+        ("Tanpa=1850", "4 angka"),
+        ("Tanpa", "LEMBAR=TAHUN"),
+    ] {
+        let (code, text) = import_cli(&app, &file, &["--dry-run", "--tahun", bad]);
+        assert_eq!(code, Some(2), "{bad}: {text}");
+        assert!(text.contains(says), "{bad}: {text}");
+    }
+
+    let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    let (code, text) = import_cli(
+        &app,
+        &file,
+        &["--tahun", "Tanpa=2021", "--tahun", "2019=2017"],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Tahun 2021 ditetapkan untuk lembar ini."),
+        "{text}"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alumni").await, alumni + 3);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM participations p JOIN alumni a ON a.id = p.alumnus_id \
+             JOIN batches b ON b.id = p.batch_id WHERE a.full_name = 'Agus Namasheet' AND b.year = 2017"
+        )
+        .await,
+        1,
+        "the admin's year corrects the sheet name's"
     );
 }

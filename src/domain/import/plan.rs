@@ -95,6 +95,10 @@ pub struct Options {
     /// Programs ("trade|program" as typed) the admin allowed to be created.
     #[serde(default)]
     pub new_programs: BTreeSet<String>,
+    /// Per sheet: the training year of its rows, set by the admin (a sheet without a Tahun
+    /// column, or one whose name or title says the wrong year). Fills rows whose Tahun is empty.
+    #[serde(default)]
+    pub years: BTreeMap<String, i32>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -196,6 +200,15 @@ pub struct SheetReading {
     pub columns: Vec<(String, String, String)>,
     pub selected: bool,
     pub message: Option<String>,
+    /// The sheet's own year (set by the admin, or read from its name or title rows), used for
+    /// rows without a year of their own.
+    pub year: Option<i32>,
+    /// The year the admin set for this sheet, if any.
+    pub year_set: Option<i32>,
+    /// Where the sheet's year came from, in words ("Tahun 2019 diambil dari nama sheet.").
+    pub year_note: Option<String>,
+    /// No Tahun column and no year of its own: every row needs the admin to set one.
+    pub year_missing: bool,
 }
 
 #[derive(Debug, Clone, Default)]

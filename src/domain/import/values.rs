@@ -821,6 +821,26 @@ pub fn parse_year(cell: &Cell) -> Result<i32, String> {
     }
 }
 
+/// The training year a sheet name or a title row names: one plausible year (from
+/// [`MIN_TRAINING_YEAR`] to next year) standing as four digits of its own: `2019`,
+/// `Alumni 2019`, `DAFTAR ALUMNI PELATIHAN BLK ... TAHUN 2019`. `None` when it names none (a
+/// number that is no plausible year, `Sheet1`, `12019`) or several (`TA 2019/2020`,
+/// `2017-2019`): the admin then says which.
+pub fn year_in_text(text: &str, this_year: i32) -> Option<i32> {
+    let mut years: Vec<i32> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 4)
+        .filter_map(|run| run.parse().ok())
+        .filter(|y| (MIN_TRAINING_YEAR..=this_year + 1).contains(y))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    match years.as_slice() {
+        [y] => Some(*y),
+        _ => None,
+    }
+}
+
 /// Words around a batch number that carry no number.
 const BATCH_FILLER: &[&str] = &[
     "angkatan",

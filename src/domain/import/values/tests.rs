@@ -800,3 +800,31 @@ fn optional_names_and_text() {
         "Nama \"3\" tidak berisi huruf."
     );
 }
+
+#[test]
+fn year_from_a_sheet_name_or_title() {
+    for (text, year) in [
+        ("2019", Some(2019)),
+        ("Alumni 2019", Some(2019)),
+        ("alumni_2019", Some(2019)),
+        ("Thn.2021", Some(2021)),
+        (
+            "DAFTAR ALUMNI PELATIHAN BLK TANJABTIM TAHUN 2019",
+            Some(2019),
+        ),
+        ("DAFTAR ALUMNI TAHUN 2019 (per 31-12-2019)", Some(2019)),
+        ("2027", Some(2027)), // next year's plan
+        // Several years: the admin says which.
+        ("TA 2019/2020", None),
+        ("Alumni 2017-2019", None),
+        // No plausible year.
+        ("Sheet1", None),
+        ("Lembar 12019", None),
+        ("Alumni 1998", None),
+        ("Rencana 2031", None),
+        ("Kode 0000", None),
+        ("", None),
+    ] {
+        assert_eq!(year_in_text(text, YEAR), year, "{text}");
+    }
+}
