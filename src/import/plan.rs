@@ -60,7 +60,19 @@ struct Resolver<'a> {
     places: BTreeMap<String, PlaceQuestion>,
     unknown_trades: BTreeMap<String, (String, usize)>,
     unknown_programs: BTreeMap<String, (String, String, usize)>,
+    program_questions: BTreeMap<String, ProgramQuestion>,
 }
+
+/// The words of a program name before a slash or a parenthesis, folded: "Menjahit / Asisten
+/// Pembuat Pakaian" → "menjahit", "Tata Rias (Pengantin)" → "tata rias".
+fn program_core(name: &str) -> String {
+    let cut = name.find(['/', '(']).unwrap_or(name.len());
+    normalise(&name[..cut])
+}
+
+/// A row's training as resolved: (trade, program) as the register names them, and how a
+/// program name was read when it was not written as the register writes it.
+type Training = (String, String, Option<String>);
 
 enum Resolved {
     Code(String, Option<String>),
@@ -103,12 +115,110 @@ impl Resolver<'_> {
         }
     }
 
+    /// Programs of the register a program name as people write it probably means: the same
+    /// words before a slash or parenthesis ("Menjahit" → "Menjahit / Asisten Pembuat
+    /// Pakaian"), else the programs of a trade of that name; within `trade` when it is known.
+    fn probable_programs(&self, typed: &str, trade: Option<i64>) -> Vec<&ProgramRef> {
+        let core = program_core(typed);
+        if core.is_empty() {
+            return Vec::new();
+        }
+        let programs = self
+            .snapshot
+            .programs
+            .iter()
+            .filter(|p| trade.is_none_or(|t| p.trade_id == t));
+        let by_words: Vec<&ProgramRef> = programs
+            .clone()
+            .filter(|p| program_core(&p.name) == core || normalise(&p.name) == core)
+            .collect();
+        if !by_words.is_empty() {
+            return by_words;
+        }
+        let trades: Vec<i64> = self
+            .snapshot
+            .trades
+            .iter()
+            .filter(|t| normalise(&t.name) == core)
+            .map(|t| t.id)
+            .collect();
+        programs.filter(|p| trades.contains(&p.trade_id)).collect()
+    }
+
+    fn trade_name_of(&self, program: &ProgramRef) -> String {
+        self.snapshot
+            .trades
+            .iter()
+            .find(|t| t.id == program.trade_id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// A program name that is not the register's spelling: the one program it probably means
+    /// (with a note saying so), the admin's choice among several, or `Err` asking for it.
+    fn probable_program(
+        &mut self,
+        typed: &str,
+        trade: Option<i64>,
+        trade_typed: Option<&str>,
+    ) -> Option<Result<Training, String>> {
+        let candidates = self.probable_programs(typed, trade);
+        let key = format!(
+            "{}|{}",
+            trade_typed.map(normalise).unwrap_or_default(),
+            normalise(typed)
+        );
+        let chosen = self
+            .options
+            .programs
+            .get(&key)
+            .and_then(|id| candidates.iter().find(|p| p.id == *id));
+        let pick = match (chosen, candidates.as_slice()) {
+            (Some(p), _) => Some(*p),
+            (None, [only]) => Some(*only),
+            (None, []) => return None,
+            (None, _) => None,
+        };
+        if let Some(p) = pick {
+            let trade_name = self.trade_name_of(p);
+            let note = format!(
+                "Program \"{typed}\" dibaca sebagai \"{}\" (kejuruan {trade_name}).",
+                p.name
+            );
+            return Some(Ok((trade_name, p.name.clone(), Some(note))));
+        }
+        let listed: Vec<(i64, String)> = candidates
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    format!("{} (kejuruan {})", p.name, self.trade_name_of(p)),
+                )
+            })
+            .collect();
+        let names: Vec<&str> = listed.iter().map(|(_, n)| n.as_str()).collect();
+        let message = format!(
+            "Program \"{typed}\" cocok dengan beberapa program: {}; tulis nama program lengkap.",
+            names.join("; ")
+        );
+        self.program_questions
+            .entry(key.clone())
+            .or_insert_with(|| ProgramQuestion {
+                key,
+                typed: typed.to_owned(),
+                candidates: listed,
+                rows: 0,
+            })
+            .rows += 1;
+        Some(Err(message))
+    }
+
     /// The trade and program a row names, as register names; `Err` explains a rejection.
     fn training(
         &mut self,
         trade: Option<String>,
         program: Option<String>,
-    ) -> Result<(String, String), String> {
+    ) -> Result<Training, String> {
         let snap = self.snapshot;
         let find_trade = |name: &str| {
             snap.trades
@@ -132,7 +242,16 @@ impl Resolver<'_> {
                         .find(|t| t.id == p.trade_id)
                         .map(|t| t.name.clone())
                         .unwrap_or_default();
-                    return Ok((t, p.name.clone()));
+                    return Ok((t, p.name.clone(), None));
+                }
+                // Written as people write it: the program it probably means, within the trade
+                // the row names when the register knows it.
+                let known_trade = trade.as_deref().map(|t| find_trade(t).map(|ft| ft.id));
+                if !matches!(known_trade, Some(None))
+                    && let Some(found) =
+                        self.probable_program(&program, known_trade.flatten(), trade.as_deref())
+                {
+                    return found;
                 }
                 let Some(trade) = trade else {
                     return Err(format!(
@@ -151,7 +270,7 @@ impl Resolver<'_> {
                 if allowed {
                     // Spelled as its first row spells it: "MENJAHIT" and "Menjahit" are one
                     // program, created once.
-                    Ok((trade_name, entry.1.clone()))
+                    Ok((trade_name, entry.1.clone(), None))
                 } else {
                     Err(format!(
                         "Program \"{program}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
@@ -170,8 +289,8 @@ impl Resolver<'_> {
                     })
                     .unwrap_or_default();
                 match programs.as_slice() {
-                    [only] => Ok((trade_name, only.name.clone())),
-                    [] => Ok((trade_name.clone(), trade_name)),
+                    [only] => Ok((trade_name, only.name.clone(), None)),
+                    [] => Ok((trade_name.clone(), trade_name, None)),
                     _ => Err(format!(
                         "Kejuruan \"{trade_name}\" punya beberapa program; isi kolom Program Pelatihan."
                     )),
@@ -436,16 +555,19 @@ fn read_row(
         (!t.is_empty()).then_some(t)
     };
     let training = resolver.training(text_of(Field::Trade), text_of(Field::Program));
-    let training = training
-        .map_err(|e| {
-            add(
-                problems,
-                Severity::Error,
-                &get(Field::Program).1.or(get(Field::Trade).1),
-                e,
-            )
-        })
-        .ok();
+    let training_column = get(Field::Program).1.or(get(Field::Trade).1);
+    let training = match training {
+        Ok((trade, program, note)) => {
+            if let Some(note) = note {
+                add(problems, Severity::Note, &training_column, note);
+            }
+            Some((trade, program))
+        }
+        Err(e) => {
+            add(problems, Severity::Error, &training_column, e);
+            None
+        }
+    };
     let (c, col) = get(Field::Year);
     let year = match (c.is_blank(), sheet_year) {
         (true, Some(y)) => Some(y),
@@ -670,6 +792,7 @@ pub fn plan(
         places: BTreeMap::new(),
         unknown_trades: BTreeMap::new(),
         unknown_programs: BTreeMap::new(),
+        program_questions: BTreeMap::new(),
     };
     let mut plan = Plan::default();
     // People by NIK (or name + birth date when there is none), to merge rows of one person.
@@ -927,6 +1050,7 @@ pub fn plan(
     }
     plan.new_batches = new_batches.into_iter().collect();
     plan.places = resolver.places.into_values().collect();
+    plan.programs = resolver.program_questions.into_values().collect();
     plan.unknown_trades = resolver
         .unknown_trades
         .into_iter()

@@ -298,3 +298,102 @@ fn a_tahun_column_wins_and_its_empty_cells_take_the_sheet_year() {
     assert_eq!(p.rows[1].status, RowStatus::Rejected);
     assert!(!p.sheets[0].year_missing);
 }
+
+fn two_tailoring_programs() -> Snapshot {
+    let mut s = tailoring();
+    s.trades.push(TradeRef {
+        id: 2,
+        name: "Tata Boga".into(),
+    });
+    s.programs.push(ProgramRef {
+        id: 2,
+        trade_id: 1,
+        name: "Menjahit (Busana Muslim)".into(),
+    });
+    s.programs.push(ProgramRef {
+        id: 3,
+        trade_id: 2,
+        name: "Pembuatan Roti dan Kue".into(),
+    });
+    s
+}
+
+#[test]
+fn a_program_as_people_write_it_finds_the_one_it_probably_means() {
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan", "Tahun"];
+    for typed in ["Menjahit", "MENJAHIT", " menjahit. ", "Menjahit / Asisten"] {
+        let rows: &[&[&str]] = &[header, &["Siti", "P", typed, "2019"]];
+        let p = run(&book(&[("Data", rows)]), &tailoring(), &Options::default());
+        assert_eq!(
+            p.rows[0].status,
+            RowStatus::Created,
+            "{typed}: {:#?}",
+            p.rows
+        );
+        let (key, _, _) = &p.people[0].participations[0];
+        assert_eq!(
+            (key.trade.as_str(), key.program.as_str()),
+            ("Menjahit", TAILOR),
+            "the trade follows from the program"
+        );
+        assert!(
+            p.rows[0]
+                .problems
+                .iter()
+                .any(|x| x.severity == Severity::Note
+                    && x.message
+                        .contains("dibaca sebagai \"Menjahit / Asisten Pembuat Pakaian\"")),
+            "{typed}: {:?}",
+            p.rows[0].problems
+        );
+        assert!(p.new_batches.len() == 1 && p.unknown_programs.is_empty());
+    }
+    // A trade's name in the program column: that trade's one program.
+    let rows: &[&[&str]] = &[header, &["Siti", "P", "Tata Boga", "2019"]];
+    let p = run(
+        &book(&[("Data", rows)]),
+        &two_tailoring_programs(),
+        &Options::default(),
+    );
+    assert_eq!(
+        p.people[0].participations[0].0.program,
+        "Pembuatan Roti dan Kue"
+    );
+    // Words that fit nothing stay unknown.
+    let rows: &[&[&str]] = &[header, &["Siti", "P", "Menjahit Kebaya", "2019"]];
+    let p = run(&book(&[("Data", rows)]), &tailoring(), &Options::default());
+    assert_eq!(p.rows[0].status, RowStatus::Rejected);
+}
+
+#[test]
+fn a_program_name_fitting_several_programs_is_asked() {
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan", "Tahun"];
+    let rows: &[&[&str]] = &[
+        header,
+        &["Siti", "P", "Menjahit", "2019"],
+        &["Ani", "P", "menjahit", "2019"],
+    ];
+    let workbook = book(&[("Data", rows)]);
+    let p = run(&workbook, &two_tailoring_programs(), &Options::default());
+    assert_eq!(p.counts().rejected, 2);
+    assert!(
+        p.rows[0].problems.iter().any(|x| x
+            .message
+            .contains("cocok dengan beberapa program: Menjahit / Asisten Pembuat Pakaian (kejuruan Menjahit); Menjahit (Busana Muslim)")),
+        "{:?}",
+        p.rows[0].problems
+    );
+    assert_eq!(p.programs.len(), 1, "one question for both spellings");
+    let q = &p.programs[0];
+    assert_eq!((q.rows, q.candidates.len()), (2, 2));
+    let options = Options {
+        programs: [(q.key.clone(), 2)].into(),
+        ..Options::default()
+    };
+    let p = run(&workbook, &two_tailoring_programs(), &options);
+    assert_eq!(p.counts().created, 2);
+    assert_eq!(
+        p.people[0].participations[0].0.program,
+        "Menjahit (Busana Muslim)"
+    );
+}

@@ -477,6 +477,7 @@ pub struct ImportPage {
     pub fields: Vec<(&'static str, &'static str)>,
     pub sheets: Vec<crate::import::plan::SheetReading>,
     pub places: Vec<crate::import::plan::PlaceQuestion>,
+    pub programs: Vec<crate::import::plan::ProgramQuestion>,
     pub unknown_trades: Vec<(String, bool, usize)>,
     pub unknown_programs: Vec<(String, String, bool, usize)>,
     pub new_batches: Vec<String>,

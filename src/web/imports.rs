@@ -266,6 +266,7 @@ pub async fn preview(
         fields: Field::ALL.iter().map(|f| (f.key(), f.label())).collect(),
         sheets: plan.sheets.clone(),
         places: plan.places.clone(),
+        programs: plan.programs.clone(),
         unknown_trades: plan.unknown_trades.clone(),
         unknown_programs: plan.unknown_programs.clone(),
         new_batches: plan
@@ -286,7 +287,8 @@ pub async fn preview(
 }
 
 /// The admin's corrections, from the preview form: `sheet:<name>` checkboxes,
-/// `header:<sheet>` row numbers, `col:<sheet>:<index>` fields, `place:<key>` choices,
+/// `header:<sheet>` row numbers, `col:<sheet>:<index>` fields, `year:<sheet>` years,
+/// `place:<key>` and `programpick:<key>` choices,
 /// `trade:<key>` and `program:<key>` consents.
 pub async fn save_options(
     State(state): State<AppState>,
@@ -330,6 +332,10 @@ pub async fn save_options(
                 && (MIN_TRAINING_YEAR..=MAX_TRAINING_YEAR).contains(&year)
             {
                 options.years.insert(sheet.to_owned(), year);
+            }
+        } else if let Some(program) = key.strip_prefix("programpick:") {
+            if let Ok(id) = value.trim().parse::<i64>() {
+                options.programs.insert(program.to_owned(), id);
             }
         } else if let Some(place) = key.strip_prefix("place:") {
             if !value.is_empty() {

@@ -21,6 +21,7 @@ both!(
     case_differences_never_abort_an_import,
     the_year_comes_from_the_sheet_name_or_its_title,
     command_line_sets_a_year_per_sheet,
+    a_program_as_people_write_it_is_matched_in_the_preview,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -1313,5 +1314,42 @@ async fn command_line_sets_a_year_per_sheet(app: TestApp) {
         .await,
         1,
         "the admin's year corrects the sheet name's"
+    );
+}
+
+/// "MENJAHIT" is the demo's only tailoring program, "Menjahit / Asisten Pembuat Pakaian": the
+/// preview says so as it says a kecamatan match, and the trade follows from the program.
+async fn a_program_as_people_write_it_is_matched_in_the_preview(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan"];
+    let bytes = plain_workbook(&[("2020", &[header, &["Dedi Jahit", "L", "MENJAHIT"]])]);
+    let path = uploaded(&admin, "jahit.xlsx", bytes).await;
+    let page = admin.get(&path).await;
+    assert!(
+        page.contains("Program &#34;MENJAHIT&#34; dibaca sebagai &#34;Menjahit / Asisten Pembuat Pakaian&#34; (kejuruan Menjahit)."),
+        "{}",
+        page.body
+    );
+    admin.post(&format!("{path}/terapkan"), &[]).await;
+    let notice = admin.get(&path).await.text_of(".notice");
+    assert!(
+        notice.contains("dibuat=1 ") && notice.contains("ditolak=0"),
+        "{notice}"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM participations p JOIN alumni a ON a.id = p.alumnus_id \
+             JOIN batches b ON b.id = p.batch_id JOIN programs g ON g.id = b.program_id \
+             WHERE a.full_name = 'Dedi Jahit' AND b.year = 2020 \
+             AND g.name = 'Menjahit / Asisten Pembuat Pakaian'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM programs WHERE lower(name) = 'menjahit'")
+            .await,
+        0,
+        "no program created"
     );
 }

@@ -99,6 +99,10 @@ pub struct Options {
     /// column, or one whose name or title says the wrong year). Fills rows whose Tahun is empty.
     #[serde(default)]
     pub years: BTreeMap<String, i32>,
+    /// How a program name that fits several programs is to be read: [`ProgramQuestion::key`]
+    /// → program id.
+    #[serde(default)]
+    pub programs: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -192,6 +196,17 @@ pub struct PlaceQuestion {
     pub rows: usize,
 }
 
+/// A program name, as people write it, that fits several programs of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramQuestion {
+    /// The key for `Options::programs`.
+    pub key: String,
+    pub typed: String,
+    /// (program id, "program (kejuruan trade)")
+    pub candidates: Vec<(i64, String)>,
+    pub rows: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetReading {
     pub name: String,
@@ -222,6 +237,7 @@ pub struct Plan {
     /// Batches that will be created (their dates to be completed by the agency).
     pub new_batches: Vec<BatchKey>,
     pub places: Vec<PlaceQuestion>,
+    pub programs: Vec<ProgramQuestion>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
