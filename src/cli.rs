@@ -488,22 +488,7 @@ async fn import_alumni(
         .await
         .map_err(cli_error)?;
     if create_missing {
-        options.new_trades = first
-            .unknown_trades
-            .iter()
-            .map(|(n, _, _)| crate::import::plan::normalise(n))
-            .collect();
-        options.new_programs = first
-            .unknown_programs
-            .iter()
-            .map(|(t, p, _, _)| {
-                format!(
-                    "{}|{}",
-                    crate::import::plan::normalise(t),
-                    crate::import::plan::normalise(p)
-                )
-            })
-            .collect();
+        options.allow_missing(&first);
     }
     // Plan again only when the choices changed (new trades allowed); an apply plans inside its
     // own transaction, so the first plan is dropped before it to keep memory down.
@@ -582,6 +567,22 @@ async fn import_alumni(
                 "kejuruan baru \"{name}\" ({rows} baris): jalankan dengan --create-missing untuk membuatnya"
             );
         }
+    }
+    for (trade, program, allowed, rows) in &plan.unknown_programs {
+        if !allowed {
+            println!(
+                "program baru \"{program}\" pada kejuruan \"{trade}\" ({rows} baris): jalankan dengan --create-missing untuk membuatnya"
+            );
+        }
+    }
+    for q in &plan.programs {
+        let names: Vec<&str> = q.candidates.iter().map(|(_, n)| n.as_str()).collect();
+        println!(
+            "program \"{}\" ({} baris) cocok dengan beberapa program: {}; tulis nama program lengkap di berkas",
+            q.typed,
+            q.rows,
+            names.join("; ")
+        );
     }
     if let Some(path) = report {
         // The operator's own file, next to the workbook it reports on: NIKs as the file had them.

@@ -258,27 +258,32 @@ impl Resolver<'_> {
                         "Program \"{program}\" belum ada di register dan kejuruannya tidak disebut; isi kolom Kejuruan."
                     ));
                 };
-                let trade_name = self.trade(&trade)?;
+                // The program is recorded even when its trade is new and not allowed, so that
+                // one plan lists every creation; a new trade allowed brings its programs.
+                let (trade_name, status) = self.trade_status(&trade);
                 let key = format!("{}|{}", normalise(&trade_name), normalise(&program));
-                let allowed = self.options.new_programs.contains(&key);
+                let allowed =
+                    self.options.new_programs.contains(&key) || status == TradeStatus::NewAllowed;
                 let entry = self.unknown_programs.entry(key).or_insert((
                     trade_name.clone(),
                     program.clone(),
                     0,
                 ));
                 entry.2 += 1;
-                if allowed {
+                if status == TradeStatus::NewRefused {
+                    Err(refused_trade(&trade))
+                } else if allowed {
                     // Spelled as its first row spells it: "MENJAHIT" and "Menjahit" are one
                     // program, created once.
                     Ok((trade_name, entry.1.clone(), None))
                 } else {
                     Err(format!(
-                        "Program \"{program}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
+                        "Program \"{program}\" belum ada di register dan pembuatannya belum diizinkan."
                     ))
                 }
             }
             (Some(trade), None) => {
-                let trade_name = self.trade(&trade)?;
+                let (trade_name, status) = self.trade_status(&trade);
                 // A trade alone: its one program, or a program of the same name.
                 let programs: Vec<&ProgramRef> = find_trade(&trade_name)
                     .map(|t| {
@@ -290,7 +295,21 @@ impl Resolver<'_> {
                     .unwrap_or_default();
                 match programs.as_slice() {
                     [only] => Ok((trade_name, only.name.clone(), None)),
-                    [] => Ok((trade_name.clone(), trade_name, None)),
+                    [] => {
+                        // A new trade: its program, named after it, is created with it.
+                        if find_trade(&trade_name).is_none() {
+                            let key =
+                                format!("{}|{}", normalise(&trade_name), normalise(&trade_name));
+                            self.unknown_programs
+                                .entry(key)
+                                .or_insert((trade_name.clone(), trade_name.clone(), 0))
+                                .2 += 1;
+                        }
+                        if status == TradeStatus::NewRefused {
+                            return Err(refused_trade(&trade));
+                        }
+                        Ok((trade_name.clone(), trade_name, None))
+                    }
                     _ => Err(format!(
                         "Kejuruan \"{trade_name}\" punya beberapa program; isi kolom Program Pelatihan."
                     )),
@@ -299,14 +318,16 @@ impl Resolver<'_> {
         }
     }
 
-    fn trade(&mut self, typed: &str) -> Result<String, String> {
+    /// A trade by its register name (a new one spelled as its first row spells it, see
+    /// `training`), and whether it is known, new and allowed, or new and refused.
+    fn trade_status(&mut self, typed: &str) -> (String, TradeStatus) {
         if let Some(t) = self
             .snapshot
             .trades
             .iter()
             .find(|t| normalise(&t.name) == normalise(typed))
         {
-            return Ok(t.name.clone());
+            return (t.name.clone(), TradeStatus::Known);
         }
         let key = normalise(typed);
         let allowed = self.options.new_trades.contains(&key);
@@ -315,15 +336,26 @@ impl Resolver<'_> {
             .entry(key)
             .or_insert((typed.to_owned(), 0));
         entry.1 += 1;
-        if allowed {
-            // Spelled as its first row spells it (see `training`).
-            Ok(entry.0.clone())
+        let status = if allowed {
+            TradeStatus::NewAllowed
         } else {
-            Err(format!(
-                "Kejuruan \"{typed}\" belum ada di register; centang \"buat\" di pratinjau untuk membuatnya."
-            ))
-        }
+            TradeStatus::NewRefused
+        };
+        (entry.0.clone(), status)
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TradeStatus {
+    Known,
+    NewAllowed,
+    NewRefused,
+}
+
+/// Said of a row whose trade is new and not allowed to be created: words for the preview and
+/// the command line alike (each says how to allow it beside the list of new trades).
+fn refused_trade(typed: &str) -> String {
+    format!("Kejuruan \"{typed}\" belum ada di register dan pembuatannya belum diizinkan.")
 }
 
 /// What one accepted row says.
@@ -506,7 +538,7 @@ fn read_row(
                 Severity::Error,
                 &col,
                 format!(
-                    "Kecamatan \"{typed_kec}\" bisa berarti beberapa kecamatan; pilih di pratinjau."
+                    "Kecamatan \"{typed_kec}\" bisa berarti beberapa kecamatan; pilih di pratinjau web, atau tulis nama lengkapnya di berkas."
                 ),
             ),
             Resolved::Unknown => add(
@@ -537,7 +569,7 @@ fn read_row(
                 Severity::Error,
                 &col,
                 format!(
-                    "Desa/kelurahan \"{typed_desa}\" bisa berarti beberapa tempat; pilih di pratinjau."
+                    "Desa/kelurahan \"{typed_desa}\" bisa berarti beberapa tempat; pilih di pratinjau web, atau tulis nama lengkapnya di berkas."
                 ),
             ),
             Resolved::Unknown => add(
@@ -1051,6 +1083,13 @@ pub fn plan(
     plan.new_batches = new_batches.into_iter().collect();
     plan.places = resolver.places.into_values().collect();
     plan.programs = resolver.program_questions.into_values().collect();
+    // A new trade allowed brings the programs the file names under it.
+    let resolver_new_trades: BTreeSet<String> = resolver
+        .unknown_trades
+        .keys()
+        .filter(|k| options.new_trades.contains(*k))
+        .cloned()
+        .collect();
     plan.unknown_trades = resolver
         .unknown_trades
         .into_iter()
@@ -1060,7 +1099,9 @@ pub fn plan(
         .unknown_programs
         .into_iter()
         .map(|(key, (trade, program, rows))| {
-            (trade, program, options.new_programs.contains(&key), rows)
+            let allowed = options.new_programs.contains(&key)
+                || resolver_new_trades.contains(&normalise(&trade));
+            (trade, program, allowed, rows)
         })
         .collect();
     plan

@@ -397,3 +397,51 @@ fn a_program_name_fitting_several_programs_is_asked() {
         "Menjahit (Busana Muslim)"
     );
 }
+
+#[test]
+fn one_plan_lists_a_new_trade_with_its_programs_and_allowing_the_trade_brings_them() {
+    let header: &[&str] = &["Nama", "L/P", "Kejuruan", "Program Pelatihan", "Tahun"];
+    let rows: &[&[&str]] = &[
+        header,
+        &["Siti", "P", "Tata Rias", "Rias Pengantin", "2019"],
+        &["Ani", "P", "Barista", "", "2019"],
+    ];
+    let workbook = book(&[("Data", rows)]);
+    let fresh = Snapshot::default();
+    let p = run(&workbook, &fresh, &Options::default());
+    assert_eq!(p.counts().rejected, 2);
+    assert_eq!(p.unknown_trades.len(), 2, "{:?}", p.unknown_trades);
+    assert_eq!(
+        p.unknown_programs
+            .iter()
+            .map(|(t, p, allowed, _)| (t.as_str(), p.as_str(), *allowed))
+            .collect::<Vec<_>>(),
+        [
+            ("Barista", "Barista", false),
+            ("Tata Rias", "Rias Pengantin", false)
+        ],
+        "the program of a refused new trade is listed too"
+    );
+    assert!(
+        p.rows[0]
+            .problems
+            .iter()
+            .all(|x| !x.message.contains("pratinjau")),
+        "{:?}",
+        p.rows[0].problems
+    );
+    // The command line's --create-missing: everything the first plan found missing.
+    let mut all = Options::default();
+    all.allow_missing(&p);
+    let p = run(&workbook, &fresh, &all);
+    assert_eq!(p.counts().created, 2, "{:#?}", p.rows);
+    // The web's ticks on the trades alone bring their programs.
+    let trades = Options {
+        new_trades: ["tata rias".to_owned(), "barista".to_owned()].into(),
+        ..Options::default()
+    };
+    let p = run(&workbook, &fresh, &trades);
+    assert_eq!(p.counts().created, 2, "{:#?}", p.rows);
+    assert!(p.unknown_programs.iter().all(|(_, _, allowed, _)| *allowed));
+    assert_eq!(p.new_batches.len(), 2);
+}

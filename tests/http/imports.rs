@@ -1353,3 +1353,81 @@ async fn a_program_as_people_write_it_is_matched_in_the_preview(app: TestApp) {
         "no program created"
     );
 }
+
+/// `--create-missing` on a fresh district (no demo, no trades): the trades and their programs
+/// are created together in one run, and nothing the command prints points at the web.
+#[test]
+fn command_line_creates_missing_trades_with_their_programs_on_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alumni.xlsx");
+    let header: &[&str] = &["Nama", "L/P", "Kejuruan", "Program Pelatihan"];
+    std::fs::write(
+        &file,
+        plain_workbook(&[(
+            "Alumni 2021",
+            &[
+                &["DAFTAR ALUMNI PELATIHAN BLK TANJABTIM TAHUN 2021"],
+                header,
+                &["Siti Rias", "P", "Tata Rias", "Rias Pengantin"],
+                &["Ani Rias", "P", "TATA RIAS", "RIAS PENGANTIN"],
+                &["Budi Kopi", "L", "Barista", ""],
+            ],
+        )]),
+    )
+    .unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("karya.db").display()
+    );
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_karya"))
+            .args(["--database-url", &url, "--data-dir"])
+            .arg(dir.path())
+            .args(["import", "alumni"])
+            .arg(&file)
+            .args(extra)
+            .env_remove("KARYA_DATABASE_URL")
+            .env_remove("KARYA_DEMO")
+            .output()
+            .expect("karya runs");
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, text) = run(&["--dry-run"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("ditolak=3"), "{text}");
+    assert!(
+        text.contains("kejuruan baru \"Tata Rias\"")
+            && text.contains("program baru \"Rias Pengantin\" pada kejuruan \"Tata Rias\""),
+        "trade and program named in one run: {text}"
+    );
+    assert!(
+        !text.contains("pratinjau") && !text.contains("centang"),
+        "{text}"
+    );
+
+    let (code, text) = run(&["--dry-run", "--create-missing"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("dibuat=3 diperbarui=0 tetap=0 ditolak=0"),
+        "{text}"
+    );
+    let (code, text) = run(&["--create-missing"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("dibuat=3 diperbarui=0 tetap=0 ditolak=0"),
+        "{text}"
+    );
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("dibuat=0 diperbarui=0 tetap=3 ditolak=0"),
+        "{text}"
+    );
+}

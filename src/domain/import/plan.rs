@@ -105,6 +105,20 @@ pub struct Options {
     pub programs: BTreeMap<String, i64>,
 }
 
+impl Options {
+    /// Allows every trade and program `plan` found missing (`karya import alumni
+    /// --create-missing`): the same creations the preview offers to tick.
+    pub fn allow_missing(&mut self, plan: &Plan) {
+        for (name, _, _) in &plan.unknown_trades {
+            self.new_trades.insert(normalise(name));
+        }
+        for (trade, program, _, _) in &plan.unknown_programs {
+            self.new_programs
+                .insert(format!("{}|{}", normalise(trade), normalise(program)));
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Mapping {
     pub header_row: u32,
