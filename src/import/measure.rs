@@ -636,6 +636,25 @@ pub(crate) fn generate(total: usize, seed: u64) -> (Vec<GenSheet>, Expected) {
     (sheets, expected)
 }
 
+/// The sheets as district offices keep one sheet per year: no Tahun column (on every header
+/// row, the repeated ones too), the year only in the sheet's name and in its title row
+/// ("DAFTAR ALUMNI PELATIHAN BLK TANJABTIM TAHUN 2019"). `KARYA_MEASURE_YEARLESS=1` writes the
+/// measurement workbook this way.
+pub(crate) fn without_year_column(sheets: &mut [GenSheet]) {
+    for s in sheets {
+        let is_year =
+            |v: &Value| matches!(v, Value::Text(t) if crate::domain::text::fold(t) == "tahun");
+        if let Some(col) = s.rows.first().and_then(|h| h.iter().position(is_year)) {
+            for row in &mut s.rows {
+                if col < row.len() {
+                    row.remove(col);
+                }
+            }
+        }
+        s.title = format!("DAFTAR ALUMNI PELATIHAN BLK TANJABTIM TAHUN {}", s.name);
+    }
+}
+
 /// The sheets as an `.xlsx` file: a merged, bold title row, a blank row, then the rows.
 pub(crate) fn to_xlsx(sheets: &[GenSheet]) -> Vec<u8> {
     let mut book = XWorkbook::new();
@@ -725,7 +744,10 @@ fn write_measurement_workbook() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(50_000);
     let started = std::time::Instant::now();
-    let (sheets, expected) = generate(rows, 2017);
+    let (mut sheets, expected) = generate(rows, 2017);
+    if std::env::var_os("KARYA_MEASURE_YEARLESS").is_some() {
+        without_year_column(&mut sheets);
+    }
     let bytes = to_xlsx(&sheets);
     std::fs::write(&out, &bytes).expect("write the workbook");
     println!(
@@ -899,6 +921,53 @@ fn generated_workbook_reads_as_intended() {
     );
     assert!(planned.places.is_empty(), "{:#?}", planned.places);
     assert!(planned.unknown_trades.is_empty() && planned.unknown_programs.is_empty());
+}
+
+/// The same workbook without a Tahun column, the year only in sheet names and titles, plans
+/// exactly as the one with it.
+#[test]
+fn generated_workbook_without_a_year_column_plans_the_same() {
+    use super::plan::{self, ProgramRef, Snapshot, TradeRef};
+
+    let (mut sheets, _) = generate(1_000, 2017);
+    let mut snapshot = Snapshot::default();
+    let places = places();
+    snapshot.kecamatan = places.kecamatan.clone();
+    snapshot.desa = places.desa.concat();
+    for (i, (trade, program)) in TRADES.iter().enumerate() {
+        let id = i as i64 + 1;
+        snapshot.trades.push(TradeRef {
+            id,
+            name: (*trade).into(),
+        });
+        snapshot.programs.push(ProgramRef {
+            id,
+            trade_id: id,
+            name: (*program).into(),
+        });
+    }
+    let planned = |sheets: &[GenSheet]| {
+        let book = super::read_workbook(&to_xlsx(sheets), "alumni.xlsx").expect("reads");
+        plan::plan(&book, &snapshot, &plan::Options::default(), &|n| {
+            n.to_owned()
+        })
+    };
+    let with_year = planned(&sheets);
+    without_year_column(&mut sheets);
+    assert!(sheets.iter().all(|s| {
+        !s.rows[0]
+            .iter()
+            .any(|v| matches!(v, Value::Text(t) if t.eq_ignore_ascii_case("tahun")))
+    }));
+    let yearless = planned(&sheets);
+    assert_eq!(yearless.counts(), with_year.counts());
+    assert_eq!(yearless.new_batches, with_year.new_batches);
+    for s in &yearless.sheets {
+        assert_eq!(
+            s.year_note.as_deref(),
+            Some(format!("Tahun {} diambil dari nama sheet.", s.name).as_str())
+        );
+    }
 }
 
 /// `KARYA_MEASURE=1 KARYA_MEASURE_IN=FILE`: reads FILE and plans it against a register like the
