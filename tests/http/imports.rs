@@ -22,6 +22,7 @@ both!(
     the_year_comes_from_the_sheet_name_or_its_title,
     command_line_sets_a_year_per_sheet,
     a_program_as_people_write_it_is_matched_in_the_preview,
+    a_program_name_fitting_several_programs_is_asked_in_the_preview,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -1429,5 +1430,55 @@ fn command_line_creates_missing_trades_with_their_programs_on_a_fresh_database()
     assert!(
         text.contains("dibuat=0 diperbarui=0 tetap=3 ditolak=0"),
         "{text}"
+    );
+}
+
+/// With a second tailoring program, "Menjahit" fits two: the row waits, the preview asks, and
+/// the admin's choice is applied.
+async fn a_program_name_fitting_several_programs_is_asked_in_the_preview(app: TestApp) {
+    sqlx::query(
+        "INSERT INTO programs (trade_id, name, hours, days, created_at) \
+         SELECT id, 'Menjahit (Busana Muslim)', 200, 25, 0 FROM trades WHERE name = 'Menjahit'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let chosen = app
+        .scalar("SELECT id FROM programs WHERE name = 'Menjahit (Busana Muslim)'")
+        .await;
+    let admin = app.signed_in("admin").await;
+    let header: &[&str] = &["Nama", "L/P", "Program Pelatihan"];
+    let bytes = plain_workbook(&[("2022", &[header, &["Euis Busana", "P", "Menjahit"]])]);
+    let path = uploaded(&admin, "jahit.xlsx", bytes).await;
+    let page = admin.get(&path).await;
+    assert!(page.contains("Program yang perlu dipilih"), "{}", page.body);
+    assert!(page.contains("cocok dengan beberapa program"));
+    let key = "programpick:|menjahit";
+    assert!(
+        page.body.contains(&format!("name=\"{key}\"")),
+        "{}",
+        page.body
+    );
+    let id = chosen.to_string();
+    admin
+        .post(
+            &format!("{path}/opsi"),
+            &[("sheet:2022", "1"), (key, id.as_str())],
+        )
+        .await;
+    admin.post(&format!("{path}/terapkan"), &[]).await;
+    let notice = admin.get(&path).await.text_of(".notice");
+    assert!(
+        notice.contains("dibuat=1 ") && notice.contains("ditolak=0"),
+        "{notice}"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM participations p JOIN alumni a ON a.id = p.alumnus_id \
+             JOIN batches b ON b.id = p.batch_id JOIN programs g ON g.id = b.program_id \
+             WHERE a.full_name = 'Euis Busana' AND g.name = 'Menjahit (Busana Muslim)'"
+        )
+        .await,
+        1
     );
 }
