@@ -7,12 +7,15 @@
 //!
 //! Both functions are synchronous and CPU-bound: call them from `spawn_blocking` in a handler.
 
+mod guard;
 pub mod plan;
 pub mod read;
 pub mod report;
 mod sniff;
 mod text;
 
+#[cfg(test)]
+mod hostile;
 #[cfg(test)]
 mod measure;
 #[cfg(test)]
