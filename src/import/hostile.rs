@@ -31,7 +31,7 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    fn stored(name: &str, data: &[u8]) -> Entry {
+    pub(crate) fn stored(name: &str, data: &[u8]) -> Entry {
         Entry {
             name: name.to_owned(),
             method: 0,
@@ -41,7 +41,7 @@ impl Entry {
         }
     }
 
-    fn deflated(name: &str, data: &[u8]) -> Entry {
+    pub(crate) fn deflated(name: &str, data: &[u8]) -> Entry {
         let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
         e.write_all(data).expect("in memory");
         Entry {
@@ -66,7 +66,7 @@ impl Entry {
         }
     }
 
-    fn declaring(mut self, size: u32) -> Entry {
+    pub(crate) fn declaring(mut self, size: u32) -> Entry {
         self.declared = size;
         self
     }
@@ -313,6 +313,26 @@ pub(crate) fn enormous_line_csv() -> Vec<u8> {
     vec![b'x'; 19 * MIB as usize]
 }
 
+/// 200,000 rows of six fields of junk (13 MB): readable, but a lot of cells.
+pub(crate) fn junk_rows_csv() -> Vec<u8> {
+    let mut out = Vec::with_capacity(14 * MIB as usize);
+    let mut x: u32 = 12345;
+    for _ in 0..200_000 {
+        for field in 0..6 {
+            if field > 0 {
+                out.push(b';');
+            }
+            for _ in 0..10 {
+                // A linear congruential generator: cheap, repeatable letters.
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                out.push(b'a' + (x >> 16) as u8 % 26);
+            }
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
 /// Bytes that are not UTF-8 in a shared string.
 pub(crate) fn invalid_utf8_xlsx() -> Vec<u8> {
     let sheet = sheet_xml(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#);
@@ -337,6 +357,7 @@ pub(crate) fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("many_rows.csv", many_rows_csv()),
         ("enormous_line.csv", enormous_line_csv()),
         ("invalid_utf8.xlsx", invalid_utf8_xlsx()),
+        ("junk_200k_rows.csv", junk_rows_csv()),
     ]
 }
 
@@ -566,6 +587,17 @@ mod tests {
                 let csv = b"Nama;Kota\nJos\xe9;Surabaya\n\xff\xfe\xc3(;x\n";
                 let book = read_bounded(csv, "x.csv").expect("read as Windows-1252");
                 assert_eq!(book.sheets[0].rows.len(), 3);
+            },
+        );
+    }
+
+    #[test]
+    fn two_hundred_thousand_rows_of_junk_are_read_within_the_bounds() {
+        isolated(
+            "import::hostile::tests::two_hundred_thousand_rows_of_junk_are_read_within_the_bounds",
+            || {
+                let book = read_bounded(&junk_rows_csv(), "junk.csv").expect("readable");
+                assert_eq!(book.sheets[0].rows.len(), 200_000);
             },
         );
     }

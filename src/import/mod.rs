@@ -19,6 +19,8 @@ mod hostile;
 #[cfg(test)]
 mod measure;
 #[cfg(test)]
+mod mutate;
+#[cfg(test)]
 mod testdata;
 #[cfg(test)]
 mod tests;
