@@ -11,12 +11,13 @@
 #   1. builds the release binary: cargo build --release --bin karya, in
 #      CARGO_TARGET_DIR=${TARGET:-/tmp/karya-bench-target} (incremental; not cleaned first);
 #   2. writes the hostile files with the generator in src/import/hostile.rs:
-#        KARYA_HOSTILE_DIR=<work>/files cargo test --release --lib \
+#        KARYA_HOSTILE_DIR=<work>/files cargo test --lib \
 #          import::hostile::tests::write_hostile_files -- --ignored --exact
 #      (a lying shared-string count, a 1 GiB inline string, a 1 GiB shared string, a zip bomb
 #      of 1.3 GB, the same bomb with headers declaring 1 KB, XML nested a million deep,
 #      2,100,000 rows, one 19 MB CSV line, invalid UTF-8, 200,000 rows of junk; each under
-#      20 MB on disk, made without ever holding the inflated text);
+#      20 MB on disk, made without ever holding the inflated text; the debug test build is
+#      enough for that);
 #   3. for each file, runs with /usr/bin/time -v, under `timeout ${TIMEOUT:-60}` and a virtual
 #      memory cap of ${CAP_GB:-8} GB (ulimit -v) so an older binary cannot take the machine down:
 #        karya --data-dir <work>/data import alumni FILE --dry-run
@@ -40,7 +41,7 @@
 set -euo pipefail
 
 case "${1:-}" in
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     "") ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
 esac
@@ -60,7 +61,7 @@ for v in $(env | grep -o '^KARYA_[A-Z_]*' || true); do unset "$v"; done
 echo "== building $BIN"
 (cd "$ROOT" && cargo build --release --bin karya)
 echo "== writing the hostile files to $WORK/files"
-(cd "$ROOT" && KARYA_HOSTILE_DIR="$WORK/files" cargo test --release --lib \
+(cd "$ROOT" && KARYA_HOSTILE_DIR="$WORK/files" cargo test --lib \
     import::hostile::tests::write_hostile_files -- --ignored --exact >/dev/null)
 printf 'Nama;NIK\nSiti;1507014305990002\n' > "$WORK/files/0_idle.csv"
 ls -l "$WORK/files"
@@ -80,7 +81,7 @@ measure() { # binary label
         local wall rss msg
         wall=$(grep -m1 'Elapsed (wall clock)' "$WORK/err" | awk '{print $NF}' || true)
         rss=$(grep -m1 'Maximum resident set size' "$WORK/err" | awk '{print $NF}' || true)
-        msg=$(grep -v -m1 -e '^\s*Command' -e '^\s*[A-Z][a-z ()/%:-]*: ' "$WORK/err" | cut -c1-110 || true)
+        msg=$(grep -v -m1 $'^\t' "$WORK/err" | cut -c1-110 || true)
         printf '%-26s %9s %6s %10s  %s kB  %s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
             "$status" "${wall:-?}" "${rss:-?}" "$msg"
     done

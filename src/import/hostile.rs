@@ -592,6 +592,34 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_of_exactly_excels_limit_is_read_and_one_more_character_is_not() {
+        let cell = |n: usize| format!("Nama\n{}\n", "é".repeat(n)).into_bytes();
+        let limit = super::super::guard::MAX_CELL_CHARS;
+        assert!(read_workbook(&cell(limit), "a.csv").is_ok());
+        assert_eq!(
+            read_workbook(&cell(limit + 1), "a.csv"),
+            Err(ReadError::CellTooLong)
+        );
+        let sheet = |n: usize| {
+            let xml = sheet_xml(&format!(
+                r#"<row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row>"#,
+                "é".repeat(n)
+            ));
+            xlsx(Entry::deflated(SHEET, xml.as_bytes()), None)
+        };
+        assert!(read_workbook(&sheet(limit), "a.xlsx").is_ok());
+        assert_eq!(
+            read_workbook(&sheet(limit + 8_192 + 1), "a.xlsx"),
+            Err(ReadError::CellTooLong)
+        );
+        // Between the two limits (a formula's room), calamine reads it and the reader refuses.
+        assert_eq!(
+            read_workbook(&sheet(limit + 1), "a.xlsx"),
+            Err(ReadError::CellTooLong)
+        );
+    }
+
+    #[test]
     fn two_hundred_thousand_rows_of_junk_are_read_within_the_bounds() {
         isolated(
             "import::hostile::tests::two_hundred_thousand_rows_of_junk_are_read_within_the_bounds",
