@@ -619,6 +619,26 @@ mod tests {
         );
     }
 
+    /// Found by `import::mutate` (seed 7, case 369): calamine's ODS reader never returned.
+    #[test]
+    fn an_ods_whose_content_ends_inside_an_element_is_refused_at_once() {
+        let ods = super::super::testdata::ods(
+            r#"<table:table table:name="2019"><table:table-row><table:table-cell office:value-type="string"><text:p>Nama</text:p></table:table-cell></table:table-row></table:table>"#,
+        );
+        assert!(read_workbook(&ods, "a.ods").is_ok());
+        let cut = super::super::testdata::stored_zip(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+            (
+                "content.xml",
+                br#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="2019"><table:table-row><table:table-cell office:value-type="string"><text:p>Nama</text:p></table:table-cell></table:table-row></table:table</office:document-content>"#,
+            ),
+        ]);
+        let start = Instant::now();
+        let e = read_workbook(&cut, "a.ods").expect_err("refused");
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert!(e.message().contains("terpotong"), "{e:?}");
+    }
+
     #[test]
     fn two_hundred_thousand_rows_of_junk_are_read_within_the_bounds() {
         isolated(
