@@ -187,6 +187,8 @@ struct XmlScan {
     last: u8,
     shared_strings: u64,
     declared: u64,
+    /// The names of the open elements (at most [`MAX_DEPTH`] of at most [`TAG_KEPT`] bytes).
+    open: Vec<Vec<u8>>,
 }
 
 const TAG_KEPT: usize = 512;
@@ -203,6 +205,7 @@ impl XmlScan {
             last: 0,
             shared_strings: 0,
             declared: 0,
+            open: Vec::new(),
         }
     }
 
@@ -293,6 +296,17 @@ impl XmlScan {
     /// A tag ended (at its `>`): `self.tag` holds its first bytes.
     fn end_tag(&mut self, empty: bool) -> Result<(), ReadError> {
         if self.tag.first() == Some(&b'/') {
+            // An end tag must close the element that is open: calamine's ODS reader loops for
+            // ever when `</table:table>` never comes.
+            let end = self.tag[1..]
+                .iter()
+                .position(|c| c.is_ascii_whitespace())
+                .map_or(self.tag.len(), |i| i + 1);
+            if self.open.pop().as_deref() != Some(&self.tag[1..end]) {
+                return Err(ReadError::Corrupt(
+                    "tag penutup XML di dalamnya tidak cocok dengan tag pembukanya".to_owned(),
+                ));
+            }
             self.depth = self.depth.saturating_sub(1);
             if self.cell_depth.is_some_and(|d| self.depth < d) {
                 self.cell_depth = None;
@@ -338,6 +352,7 @@ impl XmlScan {
         if self.depth > MAX_DEPTH {
             return Err(ReadError::TooDeep);
         }
+        self.open.push(name.to_vec());
         if is_cell && self.cell_depth.is_none() {
             self.cell_depth = Some(self.depth);
         }
