@@ -9,6 +9,8 @@
 //! `KARYA_MUTATE_CASES` (default 64) sets the number of cases, `KARYA_MUTATE_SECS` an optional
 //! time budget after which it stops early, `KARYA_MUTATE_SEED` the seed (default: from the
 //! clock, printed so a failure can be replayed). Progress is printed every 10,000 cases.
+//! `KARYA_MUTATE_KEEP_LAST=1` writes each case to `$TMPDIR/karya-mutant-last` before reading
+//! it, for a crash that leaves no panic.
 
 use std::io::{Cursor, Read};
 use std::time::{Duration, Instant};
@@ -174,6 +176,7 @@ fn mutated_workbooks_never_panic_and_are_answered_within_5_s() {
         .and_then(|v| v.parse().ok())
         .map(Duration::from_secs);
     let began = Instant::now();
+    let keep_last = std::env::var_os("KARYA_MUTATE_KEEP_LAST").is_some();
     eprintln!("KARYA_MUTATE_SEED={seed}");
     let mut rng = StdRng::seed_from_u64(seed);
     let seeds = seeds();
@@ -190,6 +193,10 @@ fn mutated_workbooks_never_panic_and_are_answered_within_5_s() {
         done += 1;
         let (name, seed_bytes) = &seeds[rng.random_range(0..seeds.len())];
         let bytes = mutant(&mut rng, seed_bytes);
+        if keep_last {
+            // A crash (an abort on a failed allocation) leaves no panic: keep the case first.
+            let _ = std::fs::write(std::env::temp_dir().join("karya-mutant-last"), &bytes);
+        }
         // Read on another thread, so that a reader that never ends is reported too (its
         // thread is left spinning; the test fails and the process ends).
         let start = Instant::now();
