@@ -191,7 +191,7 @@ struct XmlScan {
     open: Vec<Vec<u8>>,
 }
 
-const TAG_KEPT: usize = 512;
+const TAG_KEPT: usize = 4096;
 
 impl XmlScan {
     fn new(kind: Part) -> XmlScan {
@@ -331,6 +331,12 @@ impl XmlScan {
                     return Err(ReadError::TooLarge);
                 }
             } else if local == b"sst" {
+                // Its counts could lie past the bytes kept (found by `import::mutate`).
+                if self.tag.len() >= TAG_KEPT {
+                    return Err(ReadError::Corrupt(
+                        "tag <sst> di dalamnya terlalu panjang".to_owned(),
+                    ));
+                }
                 let attrs = &self.tag[name_end..];
                 for attr in [&b"uniqueCount"[..], b"count"] {
                     if let Some(n) = attribute_number(attrs, attr) {
@@ -462,6 +468,14 @@ mod tests {
             scan(Part::SharedStrings, lie),
             Err(ReadError::DeclaredCount)
         );
+        let hidden = format!(
+            "<sst xmlns=\"{}\" uniqueCount=\"4294967295\"><si><t>a</t></si></sst>",
+            "<row r='1'>".repeat(1000)
+        );
+        assert!(matches!(
+            scan(Part::SharedStrings, &hidden),
+            Err(ReadError::Corrupt(_))
+        ));
         let small_lie = "<sst uniqueCount=\"1000000\"><si><t>a</t></si></sst>";
         assert_eq!(
             scan(Part::SharedStrings, small_lie),
