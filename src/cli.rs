@@ -450,8 +450,14 @@ async fn import_alumni(
     use crate::app::imports as run;
     use crate::import::plan::Severity;
     let s = settings(global)?;
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+    // Never more than one byte past the reader's limit, however large the file (which the
+    // reader then refuses as too large).
+    let limit = crate::import::MAX_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(file)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes));
+    let bytes = match read {
+        Ok(_) => bytes,
         Err(e) => {
             eprintln!("galat: {} tidak dapat dibaca: {e}", file.display());
             return Ok(ExitCode::from(2));

@@ -24,6 +24,9 @@ pub enum RunError {
     Db(#[from] DbError),
     #[error("impor ini sudah diterapkan sebelumnya")]
     AlreadyApplied,
+    /// The stored upload could not be read; it is marked failed and not read again.
+    #[error("Berkas impor ini tidak dapat dibaca dan tidak akan dibaca lagi: {0}")]
+    Unreadable(String),
     /// The original file was deleted after the retention period.
     #[error("berkas asli impor ini sudah dihapus; unggah berkasnya lagi untuk impor baru")]
     Purged,
@@ -208,6 +211,8 @@ pub struct Stored {
     pub purged_at: Option<i64>,
     /// The original file; `None` once deleted after the retention period.
     pub content: Option<Vec<u8>>,
+    /// Why the original file could not be read, once it failed to.
+    pub read_error: Option<String>,
 }
 
 impl Stored {
@@ -215,11 +220,24 @@ impl Stored {
         self.status == "applied"
     }
 
-    /// The workbook of the original file, read again.
-    pub async fn workbook(&self) -> Result<Workbook, RunError> {
-        match &self.content {
-            Some(bytes) => read(bytes.clone(), self.file_name.clone()).await,
-            None => Err(RunError::Purged),
+    /// The workbook of the original file, read again. A file that fails to read (a hostile
+    /// upload stored by an older version, say) is marked failed with the reason and never read
+    /// again: each reading would cost the same time and memory.
+    pub async fn workbook(&self, db: &Db) -> Result<Workbook, RunError> {
+        if let Some(reason) = &self.read_error {
+            return Err(RunError::Unreadable(reason.clone()));
+        }
+        let Some(bytes) = &self.content else {
+            return Err(RunError::Purged);
+        };
+        match read(bytes.clone(), self.file_name.clone()).await {
+            Err(RunError::Read(e)) => {
+                let reason = e.message();
+                tracing::warn!(import = self.id, error = %reason, "stored import unreadable; marked failed");
+                imports::mark_unreadable(db, self.id, &reason).await?;
+                Err(RunError::Unreadable(reason))
+            }
+            other => other,
         }
     }
 }
@@ -248,6 +266,7 @@ pub async fn stored(db: &Db, secrets: &Secrets, id: i64) -> Result<Stored, RunEr
         options: serde_json::from_str(&upload.options).unwrap_or_default(),
         applied_at: upload.applied_at,
         purged_at: upload.purged_at,
+        read_error: upload.read_error,
         content: upload
             .content
             .map(|blob| open_blob(&secrets.data_key, blob))
@@ -302,7 +321,7 @@ pub async fn page(
     } else if import.content.is_none() {
         Stage::Abandoned
     } else {
-        let workbook = import.workbook().await?;
+        let workbook = import.workbook(db).await?;
         let plan = preview(db, kabupaten, secrets, &workbook, &import.options).await?;
         Stage::Draft(Box::new(plan))
     };
@@ -341,7 +360,7 @@ pub async fn report(
         Some(blob) => open_blob(&secrets.data_key, blob)?,
         None if import.applied() => return Err(RunError::NoMaskedReport),
         None => {
-            let workbook = import.workbook().await?;
+            let workbook = import.workbook(db).await?;
             let plan = preview(db, kabupaten, secrets, &workbook, &import.options).await?;
             tokio::task::spawn_blocking(move || plan_report_file(&workbook, &plan, nik))
                 .await

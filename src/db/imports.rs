@@ -139,6 +139,8 @@ pub struct Upload {
     pub summary: String,
     pub applied_at: Option<i64>,
     pub purged_at: Option<i64>,
+    /// Why the upload could not be read, once it failed to (it is not read again).
+    pub read_error: Option<String>,
 }
 
 pub async fn store_upload(
@@ -169,12 +171,14 @@ pub struct Listed {
     pub summary: String,
     pub uploader: String,
     pub purged: bool,
+    /// The upload failed to read (see [`mark_unreadable`]).
+    pub unreadable: bool,
 }
 
 /// The most recent imports, newest first.
 pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<Listed>> {
     let rows = sqlx::query(
-        "SELECT i.id, i.file_name, i.created_at, i.status, i.summary, u.username, i.purged_at FROM imports i \
+        "SELECT i.id, i.file_name, i.created_at, i.status, i.summary, u.username, i.purged_at, i.read_error FROM imports i \
          JOIN users u ON u.id = i.created_by ORDER BY i.id DESC LIMIT $1",
     )
     .bind(limit)
@@ -190,6 +194,7 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<Listed>> {
                 summary: r.try_get("summary")?,
                 uploader: r.try_get("username")?,
                 purged: r.try_get::<Option<i64>, _>("purged_at")?.is_some(),
+                unreadable: r.try_get::<Option<String>, _>("read_error")?.is_some(),
             })
         })
         .collect()
@@ -197,8 +202,8 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<Listed>> {
 
 pub async fn upload(db: &Db, id: i64) -> DbResult<Upload> {
     let r = sqlx::query(
-        "SELECT id, created_by, created_at, file_name, content, options, status, summary, applied_at, purged_at \
-         FROM imports WHERE id = $1",
+        "SELECT id, created_by, created_at, file_name, content, options, status, summary, applied_at, purged_at, \
+         read_error FROM imports WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db.pool())
@@ -214,6 +219,7 @@ pub async fn upload(db: &Db, id: i64) -> DbResult<Upload> {
         summary: r.try_get("summary")?,
         applied_at: r.try_get("applied_at")?,
         purged_at: r.try_get("purged_at")?,
+        read_error: r.try_get("read_error")?,
     })
 }
 
@@ -351,6 +357,7 @@ pub async fn begin_running(db: &Db, id: i64) -> DbResult<bool> {
     let t = now();
     let done = sqlx::query(
         "UPDATE imports SET status = 'running', started_at = $1 WHERE id = $2 \
+         AND read_error IS NULL \
          AND (status IN ('draft', 'failed') OR (status = 'running' AND started_at < $3))",
     )
     .bind(t)
@@ -371,6 +378,20 @@ pub async fn mark_failed(db: &Db, id: i64, reason: &str) -> DbResult<()> {
     .execute(db.pool())
     .await?;
     Ok(())
+}
+
+/// The upload, not yet applied, could not be read: mark it failed with the reader's `reason`
+/// so that it is never read again nor applied. `false` when it is applied or running.
+pub async fn mark_unreadable(db: &Db, id: i64, reason: &str) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE imports SET status = 'failed', summary = $1, read_error = $1 \
+         WHERE id = $2 AND status IN ('draft', 'failed')",
+    )
+    .bind(reason)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Marks a running upload applied inside the applying transaction, with its report (full and

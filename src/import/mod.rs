@@ -7,6 +7,7 @@
 //!
 //! Both functions are synchronous and CPU-bound: call them from `spawn_blocking` in a handler.
 
+mod guard;
 pub mod plan;
 pub mod read;
 pub mod report;
@@ -14,7 +15,11 @@ mod sniff;
 mod text;
 
 #[cfg(test)]
+mod hostile;
+#[cfg(test)]
 mod measure;
+#[cfg(test)]
+mod mutate;
 #[cfg(test)]
 mod testdata;
 #[cfg(test)]

@@ -30,6 +30,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::Cell;
+use super::guard::{self, MAX_CELL_CHARS};
 use super::sniff::{Sniffed, XlsHazard, sniff, xls_hazard};
 use super::text;
 
@@ -137,6 +138,31 @@ pub enum ReadError {
     TooLarge,
     #[error("Berkas ini rusak atau tidak dapat dibaca ({0}). Coba buka dan simpan ulang di Excel.")]
     Corrupt(String),
+    /// The archive inflates past the limits of `guard` (a zip bomb, or a header that lies).
+    #[error(
+        "Berkas ini mengembang menjadi terlalu besar saat dibuka (lebih dari 192 MB isi, atau \
+         satu bagian lebih dari 128 MB). Berkas semacam ini biasanya rusak atau sengaja dibuat; \
+         buka di Excel, simpan ulang sebagai .xlsx, atau pecah menjadi beberapa berkas."
+    )]
+    Inflated,
+    /// A cell holds more characters than Excel allows.
+    #[error(
+        "Ada sel yang berisi lebih dari 32.767 karakter, melebihi batas Excel. Periksa berkasnya: \
+         kemungkinan rusak atau bukan data alumni."
+    )]
+    CellTooLong,
+    /// The shared-string table declares a count the file does not hold.
+    #[error(
+        "Berkas ini rusak: jumlah teks yang dinyatakan di dalamnya tidak sesuai dengan isinya. \
+         Buka di Excel, simpan ulang, lalu unggah lagi."
+    )]
+    DeclaredCount,
+    /// XML nested deeper than any spreadsheet program writes.
+    #[error(
+        "Berkas ini rusak: susunan XML di dalamnya bersarang terlalu dalam. Buka di Excel, simpan \
+         ulang, lalu unggah lagi."
+    )]
+    TooDeep,
 }
 
 impl ReadError {
@@ -179,6 +205,10 @@ pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, ReadErro
 }
 
 fn read_binary(format: Format, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, ReadError> {
+    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        // calamine trusts declared sizes and counts: check the archive first (see `guard`).
+        guard::check_zip(bytes)?;
+    }
     let cursor = Cursor::new(bytes);
     match format {
         Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(xlsx_error)?, budget),
@@ -396,6 +426,9 @@ impl SheetBuilder {
     ) -> Result<(), ReadError> {
         let cell = match cell {
             Cell::Text(s) if s.trim().is_empty() => return Ok(()),
+            Cell::Text(s) if s.len() > MAX_CELL_CHARS && s.chars().count() > MAX_CELL_CHARS => {
+                return Err(ReadError::CellTooLong);
+            }
             Cell::Empty => return Ok(()),
             cell => cell,
         };

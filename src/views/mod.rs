@@ -485,7 +485,11 @@ pub struct ImportPage {
     pub warned: Vec<ImportRowView>,
     pub created: Vec<ImportRowView>,
     pub updated: Vec<ImportRowView>,
+    /// Rows of each kind on one page.
     pub listed: usize,
+    /// This page of the lists (1-based), and whether a list goes on past it.
+    pub page: usize,
+    pub more: bool,
 }
 
 impl ImportPage {

@@ -2,7 +2,7 @@
 //! preview → confirm → report. The file and the admin's choices wait in the database between
 //! steps, so any instance can continue.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
@@ -22,8 +22,27 @@ use crate::views::{
 /// The largest upload accepted (the reader's own limit, plus the multipart envelope).
 pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
 
-/// Rows of each kind listed in the preview; the report holds them all.
-const LISTED: usize = 300;
+/// Rows of each kind listed on one page of the preview; the report holds them all.
+const LISTED: usize = 100;
+
+/// The characters of a file's text shown in the preview (a name, a message, a column title); a
+/// cell may hold 32,767 and the page must stay small whatever the file holds.
+const SHOWN_CHARS: usize = 200;
+
+/// `text` cut to [`SHOWN_CHARS`] characters, with an ellipsis when cut.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// `?halaman=N` of the preview, 1-based; anything unreadable is the first page.
+#[derive(serde::Deserialize, Default)]
+pub struct PreviewQuery {
+    #[serde(default)]
+    halaman: String,
+}
 
 async fn upload_page(
     state: &AppState,
@@ -38,6 +57,7 @@ async fn upload_page(
             file: i.file_name,
             at: format_instant(i.created_at),
             status: match (i.status == "applied", i.purged) {
+                _ if i.unreadable => "tidak dapat dibaca",
                 (true, false) => "diterapkan",
                 (true, true) => "diterapkan, berkas asli dihapus",
                 (false, false) => "belum diterapkan",
@@ -146,7 +166,7 @@ async fn load(state: &AppState, id: i64) -> Result<(Stored, Workbook), WebError>
     let stored = run::stored(&state.db, &state.secrets, id)
         .await
         .map_err(web_error)?;
-    let workbook = stored.workbook().await.map_err(web_error)?;
+    let workbook = stored.workbook(&state.db).await.map_err(web_error)?;
     Ok((stored, workbook))
 }
 
@@ -164,6 +184,7 @@ fn web_error(e: RunError) -> WebError {
         ),
         RunError::Forbidden => WebError::Forbidden,
         RunError::Conflict(m) => WebError::Conflict(m),
+        e @ RunError::Unreadable(_) => WebError::Conflict(e.to_string()),
         other => WebError::Internal(other.to_string()),
     }
 }
@@ -185,9 +206,9 @@ fn purged_text(state: &AppState, stored: &Stored) -> Option<String> {
 
 fn row_view(r: &crate::import::plan::RowPlan) -> ImportRowView {
     ImportRowView {
-        sheet: r.sheet.clone(),
+        sheet: clip(&r.sheet),
         row: r.row,
-        name: r.name.clone(),
+        name: clip(&r.name),
         status: r.status.word(),
         messages: r
             .problems
@@ -200,12 +221,12 @@ fn row_view(r: &crate::import::plan::RowPlan) -> ImportRowView {
                 };
                 (
                     kind,
-                    p.column.clone().unwrap_or_default(),
-                    p.message.clone(),
+                    clip(p.column.as_deref().unwrap_or_default()),
+                    clip(&p.message),
                 )
             })
             .collect(),
-        changes: r.changes.clone(),
+        changes: r.changes.iter().map(|c| clip(c)).collect(),
     }
 }
 
@@ -213,7 +234,10 @@ pub async fn preview(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(query): Query<PreviewQuery>,
 ) -> Result<Response, WebError> {
+    let page_number = query.halaman.trim().parse::<usize>().unwrap_or(1).max(1);
+    let skip = (page_number - 1).saturating_mul(LISTED);
     let role = ctx.user()?.role;
     let view = run::page(
         &state.db,
@@ -243,14 +267,33 @@ pub async fn preview(
         Stage::Applied | Stage::Abandoned => &empty,
     };
     let counts = plan.counts();
+    let more = std::cell::Cell::new(false);
     let pick = |f: &dyn Fn(&crate::import::plan::RowPlan) -> bool| -> Vec<ImportRowView> {
-        plan.rows
-            .iter()
-            .filter(|r| f(r))
-            .take(LISTED)
-            .map(row_view)
-            .collect()
+        let mut kind = plan.rows.iter().filter(|r| f(r)).skip(skip);
+        let shown: Vec<ImportRowView> = kind.by_ref().take(LISTED).map(row_view).collect();
+        if kind.next().is_some() {
+            more.set(true);
+        }
+        shown
     };
+    let rejected = pick(&|r| r.status == RowStatus::Rejected);
+    let warned = pick(&|r| {
+        r.status != RowStatus::Rejected
+            && r.problems.iter().any(|p| p.severity == Severity::Warning)
+    });
+    let created = pick(&|r| r.status == RowStatus::Created);
+    let updated = pick(&|r| r.status == RowStatus::Updated);
+    let sheets = plan
+        .sheets
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            for (_, text, _) in &mut s.columns {
+                *text = clip(text);
+            }
+            s
+        })
+        .collect();
     let page = ImportPage {
         layout: ctx.layout(format!("Impor: {}", upload.file_name)),
         id,
@@ -264,7 +307,7 @@ pub async fn preview(
         counts,
         summary_line: counts.summary_line(),
         fields: Field::ALL.iter().map(|f| (f.key(), f.label())).collect(),
-        sheets: plan.sheets.clone(),
+        sheets,
         places: plan.places.clone(),
         programs: plan.programs.clone(),
         unknown_trades: plan.unknown_trades.clone(),
@@ -274,14 +317,13 @@ pub async fn preview(
             .iter()
             .map(|b| format!("{} — angkatan {} tahun {}", b.program, b.number, b.year))
             .collect(),
-        rejected: pick(&|r| r.status == RowStatus::Rejected),
-        warned: pick(&|r| {
-            r.status != RowStatus::Rejected
-                && r.problems.iter().any(|p| p.severity == Severity::Warning)
-        }),
-        created: pick(&|r| r.status == RowStatus::Created),
-        updated: pick(&|r| r.status == RowStatus::Updated),
+        rejected,
+        warned,
+        created,
+        updated,
         listed: LISTED,
+        page: page_number,
+        more: more.get(),
     };
     Ok(render(&page)?.into_response())
 }
@@ -383,7 +425,7 @@ pub async fn confirm(
     if upload.applied() {
         return Ok(Redirect::to(&format!("/admin/impor/{id}")).into_response());
     }
-    let workbook = upload.workbook().await.map_err(web_error)?;
+    let workbook = upload.workbook(&state.db).await.map_err(web_error)?;
     let options = upload.options;
     let ip = ctx.ip.clone();
     let task_state = state.clone();

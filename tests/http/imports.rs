@@ -23,6 +23,9 @@ both!(
     command_line_sets_a_year_per_sheet,
     a_program_as_people_write_it_is_matched_in_the_preview,
     a_program_name_fitting_several_programs_is_asked_in_the_preview,
+    hostile_uploads_are_refused_quickly_with_a_message,
+    a_stored_draft_that_fails_to_read_is_marked_failed_and_never_read_again,
+    the_preview_is_paged_and_long_text_is_cut,
 );
 
 /// A register as staff really keep it: a title row, a "No" column, header variants, a blank
@@ -1481,4 +1484,176 @@ async fn a_program_name_fitting_several_programs_is_asked_in_the_preview(app: Te
         .await,
         1
     );
+}
+
+// ---- hostile files (issue 12) ----
+
+/// `workbook` with its entry `part` given new content, deflated.
+fn rezip(workbook: &[u8], part: &str, replace: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == part {
+            data = replace(&data);
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A real workbook whose shared-string table declares 4,294,967,295 strings: calamine 0.38
+/// reserves 103 GB for them and aborts the process.
+fn lying_count_workbook() -> Vec<u8> {
+    rezip(
+        &messy_workbook("0812 7000 1111"),
+        "xl/sharedStrings.xml",
+        |xml| {
+            let xml = String::from_utf8(xml.to_vec()).unwrap();
+            let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + xml[at..].find('"').unwrap();
+            format!("{}4294967295{}", &xml[..at], &xml[end..]).into_bytes()
+        },
+    )
+}
+
+/// A workbook whose sheet inflates to 200 MiB (whitespace between rows).
+fn zip_bomb_workbook() -> Vec<u8> {
+    rezip(
+        &messy_workbook("0812 7000 1111"),
+        "xl/worksheets/sheet1.xml",
+        |xml| {
+            let xml = String::from_utf8(xml.to_vec()).unwrap();
+            let at = xml.find("<sheetData>").unwrap() + "<sheetData>".len();
+            let mut bomb = xml.as_bytes()[..at].to_vec();
+            bomb.resize(bomb.len() + 200 * 1024 * 1024, b' ');
+            bomb.extend_from_slice(&xml.as_bytes()[at..]);
+            bomb
+        },
+    )
+}
+
+/// A CSV whose one cell holds 40,000 characters (Excel's limit is 32,767).
+fn long_cell_csv() -> Vec<u8> {
+    format!("Nama;NIK\n{};1507014305990002\n", "A".repeat(40_000)).into_bytes()
+}
+
+async fn hostile_uploads_are_refused_quickly_with_a_message(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let imports_before = app.scalar("SELECT COUNT(*) FROM imports").await;
+    for (name, bytes, expect) in [
+        (
+            "jumlah.xlsx",
+            lying_count_workbook(),
+            "jumlah teks yang dinyatakan",
+        ),
+        ("bom.xlsx", zip_bomb_workbook(), "mengembang"),
+        ("panjang.csv", long_cell_csv(), "32.767 karakter"),
+    ] {
+        let start = std::time::Instant::now();
+        let page = upload(&admin, name, bytes).await;
+        let took = start.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "{name}: {took:?}");
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(page.contains(expect), "{name}: {}", page.text_of(".alert"));
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM imports").await,
+        imports_before,
+        "nothing stored"
+    );
+    // The server is still there.
+    assert_eq!(admin.get("/admin/impor").await.status, StatusCode::OK);
+}
+
+async fn set_content(app: &TestApp, id: i64, bytes: Vec<u8>) {
+    // In clear, as an older version stored uploads (read as they are).
+    sqlx::query("UPDATE imports SET content = $1 WHERE id = $2")
+        .bind(bytes)
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+/// A hostile file stored as a draft by an older version: opening the draft refuses it with the
+/// reader's message and marks it failed; it is never read again (put a good file in its place:
+/// the page still refuses) and cannot be applied.
+async fn a_stored_draft_that_fails_to_read_is_marked_failed_and_never_read_again(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let good = messy_workbook("0812 7000 1111");
+    let path = uploaded(&admin, "draf.xlsx", good.clone()).await;
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    set_content(&app, id, lying_count_workbook()).await;
+
+    let start = std::time::Instant::now();
+    let page = admin.get(&path).await;
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert!(page.contains("tidak dapat dibaca"), "{}", page.body);
+    assert!(
+        page.contains("jumlah teks yang dinyatakan"),
+        "{}",
+        page.body
+    );
+    let failed = app
+        .scalar("SELECT COUNT(*) FROM imports WHERE status = 'failed' AND read_error IS NOT NULL")
+        .await;
+    assert_eq!(failed, 1);
+
+    // Not read again: with a readable file in its place the answer is the stored one.
+    set_content(&app, id, good).await;
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.contains("jumlah teks yang dinyatakan"));
+    let report = download(&admin, &format!("{path}/laporan"), false).await;
+    assert_eq!(report.0, StatusCode::CONFLICT);
+    // Nor applied.
+    let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
+    admin.post(&format!("{path}/terapkan"), &[]).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alumni").await, alumni);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM imports WHERE status = 'failed'")
+            .await,
+        1
+    );
+    assert!(
+        admin
+            .get("/admin/impor")
+            .await
+            .contains("tidak dapat dibaca")
+    );
+}
+
+/// 250 rejected rows with 1,000-character names: 100 rows a page, names cut to 200 characters.
+async fn the_preview_is_paged_and_long_text_is_cut(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let mut csv = String::from("Nama;NIK;Kejuruan;Tahun\n");
+    let long = "Panjang".repeat(150);
+    for i in 0..250 {
+        csv.push_str(&format!("{long} {i};123;Tata Boga;2019\n"));
+    }
+    let path = uploaded(&admin, "panjang.csv", csv.into_bytes()).await;
+    let first = admin.get(&path).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body.matches("class=\"row import-row\"").count(), 100);
+    assert!(!first.contains(&long), "a long name is cut");
+    assert!(first.contains(&format!("{}…", &long[..200])));
+    assert!(first.contains("?halaman=2"));
+    let last = admin.get(&format!("{path}?halaman=3")).await;
+    assert_eq!(last.body.matches("class=\"row import-row\"").count(), 50);
+    assert!(!last.contains("?halaman=4"));
+    assert!(last.contains("?halaman=2"));
+    // A page number that is not one is the first page.
+    let odd = admin.get(&format!("{path}?halaman=x")).await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert_eq!(odd.body.matches("class=\"row import-row\"").count(), 100);
 }
