@@ -1080,6 +1080,8 @@ pub fn plan(
             });
         }
     }
+    let new_batches =
+        one_program_for_trade_alone(&mut resolver.unknown_programs, &mut plan, new_batches);
     plan.new_batches = new_batches.into_iter().collect();
     plan.places = resolver.places.into_values().collect();
     plan.programs = resolver.program_questions.into_values().collect();
@@ -1105,6 +1107,61 @@ pub fn plan(
         })
         .collect();
     plan
+}
+
+/// A new trade given alone gets a program named after it (see `Resolver::training`). When the
+/// same file names exactly one program under that trade, the rows that give the trade alone
+/// mean that program: the trade is created with the one program, not with two. Returns the
+/// batches to create, remapped.
+fn one_program_for_trade_alone(
+    unknown_programs: &mut BTreeMap<String, (String, String, usize)>,
+    plan: &mut Plan,
+    new_batches: BTreeSet<BatchKey>,
+) -> BTreeSet<BatchKey> {
+    let mut meant: HashMap<String, String> = HashMap::new();
+    for (trade, program, _) in unknown_programs.values() {
+        let t = normalise(trade);
+        if normalise(program) != t || meant.contains_key(&t) {
+            continue;
+        }
+        let named: Vec<&String> = unknown_programs
+            .values()
+            .filter(|(tr, pr, _)| normalise(tr) == t && normalise(pr) != t)
+            .map(|(_, pr, _)| pr)
+            .collect();
+        if let [only] = named.as_slice() {
+            meant.insert(t, (*only).clone());
+        }
+    }
+    if meant.is_empty() {
+        return new_batches;
+    }
+    let remap = |key: &BatchKey| -> BatchKey {
+        let t = normalise(&key.trade);
+        match meant.get(&t) {
+            Some(program) if normalise(&key.program) == t => BatchKey {
+                program: program.clone(),
+                ..key.clone()
+            },
+            _ => key.clone(),
+        }
+    };
+    for (t, program) in &meant {
+        if let Some((_, _, rows)) = unknown_programs.remove(&format!("{t}|{t}")) {
+            let key = format!("{t}|{}", normalise(program));
+            if let Some(entry) = unknown_programs.get_mut(&key) {
+                entry.2 += rows;
+            }
+        }
+    }
+    for person in &mut plan.people {
+        let mut seen: BTreeSet<BatchKey> = BTreeSet::new();
+        person.participations.retain_mut(|(key, _, _)| {
+            *key = remap(key);
+            seen.insert(key.clone())
+        });
+    }
+    new_batches.iter().map(remap).collect()
 }
 
 #[cfg(test)]

@@ -445,3 +445,59 @@ fn one_plan_lists_a_new_trade_with_its_programs_and_allowing_the_trade_brings_th
     assert!(p.unknown_programs.iter().all(|(_, _, allowed, _)| *allowed));
     assert_eq!(p.new_batches.len(), 2);
 }
+
+#[test]
+fn a_new_trade_given_alone_means_the_one_program_the_file_names_under_it() {
+    let header: &[&str] = &["Nama", "L/P", "Kejuruan", "Program Pelatihan", "Tahun"];
+    let rows: &[&[&str]] = &[
+        header,
+        &[
+            "Siti",
+            "P",
+            "Menjahit",
+            "Menjahit / Asisten Pembuat Pakaian",
+            "2019",
+        ],
+        &["Ani", "P", "MENJAHIT", "", "2019"],
+        &["Rina", "P", "Menjahit", "", "2020"],
+        &["Budi", "L", "Barista", "", "2019"],
+    ];
+    let workbook = book(&[("Data", rows)]);
+    let fresh = Snapshot::default();
+    let mut all = Options::default();
+    all.allow_missing(&run(&workbook, &fresh, &Options::default()));
+    let p = run(&workbook, &fresh, &all);
+    assert_eq!(p.counts().created, 4, "{:#?}", p.rows);
+    assert_eq!(
+        p.unknown_programs
+            .iter()
+            .map(|(t, p, _, rows)| (t.as_str(), p.as_str(), *rows))
+            .collect::<Vec<_>>(),
+        [
+            ("Barista", "Barista", 1),
+            ("Menjahit", "Menjahit / Asisten Pembuat Pakaian", 3)
+        ],
+        "one program for Menjahit, not a second named after the trade"
+    );
+    let mut batches: Vec<(String, i32)> = p
+        .new_batches
+        .iter()
+        .map(|b| (b.program.clone(), b.year))
+        .collect();
+    batches.sort();
+    assert_eq!(
+        batches,
+        [
+            ("Barista".to_owned(), 2019),
+            ("Menjahit / Asisten Pembuat Pakaian".to_owned(), 2019),
+            ("Menjahit / Asisten Pembuat Pakaian".to_owned(), 2020)
+        ]
+    );
+    assert!(
+        p.people
+            .iter()
+            .flat_map(|person| &person.participations)
+            .all(|(key, _, _)| key.program != "Menjahit"),
+        "every participation names the one program"
+    );
+}

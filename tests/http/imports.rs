@@ -1375,6 +1375,8 @@ fn command_line_creates_missing_trades_with_their_programs_on_a_fresh_database()
                 &["Siti Rias", "P", "Tata Rias", "Rias Pengantin"],
                 &["Ani Rias", "P", "TATA RIAS", "RIAS PENGANTIN"],
                 &["Budi Kopi", "L", "Barista", ""],
+                // The trade alone: the one program this file names under it.
+                &["Rina Rias", "P", "Tata Rias", ""],
             ],
         )]),
     )
@@ -1405,7 +1407,7 @@ fn command_line_creates_missing_trades_with_their_programs_on_a_fresh_database()
     };
     let (code, text) = run(&["--dry-run"]);
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("ditolak=3"), "{text}");
+    assert!(text.contains("ditolak=4"), "{text}");
     assert!(
         text.contains("kejuruan baru \"Tata Rias\"")
             && text.contains("program baru \"Rias Pengantin\" pada kejuruan \"Tata Rias\""),
@@ -1419,21 +1421,34 @@ fn command_line_creates_missing_trades_with_their_programs_on_a_fresh_database()
     let (code, text) = run(&["--dry-run", "--create-missing"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("dibuat=3 diperbarui=0 tetap=0 ditolak=0"),
+        text.contains("dibuat=4 diperbarui=0 tetap=0 ditolak=0"),
         "{text}"
     );
     let (code, text) = run(&["--create-missing"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("dibuat=3 diperbarui=0 tetap=0 ditolak=0"),
+        text.contains("dibuat=4 diperbarui=0 tetap=0 ditolak=0"),
         "{text}"
     );
     let (code, text) = run(&[]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("dibuat=0 diperbarui=0 tetap=3 ditolak=0"),
+        text.contains("dibuat=0 diperbarui=0 tetap=4 ditolak=0"),
         "{text}"
     );
+    // Two trades, each with one program: no second program named after "Tata Rias".
+    let programs = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query_scalar::<_, String>("SELECT name FROM programs ORDER BY name")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        })
+    })
+    .join()
+    .unwrap();
+    assert_eq!(programs, ["Barista", "Rias Pengantin"]);
 }
 
 /// With a second tailoring program, "Menjahit" fits two: the row waits, the preview asks, and
