@@ -477,6 +477,8 @@ pub struct ImportPage {
     pub fields: Vec<(&'static str, &'static str)>,
     pub sheets: Vec<crate::import::plan::SheetReading>,
     pub places: Vec<crate::import::plan::PlaceQuestion>,
+    /// Questions and creations beyond the ones listed (each list shows at most `listed`).
+    pub hidden_questions: usize,
     pub programs: Vec<crate::import::plan::ProgramQuestion>,
     pub unknown_trades: Vec<(String, bool, usize)>,
     pub unknown_programs: Vec<(String, String, bool, usize)>,

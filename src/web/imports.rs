@@ -294,6 +294,9 @@ pub async fn preview(
             s
         })
         .collect();
+    // Questions and creations are listed up to LISTED each, whatever the file holds; the rest
+    // are counted (a file with that many is better corrected than answered one by one).
+    let mut hidden = 0;
     let page = ImportPage {
         layout: ctx.layout(format!("Impor: {}", upload.file_name)),
         id,
@@ -308,15 +311,15 @@ pub async fn preview(
         summary_line: counts.summary_line(),
         fields: Field::ALL.iter().map(|f| (f.key(), f.label())).collect(),
         sheets,
-        places: plan.places.clone(),
-        programs: plan.programs.clone(),
-        unknown_trades: plan.unknown_trades.clone(),
-        unknown_programs: plan.unknown_programs.clone(),
-        new_batches: plan
-            .new_batches
+        places: first(&plan.places, &mut hidden),
+        programs: first(&plan.programs, &mut hidden),
+        unknown_trades: first(&plan.unknown_trades, &mut hidden),
+        unknown_programs: first(&plan.unknown_programs, &mut hidden),
+        new_batches: first(&plan.new_batches, &mut hidden)
             .iter()
             .map(|b| format!("{} — angkatan {} tahun {}", b.program, b.number, b.year))
             .collect(),
+        hidden_questions: hidden,
         rejected,
         warned,
         created,
@@ -326,6 +329,12 @@ pub async fn preview(
         more: more.get(),
     };
     Ok(render(&page)?.into_response())
+}
+
+/// The first `LISTED` items, adding how many were left out to `hidden`.
+fn first<T: Clone>(items: &[T], hidden: &mut usize) -> Vec<T> {
+    *hidden += items.len().saturating_sub(LISTED);
+    items.iter().take(LISTED).cloned().collect()
 }
 
 /// The admin's corrections, from the preview form: `sheet:<name>` checkboxes,

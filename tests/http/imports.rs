@@ -1671,4 +1671,19 @@ async fn the_preview_is_paged_and_long_text_is_cut(app: TestApp) {
     let odd = admin.get(&format!("{path}?halaman=x")).await;
     assert_eq!(odd.status, StatusCode::OK);
     assert_eq!(odd.body.matches("class=\"row import-row\"").count(), 100);
+
+    // 250 different new trades: 100 are asked, the rest counted.
+    let mut csv = String::from("Nama;NIK;Kejuruan;Tahun\n");
+    for i in 0..250 {
+        csv.push_str(&format!("Orang {i};123;Kejuruan Baru {i};2019\n"));
+    }
+    let path = uploaded(&admin, "kejuruan.csv", csv.into_bytes()).await;
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body.matches("Buat kejuruan baru").count(), 100);
+    assert!(
+        page.contains("300 pertanyaan atau pembuatan lain tidak ditampilkan"),
+        "150 trades and 150 programs beyond the lists: {}",
+        page.text_of("p.hint")
+    );
 }
