@@ -658,7 +658,7 @@ mod tests {
 
     /// Writes every hostile file to `$KARYA_HOSTILE_DIR` (benches/hostile_imports.sh).
     #[test]
-    #[ignore]
+    #[ignore = "a tool, not a test: writes the hostile files for benches/hostile_imports.sh into KARYA_HOSTILE_DIR"]
     fn write_hostile_files() {
         let dir = std::env::var("KARYA_HOSTILE_DIR").expect("KARYA_HOSTILE_DIR");
         std::fs::create_dir_all(&dir).expect("dir");

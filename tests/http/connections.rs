@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, sleep, timeout};
 
-use crate::helpers::{TestApp, client, spawn_with};
+use crate::helpers::{TestApp, spawn_with};
 
 /// Generous bound for anything the server should do "now", on a loaded 2-core machine.
 const PROMPTLY: Duration = Duration::from_secs(15);
@@ -228,25 +228,6 @@ async fn idle_keep_alive_connections_are_closed_after_the_idle_timeout() {
     );
 }
 
-/// The CSRF cookie and form token of a browser that opened the login page.
-async fn login_form(app: &TestApp) -> (String, String) {
-    let form = crate::helpers::read(
-        client()
-            .get(format!("{}/masuk", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let token = form.input_value("_csrf").expect("csrf field");
-    let cookie = form
-        .headers
-        .get("set-cookie")
-        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .expect("csrf cookie");
-    (cookie, token)
-}
-
 /// Sends `head` and then `body` on a new connection while reading the answer (the server may
 /// answer before the body ends); returns the answer.
 async fn post_raw(addr: &str, head: String, body: Vec<u8>) -> String {
@@ -270,7 +251,7 @@ async fn post_raw(addr: &str, head: String, body: Vec<u8>) -> String {
 async fn malformed_chunked_body_is_400_and_oversized_is_413() {
     let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
     let addr = addr(&app);
-    let (cookie, token) = login_form(&app).await;
+    let (cookie, token) = crate::helpers::login_form(&app).await;
     let head = format!(
         "POST /masuk HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
          Transfer-Encoding: chunked\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"

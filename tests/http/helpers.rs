@@ -484,3 +484,22 @@ macro_rules! both {
         }
     )+};
 }
+
+/// The CSRF cookie and form token of a browser that opened the login page.
+pub async fn login_form(app: &TestApp) -> (String, String) {
+    let form = crate::helpers::read(
+        client()
+            .get(format!("{}/masuk", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let token = form.input_value("_csrf").expect("csrf field");
+    let cookie = form
+        .headers
+        .get("set-cookie")
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .expect("csrf cookie");
+    (cookie, token)
+}

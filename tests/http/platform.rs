@@ -71,20 +71,7 @@ async fn oversized_bodies_get_413_and_store_nothing(app: TestApp) {
     // A raw connection, as a phone would send it: the server may answer before the upload ends,
     // so writing and reading go on side by side.
     // The login form and its CSRF cookie, as a browser gets them.
-    let form = crate::helpers::read(
-        client()
-            .get(format!("{}/masuk", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let token = form.input_value("_csrf").expect("csrf field");
-    let cookie = form
-        .headers
-        .get("set-cookie")
-        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
-    assert!(cookie.is_some());
+    let (cookie, token) = crate::helpers::login_form(&app).await;
     let body = format!(
         "_csrf={token}&username={}&password=x",
         "x".repeat(10 * 1024 * 1024)
@@ -93,11 +80,8 @@ async fn oversized_bodies_get_413_and_store_nothing(app: TestApp) {
     let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let (mut rd, mut wr) = stream.into_split();
     let head = format!(
-        "POST /masuk HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
+        "POST /masuk HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
         body.len(),
-        cookie
-            .map(|c| format!("Cookie: {c}\r\n"))
-            .unwrap_or_default()
     );
     let writer = tokio::spawn(async move {
         let _ = wr.write_all(head.as_bytes()).await;
