@@ -1,6 +1,7 @@
 //! Pure domain logic: no HTTP, no SQL. Types here validate on construction.
 
 pub mod audit;
+pub mod capital;
 pub mod claim;
 pub mod dates;
 pub mod form;
