@@ -4,6 +4,7 @@
 //! BIGINT, dates are ISO text, flags are BIGINT 0/1, money is BIGINT whole Rupiah.
 
 pub mod audit;
+pub mod capital;
 pub mod catalog;
 pub mod claims;
 pub mod directory;
@@ -115,6 +116,14 @@ impl DbError {
 /// (`tests/http/schema.rs`) checks that [`UNIQUE`] is exactly the unique indexes of both schemas.
 pub mod constraint {
     pub const ALUMNI_NIK_HMAC: &str = "alumni_nik_hmac_key";
+    pub const CAPITAL_CONSENTS_ONE_LIVE: &str = "capital_consents_one_live";
+    pub const CAPITAL_DOCUMENTS_APPLICATION_KIND: &str =
+        "capital_documents_application_id_kind_key";
+    pub const CAPITAL_DOSSIERS_APPLICATION_VERSION: &str =
+        "capital_dossiers_application_id_version_key";
+    pub const CAPITAL_PROGRAMS_PARTNER_NAME: &str = "capital_programs_partner_id_name_key";
+    pub const CAPITAL_REPAYMENTS_APPLICATION_PERIOD: &str =
+        "capital_repayments_application_id_period_key";
     pub const BATCHES_PROGRAM_YEAR_NUMBER: &str = "batches_program_id_year_number_key";
     pub const CATEGORIES_TRADE_NAME: &str = "categories_trade_id_name_key";
     pub const CLAIM_CODES_CODE_HASH: &str = "claim_codes_code_hash_key";
@@ -148,6 +157,31 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = {
             BATCHES_PROGRAM_YEAR_NUMBER,
             "batches",
             &["program_id", "year", "number"],
+        ),
+        (
+            CAPITAL_CONSENTS_ONE_LIVE,
+            "capital_consents",
+            &["application_id"],
+        ),
+        (
+            CAPITAL_DOCUMENTS_APPLICATION_KIND,
+            "capital_documents",
+            &["application_id", "kind"],
+        ),
+        (
+            CAPITAL_DOSSIERS_APPLICATION_VERSION,
+            "capital_dossiers",
+            &["application_id", "version"],
+        ),
+        (
+            CAPITAL_PROGRAMS_PARTNER_NAME,
+            "capital_programs",
+            &["partner_id", "name"],
+        ),
+        (
+            CAPITAL_REPAYMENTS_APPLICATION_PERIOD,
+            "capital_repayments",
+            &["application_id", "period"],
         ),
         (CATEGORIES_TRADE_NAME, "categories", &["trade_id", "name"]),
         (CLAIM_CODES_CODE_HASH, "claim_codes", &["code_hash"]),

@@ -12,6 +12,8 @@ pub enum Refusal {
     Order(order::Refusal),
     /// An office request's state machine refuses the party's action.
     Request(request::Refusal),
+    /// A capital application's state machine refuses the party's action.
+    Capital(super::capital::application::Refusal),
     /// Another rule of the domain, in words for the user.
     Rule(String),
 }
@@ -27,6 +29,7 @@ impl fmt::Display for Refusal {
         match self {
             Refusal::Order(r) => r.fmt(f),
             Refusal::Request(r) => r.fmt(f),
+            Refusal::Capital(r) => r.fmt(f),
             Refusal::Rule(words) => f.write_str(words),
         }
     }
@@ -41,5 +44,11 @@ impl From<order::Refusal> for Refusal {
 impl From<request::Refusal> for Refusal {
     fn from(r: request::Refusal) -> Self {
         Refusal::Request(r)
+    }
+}
+
+impl From<super::capital::application::Refusal> for Refusal {
+    fn from(r: super::capital::application::Refusal) -> Self {
+        Refusal::Capital(r)
     }
 }

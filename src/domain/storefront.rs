@@ -2,7 +2,7 @@
 //! (products and services). Each `parse` takes the form as typed and returns valid fields or an
 //! Indonesian message per field; the caller passes in what exists (trades, regions, categories).
 
-use super::form::{clean, text};
+use super::form::{clean, money, paragraphs, text, whole};
 use super::phone::Phone;
 use super::rupiah::Rupiah;
 use super::user::FieldErrors;
@@ -36,78 +36,6 @@ pub const MAX_PRICE: i64 = 1_000_000_000;
 pub const MAX_MIN_ORDER: i64 = 10_000;
 pub const MAX_LEAD_DAYS: i64 = 365;
 pub const MAX_PHOTOS: i64 = 5;
-
-/// Like `form::text` but keeps line breaks (descriptions): each line cleaned, blank runs collapsed.
-fn paragraphs(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    label: &str,
-    max: usize,
-) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in raw.lines().map(clean) {
-        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
-            continue;
-        }
-        lines.push(line);
-    }
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
-    }
-    let v = lines.join("\n");
-    if v.chars().count() > max {
-        errors.push((field, format!("{label} maksimal {max} karakter.")));
-    }
-    v
-}
-
-fn whole(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    label: &str,
-    min: i64,
-    max: i64,
-    default: i64,
-) -> i64 {
-    let t = raw.trim();
-    if t.is_empty() {
-        return default;
-    }
-    match t.replace('.', "").parse::<i64>() {
-        Ok(n) if (min..=max).contains(&n) => n,
-        Ok(_) => {
-            errors.push((field, format!("{label} harus antara {min} dan {max}.")));
-            default
-        }
-        Err(_) => {
-            errors.push((field, format!("{label} harus berupa angka bulat.")));
-            default
-        }
-    }
-}
-
-fn money(errors: &mut FieldErrors, field: &'static str, raw: &str, label: &str) -> Option<Rupiah> {
-    if raw.trim().is_empty() {
-        return None;
-    }
-    match Rupiah::parse(raw) {
-        Ok(r) if r.amount() == 0 => {
-            errors.push((field, format!("{label} harus lebih dari Rp0.")));
-            None
-        }
-        Ok(r) if r.amount() > MAX_PRICE => {
-            errors.push((field, format!("{label} terlalu besar.")));
-            None
-        }
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.push((field, format!("{label}: {e}")));
-            None
-        }
-    }
-}
 
 /// `HH:MM` (also `8.00`, `8:00`).
 pub fn parse_time(raw: &str) -> Option<String> {
@@ -630,7 +558,7 @@ impl ListingFields {
             // By quote: no price at all; a number left in the field is not a price.
             Some(PriceKind::Quote) | None => (None, None),
             Some(_) => {
-                let price = money(&mut errors, "price", input.price, "Harga");
+                let price = money(&mut errors, "price", input.price, "Harga", MAX_PRICE);
                 if input.price.trim().is_empty() {
                     errors.push((
                         "price",
@@ -642,6 +570,7 @@ impl ListingFields {
                     "office_price",
                     input.office_price,
                     "Harga untuk instansi",
+                    MAX_PRICE,
                 );
                 (price.map(Rupiah::amount), office.map(Rupiah::amount))
             }

@@ -1,4 +1,8 @@
 //! Capital: partners' programs, who is eligible for them, and how an application moves from
 //! draft to disbursement and repayment. Pure rules; `app::capital` runs them.
 
+pub mod application;
+pub mod eligibility;
+pub mod plan;
+pub mod program;
 pub mod record;

@@ -37,7 +37,10 @@ impl Training {
     /// Certified competent: assessed `kompeten` with a certificate number on file.
     pub fn certified(&self) -> bool {
         self.competency.as_deref() == Some("kompeten")
-            && self.cert_number.as_deref().is_some_and(|n| !n.trim().is_empty())
+            && self
+                .cert_number
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty())
     }
 }
 
@@ -141,7 +144,8 @@ impl TrackRecord {
 
     /// The average rating in tenths (`46` = 4,6), rounded half up.
     pub fn rating_tenths(&self) -> Option<u32> {
-        (self.rating_count > 0).then(|| (self.rating_total * 20 + self.rating_count) / (2 * self.rating_count))
+        (self.rating_count > 0)
+            .then(|| (self.rating_total * 20 + self.rating_count) / (2 * self.rating_count))
     }
 
     pub fn certified(&self) -> bool {
@@ -149,7 +153,9 @@ impl TrackRecord {
     }
 
     pub fn has_nib(&self) -> bool {
-        self.business.as_ref().is_some_and(|b| !b.nib.trim().is_empty())
+        self.business
+            .as_ref()
+            .is_some_and(|b| !b.nib.trim().is_empty())
     }
 
     /// Trades the person was trained in.
