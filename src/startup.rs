@@ -181,6 +181,11 @@ impl Application {
             self.state.db.clone(),
             self.state.settings.clone(),
         ));
+        let reminder = tokio::spawn(crate::app::capital::remind_periodically(
+            self.state.db.clone(),
+            self.state.settings.clone(),
+            self.state.secrets.data_key.clone(),
+        ));
         // The outbox sender; asked to stop after the server, it finishes its current step.
         let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
         let mailer = crate::outbox::Mailer::from_settings(
@@ -202,6 +207,7 @@ impl Application {
         sweeper.abort();
         completer.abort();
         expirer.abort();
+        reminder.abort();
         let _ = stop_outbox.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(30), outbox).await;
         Ok(())

@@ -47,6 +47,11 @@ CREATE TABLE capital_applications (
     tenor_months    BIGINT NOT NULL CHECK (tenor_months >= 0),
     -- The plan of use: JSON list of {"item": text, "price": Rupiah}.
     plan            TEXT NOT NULL DEFAULT '[]',
+    -- What a KUR candidate's entry in SIKP needs and the register does not hold.
+    marital_status  TEXT NOT NULL DEFAULT '' CHECK (marital_status IN ('','belum_kawin','kawin','cerai_hidup','cerai_mati')),
+    business_capital BIGINT CHECK (business_capital IS NULL OR business_capital >= 0),
+    workers         BIGINT NOT NULL DEFAULT 1 CHECK (workers >= 0),
+    kbli            TEXT NOT NULL DEFAULT '',
     -- Why it was last returned, rejected or declined.
     reason          TEXT NOT NULL DEFAULT '',
     approved_amount BIGINT CHECK (approved_amount IS NULL OR approved_amount > 0),

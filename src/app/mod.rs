@@ -9,6 +9,7 @@
 //! One module per capability.
 
 pub mod accounts;
+pub mod capital;
 pub mod catalog;
 pub mod imports;
 pub mod notifications;

@@ -340,6 +340,7 @@ pub async fn confirm_payment(
     )
     .await?;
     tx.commit().await?;
+    crate::app::capital::nudge_after_payment(db, reach, order.seller_alumnus_id).await;
     Ok(())
 }
 

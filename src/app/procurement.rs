@@ -554,6 +554,9 @@ impl Flow<'_> {
             .await?;
         store::confirm_payment(&mut tx, request.id, at).await?;
         tx.commit().await?;
+        if let Some(alumnus) = request.provider_alumnus_id {
+            crate::app::capital::nudge_after_payment(self.db, self.reach, alumnus).await;
+        }
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 
 use super::{Db, DbError, DbResult, Tx};
 use crate::domain::capital::application::{Action, Party, Repayment, State};
-use crate::domain::capital::plan::{Item, Purpose, RequestFields};
+use crate::domain::capital::plan::{Item, MaritalStatus, Purpose, RequestFields};
 use crate::domain::capital::program::{DocumentKind, ProgramFields, ProgramKind, Rules};
 
 // ---- Programs ----------------------------------------------------------------------------
@@ -180,6 +180,10 @@ pub struct Application {
     pub amount: i64,
     pub tenor_months: i64,
     pub plan: Vec<Item>,
+    pub marital_status: Option<MaritalStatus>,
+    pub business_capital: Option<i64>,
+    pub workers: i64,
+    pub kbli: String,
     pub reason: String,
     pub approved_amount: Option<i64>,
     pub approved_tenor: Option<i64>,
@@ -209,7 +213,8 @@ impl Application {
 
 const APPLICATION_COLUMNS: &str = "a.id, a.program_id, p.name AS program, p.kind AS program_kind, \
     p.kur, p.partner_id, pa.name AS partner, a.alumnus_id, al.full_name AS applicant, a.user_id, \
-    a.state, a.purpose, a.amount, a.tenor_months, a.plan, a.reason, a.approved_amount, \
+    a.state, a.purpose, a.amount, a.tenor_months, a.plan, a.marital_status, a.business_capital, \
+    a.workers, a.kbli, a.reason, a.approved_amount, \
     a.approved_tenor, a.approved_rate, a.disbursed_on, a.disbursed_amount, a.repayment, a.version, \
     a.created_at, a.updated_at, a.submitted_at, a.referred_at, a.decided_at, a.reminded_at, \
     (SELECT c.dossier_id FROM capital_consents c WHERE c.application_id = a.id \
@@ -250,6 +255,10 @@ fn application_from(r: &AnyRow) -> DbResult<Application> {
         amount: r.try_get("amount")?,
         tenor_months: r.try_get("tenor_months")?,
         plan: serde_json::from_str(&plan).map_err(|e| DbError::Other(e.to_string()))?,
+        marital_status: MaritalStatus::parse(&r.try_get::<String, _>("marital_status")?),
+        business_capital: r.try_get("business_capital")?,
+        workers: r.try_get("workers")?,
+        kbli: r.try_get("kbli")?,
         reason: r.try_get("reason")?,
         approved_amount: r.try_get("approved_amount")?,
         approved_tenor: r.try_get("approved_tenor")?,
@@ -342,8 +351,8 @@ pub async fn insert_application(
 ) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO capital_applications (program_id, alumnus_id, user_id, state, purpose, amount, \
-         tenor_months, plan, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8) RETURNING id",
+         tenor_months, plan, created_at, updated_at, marital_status, business_capital, workers, kbli) \
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(program_id)
     .bind(alumnus_id)
@@ -353,6 +362,10 @@ pub async fn insert_application(
     .bind(f.tenor_months)
     .bind(plan_json(&f.plan))
     .bind(at)
+    .bind(f.marital_status.as_str())
+    .bind(f.business_capital)
+    .bind(f.workers)
+    .bind(&f.kbli)
     .fetch_one(&mut **tx)
     .await?;
     insert_event(
@@ -415,9 +428,10 @@ pub async fn apply(tx: &mut Tx, app: &Application, change: &Change<'_>) -> DbRes
     let mut sets = String::from("state = $1, version = version + 1, updated_at = $2");
     match &change.effect {
         Effect::Plain | Effect::Reminded => {}
-        Effect::Request(_) => {
-            sets.push_str(", purpose = $6, amount = $7, tenor_months = $8, plan = $9")
-        }
+        Effect::Request(_) => sets.push_str(
+            ", purpose = $6, amount = $7, tenor_months = $8, plan = $9, marital_status = $10, \
+             business_capital = $11, workers = $12, kbli = $13",
+        ),
         Effect::Submit => sets.push_str(", submitted_at = $2, reason = ''"),
         Effect::Reason => sets.push_str(", reason = $6"),
         Effect::Refer => sets.push_str(", referred_at = $2"),
@@ -454,6 +468,10 @@ pub async fn apply(tx: &mut Tx, app: &Application, change: &Change<'_>) -> DbRes
                 .bind(f.amount)
                 .bind(f.tenor_months)
                 .bind(plan_json(&f.plan))
+                .bind(f.marital_status.as_str())
+                .bind(f.business_capital)
+                .bind(f.workers)
+                .bind(&f.kbli)
         }
         Effect::Reason => q = q.bind(change.note),
         Effect::Approve {
@@ -532,21 +550,21 @@ pub async fn events(db: &Db, application_id: i64) -> DbResult<Vec<Event>> {
     .bind(application_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let actor: String = r.try_get("actor")?;
-            let from: Option<String> = r.try_get("from_state")?;
-            let to: String = r.try_get("to_state")?;
-            Ok(Event {
-                at: r.try_get("at")?,
-                party: Party::parse(&actor).unwrap_or(Party::System),
-                action: r.try_get("action")?,
-                from: from.as_deref().and_then(State::parse),
-                to: State::parse(&to).unwrap_or(State::Draft),
-                note: r.try_get("note")?,
-            })
-        })
-        .collect()
+    rows.iter().map(event_from).collect()
+}
+
+fn event_from(r: &AnyRow) -> DbResult<Event> {
+    let actor: String = r.try_get("actor")?;
+    let from: Option<String> = r.try_get("from_state")?;
+    let to: String = r.try_get("to_state")?;
+    Ok(Event {
+        at: r.try_get("at")?,
+        party: Party::parse(&actor).unwrap_or(Party::System),
+        action: r.try_get("action")?,
+        from: from.as_deref().and_then(State::parse),
+        to: State::parse(&to).unwrap_or(State::Draft),
+        note: r.try_get("note")?,
+    })
 }
 
 // ---- Documents ---------------------------------------------------------------------------
@@ -931,4 +949,129 @@ pub async fn open_programs(db: &Db, today: &str) -> DbResult<Vec<Program>> {
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(program_from).collect()
+}
+
+// ---- Names, contacts, outcomes -----------------------------------------------------------
+
+pub async fn trade_names(db: &Db) -> DbResult<BTreeMap<i64, String>> {
+    let rows = sqlx::query("SELECT id, name FROM trades")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}
+
+pub async fn kecamatan_names(db: &Db) -> DbResult<BTreeMap<String, String>> {
+    let rows = sqlx::query("SELECT code, name FROM regions WHERE level = 'kecamatan'")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+        .collect()
+}
+
+/// A user's email and phone, for messages outside the app.
+pub async fn user_contact(tx: &mut Tx, user_id: i64) -> DbResult<(String, Option<String>)> {
+    let r = sqlx::query("SELECT email, phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((r.try_get("email")?, r.try_get("phone")?))
+}
+
+/// Confirmed money the alumnus's businesses received with `paid_on` in `from..until` (ISO
+/// dates, `until` excluded): confirmed public payments and live office payments (gross).
+pub async fn revenue_between(db: &Db, alumnus_id: i64, from: &str, until: &str) -> DbResult<i64> {
+    let public: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(op.amount), 0) AS BIGINT) FROM order_payments op \
+         JOIN orders o ON o.id = op.order_id JOIN businesses b ON b.id = o.business_id \
+         WHERE b.alumnus_id = $1 AND op.confirmed_at IS NOT NULL AND op.paid_on >= $2 AND op.paid_on < $3",
+    )
+    .bind(alumnus_id)
+    .bind(from)
+    .bind(until)
+    .fetch_one(db.pool())
+    .await?;
+    let office: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(p.gross), 0) AS BIGINT) FROM office_payments p \
+         JOIN office_requests r ON r.id = p.request_id JOIN businesses b ON b.id = r.business_id \
+         WHERE b.alumnus_id = $1 AND p.voided_at IS NULL AND p.paid_on >= $2 AND p.paid_on < $3",
+    )
+    .bind(alumnus_id)
+    .bind(from)
+    .bind(until)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(public + office)
+}
+
+/// What a KUR candidate's SIKP row needs from the register and the business.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateFacts {
+    pub nik_enc: Option<String>,
+    pub full_name: String,
+    pub birth_date: Option<String>,
+    pub gender: String,
+    pub address: String,
+    pub region_code: String,
+    pub phone: String,
+    pub education: String,
+    pub npwp_sealed: String,
+    pub business_since: Option<i64>,
+    pub business_address: String,
+    pub nib: String,
+}
+
+pub async fn candidate_facts(db: &Db, alumnus_id: i64) -> DbResult<CandidateFacts> {
+    let r = sqlx::query(
+        "SELECT a.nik_enc, a.full_name, a.birth_date, a.gender, a.address, \
+         COALESCE(a.desa_code, a.kecamatan_code, '') AS region_code, COALESCE(a.phone, '') AS phone, \
+         a.education, b.npwp, b.created_at AS since, b.pickup_address, b.nib, \
+         COALESCE(b.desa_code, b.kecamatan_code, '') AS business_region \
+         FROM alumni a LEFT JOIN businesses b ON b.id = (SELECT MIN(id) FROM businesses WHERE alumnus_id = a.id) \
+         WHERE a.id = $1",
+    )
+    .bind(alumnus_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(CandidateFacts {
+        nik_enc: r.try_get("nik_enc")?,
+        full_name: r.try_get("full_name")?,
+        birth_date: r.try_get("birth_date")?,
+        gender: r.try_get("gender")?,
+        address: r.try_get("address")?,
+        region_code: r.try_get("region_code")?,
+        phone: r.try_get("phone")?,
+        education: r.try_get("education")?,
+        npwp_sealed: r.try_get::<Option<String>, _>("npwp")?.unwrap_or_default(),
+        business_since: r.try_get("since")?,
+        business_address: r
+            .try_get::<Option<String>, _>("pickup_address")?
+            .unwrap_or_default(),
+        nib: r.try_get::<Option<String>, _>("nib")?.unwrap_or_default(),
+    })
+}
+
+/// The NIK of an application's applicant, sealed.
+pub async fn applicant_nik(db: &Db, alumnus_id: i64) -> DbResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT nik_enc FROM alumni WHERE id = $1")
+            .bind(alumnus_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Every timeline entry of every application (for the agency's stage durations).
+pub async fn all_events(db: &Db) -> DbResult<Vec<(i64, Event)>> {
+    let rows = sqlx::query(
+        "SELECT application_id, at, actor, action, from_state, to_state, note \
+         FROM capital_application_events ORDER BY application_id, at, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("application_id")?, event_from(r)?)))
+        .collect()
 }

@@ -105,6 +105,13 @@ pub enum Permission {
     /// Office procurement requests: offices create them, treasurers pay them, providers answer
     /// them, the agency watches them. Which request is decided by `procurement_party`.
     UseProcurement,
+    /// An alumnus's own capital applications: apply, upload documents, consent to sharing.
+    ApplyCapital,
+    /// The agency's side of capital: programs, review and referral, the SIKP export, settings.
+    ManageCapital,
+    /// A capital partner's portal: its referred applications, decisions, disbursements and
+    /// repayment reports. Which applications is decided by `capital_party`.
+    PartnerPortal,
 }
 
 /// What a route that shows full NIKs requires (the register's full-NIK export, an import report
@@ -131,6 +138,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         OwnAlumnusRecord | ManageOwnBusiness => role == Role::Alumni,
         ManageMarketplace | ManageProcurement => role == Role::Admin,
         ViewOffice => matches!(role, Role::Admin | Role::Opd | Role::Bendahara),
+        ApplyCapital => role == Role::Alumni,
+        ManageCapital => role == Role::Admin,
+        PartnerPortal => role == Role::Mitra,
         UseProcurement => matches!(
             role,
             Role::Admin | Role::Opd | Role::Bendahara | Role::Alumni
@@ -211,6 +221,38 @@ pub fn may_view_order(
     guest_token_matches: bool,
 ) -> bool {
     order_party(actor, order, guest_token_matches).is_some()
+}
+
+/// What one party knows of a capital application, for `capital_party`.
+#[derive(Debug, Clone, Copy)]
+pub struct CapitalOwners {
+    pub alumnus_id: i64,
+    pub partner_id: i64,
+    pub state: crate::domain::capital::application::State,
+    pub consent_live: bool,
+    /// The partner has decided on it (its own record from then on).
+    pub decided: bool,
+}
+
+/// Object-level rule for capital applications: the alumna who applied, the agency, and the
+/// program's partner only while the alumna's consent is live (or once it decided). Nobody else
+/// may know the application exists.
+pub fn capital_party(
+    actor: &Actor,
+    app: &CapitalOwners,
+) -> Option<crate::domain::capital::application::Party> {
+    use crate::domain::capital::application::{Allowed, Party};
+    match actor.role {
+        Role::Admin => Some(Party::Agency),
+        Role::Alumni if actor.alumnus_id == Some(app.alumnus_id) => Some(Party::Alumnus),
+        Role::Mitra
+            if actor.partner_id == Some(app.partner_id)
+                && Allowed::partner_may_see(app.state, app.consent_live, app.decided) =>
+        {
+            Some(Party::Partner)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

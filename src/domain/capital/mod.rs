@@ -2,7 +2,10 @@
 //! draft to disbursement and repayment. Pure rules; `app::capital` runs them.
 
 pub mod application;
+pub mod dossier;
 pub mod eligibility;
 pub mod plan;
 pub mod program;
 pub mod record;
+pub mod settings;
+pub mod sikp;

@@ -47,6 +47,48 @@ impl Purpose {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaritalStatus {
+    Single,
+    Married,
+    Divorced,
+    Widowed,
+}
+
+impl MaritalStatus {
+    pub const ALL: [MaritalStatus; 4] = [
+        MaritalStatus::Single,
+        MaritalStatus::Married,
+        MaritalStatus::Divorced,
+        MaritalStatus::Widowed,
+    ];
+
+    /// As stored, and as the Dukcapil terms are written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaritalStatus::Single => "belum_kawin",
+            MaritalStatus::Married => "kawin",
+            MaritalStatus::Divorced => "cerai_hidup",
+            MaritalStatus::Widowed => "cerai_mati",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MaritalStatus> {
+        MaritalStatus::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MaritalStatus::Single => "Belum kawin",
+            MaritalStatus::Married => "Kawin",
+            MaritalStatus::Divorced => "Cerai hidup",
+            MaritalStatus::Widowed => "Cerai mati",
+        }
+    }
+}
+
 /// One row of the plan of use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
@@ -70,6 +112,10 @@ pub struct Ranges {
 #[derive(Debug, Clone, Default)]
 pub struct RequestInput<'a> {
     pub purpose: &'a str,
+    pub marital_status: &'a str,
+    pub business_capital: &'a str,
+    pub workers: &'a str,
+    pub kbli: &'a str,
     pub amount: &'a str,
     pub tenor: &'a str,
     pub items: &'a [String],
@@ -79,6 +125,11 @@ pub struct RequestInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestFields {
     pub purpose: Purpose,
+    pub marital_status: MaritalStatus,
+    pub business_capital: Option<i64>,
+    pub workers: i64,
+    /// Five digits, or empty when she does not know it.
+    pub kbli: String,
     pub amount: i64,
     pub tenor_months: i64,
     pub plan: Vec<Item>,
@@ -196,9 +247,45 @@ impl RequestFields {
                 ),
             ));
         }
-        match (errors.is_empty(), purpose, amount) {
-            (true, Some(purpose), Some(amount)) => Ok(RequestFields {
+        let marital_status = MaritalStatus::parse(input.marital_status);
+        if marital_status.is_none() {
+            errors.push(("marital_status", "Pilih status perkawinan.".into()));
+        }
+        let business_capital = if input.business_capital.trim() == "0" {
+            Some(0)
+        } else {
+            money(
+                &mut errors,
+                "business_capital",
+                input.business_capital,
+                "Modal usaha saat ini",
+                MAX_AMOUNT,
+            )
+            .map(Rupiah::amount)
+        };
+        let workers = whole(
+            &mut errors,
+            "workers",
+            input.workers,
+            "Jumlah tenaga kerja",
+            0,
+            1000,
+            1,
+        );
+        let kbli: String = input.kbli.chars().filter(|c| !c.is_whitespace()).collect();
+        if !kbli.is_empty() && !(kbli.len() == 5 && kbli.chars().all(|c| c.is_ascii_digit())) {
+            errors.push((
+                "kbli",
+                "KBLI terdiri dari 5 angka (lihat di NIB Anda), atau kosongkan.".into(),
+            ));
+        }
+        match (errors.is_empty(), purpose, amount, marital_status) {
+            (true, Some(purpose), Some(amount), Some(marital_status)) => Ok(RequestFields {
                 purpose,
+                marital_status,
+                business_capital,
+                workers,
+                kbli,
                 amount: amount.amount(),
                 tenor_months,
                 plan,
@@ -230,6 +317,7 @@ mod tests {
         let f = RequestFields::parse(
             &RequestInput {
                 purpose: "equipment",
+                marital_status: "kawin",
                 amount: "5.000.000",
                 tenor: "12",
                 items: &items,
@@ -249,6 +337,7 @@ mod tests {
         let e = RequestFields::parse(
             &RequestInput {
                 purpose: "equipment",
+                marital_status: "kawin",
                 amount: "20.000.000",
                 tenor: "48",
                 items: &items,
@@ -269,6 +358,7 @@ mod tests {
         let e = RequestFields::parse(
             &RequestInput {
                 purpose: "equipment",
+                marital_status: "kawin",
                 amount: "5.000.000",
                 tenor: "12",
                 items: &items,
@@ -290,6 +380,7 @@ mod tests {
         let f = RequestFields::parse(
             &RequestInput {
                 purpose: "equipment",
+                marital_status: "kawin",
                 amount: "2.000.000",
                 tenor: "",
                 items: &items,

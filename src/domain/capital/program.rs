@@ -489,6 +489,22 @@ impl ProgramFields {
     }
 }
 
+/// The content type of an uploaded document, read from its first bytes (never from its name):
+/// a photo (JPEG, PNG, WebP) or a PDF; `None` for anything else.
+pub fn document_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 /// Whether a program takes applications on `today` (ISO): between its dates, both included.
 pub fn is_open(opens_on: &str, closes_on: &str, today: &str) -> bool {
     opens_on <= today && today <= closes_on
@@ -568,6 +584,17 @@ mod tests {
         };
         assert_eq!(Rules::from_json(&rules.to_json()), rules);
         assert_eq!(Rules::from_json("not json"), Rules::default());
+    }
+
+    #[test]
+    fn documents_are_known_by_their_bytes_not_their_names() {
+        assert_eq!(document_type(b"%PDF-1.7 ..."), Some("application/pdf"));
+        assert_eq!(document_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(document_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(document_type(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(document_type(b"<html><script>"), None);
+        assert_eq!(document_type(b"MZ\x90\0"), None);
+        assert_eq!(document_type(b""), None);
     }
 
     #[test]
