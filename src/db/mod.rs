@@ -21,6 +21,7 @@ pub mod revision;
 pub mod sessions;
 pub mod stats;
 pub mod storefront;
+pub mod track_record;
 pub mod users;
 
 use std::sync::Arc;
