@@ -8,7 +8,7 @@ use super::Layout;
 use super::charts::{self, AMBER, Bar, GREEN, Series, StackedBars};
 use crate::domain::capital::record::{Figure, RecordKind, RecordRow, TrackRecord, Training};
 use crate::domain::dates::{format_date, month_name, month_short, parse_iso};
-use crate::domain::rupiah::format_rupiah;
+use crate::domain::rupiah::{format_rupiah, group_thousands};
 use crate::pdf;
 
 /// The title of the printed record.
@@ -23,7 +23,9 @@ pub struct Fact {
 }
 
 pub struct MonthRow {
+    /// "Jan 2026", with the full name for screen readers and hover.
     pub label: String,
+    pub long_label: String,
     pub public: String,
     pub office: String,
     pub total: String,
@@ -234,15 +236,16 @@ impl RecordView {
                 .iter()
                 .zip(&r.revenue_by_month)
                 .map(|(b, m)| MonthRow {
-                    label: b.long_label.clone(),
-                    public: format_rupiah(m.public),
-                    office: format_rupiah(m.office),
-                    total: format_rupiah(m.total()),
+                    label: format!("{} {}", b.label, m.month.get(..4).unwrap_or("")),
+                    long_label: b.long_label.clone(),
+                    public: group_thousands(m.public),
+                    office: group_thousands(m.office),
+                    total: group_thousands(m.total()),
                 })
                 .collect(),
-            total_public: format_rupiah(r.revenue_by_month.iter().map(|m| m.public).sum()),
-            total_office: format_rupiah(r.revenue_by_month.iter().map(|m| m.office).sum()),
-            total: format_rupiah(r.revenue_12_months()),
+            total_public: group_thousands(r.revenue_by_month.iter().map(|m| m.public).sum()),
+            total_office: group_thousands(r.revenue_by_month.iter().map(|m| m.office).sum()),
+            total: group_thousands(r.revenue_12_months()),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use karya::db::track_record::{records_behind, track_record};
 use karya::domain::capital::record::{Figure, TrackRecord};
 use karya::domain::phone::Phone;
-use karya::domain::rupiah::format_rupiah;
+use karya::domain::rupiah::{format_rupiah, group_thousands};
 use reqwest::StatusCode;
 use sqlx::Row;
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -408,16 +408,30 @@ fn assert_page_shows(page: &Page, e: &Expected) {
         "{f:?}"
     );
     assert_eq!(f["Jawaban tracer"], "belum ada");
-    // The data table beside the chart: each month's total.
-    for (month, p, o) in &e.revenue {
-        if p + o > 0 {
-            assert!(
-                page.contains(&format_rupiah(p + o)),
-                "{month}: {} not in the table",
-                format_rupiah(p + o)
-            );
-        }
-    }
+    // The data table beside the chart: each month's amounts, oldest first.
+    let doc = scraper::Html::parse_document(&page.body);
+    let tr = scraper::Selector::parse(".record-months tbody tr").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    let table: Vec<Vec<String>> = doc
+        .select(&tr)
+        .map(|r| {
+            r.select(&td)
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        })
+        .collect();
+    let want: Vec<Vec<String>> = e
+        .revenue
+        .iter()
+        .map(|(_, p, o)| {
+            vec![
+                group_thousands(*p),
+                group_thousands(*o),
+                group_thousands(p + o),
+            ]
+        })
+        .collect();
+    assert_eq!(table, want);
 }
 
 async fn add_listing(app: &TestApp, business: i64) -> i64 {
