@@ -268,61 +268,42 @@ async fn by_hand(app: &TestApp, alumnus: i64) -> Expected {
     let window: Vec<String> = (0..12).rev().map(|b| month_back(t, b)).collect();
     let mut revenue: BTreeMap<String, (i64, i64)> =
         window.iter().map(|m| (m.clone(), (0, 0))).collect();
-    for p in rows(
-        app,
-        &format!(
-            "SELECT paid_on, amount FROM order_payments WHERE confirmed_at IS NOT NULL \
+    let payments = [
+        format!(
+            "SELECT paid_on, amount, CAST(0 AS BIGINT) FROM order_payments WHERE confirmed_at IS NOT NULL \
              AND order_id IN (SELECT id FROM orders WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        let paid_on: String = p.try_get(0).unwrap();
-        if let Some(m) = revenue.get_mut(&paid_on[..7]) {
-            m.0 += p.try_get::<i64, _>(1).unwrap();
-        }
-    }
-    for p in rows(
-        app,
-        &format!(
-            "SELECT paid_on, gross FROM office_payments WHERE voided_at IS NULL \
+        format!(
+            "SELECT paid_on, CAST(0 AS BIGINT), gross FROM office_payments WHERE voided_at IS NULL \
              AND request_id IN (SELECT id FROM office_requests WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        let paid_on: String = p.try_get(0).unwrap();
-        if let Some(m) = revenue.get_mut(&paid_on[..7]) {
-            m.1 += p.try_get::<i64, _>(1).unwrap();
+    ];
+    for sql in &payments {
+        for p in rows(app, sql, alumnus).await {
+            let paid_on: String = p.try_get(0).unwrap();
+            if let Some(m) = revenue.get_mut(&paid_on[..7]) {
+                m.0 += p.try_get::<i64, _>(1).unwrap();
+                m.1 += p.try_get::<i64, _>(2).unwrap();
+            }
         }
     }
 
     let mut disputed: BTreeSet<String> = BTreeSet::new();
-    for r in rows(
-        app,
-        &format!(
-            "SELECT order_id FROM order_events WHERE to_state = 'disputed' \
+    let events = [
+        format!(
+            "SELECT 'o' || CAST(order_id AS TEXT) FROM order_events WHERE to_state = 'disputed' \
              AND order_id IN (SELECT id FROM orders WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        disputed.insert(format!("o{}", r.try_get::<i64, _>(0).unwrap()));
-    }
-    for r in rows(
-        app,
-        &format!(
-            "SELECT request_id FROM office_request_events WHERE to_state = 'disputed' \
+        format!(
+            "SELECT 'r' || CAST(request_id AS TEXT) FROM office_request_events \
+             WHERE to_state = 'disputed' \
              AND request_id IN (SELECT id FROM office_requests WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        disputed.insert(format!("r{}", r.try_get::<i64, _>(0).unwrap()));
+    ];
+    for sql in &events {
+        for r in rows(app, sql, alumnus).await {
+            disputed.insert(r.try_get::<String, _>(0).unwrap());
+        }
     }
 
     Expected {
