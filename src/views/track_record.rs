@@ -441,7 +441,6 @@ pub fn document(
         facts,
         lines,
         total: Some(r.revenue_12_months()),
-        closing: vec!["Jawaban tracer: belum ada.".to_owned()],
         ..pdf::Document::default()
     }
 }
