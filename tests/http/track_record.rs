@@ -583,7 +583,16 @@ async fn figures_equal_sums_over_stored_rows(app: TestApp) {
         .await;
     assert_page_shows(&page, &expected);
     assert!(page.contains("<svg") && page.contains("<title id=\"pendapatan-bulanan-title\">"));
-    let own = app.signed_in("alumni").await.get("/akun/rekam-jejak").await;
+    let register = admin.get(&format!("/admin/alumni/{alumnus}")).await;
+    assert!(register.contains(&format!("href=\"/admin/alumni/{alumnus}/rekam-jejak\"")));
+    let alumna = app.signed_in("alumni").await;
+    assert!(
+        alumna
+            .get("/dasbor")
+            .await
+            .contains("href=\"/akun/rekam-jejak\"")
+    );
+    let own = alumna.get("/akun/rekam-jejak").await;
     assert_page_shows(&own, &expected);
     assert!(own.contains("Rekam jejak usaha Anda"));
     assert!(
