@@ -705,6 +705,38 @@ async fn each_definition_holds_at_its_boundary(app: TestApp) {
     assert_eq!(late.on_time_of, exact.on_time_of);
     assert_eq!(late.on_time + 1, exact.on_time, "one second late is late");
 
+    // An office job done at the end of its last day is on time; a second later it is late.
+    let (job, until): (i64, String) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, date_until FROM office_requests WHERE business_id IN {THEIRS} \
+         AND state IN ('paid','completed') AND done_at IS NOT NULL ORDER BY id LIMIT 1"
+    )))
+    .bind(alumnus)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the demo alumna has a completed office job");
+    exec(
+        &app,
+        "UPDATE office_requests SET done_at = $1 WHERE id = $2",
+        end_of(&until),
+        job,
+    )
+    .await;
+    let office_exact = record().await;
+    exec(
+        &app,
+        "UPDATE office_requests SET done_at = $1 WHERE id = $2",
+        end_of(&until) + 1,
+        job,
+    )
+    .await;
+    let office_late = record().await;
+    assert_eq!(office_late.on_time_of, office_exact.on_time_of);
+    assert_eq!(
+        office_late.on_time + 1,
+        office_exact.on_time,
+        "office job a second late"
+    );
+
     // A payment recorded but not confirmed is not revenue; confirmed, it is.
     let this_month = base.revenue_by_month.last().unwrap().clone();
     let buyer = app.signed_in("pembeli").await;
