@@ -679,7 +679,13 @@ async fn page(
                 )
             })
             .collect(),
-        record_html: crate::views::capital::record_html(&d.record, portal == Portal::Agency),
+        // The agency's copy links each figure to the records behind it (as they are now).
+        record: crate::views::track_record::RecordView::new(
+            &d.record,
+            (portal == Portal::Agency)
+                .then(|| format!("/admin/alumni/{}/rekam-jejak", app.alumnus_id))
+                .as_deref(),
+        ),
         documents: d.documents.clone(),
     });
     let statuses = Repayment::ALL

@@ -223,6 +223,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                             link("/usaha/pesanan", "Pesanan masuk"),
                             link("/usaha", "Kelola usaha & produk"),
                             link(&format!("/toko/{}", b.id), "Lihat toko saya"),
+                            link("/akun/rekam-jejak", "Rekam jejak usaha"),
                             link("/akun/profil", "Ubah data kontak"),
                         ];
                     }
