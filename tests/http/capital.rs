@@ -436,6 +436,32 @@ async fn the_dossier_is_frozen(app: TestApp) {
             .await
             .is_err()
     );
+    // Later activity does not change what was frozen: the page still shows the frozen figures.
+    let frozen = karya::domain::capital::dossier::Dossier::parse(&body).unwrap();
+    let alumnus = frozen.record.person.alumnus_id;
+    let rated = sqlx::query(
+        "UPDATE reviews SET rating = 1 WHERE business_id IN (SELECT id FROM businesses WHERE alumnus_id = $1)",
+    )
+    .bind(alumnus)
+    .execute(app.db.pool())
+    .await
+    .unwrap()
+    .rows_affected();
+    assert!(rated > 0, "the demo alumna has reviews");
+    let frozen_rating = karya::views::track_record::rating_text(&frozen.record);
+    let page = admin
+        .get(&format!("/admin/permodalan/pengajuan/{id}"))
+        .await;
+    assert!(page.contains(&frozen_rating), "{frozen_rating}");
+    assert_eq!(
+        text_of(
+            &app,
+            "SELECT body FROM capital_dossiers WHERE application_id = $1",
+            id
+        )
+        .await,
+        body
+    );
     // Refresh is refused after referral (the partner is shown the version she consents to).
     let page = admin
         .post(
@@ -914,4 +940,142 @@ async fn every_step_in_every_state_by_every_party(app: TestApp) {
         }
     }
     assert!(tried > 500, "{tried} illegal steps tried");
+}
+
+both!(a_confirmed_payment_that_makes_her_eligible_tells_her_once);
+async fn a_confirmed_payment_that_makes_her_eligible_tells_her_once(app: TestApp) {
+    use crate::orders::{act, assert_done, cast, fixture, order_in, wib_date};
+    use karya::domain::order::State as OrderState;
+    let fx = fixture(&app).await;
+    let c = cast(&app).await;
+    let partner = partner_of(&app, "mitra").await;
+    // Her completed public orders now; the program asks for two more.
+    let done = i64_of(&app, "SELECT COUNT(*) FROM orders WHERE business_id IN (SELECT id FROM businesses WHERE alumnus_id = (SELECT alumnus_id FROM businesses WHERE id = $1)) AND state IN ('completed','reviewed')", fx.business).await;
+    let need = (done + 2).to_string();
+    let name = "Program dorongan";
+    program(
+        &app,
+        &c.admin,
+        partner,
+        name,
+        &[("min_orders_public", &need)],
+    )
+    .await;
+    let told = || async {
+        sqlx::query("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'alumni' AND n.title = $1")
+            .bind(format!("Anda kini memenuhi syarat {name}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    };
+    let pay = |id: i64| {
+        let (seller, buyer) = (&c.seller, &c.buyer);
+        async move {
+            let today = wib_date(0);
+            assert_done(
+                &act(
+                    seller,
+                    id,
+                    "pembayaran",
+                    &[
+                        ("method", "cash"),
+                        ("paid_on", &today),
+                        ("amount", "240.000"),
+                    ],
+                )
+                .await,
+                "record payment",
+            );
+            assert_done(
+                &act(buyer, id, "konfirmasi-pembayaran", &[]).await,
+                "confirm payment",
+            );
+        }
+    };
+    // One more completed and paid order: still one short, nothing said.
+    let first = order_in(&app, &c, &fx, OrderState::Completed).await;
+    pay(first).await;
+    assert_eq!(told().await, 0);
+    // The second makes her eligible: told once, with a link to the program.
+    let second = order_in(&app, &c, &fx, OrderState::Completed).await;
+    pay(second).await;
+    assert_eq!(told().await, 1);
+    // A third payment does not tell her again.
+    let third = order_in(&app, &c, &fx, OrderState::Completed).await;
+    pay(third).await;
+    assert_eq!(told().await, 1);
+    let page = c.seller.get("/permodalan").await;
+    assert!(page.contains(name));
+}
+
+both!(a_refresh_is_a_new_dated_version);
+async fn a_refresh_is_a_new_dated_version(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let partner = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, partner, "Program pembaruan", &[]).await;
+    let id = start(&siti, p).await;
+    assert_eq!(
+        upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+        303
+    );
+    siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
+        .await
+        .assert_redirect_to(&format!("/akun/permodalan/{id}"));
+    let first = text_of(
+        &app,
+        "SELECT body FROM capital_dossiers WHERE application_id = $1 AND version = 1",
+        id,
+    )
+    .await;
+    let alumnus = i64_of(
+        &app,
+        "SELECT alumnus_id FROM capital_applications WHERE id = $1",
+        id,
+    )
+    .await;
+    sqlx::query("UPDATE reviews SET rating = 1 WHERE business_id IN (SELECT id FROM businesses WHERE alumnus_id = $1)")
+        .bind(alumnus)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    admin
+        .post(
+            &format!("/admin/permodalan/pengajuan/{id}/perbarui-dosier"),
+            &[],
+        )
+        .await
+        .assert_redirect_to(&format!("/admin/permodalan/pengajuan/{id}"));
+    let second = text_of(
+        &app,
+        "SELECT body FROM capital_dossiers WHERE application_id = $1 AND version = 2",
+        id,
+    )
+    .await;
+    assert_ne!(first, second, "the new version holds today's figures");
+    assert_eq!(
+        text_of(
+            &app,
+            "SELECT body FROM capital_dossiers WHERE application_id = $1 AND version = 1",
+            id
+        )
+        .await,
+        first,
+        "the first version is kept as it was"
+    );
+    let newer = karya::domain::capital::dossier::Dossier::parse(&second).unwrap();
+    let older = karya::domain::capital::dossier::Dossier::parse(&first).unwrap();
+    assert!(newer.record.rating_total < older.record.rating_total);
+    // The consent names the version the partner will see: the latest at referral.
+    for step in ["periksa", "rekomendasikan", "rujuk"] {
+        admin
+            .post(&format!("/admin/permodalan/pengajuan/{id}/{step}"), &[])
+            .await;
+    }
+    siti.post(&format!("/akun/permodalan/{id}/setujui-berbagi"), &[])
+        .await;
+    let consented = i64_of(&app, "SELECT d.version FROM capital_consents c JOIN capital_dossiers d ON d.id = c.dossier_id WHERE c.application_id = $1", id).await;
+    assert_eq!(consented, 2);
 }

@@ -15,7 +15,7 @@ mod imports;
 mod notifications;
 mod ocds_schema; // helper G: temporary, for running open_data
 mod open_data; // helper G: temporary
-mod orders;
+pub(crate) mod orders;
 mod pdftext;
 mod platform;
 mod procurement;
