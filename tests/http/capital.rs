@@ -1079,3 +1079,100 @@ async fn a_refresh_is_a_new_dated_version(app: TestApp) {
     let consented = i64_of(&app, "SELECT d.version FROM capital_consents c JOIN capital_dossiers d ON d.id = c.dossier_id WHERE c.application_id = $1", id).await;
     assert_eq!(consented, 2);
 }
+
+both!(stalled_applications_remind_and_drafts_expire);
+async fn stalled_applications_remind_and_drafts_expire(app: TestApp) {
+    use karya::app::capital::Capital;
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let partner = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, partner, "Program batas waktu", &[]).await;
+    // Review reminders after 3 days, drafts expire after 7 (settings, not code).
+    let mapping = karya::domain::capital::sikp::Mapping::default().to_text();
+    admin
+        .post(
+            "/admin/permodalan/pengaturan",
+            &[
+                ("review_days", "3"),
+                ("decision_days", "4"),
+                ("draft_days", "7"),
+                ("sikp_columns", &mapping),
+            ],
+        )
+        .await
+        .assert_redirect_to("/admin/permodalan/pengaturan");
+    let submitted = start(&siti, p).await;
+    assert_eq!(
+        upload(&siti, submitted, "ktp", JPEG, "ktp.jpg")
+            .await
+            .status(),
+        303
+    );
+    siti.post(&format!("/akun/permodalan/{submitted}/ajukan"), &[])
+        .await
+        .assert_redirect_to(&format!("/akun/permodalan/{submitted}"));
+    let draft = start(&siti, p).await;
+    let reach = karya::db::orders::Reach::from_settings(&app.settings);
+    let key = karya::secrets::Key::random();
+    let capital = Capital {
+        db: &app.db,
+        key: &key,
+        reach: &reach,
+    };
+    let now = karya::db::now();
+    let reminders = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = 'capital.reminded' AND entity_id = $1")
+                .bind(id.to_string())
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+                .try_get::<i64, _>(0)
+                .unwrap()
+        }
+    };
+    // Two days on: nothing is due.
+    capital.remind_and_expire(now + 2 * 86_400).await.unwrap();
+    assert_eq!(reminders(submitted).await, 0);
+    assert_eq!(state_of(&app, draft).await, "draft");
+    // Three days and a bit: the agency is reminded, once however often the job runs.
+    capital
+        .remind_and_expire(now + 3 * 86_400 + 60)
+        .await
+        .unwrap();
+    capital.remind_and_expire(now + 4 * 86_400).await.unwrap();
+    assert_eq!(reminders(submitted).await, 1);
+    let agency_notes = i64_of(&app, "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.role = 'admin' AND n.link = '/admin/permodalan/pengajuan/' || CAST($1 AS TEXT) AND n.title LIKE 'Pengingat%'", submitted).await;
+    assert!(agency_notes >= 1);
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM outbox").await > 0,
+        "reminders go through the outbox too"
+    );
+    // Seven days and a bit: the draft expires and she is told; the submitted one does not.
+    capital
+        .remind_and_expire(now + 7 * 86_400 + 60)
+        .await
+        .unwrap();
+    assert_eq!(state_of(&app, draft).await, "expired");
+    assert_eq!(state_of(&app, submitted).await, "submitted");
+    let told = i64_of(&app, "SELECT COUNT(*) FROM notifications WHERE link = '/akun/permodalan/' || CAST($1 AS TEXT) AND title LIKE '%kedaluwarsa'", draft).await;
+    assert_eq!(told, 1);
+    // Moving on restarts the clock: a review then waits its own time.
+    admin
+        .post(
+            &format!("/admin/permodalan/pengajuan/{submitted}/periksa"),
+            &[],
+        )
+        .await
+        .assert_redirect_to(&format!("/admin/permodalan/pengajuan/{submitted}"));
+    assert_eq!(
+        i64_of(
+            &app,
+            "SELECT COUNT(*) FROM capital_applications WHERE id = $1 AND reminded_at IS NULL",
+            submitted
+        )
+        .await,
+        1
+    );
+}
