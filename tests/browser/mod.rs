@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::helpers::{self, DEMO_PASSWORD, TestApp};
 
+mod capital;
 mod gov_admin; // helper F: for gov_admin_screenshots (the lead adds this line)
 mod market;
 mod procurement;

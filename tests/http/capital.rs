@@ -9,11 +9,11 @@ use crate::both;
 use crate::helpers::{TestApp, Visitor};
 
 /// A JPEG's first bytes: enough for the type check (the document is stored as uploaded).
-const JPEG: &[u8] = &[
+pub(crate) const JPEG: &[u8] = &[
     0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1,
 ];
 
-async fn i64_of(app: &TestApp, sql: &str, id: i64) -> i64 {
+pub(crate) async fn i64_of(app: &TestApp, sql: &str, id: i64) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(id)
         .fetch_one(app.db.pool())
@@ -33,7 +33,7 @@ async fn text_of(app: &TestApp, sql: &str, id: i64) -> String {
         .expect("text")
 }
 
-async fn partner_of(app: &TestApp, username: &str) -> i64 {
+pub(crate) async fn partner_of(app: &TestApp, username: &str) -> i64 {
     let row = sqlx::query("SELECT partner_id FROM users WHERE username = $1")
         .bind(username)
         .fetch_one(app.db.pool())
@@ -44,7 +44,7 @@ async fn partner_of(app: &TestApp, username: &str) -> i64 {
 
 /// The agency creates an open program of `partner` with `documents` and no eligibility rules
 /// beyond `extra` fields; returns its id.
-async fn program(
+pub(crate) async fn program(
     app: &TestApp,
     admin: &Visitor,
     partner: i64,
@@ -77,7 +77,7 @@ async fn program(
     row.try_get(0).unwrap()
 }
 
-fn request_fields(amount: &'static str) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn request_fields(amount: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
         ("purpose", "equipment"),
         ("amount", amount),
@@ -94,7 +94,7 @@ fn request_fields(amount: &'static str) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Siti starts an application to `program`; returns its id.
-async fn start(siti: &Visitor, program: i64) -> i64 {
+pub(crate) async fn start(siti: &Visitor, program: i64) -> i64 {
     let page = siti
         .post(
             &format!("/akun/permodalan/baru?program={program}"),
@@ -112,7 +112,7 @@ async fn start(siti: &Visitor, program: i64) -> i64 {
         .unwrap()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     siti: &Visitor,
     id: i64,
     kind: &str,
@@ -137,7 +137,7 @@ async fn upload(
         .unwrap()
 }
 
-async fn state_of(app: &TestApp, id: i64) -> String {
+pub(crate) async fn state_of(app: &TestApp, id: i64) -> String {
     text_of(
         app,
         "SELECT state FROM capital_applications WHERE id = $1",
@@ -147,7 +147,7 @@ async fn state_of(app: &TestApp, id: i64) -> String {
 }
 
 /// An application submitted, reviewed, recommended and referred (not yet consented).
-async fn referred(app: &TestApp, partner_user: &str) -> (i64, Visitor, Visitor) {
+pub(crate) async fn referred(app: &TestApp, partner_user: &str) -> (i64, Visitor, Visitor) {
     let admin = app.signed_in("admin").await;
     let siti = app.signed_in("alumni").await;
     let partner = partner_of(app, partner_user).await;

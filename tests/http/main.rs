@@ -6,7 +6,7 @@ mod access;
 mod accounts;
 mod api;
 mod auth;
-mod capital;
+pub(crate) mod capital;
 mod catalog;
 mod claim;
 mod connections;
