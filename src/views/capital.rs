@@ -222,6 +222,8 @@ pub struct ActionButton {
     pub label: &'static str,
     pub needs_reason: bool,
     pub danger: bool,
+    /// Irreversible without a reason (withdrawing): asks once more.
+    pub confirm: bool,
 }
 
 pub struct Fact {
@@ -291,6 +293,8 @@ pub struct ApplicationPage {
     pub repayment: Option<Echo>,
     pub repayment_statuses: Vec<Choice>,
     pub approve_hint: String,
+    /// The partner's decision forms sit below the dossier; the top of the page says so.
+    pub decide_below: bool,
     pub events: Vec<EventRow>,
     pub consents: Vec<Fact>,
     pub repayments: Vec<Fact>,

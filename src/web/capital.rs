@@ -583,6 +583,7 @@ async fn page(
             label: a.label(),
             needs_reason: a.needs_reason(),
             danger: matches!(a, Action::Reject | Action::Decline | Action::Withdraw),
+            confirm: a == Action::Withdraw,
         })
         .collect();
     let may = |a: Action| opened.allowed.may(a).is_ok();
@@ -797,6 +798,7 @@ async fn page(
         disburse,
         repayment,
         repayment_statuses: statuses,
+        decide_below: party == Party::Partner && (may(Action::Approve) || may(Action::Disburse)),
         approve_hint: format!("Paling banyak {} (yang diajukan).", rp(app.amount)),
         events: events
             .iter()
@@ -805,6 +807,8 @@ async fn page(
                 who: who_label(e.party).into(),
                 what: match (Action::from_slug(&e.action), e.from) {
                     (_, None) => "Draf dibuat".into(),
+                    // A document upload is recorded as an edit naming the document.
+                    (Some(Action::Edit), _) if !e.note.is_empty() => "Dokumen diunggah".into(),
                     (Some(a), Some(f)) if f != e.to => format!("{} → {}", a.label(), e.to.label()),
                     (Some(a), _) => a.label().into(),
                     (None, _) => e.action.clone(),
