@@ -1176,3 +1176,90 @@ async fn stalled_applications_remind_and_drafts_expire(app: TestApp) {
         1
     );
 }
+
+both!(exports_hold_exactly_what_the_partner_may_see);
+async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
+    let (consented, admin, siti) = referred(&app, "mitra").await;
+    siti.post(
+        &format!("/akun/permodalan/{consented}/setujui-berbagi"),
+        &[],
+    )
+    .await;
+    // A second referral to the same bank, not consented; and one to BAZNAS, consented.
+    let bank = partner_of(&app, "mitra").await;
+    let p2 = program(&app, &admin, bank, "Program kedua bank", &[]).await;
+    let waiting = start(&siti, p2).await;
+    assert_eq!(
+        upload(&siti, waiting, "ktp", JPEG, "ktp.jpg")
+            .await
+            .status(),
+        303
+    );
+    siti.post(&format!("/akun/permodalan/{waiting}/ajukan"), &[])
+        .await;
+    for step in ["periksa", "rekomendasikan", "rujuk"] {
+        admin
+            .post(
+                &format!("/admin/permodalan/pengajuan/{waiting}/{step}"),
+                &[],
+            )
+            .await;
+    }
+    let (other, _, _) = referred(&app, "mitra.baznas").await;
+    siti.post(&format!("/akun/permodalan/{other}/setujui-berbagi"), &[])
+        .await;
+    // The SIKP file for the bank: exactly the consented candidate, NIK in full as text.
+    let page = admin
+        .post(
+            "/admin/permodalan/sikp",
+            &[("mitra", &bank.to_string()), ("format", "csv")],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let body = page.body.trim_start_matches('\u{feff}');
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header[0], "NIK");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{body}");
+    let nik = &rows[0][0];
+    assert_eq!(nik.len(), 16, "a full NIK: {nik}");
+    let shown = admin
+        .post(&format!("/admin/permodalan/pengajuan/{consented}/nik"), &[])
+        .await;
+    assert!(shown.contains(nik), "the NIK of the consented applicant");
+    assert!(rows[0].iter().any(|c| c == "5000000"), "the amount asked");
+    // Without a partner filter: both consented KUR candidates, the unconsented one never.
+    let page = admin
+        .post("/admin/permodalan/sikp", &[("format", "csv")])
+        .await;
+    let all = csv::Reader::from_reader(page.body.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .count();
+    assert_eq!(all, 2);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'capital.sikp_export_full_nik'")
+            .await,
+        2
+    );
+    // The bank's queue as XLSX: its consented referral only.
+    let mitra = app.signed_in("mitra").await;
+    let file = mitra
+        .client
+        .get(format!("{}/mitra/pengajuan.xlsx", mitra.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let ids: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(ids, vec![consented.to_string()]);
+}
