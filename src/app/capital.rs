@@ -515,7 +515,7 @@ impl Capital<'_> {
             who,
             "capital.application_submitted",
             app.id,
-            serde_json::json!({"dossier_version": frozen.version, "dossier_hash": frozen.hash}),
+            serde_json::json!({"dossier_version": frozen.version}),
         )
         .await?;
         let title = format!("Pengajuan modal baru: {} ({})", app.applicant, app.program);
@@ -553,7 +553,7 @@ impl Capital<'_> {
             who,
             "capital.dossier_refreshed",
             opened.app.id,
-            serde_json::json!({"dossier_version": frozen.version, "dossier_hash": frozen.hash}),
+            serde_json::json!({"dossier_version": frozen.version}),
         )
         .await?;
         tx.commit().await?;
@@ -599,8 +599,7 @@ impl Capital<'_> {
             who,
             "capital.consent_granted",
             app.id,
-            serde_json::json!({"partner": app.partner, "dossier_version": latest.version,
-                    "dossier_hash": latest.hash}),
+            serde_json::json!({"partner": app.partner, "dossier_version": latest.version}),
         )
         .await?;
         let title = format!("Rujukan baru: {} ({})", app.applicant, app.program);
