@@ -99,7 +99,10 @@ BEGIN
     END IF;
     RETURN NEW;
 END; $$;
-CREATE TRIGGER capital_applications_state_guard BEFORE INSERT OR UPDATE ON capital_applications
+-- Two triggers named as on SQLite (tests/http/schema.rs compares them), one function.
+CREATE TRIGGER capital_applications_state_guard BEFORE UPDATE OF state ON capital_applications
+FOR EACH ROW EXECUTE FUNCTION capital_applications_state_guard();
+CREATE TRIGGER capital_applications_start_draft BEFORE INSERT ON capital_applications
 FOR EACH ROW EXECUTE FUNCTION capital_applications_state_guard();
 
 -- The timeline: who moved the application, when, and why.
@@ -146,7 +149,9 @@ BEGIN
     IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'a frozen dossier is never deleted'; END IF;
     RAISE EXCEPTION 'a frozen dossier is never edited';
 END; $$;
-CREATE TRIGGER capital_dossiers_immutable BEFORE UPDATE OR DELETE ON capital_dossiers
+CREATE TRIGGER capital_dossiers_immutable BEFORE UPDATE ON capital_dossiers
+FOR EACH ROW EXECUTE FUNCTION capital_dossiers_immutable();
+CREATE TRIGGER capital_dossiers_no_delete BEFORE DELETE ON capital_dossiers
 FOR EACH ROW EXECUTE FUNCTION capital_dossiers_immutable();
 
 -- The alumna's consent to share one dossier version (with the documents and the NIK) with the

@@ -178,6 +178,6 @@ CREATE TABLE capital_eligibility_notices (
 -- Admin-editable capital settings (reminder days, draft expiry, the SIKP column mapping),
 -- key/value; a missing key takes the default written in the domain code.
 CREATE TABLE capital_settings (
-    key   TEXT PRIMARY KEY,
+    key   TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
 );
