@@ -806,29 +806,35 @@ impl Capital<'_> {
             return Err(FormError::Fields(errors));
         }
         let amount = amount.unwrap_or_default();
-        if let Some(left) = quota_left(&program)
-            && left == 0
-        {
-            return Err(rule("Kuota program ini sudah habis.").into());
+        let quota_full = || rule("Kuota program ini sudah habis.");
+        if quota_left(&program) == Some(0) {
+            return Err(quota_full().into());
         }
-        let mut tx = self
-            .begin_step(
-                opened,
-                Change {
-                    at,
-                    action: Action::Approve,
-                    party: opened.party,
-                    user_id: who.id,
-                    to,
-                    note: "",
-                    effect: Effect::Approve {
-                        amount,
-                        tenor,
-                        rate: &rate,
-                    },
+        let mut tx = self.db.begin().await?;
+        // Approvals of one program take its row first, so two at once cannot both fill the
+        // last place; the count is taken after.
+        let approved = store::hold_program(&mut tx, program.id).await?;
+        if program.quota.is_some_and(|q| approved >= q) {
+            return Err(quota_full().into());
+        }
+        store::apply(
+            &mut tx,
+            app,
+            &Change {
+                at,
+                action: Action::Approve,
+                party: opened.party,
+                user_id: who.id,
+                to,
+                note: "",
+                effect: Effect::Approve {
+                    amount,
+                    tenor,
+                    rate: &rate,
                 },
-            )
-            .await?;
+            },
+        )
+        .await?;
         audited(
             &mut tx,
             who,

@@ -161,6 +161,22 @@ pub async fn update_program(
     Ok(())
 }
 
+/// Takes the program's row for the rest of the transaction (approvals of one program wait for
+/// each other) and counts its approved applications.
+pub async fn hold_program(tx: &mut Tx, program_id: i64) -> DbResult<i64> {
+    sqlx::query("UPDATE capital_programs SET version = version WHERE id = $1")
+        .bind(program_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM capital_applications WHERE program_id = $1 \
+         AND state IN ('approved','disbursed','closed')",
+    )
+    .bind(program_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 // ---- Applications ------------------------------------------------------------------------
 
 #[derive(Debug, Clone)]

@@ -1263,3 +1263,48 @@ async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
     let ids: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
     assert_eq!(ids, vec![consented.to_string()]);
 }
+
+both!(a_full_quota_refuses_the_next_approval);
+async fn a_full_quota_refuses_the_next_approval(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let mitra = app.signed_in("mitra").await;
+    let bank = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, bank, "Program kuota satu", &[("quota", "1")]).await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let id = start(&siti, p).await;
+        assert_eq!(
+            upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+            303
+        );
+        siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
+            .await;
+        for step in ["periksa", "rekomendasikan", "rujuk"] {
+            admin
+                .post(&format!("/admin/permodalan/pengajuan/{id}/{step}"), &[])
+                .await;
+        }
+        siti.post(&format!("/akun/permodalan/{id}/setujui-berbagi"), &[])
+            .await;
+        ids.push(id);
+    }
+    let approve = [("amount", "5.000.000"), ("tenor", "12"), ("rate", "6%")];
+    mitra
+        .post(&format!("/mitra/pengajuan/{}/setujui", ids[0]), &approve)
+        .await
+        .assert_redirect_to(&format!("/mitra/pengajuan/{}", ids[0]));
+    let page = mitra
+        .post(&format!("/mitra/pengajuan/{}/setujui", ids[1]), &approve)
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.contains("Kuota program ini sudah habis"));
+    assert_eq!(state_of(&app, ids[1]).await, "referred");
+    // The public page shows what is left.
+    assert!(
+        app.visitor()
+            .get(&format!("/permodalan/{p}"))
+            .await
+            .contains("sisa 0")
+    );
+}
