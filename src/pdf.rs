@@ -93,7 +93,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
     if doc.signatures.len() > 3 {
         return Err(PdfError::TooManySignatures(doc.signatures.len()));
     }
-    let mut pdf = PdfDocument::new(&format!("{} {}", doc.title, doc.number));
+    let mut pdf = PdfDocument::new(format!("{} {}", doc.title, doc.number).trim_end());
     let logo = match &doc.letterhead.logo_png {
         Some(bytes) => {
             let (image, w, h) = decode_logo(bytes)?;
@@ -127,7 +127,11 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
 
     let pages = c.finish();
     let total = pages.len();
-    let footer_left = format!("{} Nomor {}", doc.title, doc.number);
+    let footer_left = if doc.number.trim().is_empty() {
+        doc.title.clone()
+    } else {
+        format!("{} Nomor {}", doc.title, doc.number)
+    };
     let pages = pages
         .into_iter()
         .enumerate()
@@ -603,9 +607,12 @@ fn title(c: &mut Canvas, doc: &Document) {
     c.text(x, c.y, Face::Bold, size, &t);
     c.line(x, c.y - 2.0, x + w, c.y - 2.0, 0.8);
     c.y -= 15.0;
-    let number = format!("Nomor: {}", one_line(&doc.number));
-    c.text_center(LEFT, RIGHT, c.y, Face::Regular, BODY, &number);
-    c.y -= 16.0;
+    // A document without a number (a report, not a letter) prints no number line.
+    if !doc.number.trim().is_empty() {
+        let number = format!("Nomor: {}", one_line(&doc.number));
+        c.text_center(LEFT, RIGHT, c.y, Face::Regular, BODY, &number);
+        c.y -= 16.0;
+    }
 }
 
 fn facts(c: &mut Canvas, facts: &[(String, String)]) {

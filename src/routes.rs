@@ -12,6 +12,7 @@ use crate::domain::policy::{self, Permission};
 use crate::web::{
     AppState, admin, api, assets, auth, catalog, claim, dashboard, gov_admin, imports,
     notifications, offices, open_data, orders, procurement, public, register, session, storefront,
+    track_record,
 };
 
 pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
@@ -401,6 +402,30 @@ pub fn router() -> Router<AppState> {
         );
         users.merge(providers)
     };
+    // Track records: the alumna's own (which record is decided by her account's link), and the
+    // agency's view of anyone's with the records behind each figure; both as PDF.
+    let track_records = {
+        let own = guarded(
+            Permission::OwnAlumnusRecord,
+            Router::new()
+                .route("/akun/rekam-jejak", get(track_record::own))
+                .route("/akun/rekam-jejak.pdf", get(track_record::own_pdf)),
+        );
+        let agency = guarded(
+            Permission::ViewRegister,
+            Router::new()
+                .route("/admin/alumni/{id}/rekam-jejak", get(track_record::agency))
+                .route(
+                    "/admin/alumni/{id}/rekam-jejak.pdf",
+                    get(track_record::agency_pdf),
+                )
+                .route(
+                    "/admin/alumni/{id}/rekam-jejak/{figure}",
+                    get(track_record::behind),
+                ),
+        );
+        own.merge(agency)
+    };
 
     Router::new()
         .merge(public)
@@ -421,5 +446,6 @@ pub fn router() -> Router<AppState> {
         .merge(office_admin)
         .merge(open_procurement_data)
         .merge(office_requests)
+        .merge(track_records)
         .fallback(public::not_found)
 }

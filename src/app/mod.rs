@@ -18,6 +18,7 @@ pub mod orders;
 pub mod procurement;
 pub mod register;
 pub mod storefronts;
+pub mod track_record;
 
 use crate::db::DbError;
 use crate::domain::Refusal;

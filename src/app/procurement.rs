@@ -703,6 +703,32 @@ impl Flow<'_> {
     }
 }
 
+/// The district government's line of the letterhead ("PEMERINTAH KABUPATEN …").
+fn government_line(instance: &Instance) -> String {
+    instance
+        .letterhead
+        .lines()
+        .next()
+        .unwrap_or("PEMERINTAH KABUPATEN")
+        .to_owned()
+}
+
+/// The agency's own letterhead (the government line, the agency, its address and the logo),
+/// for documents the agency issues outside a procurement (the alumni track record).
+pub(crate) fn agency_letterhead(instance: &Instance) -> pdf::Letterhead {
+    pdf::Letterhead {
+        government: government_line(instance),
+        office: instance
+            .letterhead
+            .lines()
+            .nth(1)
+            .map(str::to_owned)
+            .unwrap_or_else(|| instance.agency_name.to_uppercase()),
+        address: instance.address.clone(),
+        logo_png: logo(instance),
+    }
+}
+
 fn logo(instance: &Instance) -> Option<Vec<u8>> {
     if instance.logo_path.is_empty() {
         None
@@ -740,12 +766,7 @@ impl Paper {
             o.kecamatan.clone()
         };
         let place_date = format!("{place}, {}", format_date(date));
-        let government = instance
-            .letterhead
-            .lines()
-            .next()
-            .unwrap_or("PEMERINTAH KABUPATEN")
-            .to_owned();
+        let government = government_line(instance);
         let provider = format!("{} (usaha alumni BLK, Karya #{})", b.name, b.id);
         let officer = |caption: &str, name: &str, nip: &str| pdf::Signature {
             caption: caption.to_owned(),

@@ -472,6 +472,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user.password_reset_used", "Kata sandi diatur lewat tautan"),
     ("user.password_changed", "Kata sandi diganti"),
     ("alumni.nik_revealed", "NIK alumni dibuka"),
+    ("track_record.viewed", "Rekam jejak alumni dilihat"),
+    (
+        "track_record.downloaded",
+        "Rekam jejak alumni diunduh (PDF)",
+    ),
     ("alumni.export_full_nik", "Ekspor alumni dengan NIK lengkap"),
     ("alumni.claimed", "Data alumni diklaim"),
     ("alumni.claim_failed", "Klaim data alumni gagal"),

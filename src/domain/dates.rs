@@ -24,12 +24,30 @@ pub fn month_name(m: Month) -> &'static str {
     }
 }
 
-/// `28 November 2026`
+/// "Jan", "Feb", … "Des": for chart axes.
+pub fn month_short(m: Month) -> &'static str {
+    match m {
+        Month::January => "Jan",
+        Month::February => "Feb",
+        Month::March => "Mar",
+        Month::April => "Apr",
+        Month::May => "Mei",
+        Month::June => "Jun",
+        Month::July => "Jul",
+        Month::August => "Agu",
+        Month::September => "Sep",
+        Month::October => "Okt",
+        Month::November => "Nov",
+        Month::December => "Des",
+    }
+}
+
 /// Today's date in WIB.
 pub fn today_wib() -> Date {
     time::OffsetDateTime::now_utc().to_offset(WIB).date()
 }
 
+/// `28 November 2026`
 pub fn format_date(d: Date) -> String {
     format!("{} {} {}", d.day(), month_name(d.month()), d.year())
 }

@@ -2,12 +2,14 @@
 
 pub mod assets;
 pub mod catalog;
+pub mod charts;
 pub mod gov_admin;
 pub mod notifications;
 pub mod open_data;
 pub mod orders;
 pub mod procurement;
 pub mod storefront;
+pub mod track_record;
 
 use askama::Template;
 

@@ -221,7 +221,7 @@ pub struct ProfileForm {
 }
 
 /// The signed-in alumnus's record id; an account without one is sent to `/klaim`.
-fn own_alumnus(ctx: &Ctx) -> Result<Result<(User, i64), Response>, WebError> {
+pub(super) fn own_alumnus(ctx: &Ctx) -> Result<Result<(User, i64), Response>, WebError> {
     let user = ctx.user()?;
     if user.role != Role::Alumni {
         return Err(WebError::Forbidden);

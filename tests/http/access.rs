@@ -84,6 +84,20 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("POST", "/klaim".into(), &["alumni"]),
         ("GET", "/akun/profil".into(), &["alumni"]),
         ("POST", "/akun/profil".into(), &["alumni"]),
+        // --- track records: the alumna's own; the agency's view, its records and PDFs ---
+        ("GET", "/akun/rekam-jejak".into(), &["alumni"]),
+        ("GET", "/akun/rekam-jejak.pdf".into(), &["alumni"]),
+        ("GET", format!("/admin/alumni/{alumnus}/rekam-jejak"), ADMIN),
+        (
+            "GET",
+            format!("/admin/alumni/{alumnus}/rekam-jejak.pdf"),
+            ADMIN,
+        ),
+        (
+            "GET",
+            format!("/admin/alumni/{alumnus}/rekam-jejak/pendapatan"),
+            ADMIN,
+        ),
         ("POST", "/admin/alumni/999999/kode-klaim".into(), ADMIN),
         ("GET", "/admin/angkatan/999999/kode-klaim".into(), ADMIN),
         ("POST", "/admin/angkatan/999999/kode-klaim".into(), ADMIN),

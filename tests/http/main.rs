@@ -22,6 +22,7 @@ mod procurement_flow;
 mod register;
 mod schema;
 mod storefront;
+mod track_record;
 
 #[path = "../browser/mod.rs"]
 mod browser;

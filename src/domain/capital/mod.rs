@@ -1,6 +1,7 @@
 //! Capital: partners' programs, who is eligible for them, and how an application moves from
 //! draft to disbursement and repayment. Pure rules; `app::capital` runs them.
 
+pub mod activity;
 pub mod application;
 pub mod dossier;
 pub mod eligibility;

@@ -175,6 +175,105 @@ impl TrackRecord {
     }
 }
 
+/// Whole calendar months from `since` to `as_of` (`2026-01-15` → `2026-07-14` is 5, → `2026-07-15`
+/// is 6); zero when `as_of` is not later.
+pub fn months_between(since: time::Date, as_of: time::Date) -> u32 {
+    let months = (as_of.year() - since.year()) * 12 + i32::from(u8::from(as_of.month()))
+        - i32::from(u8::from(since.month()))
+        - i32::from(as_of.day() < since.day());
+    u32::try_from(months).unwrap_or(0)
+}
+
+/// One figure of the record whose underlying rows can be listed (the agency's "records behind
+/// each figure").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Figure {
+    /// Storefronts opened, first order, first office request: where `active_since` comes from.
+    Activity,
+    PublicOrders,
+    OfficeJobs,
+    Revenue,
+    Buyers,
+    OnTime,
+    Ratings,
+    Disputes,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 8] = [
+        Figure::Activity,
+        Figure::PublicOrders,
+        Figure::OfficeJobs,
+        Figure::Revenue,
+        Figure::Buyers,
+        Figure::OnTime,
+        Figure::Ratings,
+        Figure::Disputes,
+    ];
+
+    /// The URL slug.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Figure::Activity => "aktif",
+            Figure::PublicOrders => "pesanan-umum",
+            Figure::OfficeJobs => "pekerjaan-opd",
+            Figure::Revenue => "pendapatan",
+            Figure::Buyers => "pembeli",
+            Figure::OnTime => "tepat-waktu",
+            Figure::Ratings => "ulasan",
+            Figure::Disputes => "sengketa",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Figure> {
+        Figure::ALL.into_iter().find(|f| f.as_str() == slug)
+    }
+}
+
+/// What kind of stored record a [`RecordRow`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordKind {
+    Business,
+    Order,
+    OrderPayment,
+    Review,
+    OfficeRequest,
+    OfficePayment,
+}
+
+/// One stored record behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRow {
+    /// ISO date (WIB) the record counts on.
+    pub date: String,
+    pub kind: RecordKind,
+    /// The id of the order, office request or business the row belongs to.
+    pub id: i64,
+    /// Stored words: the buyer, the office and the job, the business, a review's text.
+    pub description: String,
+    /// Rupiah, where the figure sums money or the record has a value.
+    pub amount: Option<i64>,
+    /// 1..5, for ratings.
+    pub rating: Option<i64>,
+    /// For the on-time figure: finished by its date or not.
+    pub on_time: Option<bool>,
+}
+
+impl RecordRow {
+    /// The page of the record itself.
+    pub fn link(&self) -> String {
+        match self.kind {
+            RecordKind::Business => format!("/admin/usaha/{}", self.id),
+            RecordKind::Order | RecordKind::OrderPayment | RecordKind::Review => {
+                format!("/pesanan/{}", self.id)
+            }
+            RecordKind::OfficeRequest | RecordKind::OfficePayment => {
+                format!("/pengadaan/{}", self.id)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +311,30 @@ mod tests {
         };
         assert_eq!(r.rating_tenths(), Some(47));
         assert_eq!(TrackRecord::default().rating_tenths(), None);
+    }
+
+    #[test]
+    fn months_active_counts_whole_calendar_months() {
+        use time::macros::date;
+        let since = date!(2026 - 01 - 15);
+        assert_eq!(months_between(since, date!(2026 - 07 - 14)), 5);
+        assert_eq!(months_between(since, date!(2026 - 07 - 15)), 6);
+        assert_eq!(months_between(since, date!(2026 - 01 - 15)), 0);
+        assert_eq!(months_between(since, date!(2026 - 02 - 14)), 0);
+        assert_eq!(months_between(since, date!(2027 - 01 - 15)), 12);
+        assert_eq!(
+            months_between(date!(2026 - 01 - 31), date!(2026 - 02 - 28)),
+            0
+        );
+        assert_eq!(months_between(since, date!(2025 - 12 - 01)), 0);
+    }
+
+    #[test]
+    fn figure_slugs_round_trip_and_unknown_is_none() {
+        for f in Figure::ALL {
+            assert_eq!(Figure::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Figure::parse("tidak-ada"), None);
+        assert_eq!(Figure::parse(""), None);
     }
 }
