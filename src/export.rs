@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Format, Workbook};
 #[derive(Debug, Clone)]
 pub struct Table {
     pub sheet: String,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
 
@@ -33,7 +33,7 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
     let mut widths: Vec<usize> = table.header.iter().map(|h| h.chars().count()).collect();
     for (c, h) in table.header.iter().enumerate() {
         sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
+            .write_string_with_format(0, c as u16, h, &bold)
             .map_err(err)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
@@ -88,7 +88,7 @@ mod tests {
     fn table() -> Table {
         Table {
             sheet: "Alumni: 2019/2020".into(),
-            header: vec!["Nama", "NIK"],
+            header: vec!["Nama".into(), "NIK".into()],
             rows: vec![
                 vec!["Siti Rahmawati".into(), "1507015205980003".into()],
                 vec!["Andi, S.Pd.".into(), "".into()],

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 
 use crate::domain::policy::{self, Permission};
 use crate::web::{
-    AppState, admin, api, assets, auth, catalog, claim, dashboard, gov_admin, imports,
+    AppState, admin, api, assets, auth, capital, catalog, claim, dashboard, gov_admin, imports,
     notifications, offices, open_data, orders, procurement, public, register, session, storefront,
     track_record,
 };
@@ -427,6 +427,89 @@ pub fn router() -> Router<AppState> {
         own.merge(agency)
     };
 
+    // Capital: the public programs, the alumna's applications, the agency's pipeline and the
+    // partner's portal. Which application a party may open is `policy::capital_party`.
+    let capital_routes = {
+        let public = Router::new()
+            .route("/permodalan", get(capital::programs))
+            .route("/permodalan/{id}", get(capital::program));
+        let alumni = guarded(
+            Permission::ApplyCapital,
+            Router::new()
+                .route("/akun/permodalan", get(capital::mine))
+                .route(
+                    "/akun/permodalan/baru",
+                    get(capital::new_form).post(capital::create),
+                )
+                .route("/akun/permodalan/{id}", get(capital::show_own))
+                .route(
+                    "/akun/permodalan/{id}/dokumen",
+                    post(capital::upload)
+                        .layer(DefaultBodyLimit::max(capital::UPLOAD_BODY_LIMIT)),
+                )
+                .route(
+                    "/akun/permodalan/{id}/dokumen/{kind}",
+                    get(capital::document_any),
+                )
+                .route("/akun/permodalan/{id}/dosier.pdf", get(capital::dossier_pdf))
+                .route("/akun/permodalan/{id}/{aksi}", post(capital::act_own)),
+        );
+        let agency = guarded(
+            Permission::ManageCapital,
+            Router::new()
+                .route("/admin/permodalan", get(capital::admin))
+                .route("/admin/permodalan/program", get(capital::admin_programs))
+                .route(
+                    "/admin/permodalan/program/baru",
+                    get(capital::program_new).post(capital::program_create),
+                )
+                .route(
+                    "/admin/permodalan/program/{id}",
+                    get(capital::program_edit).post(capital::program_update),
+                )
+                .route(
+                    "/admin/permodalan/pengaturan",
+                    get(capital::settings_form).post(capital::settings_save),
+                )
+                .route("/admin/permodalan/sikp", post(capital::sikp))
+                .route(
+                    "/admin/permodalan/pengajuan/{id}",
+                    get(capital::show_agency),
+                )
+                .route(
+                    "/admin/permodalan/pengajuan/{id}/nik",
+                    post(capital::reveal_nik),
+                )
+                .route(
+                    "/admin/permodalan/pengajuan/{id}/dokumen/{kind}",
+                    get(capital::document_any),
+                )
+                .route(
+                    "/admin/permodalan/pengajuan/{id}/dosier.pdf",
+                    get(capital::dossier_pdf),
+                )
+                .route(
+                    "/admin/permodalan/pengajuan/{id}/{aksi}",
+                    post(capital::act_agency),
+                ),
+        );
+        let partner = guarded(
+            Permission::PartnerPortal,
+            Router::new()
+                .route("/mitra/pengajuan", get(capital::partner))
+                .route("/mitra/pengajuan.xlsx", get(capital::partner_xlsx))
+                .route("/mitra/pengajuan/{id}", get(capital::show_partner))
+                .route("/mitra/pengajuan/{id}/nik", post(capital::reveal_nik))
+                .route(
+                    "/mitra/pengajuan/{id}/dokumen/{kind}",
+                    get(capital::document_any),
+                )
+                .route("/mitra/pengajuan/{id}/dosier.pdf", get(capital::dossier_pdf))
+                .route("/mitra/pengajuan/{id}/{aksi}", post(capital::act_partner)),
+        );
+        public.merge(alumni).merge(agency).merge(partner)
+    };
+
     Router::new()
         .merge(public)
         .merge(signed_in)
@@ -447,5 +530,6 @@ pub fn router() -> Router<AppState> {
         .merge(open_procurement_data)
         .merge(office_requests)
         .merge(track_records)
+        .merge(capital_routes)
         .fallback(public::not_found)
 }

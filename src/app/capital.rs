@@ -1838,3 +1838,120 @@ mod tests {
         assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
     }
 }
+
+// ---- Files -------------------------------------------------------------------------------
+
+/// The SIKP export as a file: XLSX, or CSV when `csv`. Returns the bytes, the content type and
+/// the extension.
+pub async fn sikp_file(
+    db: &Db,
+    key: &Key,
+    who: &Who<'_>,
+    partner: Option<i64>,
+    csv: bool,
+) -> AppResult<(Vec<u8>, &'static str, &'static str)> {
+    let (header, rows) = sikp_export(db, key, who, partner).await?;
+    let table = crate::export::Table {
+        sheet: "Calon debitur KUR".into(),
+        header,
+        rows,
+    };
+    let bad = |e: crate::export::ExportError| AppError::Internal(e.to_string());
+    Ok(if csv {
+        (crate::export::to_csv(&table).map_err(bad)?, "text/csv; charset=utf-8", "csv")
+    } else {
+        (
+            crate::export::to_xlsx(&table).map_err(bad)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    })
+}
+
+/// The partner's queue as XLSX (no NIK: the NIK is revealed one applicant at a time, audited).
+pub async fn partner_queue_xlsx(db: &Db, who: &Who<'_>, partner_id: i64) -> AppResult<Vec<u8>> {
+    let apps = store::applications(db, Scope::Partner(partner_id)).await?;
+    let table = crate::export::Table {
+        sheet: "Rujukan".into(),
+        header: [
+            "No. pengajuan",
+            "Pemohon",
+            "Kejuruan",
+            "Kecamatan",
+            "Program",
+            "Status",
+            "Jumlah diajukan",
+            "Tenor (bulan)",
+            "Dirujuk",
+            "Jumlah disetujui",
+            "Dicairkan",
+            "Tanggal cair",
+            "Angsuran terakhir",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: apps
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.to_string(),
+                    a.applicant.clone(),
+                    a.trade.clone(),
+                    a.kecamatan.clone(),
+                    a.program.clone(),
+                    a.state.label().to_owned(),
+                    a.amount.to_string(),
+                    a.tenor_months.to_string(),
+                    a.referred_at.map(today).unwrap_or_default(),
+                    a.approved_amount.map(|v| v.to_string()).unwrap_or_default(),
+                    a.disbursed_amount.map(|v| v.to_string()).unwrap_or_default(),
+                    a.disbursed_on.clone().unwrap_or_default(),
+                    a.repayment.map(|r| r.label().to_owned()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    audit::record(
+        db,
+        who.event(
+            "capital.partner_queue_exported",
+            "partner",
+            partner_id,
+            serde_json::json!({"rows": apps.len()}),
+        ),
+    )
+    .await?;
+    crate::export::to_xlsx(&table).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A frozen dossier as PDF, with its version and hash printed so a copy can be checked.
+pub fn dossier_pdf(
+    instance: &crate::config::Instance,
+    row: &store::Dossier,
+    d: &Dossier,
+) -> AppResult<Vec<u8>> {
+    let mut lines = instance.letterhead.lines();
+    let r = &d.record;
+    let mut facts = vec![
+        ("Pemohon".to_owned(), r.person.name.clone()),
+        ("Program".to_owned(), format!("{} ({})", d.program, d.partner)),
+        ("Jumlah diajukan".to_owned(), rp(d.amount)),
+        ("Pesanan selesai".to_owned(), format!("{} umum, {} OPD", r.orders_public, r.orders_office)),
+        ("Omzet 12 bulan".to_owned(), rp(r.revenue_12_months())),
+        ("Lama aktif".to_owned(), format!("{} bulan", r.months_active)),
+    ];
+    facts.push(("Versi dosier".into(), format!("{} · SHA-256 {}", row.version, row.hash)));
+    let doc = crate::pdf::Document {
+        letterhead: crate::pdf::Letterhead {
+            government: lines.next().unwrap_or_default().to_owned(),
+            office: lines.next().unwrap_or_default().to_owned(),
+            address: instance.address.clone(),
+            logo_png: None,
+        },
+        title: "DOSIER REKAM JEJAK USAHA".into(),
+        number: format!("Pengajuan #{} · versi {}", d.application_id, row.version),
+        facts,
+        ..Default::default()
+    };
+    crate::pdf::render(&doc).map_err(|e| AppError::Internal(e.to_string()))
+}

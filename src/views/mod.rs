@@ -1,6 +1,7 @@
 //! One typed context per page. Templates live in `templates/` and are checked at compile time.
 
 pub mod assets;
+pub mod capital;
 pub mod catalog;
 pub mod charts;
 pub mod gov_admin;
@@ -45,6 +46,8 @@ pub struct NavUser {
     pub is_buyer: bool,
     /// Office staff, treasurers and alumni get the procurement requests in the menu.
     pub uses_procurement: bool,
+    /// Capital partners get their referrals in the menu.
+    pub is_partner: bool,
 }
 
 impl Layout {
@@ -63,6 +66,7 @@ impl Layout {
                 is_admin: u.role == crate::domain::policy::Role::Admin,
                 is_alumnus: u.role == crate::domain::policy::Role::Alumni,
                 is_buyer: u.role == crate::domain::policy::Role::Pembeli,
+                is_partner: u.role == crate::domain::policy::Role::Mitra,
                 uses_procurement: matches!(
                     u.role,
                     crate::domain::policy::Role::Opd

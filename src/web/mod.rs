@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod capital;
 pub mod catalog;
 pub mod claim;
 pub mod csrf;

@@ -280,7 +280,7 @@ async fn export_file(
     let rows = register::export_alumni(&state.db, &q.filter()).await?;
     let table = crate::export::Table {
         sheet: "Alumni".into(),
-        header: vec![
+        header: [
             "No",
             "Nama",
             "NIK",
@@ -293,7 +293,9 @@ async fn export_file(
             "Kecamatan",
             "Pendidikan",
             "Pelatihan",
-        ],
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: rows
             .into_iter()
             .enumerate()

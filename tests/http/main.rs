@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod api;
 mod auth;
+mod capital;
 mod catalog;
 mod claim;
 mod connections;

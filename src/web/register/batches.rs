@@ -63,7 +63,7 @@ pub async fn export(
     let (rows, _) = register::list_batches(&state.db, &q.filter(), i64::MAX, 0).await?;
     let table = crate::export::Table {
         sheet: "Angkatan".into(),
-        header: vec![
+        header: [
             "Kejuruan",
             "Angkatan",
             "Tanggal",
@@ -73,7 +73,9 @@ pub async fn export(
             "Peserta",
             "Instruktur",
             "Perlu dilengkapi",
-        ],
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: rows
             .into_iter()
             .map(|b| {
