@@ -103,7 +103,7 @@ fn scripts() -> Vec<Script> {
         s(Koperasi, Expired, 75),
         Script {
             siti: true,
-            ..s(KurSuperMikro, Disbursed { reports: 6, late: None }, 190)
+            ..s(KurSuperMikro, Disbursed { reports: 7, late: None }, 215)
         },
         s(KurSuperMikro, Closed { months: 6 }, 330),
         s(KurSuperMikro, Consented, 24),
@@ -116,7 +116,7 @@ fn scripts() -> Vec<Script> {
         s(BsiSuperMikro, Referred, 16),
         s(BsiSuperMikro, Revoked, 28),
         s(BsiSuperMikro, Approved, 45),
-        s(BsiSuperMikro, Disbursed { reports: 3, late: Some(2) }, 150),
+        s(BsiSuperMikro, Disbursed { reports: 4, late: Some(2) }, 200),
         s(BsiSuperMikro, Returned, 12),
         s(BaznasOpen, Consented, 20),
         s(BaznasOpen, Recommended, 14),
@@ -128,7 +128,7 @@ fn scripts() -> Vec<Script> {
         s(CsrMigas, Consented, 26),
         s(Tkm, InReview, 11),
         s(Tkm, Draft, 2),
-        s(Koperasi, Disbursed { reports: 4, late: None }, 160),
+        s(Koperasi, Disbursed { reports: 6, late: None }, 205),
         s(Koperasi, Withdrawn, 50),
     ]
 }
@@ -743,7 +743,8 @@ pub async fn seed(
     for (n, script) in scripts().into_iter().enumerate() {
         let (program_id, partner_id) = programs[&script.program];
         let program = store::program(db, program_id).await?;
-        let start = now - script.days_ago * DAY + (n as i64 % 5) * HOUR;
+        // Mornings and early afternoons, WIB.
+        let start = at_wib(today - time::Duration::days(script.days_ago), 8) + (n as i64 % 5) * HOUR;
         let submit_at = start + 2 * HOUR;
         // Who applies: Siti where the script says so, else the least-used candidate who meets
         // the program's rules on the day she submits.
@@ -774,13 +775,23 @@ pub async fn seed(
                 .iter()
                 .find(|c| c.alumnus_id == applicant.0)
                 .ok_or_else(|| fail("candidate", applicant.0))?;
-            let first = c
+            // `nama.keluarga`, numbered when two share the name.
+            let base: String = c
                 .full_name
+                .to_lowercase()
                 .split_whitespace()
-                .next()
-                .unwrap_or("alumni")
-                .to_lowercase();
-            let username = format!("alumni.{first}{}", accounts.len() + 1);
+                .collect::<Vec<_>>()
+                .join(".")
+                .chars()
+                .filter(|ch| ch.is_ascii_lowercase() || *ch == '.')
+                .take(28)
+                .collect();
+            let mut username = base.clone();
+            let mut n = 1;
+            while users::credentials(db, &username).await?.is_some() {
+                n += 1;
+                username = format!("{base}{n}");
+            }
             let fields = AccountFields {
                 username: Username::parse(&username).map_err(|e| fail("username", e))?,
                 display_name: c.full_name.clone(),

@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod auth;
 mod capital;
+mod capital_demo;
 mod catalog;
 mod claim;
 mod connections;

@@ -322,6 +322,7 @@ mod tests {
                 tenor: "12",
                 items: &items,
                 prices: &prices,
+                ..Default::default()
             },
             &KUR,
         )
@@ -342,6 +343,7 @@ mod tests {
                 tenor: "48",
                 items: &items,
                 prices: &prices,
+                ..Default::default()
             },
             &KUR,
         )
@@ -363,6 +365,7 @@ mod tests {
                 tenor: "12",
                 items: &items,
                 prices: &prices,
+                ..Default::default()
             },
             &KUR,
         )
@@ -385,6 +388,7 @@ mod tests {
                 tenor: "",
                 items: &items,
                 prices: &prices,
+                ..Default::default()
             },
             &Ranges {
                 tenor_min: 0,
