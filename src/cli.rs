@@ -707,7 +707,10 @@ async fn export_sikp(
     let bytes = bytes.map_err(|e| StartupError::Db(crate::db::DbError::Other(e.to_string())))?;
     let rows = table.rows.len();
     if let Err(e) = write_owner_only(file, &bytes) {
-        eprintln!("galat: berkas tidak dapat ditulis ke {}: {e}", file.display());
+        eprintln!(
+            "galat: berkas tidak dapat ditulis ke {}: {e}",
+            file.display()
+        );
         return Ok(ExitCode::from(1));
     }
     println!(

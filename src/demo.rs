@@ -801,7 +801,11 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             continue;
         };
         let person = &people[b.person];
-        if b.person != star_index && !candidates.iter().any(|c: &capital::Candidate| c.alumnus_id == alumnus_id) {
+        if b.person != star_index
+            && !candidates
+                .iter()
+                .any(|c: &capital::Candidate| c.alumnus_id == alumnus_id)
+        {
             candidates.push(capital::Candidate {
                 alumnus_id,
                 full_name: person.full_name.clone(),

@@ -444,14 +444,16 @@ pub fn router() -> Router<AppState> {
                 .route("/akun/permodalan/{id}", get(capital::show_own))
                 .route(
                     "/akun/permodalan/{id}/dokumen",
-                    post(capital::upload)
-                        .layer(DefaultBodyLimit::max(capital::UPLOAD_BODY_LIMIT)),
+                    post(capital::upload).layer(DefaultBodyLimit::max(capital::UPLOAD_BODY_LIMIT)),
                 )
                 .route(
                     "/akun/permodalan/{id}/dokumen/{kind}",
                     get(capital::document_any),
                 )
-                .route("/akun/permodalan/{id}/dosier.pdf", get(capital::dossier_pdf))
+                .route(
+                    "/akun/permodalan/{id}/dosier.pdf",
+                    get(capital::dossier_pdf),
+                )
                 .route("/akun/permodalan/{id}/{aksi}", post(capital::act_own)),
         );
         let agency = guarded(
@@ -504,7 +506,10 @@ pub fn router() -> Router<AppState> {
                     "/mitra/pengajuan/{id}/dokumen/{kind}",
                     get(capital::document_any),
                 )
-                .route("/mitra/pengajuan/{id}/dosier.pdf", get(capital::dossier_pdf))
+                .route(
+                    "/mitra/pengajuan/{id}/dosier.pdf",
+                    get(capital::dossier_pdf),
+                )
                 .route("/mitra/pengajuan/{id}/{aksi}", post(capital::act_partner)),
         );
         public.merge(alumni).merge(agency).merge(partner)

@@ -871,7 +871,7 @@ impl Capital<'_> {
         let app = &opened.app;
         let mut errors = Vec::new();
         let date = crate::domain::dates::parse_iso(input.date.trim());
-        let decided = app.decided_at.map(|d| wib_date(d)).unwrap_or(wib_date(at));
+        let decided = app.decided_at.map(wib_date).unwrap_or(wib_date(at));
         match date {
             None => errors.push(("date", "Tanggal pencairan wajib diisi dengan benar.".into())),
             Some(d) if d > wib_date(at) => errors.push((
@@ -1678,7 +1678,7 @@ fn sikp_value(key: &Key, app: &Application, f: &store::CandidateFacts, field: Fi
         Field::Npwp => personal::open(key, &f.npwp_sealed).unwrap_or_default(),
         Field::Education => f.education.clone(),
         Field::Kbli => app.kbli.clone(),
-        Field::BusinessStart => f.business_since.map(|s| today(s)).unwrap_or_default(),
+        Field::BusinessStart => f.business_since.map(today).unwrap_or_default(),
         Field::BusinessAddress => f.business_address.clone(),
         Field::Nib => f.nib.clone(),
         Field::Capital => app
@@ -1820,25 +1820,6 @@ pub async fn list(db: &Db, scope: Scope) -> AppResult<Vec<Application>> {
     Ok(store::applications(db, scope).await?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_after_keeps_the_day_within_the_month() {
-        assert_eq!(months_after("2026-01-31", 1).unwrap(), "2026-02-28");
-        assert_eq!(months_after("2026-03-15", -12).unwrap(), "2025-03-15");
-        assert_eq!(months_after("2026-11-10", 6).unwrap(), "2027-05-10");
-    }
-
-    #[test]
-    fn median_of_even_and_odd() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![5, 1, 3]), Some(3));
-        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
-    }
-}
-
 // ---- Files -------------------------------------------------------------------------------
 
 /// The SIKP export as a table of text cells (audited as a full-NIK export by `sikp_export`).
@@ -1868,7 +1849,11 @@ pub async fn sikp_file(
     let table = sikp_table(db, key, who, partner).await?;
     let bad = |e: crate::export::ExportError| AppError::Internal(e.to_string());
     Ok(if csv {
-        (crate::export::to_csv(&table).map_err(bad)?, "text/csv; charset=utf-8", "csv")
+        (
+            crate::export::to_csv(&table).map_err(bad)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        )
     } else {
         (
             crate::export::to_xlsx(&table).map_err(bad)?,
@@ -1914,9 +1899,13 @@ pub async fn partner_queue_xlsx(db: &Db, who: &Who<'_>, partner_id: i64) -> AppR
                     a.tenor_months.to_string(),
                     a.referred_at.map(today).unwrap_or_default(),
                     a.approved_amount.map(|v| v.to_string()).unwrap_or_default(),
-                    a.disbursed_amount.map(|v| v.to_string()).unwrap_or_default(),
+                    a.disbursed_amount
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
                     a.disbursed_on.clone().unwrap_or_default(),
-                    a.repayment.map(|r| r.label().to_owned()).unwrap_or_default(),
+                    a.repayment
+                        .map(|r| r.label().to_owned())
+                        .unwrap_or_default(),
                 ]
             })
             .collect(),
@@ -1944,13 +1933,25 @@ pub fn dossier_pdf(
     let r = &d.record;
     let mut facts = vec![
         ("Pemohon".to_owned(), r.person.name.clone()),
-        ("Program".to_owned(), format!("{} ({})", d.program, d.partner)),
+        (
+            "Program".to_owned(),
+            format!("{} ({})", d.program, d.partner),
+        ),
         ("Jumlah diajukan".to_owned(), rp(d.amount)),
-        ("Pesanan selesai".to_owned(), format!("{} umum, {} OPD", r.orders_public, r.orders_office)),
+        (
+            "Pesanan selesai".to_owned(),
+            format!("{} umum, {} OPD", r.orders_public, r.orders_office),
+        ),
         ("Omzet 12 bulan".to_owned(), rp(r.revenue_12_months())),
-        ("Lama aktif".to_owned(), format!("{} bulan", r.months_active)),
+        (
+            "Lama aktif".to_owned(),
+            format!("{} bulan", r.months_active),
+        ),
     ];
-    facts.push(("Versi dosier".into(), format!("{} · SHA-256 {}", row.version, row.hash)));
+    facts.push((
+        "Versi dosier".into(),
+        format!("{} · SHA-256 {}", row.version, row.hash),
+    ));
     let doc = crate::pdf::Document {
         letterhead: crate::pdf::Letterhead {
             government: lines.next().unwrap_or_default().to_owned(),
@@ -1964,4 +1965,23 @@ pub fn dossier_pdf(
         ..Default::default()
     };
     crate::pdf::render(&doc).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_after_keeps_the_day_within_the_month() {
+        assert_eq!(months_after("2026-01-31", 1).unwrap(), "2026-02-28");
+        assert_eq!(months_after("2026-03-15", -12).unwrap(), "2025-03-15");
+        assert_eq!(months_after("2026-11-10", 6).unwrap(), "2027-05-10");
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5, 1, 3]), Some(3));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+    }
 }

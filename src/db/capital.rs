@@ -579,6 +579,7 @@ pub struct Document {
 }
 
 /// Stores (or replaces) the application's document of one kind; `sealed` is already sealed.
+#[allow(clippy::too_many_arguments)]
 pub async fn put_document(
     tx: &mut Tx,
     application_id: i64,

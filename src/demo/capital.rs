@@ -11,9 +11,7 @@ use std::collections::HashMap;
 use time::{Date, Month, PrimitiveDateTime, Time};
 
 use super::pictures::{Motif, draw};
-use crate::app::capital::{
-    self as uc, ApprovalInput, Capital, DisbursementInput, RepaymentInput,
-};
+use crate::app::capital::{self as uc, ApprovalInput, Capital, DisbursementInput, RepaymentInput};
 use crate::db::audit::Who;
 use crate::db::capital as store;
 use crate::db::directory::{self, Partner};
@@ -52,6 +50,9 @@ enum P {
     Koperasi,
 }
 
+/// A program as the agency types it, with its documents, kecamatan and trades.
+type Spec<'a> = (P, ProgramInput<'a>, Vec<String>, Vec<String>, Vec<String>);
+
 /// Where a scripted application ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
@@ -72,9 +73,14 @@ enum End {
     Approved,
     Declined,
     /// Disbursed with this many monthly reports (`late` marks the one reported late).
-    Disbursed { reports: u32, late: Option<u32> },
+    Disbursed {
+        reports: u32,
+        late: Option<u32>,
+    },
     /// Disbursed and repaid in full after this many months.
-    Closed { months: u32 },
+    Closed {
+        months: u32,
+    },
 }
 
 struct Script {
@@ -103,7 +109,14 @@ fn scripts() -> Vec<Script> {
         s(Koperasi, Expired, 75),
         Script {
             siti: true,
-            ..s(KurSuperMikro, Disbursed { reports: 7, late: None }, 215)
+            ..s(
+                KurSuperMikro,
+                Disbursed {
+                    reports: 7,
+                    late: None,
+                },
+                215,
+            )
         },
         s(KurSuperMikro, Closed { months: 6 }, 330),
         s(KurSuperMikro, Consented, 24),
@@ -116,19 +129,40 @@ fn scripts() -> Vec<Script> {
         s(BsiSuperMikro, Referred, 16),
         s(BsiSuperMikro, Revoked, 28),
         s(BsiSuperMikro, Approved, 45),
-        s(BsiSuperMikro, Disbursed { reports: 4, late: Some(2) }, 200),
+        s(
+            BsiSuperMikro,
+            Disbursed {
+                reports: 4,
+                late: Some(2),
+            },
+            200,
+        ),
         s(BsiSuperMikro, Returned, 12),
         s(BaznasOpen, Consented, 20),
         s(BaznasOpen, Recommended, 14),
         s(BaznasOpen, Submitted, 6),
-        s(BaznasClosed, Disbursed { reports: 0, late: None }, 260),
+        s(
+            BaznasClosed,
+            Disbursed {
+                reports: 0,
+                late: None,
+            },
+            260,
+        ),
         s(BaznasClosed, Declined, 240),
         s(CsrMigas, Rejected, 35),
         s(CsrMigas, Withdrawn, 21),
         s(CsrMigas, Consented, 26),
         s(Tkm, InReview, 11),
         s(Tkm, Draft, 2),
-        s(Koperasi, Disbursed { reports: 6, late: None }, 205),
+        s(
+            Koperasi,
+            Disbursed {
+                reports: 6,
+                late: None,
+            },
+            205,
+        ),
         s(Koperasi, Withdrawn, 50),
     ]
 }
@@ -326,7 +360,10 @@ fn letter_pdf(text: &str) -> Vec<u8> {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
          /Resources << /Font << /F1 5 0 R >> >> >>"
             .to_owned(),
-        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
     ];
     let mut pdf = b"%PDF-1.4\n".to_vec();
@@ -336,7 +373,9 @@ fn letter_pdf(text: &str) -> Vec<u8> {
         pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
@@ -511,7 +550,7 @@ pub async fn seed(
         .map(|c| trade(c))
         .filter(|t| !t.is_empty())
         .collect();
-    let specs: Vec<(P, ProgramInput<'_>, Vec<String>, Vec<String>, Vec<String>)> = vec![
+    let specs: Vec<Spec<'_>> = vec![
         (
             P::KurMikro,
             ProgramInput {
@@ -707,7 +746,11 @@ pub async fn seed(
             opens_on: &opens_on,
             closes_on: &closes_on,
             documents,
-            kecamatan: if kecamatan.is_empty() { none } else { kecamatan },
+            kecamatan: if kecamatan.is_empty() {
+                none
+            } else {
+                kecamatan
+            },
             trades: if trades.is_empty() { none } else { trades },
             ..input.clone()
         };
@@ -744,7 +787,8 @@ pub async fn seed(
         let (program_id, partner_id) = programs[&script.program];
         let program = store::program(db, program_id).await?;
         // Mornings and early afternoons, WIB.
-        let start = at_wib(today - time::Duration::days(script.days_ago), 8) + (n as i64 % 5) * HOUR;
+        let start =
+            at_wib(today - time::Duration::days(script.days_ago), 8) + (n as i64 % 5) * HOUR;
         let submit_at = start + 2 * HOUR;
         // Who applies: Siti where the script says so, else the least-used candidate who meets
         // the program's rules on the day she submits.
@@ -995,8 +1039,10 @@ async fn run(
             .await
             .map_err(|e| fail(action.slug(), e))?;
     }
-    if matches!(end, End::Submitted | End::InReview | End::Returned | End::Rejected)
-        || matches!(end, End::Recommended | End::Withdrawn | End::Referred)
+    if matches!(
+        end,
+        End::Submitted | End::InReview | End::Returned | End::Rejected
+    ) || matches!(end, End::Recommended | End::Withdrawn | End::Referred)
     {
         return Ok(());
     }
@@ -1074,7 +1120,10 @@ async fn run(
     };
     for k in 1..=reports {
         let month = month_start(disbursed_on, k as i32 - 1);
-        let at = at_wib(month_start(disbursed_on, k as i32) + time::Duration::days(4), 10);
+        let at = at_wib(
+            month_start(disbursed_on, k as i32) + time::Duration::days(4),
+            10,
+        );
         if at >= now {
             break;
         }

@@ -16,7 +16,9 @@ pub fn rp(n: i64) -> String {
 
 /// An ISO date in long Indonesian form ("7 Desember 2026"), or the text as given.
 pub fn long_date(iso: &str) -> String {
-    parse_iso(iso).map(format_date).unwrap_or_else(|| iso.to_owned())
+    parse_iso(iso)
+        .map(format_date)
+        .unwrap_or_else(|| iso.to_owned())
 }
 
 pub fn instant(unix: i64) -> String {

@@ -68,11 +68,19 @@ macro_rules! flow {
 
 // ---- Program cards -----------------------------------------------------------------------
 
-fn rule_lines(p: &Program, trades: &std::collections::BTreeMap<i64, String>, kec: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+fn rule_lines(
+    p: &Program,
+    trades: &std::collections::BTreeMap<i64, String>,
+    kec: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
     let r = &p.rules;
     let mut out = Vec::new();
     if !r.trades.is_empty() {
-        let names: Vec<String> = r.trades.iter().map(|t| trades.get(t).cloned().unwrap_or_default()).collect();
+        let names: Vec<String> = r
+            .trades
+            .iter()
+            .map(|t| trades.get(t).cloned().unwrap_or_default())
+            .collect();
         out.push(format!("Alumni pelatihan {}", names.join(" atau ")));
     }
     if let Some(m) = r.min_months_active {
@@ -88,10 +96,18 @@ fn rule_lines(p: &Program, trades: &std::collections::BTreeMap<i64, String>, kec
         out.push(format!("Minimal {n} pekerjaan OPD selesai"));
     }
     if let Some(v) = r.min_revenue {
-        out.push(format!("Omzet terkonfirmasi minimal {} dalam {} bulan terakhir", rp(v), r.revenue_window()));
+        out.push(format!(
+            "Omzet terkonfirmasi minimal {} dalam {} bulan terakhir",
+            rp(v),
+            r.revenue_window()
+        ));
     }
     if !r.kecamatan.is_empty() {
-        let names: Vec<String> = r.kecamatan.iter().map(|c| kec.get(c).cloned().unwrap_or_else(|| c.clone())).collect();
+        let names: Vec<String> = r
+            .kecamatan
+            .iter()
+            .map(|c| kec.get(c).cloned().unwrap_or_else(|| c.clone()))
+            .collect();
         out.push(format!("Usaha di Kecamatan {}", names.join(", ")));
     }
     if r.nib_required {
@@ -112,7 +128,12 @@ fn rule_lines(p: &Program, trades: &std::collections::BTreeMap<i64, String>, kec
     out
 }
 
-async fn card(state: &AppState, p: Program, verdict: Option<&crate::domain::capital::eligibility::Verdict>, open: bool) -> Result<ProgramCard, WebError> {
+async fn card(
+    state: &AppState,
+    p: Program,
+    verdict: Option<&crate::domain::capital::eligibility::Verdict>,
+    open: bool,
+) -> Result<ProgramCard, WebError> {
     let trades = crate::db::capital::trade_names(&state.db).await?;
     let kec = crate::db::capital::kecamatan_names(&state.db).await?;
     let tenor = if p.tenor_max == 0 {
@@ -130,7 +151,11 @@ async fn card(state: &AppState, p: Program, verdict: Option<&crate::domain::capi
         } else {
             format!("{} – {}", rp(p.min_amount), rp(p.max_amount))
         },
-        dates: format!("{} s.d. {}", long_date(&p.opens_on), long_date(&p.closes_on)),
+        dates: format!(
+            "{} s.d. {}",
+            long_date(&p.opens_on),
+            long_date(&p.closes_on)
+        ),
         quota: p
             .quota
             .map(|q| format!("kuota {q} orang, sisa {}", (q - p.approved).max(0)))
@@ -159,7 +184,9 @@ fn alumnus_of(ctx: &Ctx) -> Option<i64> {
 
 pub async fn programs(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let r = reach(&state);
-    let views = flow!(state, r).open_programs(alumnus_of(&ctx), now()).await?;
+    let views = flow!(state, r)
+        .open_programs(alumnus_of(&ctx), now())
+        .await?;
     let mut cards = Vec::new();
     for v in views {
         cards.push(card(&state, v.program, v.verdict.as_ref(), true).await?);
@@ -179,7 +206,9 @@ pub async fn program(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let r = reach(&state);
-    let v = flow!(state, r).program_view(id, alumnus_of(&ctx), now()).await?;
+    let v = flow!(state, r)
+        .program_view(id, alumnus_of(&ctx), now())
+        .await?;
     let open_application = v.open_application;
     let p = card(&state, v.program, v.verdict.as_ref(), v.open).await?;
     Ok(render(&ProgramPage {
@@ -224,7 +253,10 @@ pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     }
     Ok(render(&MinePage {
         layout: ctx.layout("Permodalan saya"),
-        applications: apps.iter().map(|a| row(a, Portal::Own, String::new())).collect(),
+        applications: apps
+            .iter()
+            .map(|a| row(a, Portal::Own, String::new()))
+            .collect(),
         eligible,
         almost,
     })?
@@ -237,7 +269,13 @@ pub struct ProgramQuery {
     program: String,
 }
 
-fn request_form(p: &Program, action: String, echo: Echo, version: Option<i64>, label: &str) -> RequestForm {
+fn request_form(
+    p: &Program,
+    action: String,
+    echo: Echo,
+    version: Option<i64>,
+    label: &str,
+) -> RequestForm {
     let items = echo.values("item");
     let prices = echo.values("price");
     let mut plan_rows: Vec<(String, String)> = items
@@ -252,9 +290,25 @@ fn request_form(p: &Program, action: String, echo: Echo, version: Option<i64>, l
     RequestForm {
         action,
         echo,
-        purposes: Purpose::ALL.iter().map(|p| Choice { value: p.as_str().into(), label: p.label().into() }).collect(),
-        marital: MaritalStatus::ALL.iter().map(|m| Choice { value: m.as_str().into(), label: m.label().into() }).collect(),
-        ranges: format!("Program ini: {} sampai {}.", rp(p.min_amount), rp(p.max_amount)),
+        purposes: Purpose::ALL
+            .iter()
+            .map(|p| Choice {
+                value: p.as_str().into(),
+                label: p.label().into(),
+            })
+            .collect(),
+        marital: MaritalStatus::ALL
+            .iter()
+            .map(|m| Choice {
+                value: m.as_str().into(),
+                label: m.label().into(),
+            })
+            .collect(),
+        ranges: format!(
+            "Program ini: {} sampai {}.",
+            rp(p.min_amount),
+            rp(p.max_amount)
+        ),
         has_tenor: p.tenor_max > 0,
         tenor_hint: format!("{} sampai {} bulan.", p.tenor_min.max(1), p.tenor_max),
         plan_rows,
@@ -268,19 +322,41 @@ pub async fn new_form(
     ctx: Ctx,
     Query(q): Query<ProgramQuery>,
 ) -> Result<Response, WebError> {
-    new_page(&state, &ctx, &q.program, Echo::new(vec![("workers".into(), "1".into())], vec![]), StatusCode::OK).await
+    new_page(
+        &state,
+        &ctx,
+        &q.program,
+        Echo::new(vec![("workers".into(), "1".into())], vec![]),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn new_page(state: &AppState, ctx: &Ctx, program: &str, echo: Echo, status: StatusCode) -> Result<Response, WebError> {
+async fn new_page(
+    state: &AppState,
+    ctx: &Ctx,
+    program: &str,
+    echo: Echo,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let id: i64 = program.trim().parse().map_err(|_| WebError::NotFound)?;
     let p = crate::db::capital::program(&state.db, id).await?;
-    let form = request_form(&p, format!("/akun/permodalan/baru?program={id}"), echo, None, "Simpan draf");
+    let form = request_form(
+        &p,
+        format!("/akun/permodalan/baru?program={id}"),
+        echo,
+        None,
+        "Simpan draf",
+    );
     let card = card(state, p, None, true).await?;
-    Ok((status, render(&NewApplicationPage {
-        layout: ctx.layout(format!("Ajukan: {}", card.name)),
-        program: card,
-        form,
-    })?)
+    Ok((
+        status,
+        render(&NewApplicationPage {
+            layout: ctx.layout(format!("Ajukan: {}", card.name)),
+            program: card,
+            form,
+        })?,
+    )
         .into_response())
 }
 
@@ -310,9 +386,21 @@ pub async fn create(
     };
     let program: i64 = q.program.trim().parse().map_err(|_| WebError::NotFound)?;
     let r = reach(&state);
-    match flow!(state, r).start(&user.actor(), &who, program, &input, now()).await {
+    match flow!(state, r)
+        .start(&user.actor(), &who, program, &input, now())
+        .await
+    {
         Ok(id) => Ok(Redirect::to(&format!("/akun/permodalan/{id}?ok=draf")).into_response()),
-        Err(FormError::Fields(errors)) => new_page(&state, &ctx, &q.program, Echo::new(posted.0.clone(), errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(FormError::Fields(errors)) => {
+            new_page(
+                &state,
+                &ctx,
+                &q.program,
+                Echo::new(posted.0.clone(), errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(FormError::App(e)) => Err(e.into()),
     }
 }
@@ -359,12 +447,30 @@ pub struct OkQuery {
     ok: String,
 }
 
-async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Trouble, notice: Option<String>) -> Result<ApplicationPage, WebError> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    portal: Portal,
+    id: i64,
+    trouble: Trouble,
+    notice: Option<String>,
+) -> Result<ApplicationPage, WebError> {
     let user = ctx.user()?;
     let who = ctx.who()?;
     let r = reach(state);
     let loaded: Loaded = flow!(state, r).page(&user.actor(), &who, id, now()).await?;
-    let Loaded { opened, program, documents, dossiers, shown, events, consents, repayments, outcome, verdict } = loaded;
+    let Loaded {
+        opened,
+        program,
+        documents,
+        dossiers,
+        shown,
+        events,
+        consents,
+        repayments,
+        outcome,
+        verdict,
+    } = loaded;
     let app = &opened.app;
     let party = opened.party;
     // A party reaching an application through another party's pages is sent nowhere.
@@ -379,38 +485,91 @@ async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Tro
     let base = portal.base(id);
     let (back_href, back_label) = portal.back();
     let mut summary = vec![
-        Fact { label: "Pemohon".into(), value: format!("{}{}", app.applicant, if app.trade.is_empty() { String::new() } else { format!(" · {}", app.trade) }) },
-        Fact { label: "Program".into(), value: format!("{} ({})", app.program, app.partner) },
-        Fact { label: "Tujuan".into(), value: app.purpose.label().into() },
-        Fact { label: "Jumlah diajukan".into(), value: rp(app.amount) },
+        Fact {
+            label: "Pemohon".into(),
+            value: format!(
+                "{}{}",
+                app.applicant,
+                if app.trade.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", app.trade)
+                }
+            ),
+        },
+        Fact {
+            label: "Program".into(),
+            value: format!("{} ({})", app.program, app.partner),
+        },
+        Fact {
+            label: "Tujuan".into(),
+            value: app.purpose.label().into(),
+        },
+        Fact {
+            label: "Jumlah diajukan".into(),
+            value: rp(app.amount),
+        },
     ];
     if app.tenor_months > 0 {
-        summary.push(Fact { label: "Jangka waktu".into(), value: format!("{} bulan", app.tenor_months) });
+        summary.push(Fact {
+            label: "Jangka waktu".into(),
+            value: format!("{} bulan", app.tenor_months),
+        });
     }
     if !app.kecamatan.is_empty() {
-        summary.push(Fact { label: "Kecamatan".into(), value: app.kecamatan.clone() });
+        summary.push(Fact {
+            label: "Kecamatan".into(),
+            value: app.kecamatan.clone(),
+        });
     }
     if let Some(s) = app.submitted_at {
-        summary.push(Fact { label: "Diajukan".into(), value: instant(s) });
+        summary.push(Fact {
+            label: "Diajukan".into(),
+            value: instant(s),
+        });
     }
     let mut decision = Vec::new();
     if let Some(a) = app.approved_amount {
-        decision.push(Fact { label: "Disetujui".into(), value: rp(a) });
+        decision.push(Fact {
+            label: "Disetujui".into(),
+            value: rp(a),
+        });
         if let Some(t) = app.approved_tenor.filter(|t| *t > 0) {
-            decision.push(Fact { label: "Tenor".into(), value: format!("{t} bulan") });
+            decision.push(Fact {
+                label: "Tenor".into(),
+                value: format!("{t} bulan"),
+            });
         }
         if !app.approved_rate.is_empty() {
-            decision.push(Fact { label: "Bunga/margin".into(), value: app.approved_rate.clone() });
+            decision.push(Fact {
+                label: "Bunga/margin".into(),
+                value: app.approved_rate.clone(),
+            });
         }
     }
     if let (Some(on), Some(amount)) = (&app.disbursed_on, app.disbursed_amount) {
-        decision.push(Fact { label: "Dicairkan".into(), value: format!("{} pada {}", rp(amount), long_date(on)) });
+        decision.push(Fact {
+            label: "Dicairkan".into(),
+            value: format!("{} pada {}", rp(amount), long_date(on)),
+        });
     }
     if let Some(rep) = app.repayment {
-        decision.push(Fact { label: "Angsuran terakhir".into(), value: rep.label().into() });
+        decision.push(Fact {
+            label: "Angsuran terakhir".into(),
+            value: rep.label().into(),
+        });
     }
     // The buttons: steps without their own form.
-    let with_form = [Action::Edit, Action::Consent, Action::RevokeConsent, Action::Approve, Action::Disburse, Action::ReportRepayment, Action::CloseRepayment, Action::Expire];
+    let with_form = [
+        Action::Edit,
+        Action::Consent,
+        Action::RevokeConsent,
+        Action::Approve,
+        Action::Disburse,
+        Action::ReportRepayment,
+        Action::CloseRepayment,
+        Action::Expire,
+    ];
     let actions: Vec<ActionButton> = opened
         .allowed
         .actions()
@@ -430,8 +589,18 @@ async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Tro
                 ("purpose".to_owned(), app.purpose.as_str().to_owned()),
                 ("amount".into(), app.amount.to_string()),
                 ("tenor".into(), app.tenor_months.to_string()),
-                ("marital_status".into(), app.marital_status.map(|m| m.as_str().to_owned()).unwrap_or_default()),
-                ("business_capital".into(), app.business_capital.map(|c| c.to_string()).unwrap_or_default()),
+                (
+                    "marital_status".into(),
+                    app.marital_status
+                        .map(|m| m.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "business_capital".into(),
+                    app.business_capital
+                        .map(|c| c.to_string())
+                        .unwrap_or_default(),
+                ),
                 ("workers".into(), app.workers.to_string()),
                 ("kbli".into(), app.kbli.clone()),
             ];
@@ -441,10 +610,21 @@ async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Tro
             }
             Echo::new(pairs, vec![])
         });
-        request_form(&program, format!("{base}/ubah"), echo, Some(app.version), "Simpan perubahan")
+        request_form(
+            &program,
+            format!("{base}/ubah"),
+            echo,
+            Some(app.version),
+            "Simpan perubahan",
+        )
     });
     let have: Vec<DocumentKind> = documents.iter().map(|d| d.kind).collect();
-    let missing = program.documents.iter().filter(|k| !have.contains(k)).map(|k| k.label().to_owned()).collect();
+    let missing = program
+        .documents
+        .iter()
+        .filter(|k| !have.contains(k))
+        .map(|k| k.label().to_owned())
+        .collect();
     let docs = documents
         .iter()
         .map(|d| DocumentRow {
@@ -486,23 +666,72 @@ async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Tro
         frozen: instant(row.created_at),
         hash: row.hash.clone(),
         pdf_href: format!("{base}/dosier.pdf"),
-        versions: dossiers.iter().map(|x| (x.version, instant(x.created_at), x.hash[..16.min(x.hash.len())].to_owned())).collect(),
+        versions: dossiers
+            .iter()
+            .map(|x| {
+                (
+                    x.version,
+                    instant(x.created_at),
+                    x.hash[..16.min(x.hash.len())].to_owned(),
+                )
+            })
+            .collect(),
         record_html: crate::views::capital::record_html(&d.record, portal == Portal::Agency),
         documents: d.documents.clone(),
     });
-    let statuses = Repayment::ALL.iter().map(|s| Choice { value: s.as_str().into(), label: s.label().into() }).collect();
+    let statuses = Repayment::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: s.label().into(),
+        })
+        .collect();
     let approve = (party == Party::Partner && may(Action::Approve)).then(|| {
         trouble.approve.clone().unwrap_or_else(|| {
-            Echo::new(vec![("amount".into(), app.amount.to_string()), ("tenor".into(), app.tenor_months.to_string()), ("rate".into(), program.terms.clone())], vec![])
+            Echo::new(
+                vec![
+                    ("amount".into(), app.amount.to_string()),
+                    ("tenor".into(), app.tenor_months.to_string()),
+                    ("rate".into(), program.terms.clone()),
+                ],
+                vec![],
+            )
         })
     });
     let disburse = (party == Party::Partner && may(Action::Disburse)).then(|| {
         trouble.disburse.clone().unwrap_or_else(|| {
-            Echo::new(vec![("amount".into(), app.approved_amount.unwrap_or(app.amount).to_string()), ("date".into(), crate::domain::dates::to_iso(crate::domain::dates::today_wib()))], vec![])
+            Echo::new(
+                vec![
+                    (
+                        "amount".into(),
+                        app.approved_amount.unwrap_or(app.amount).to_string(),
+                    ),
+                    (
+                        "date".into(),
+                        crate::domain::dates::to_iso(crate::domain::dates::today_wib()),
+                    ),
+                ],
+                vec![],
+            )
         })
     });
-    let repayment = (party == Party::Partner && (may(Action::ReportRepayment) || may(Action::CloseRepayment)) && program.kind.repaid()).then(|| {
-        trouble.repayment.clone().unwrap_or_else(|| Echo::new(vec![("period".into(), crate::domain::dates::to_iso(crate::domain::dates::today_wib())[..7].to_owned()), ("status".into(), "on_track".into())], vec![]))
+    let repayment = (party == Party::Partner
+        && (may(Action::ReportRepayment) || may(Action::CloseRepayment))
+        && program.kind.repaid())
+    .then(|| {
+        trouble.repayment.clone().unwrap_or_else(|| {
+            Echo::new(
+                vec![
+                    (
+                        "period".into(),
+                        crate::domain::dates::to_iso(crate::domain::dates::today_wib())[..7]
+                            .to_owned(),
+                    ),
+                    ("status".into(), "on_track".into()),
+                ],
+                vec![],
+            )
+        })
     });
     let who_label = |p: Party| p.label();
     Ok(ApplicationPage {
@@ -521,16 +750,33 @@ async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Tro
         alert: trouble.alert,
         notice,
         summary,
-        plan: app.plan.iter().map(|i| (i.item.clone(), rp(i.price))).collect(),
+        plan: app
+            .plan
+            .iter()
+            .map(|i| (i.item.clone(), rp(i.price)))
+            .collect(),
         plan_total: rp(crate::domain::capital::plan::total(&app.plan)),
-        reason: if matches!(app.state, AppState_::Returned | AppState_::Rejected | AppState_::Declined) { app.reason.clone() } else { String::new() },
+        reason: if matches!(
+            app.state,
+            AppState_::Returned | AppState_::Rejected | AppState_::Declined
+        ) {
+            app.reason.clone()
+        } else {
+            String::new()
+        },
         decision,
         actions,
         reason_echo: trouble.reason,
         edit,
         documents: docs,
         missing,
-        upload_kinds: upload_kinds.iter().map(|k| Choice { value: k.as_str().into(), label: k.label().into() }).collect(),
+        upload_kinds: upload_kinds
+            .iter()
+            .map(|k| Choice {
+                value: k.as_str().into(),
+                label: k.label().into(),
+            })
+            .collect(),
         can_upload: party == Party::Alumnus && may(Action::Edit),
         upload_error: trouble.upload,
         verdict: verdict.as_ref().map(VerdictView::from),
@@ -562,53 +808,109 @@ async fn page(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, trouble: Tro
             .map(|c| Fact {
                 label: format!("{} (dosier versi {})", c.partner, c.dossier_version),
                 value: match c.revoked_at {
-                    Some(r) => format!("disetujui {}, dicabut {}", instant(c.granted_at), instant(r)),
+                    Some(r) => format!(
+                        "disetujui {}, dicabut {}",
+                        instant(c.granted_at),
+                        instant(r)
+                    ),
                     None => format!("disetujui {}", instant(c.granted_at)),
                 },
             })
             .collect(),
         repayments: repayments
             .iter()
-            .map(|x| Fact { label: x.period.clone(), value: if x.note.is_empty() { x.status.label().into() } else { format!("{} — {}", x.status.label(), x.note) } })
+            .map(|x| Fact {
+                label: x.period.clone(),
+                value: if x.note.is_empty() {
+                    x.status.label().into()
+                } else {
+                    format!("{} — {}", x.status.label(), x.note)
+                },
+            })
             .collect(),
         outcome: outcome
             .map(|o| {
                 let show = |v: Option<i64>| v.map(rp).unwrap_or_else(|| "— (belum lewat)".into());
                 vec![
-                    Fact { label: "12 bulan sebelum pencairan".into(), value: rp(o.before_12) },
-                    Fact { label: "6 bulan sesudah".into(), value: show(o.after_6) },
-                    Fact { label: "12 bulan sesudah".into(), value: show(o.after_12) },
+                    Fact {
+                        label: "12 bulan sebelum pencairan".into(),
+                        value: rp(o.before_12),
+                    },
+                    Fact {
+                        label: "6 bulan sesudah".into(),
+                        value: show(o.after_6),
+                    },
+                    Fact {
+                        label: "12 bulan sesudah".into(),
+                        value: show(o.after_12),
+                    },
                 ]
             })
             .unwrap_or_default(),
     })
 }
 
-async fn show(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, ok: &str) -> Result<Response, WebError> {
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    portal: Portal,
+    id: i64,
+    ok: &str,
+) -> Result<Response, WebError> {
     let p = page(state, ctx, portal, id, Trouble::default(), notice_for(ok)).await?;
     Ok(render(&p)?.into_response())
 }
 
-pub async fn show_own(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<OkQuery>) -> Result<Response, WebError> {
+pub async fn show_own(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, WebError> {
     show(&state, &ctx, Portal::Own, id, &q.ok).await
 }
 
-pub async fn show_agency(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<OkQuery>) -> Result<Response, WebError> {
+pub async fn show_agency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, WebError> {
     show(&state, &ctx, Portal::Agency, id, &q.ok).await
 }
 
-pub async fn show_partner(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<OkQuery>) -> Result<Response, WebError> {
+pub async fn show_partner(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, WebError> {
     show(&state, &ctx, Portal::Partner, id, &q.ok).await
 }
 
 /// The page again, with what went wrong.
-async fn again(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, status: StatusCode, trouble: Trouble) -> Result<Response, WebError> {
+async fn again(
+    state: &AppState,
+    ctx: &Ctx,
+    portal: Portal,
+    id: i64,
+    status: StatusCode,
+    trouble: Trouble,
+) -> Result<Response, WebError> {
     let p = page(state, ctx, portal, id, trouble, None).await?;
     Ok((status, render(&p)?).into_response())
 }
 
 /// A refusal, a stale page or a form's messages become the page again with the message.
-async fn outcome(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, slug: &str, result: Result<(), FormError>, posted: &Posted) -> Result<Response, WebError> {
+async fn outcome(
+    state: &AppState,
+    ctx: &Ctx,
+    portal: Portal,
+    id: i64,
+    slug: &str,
+    result: Result<(), FormError>,
+    posted: &Posted,
+) -> Result<Response, WebError> {
     let trouble = match result {
         Ok(()) => return Ok(Redirect::to(&format!("{}?ok={slug}", portal.base(id))).into_response()),
         Err(FormError::App(AppError::Refused(r))) => (StatusCode::CONFLICT, Trouble { alert: Some(r.to_string()), reason: reason_echo(slug, posted, None), ..Trouble::default() }),
@@ -633,10 +935,20 @@ async fn outcome(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, slug: &st
 fn reason_echo(slug: &str, posted: &Posted, error: Option<String>) -> Echo {
     let mut pairs = posted.0.clone();
     pairs.push(("aksi".into(), slug.to_owned()));
-    Echo::new(pairs, error.map(|e| vec![("reason", e)]).unwrap_or_default())
+    Echo::new(
+        pairs,
+        error.map(|e| vec![("reason", e)]).unwrap_or_default(),
+    )
 }
 
-async fn act(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, slug: &str, posted: Posted) -> Result<Response, WebError> {
+async fn act(
+    state: &AppState,
+    ctx: &Ctx,
+    portal: Portal,
+    id: i64,
+    slug: &str,
+    posted: Posted,
+) -> Result<Response, WebError> {
     let user = ctx.user()?;
     let who = ctx.who()?;
     let actor = user.actor();
@@ -649,7 +961,16 @@ async fn act(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, slug: &str, p
     // A form from a page showing an older version acts on what the user saw.
     let sent = posted.get("versi");
     if !sent.is_empty() && sent != opened.app.version.to_string() {
-        return outcome(state, ctx, portal, id, slug, Err(FormError::App(AppError::Stale)), &posted).await;
+        return outcome(
+            state,
+            ctx,
+            portal,
+            id,
+            slug,
+            Err(FormError::App(AppError::Stale)),
+            &posted,
+        )
+        .await;
     }
     let at = now();
     let result: Result<(), FormError> = match action {
@@ -671,33 +992,101 @@ async fn act(state: &AppState, ctx: &Ctx, portal: Portal, id: i64, slug: &str, p
         Action::Submit => flow.submit(&opened, &who, at).await.map_err(Into::into),
         Action::Refresh => flow.refresh(&opened, &who, at).await.map_err(Into::into),
         Action::Consent => flow.consent(&opened, &who, at).await.map_err(Into::into),
-        Action::RevokeConsent => flow.revoke_consent(&opened, &who, at).await.map_err(Into::into),
-        Action::Approve => flow.approve(&opened, &who, &ApprovalInput { amount: posted.get("amount"), tenor: posted.get("tenor"), rate: posted.get("rate") }, at).await,
-        Action::Disburse => flow.disburse(&opened, &who, &DisbursementInput { date: posted.get("date"), amount: posted.get("amount") }, at).await,
-        Action::ReportRepayment | Action::CloseRepayment => flow.report_repayment(&opened, &who, &RepaymentInput { period: posted.get("period"), status: posted.get("status"), note: posted.get("note") }, at).await,
+        Action::RevokeConsent => flow
+            .revoke_consent(&opened, &who, at)
+            .await
+            .map_err(Into::into),
+        Action::Approve => {
+            flow.approve(
+                &opened,
+                &who,
+                &ApprovalInput {
+                    amount: posted.get("amount"),
+                    tenor: posted.get("tenor"),
+                    rate: posted.get("rate"),
+                },
+                at,
+            )
+            .await
+        }
+        Action::Disburse => {
+            flow.disburse(
+                &opened,
+                &who,
+                &DisbursementInput {
+                    date: posted.get("date"),
+                    amount: posted.get("amount"),
+                },
+                at,
+            )
+            .await
+        }
+        Action::ReportRepayment | Action::CloseRepayment => {
+            flow.report_repayment(
+                &opened,
+                &who,
+                &RepaymentInput {
+                    period: posted.get("period"),
+                    status: posted.get("status"),
+                    note: posted.get("note"),
+                },
+                at,
+            )
+            .await
+        }
         Action::Expire => return Err(WebError::NotFound),
         _ => {
             if action.needs_reason()
-                && let Err(e) = crate::domain::capital::application::reason(action, posted.get("reason"))
+                && let Err(e) =
+                    crate::domain::capital::application::reason(action, posted.get("reason"))
             {
-                let trouble = Trouble { reason: reason_echo(slug, &posted, Some(e.to_string())), ..Trouble::default() };
-                return again(state, ctx, portal, id, StatusCode::UNPROCESSABLE_ENTITY, trouble).await;
+                let trouble = Trouble {
+                    reason: reason_echo(slug, &posted, Some(e.to_string())),
+                    ..Trouble::default()
+                };
+                return again(
+                    state,
+                    ctx,
+                    portal,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    trouble,
+                )
+                .await;
             }
-            flow.step(&opened, &who, action, posted.get("reason"), at).await.map(|_| ()).map_err(Into::into)
+            flow.step(&opened, &who, action, posted.get("reason"), at)
+                .await
+                .map(|_| ())
+                .map_err(Into::into)
         }
     };
     outcome(state, ctx, portal, id, slug, result, &posted).await
 }
 
-pub async fn act_own(State(state): State<AppState>, ctx: Ctx, Path((id, aksi)): Path<(i64, String)>, posted: Posted) -> Result<Response, WebError> {
+pub async fn act_own(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, aksi)): Path<(i64, String)>,
+    posted: Posted,
+) -> Result<Response, WebError> {
     act(&state, &ctx, Portal::Own, id, &aksi, posted).await
 }
 
-pub async fn act_agency(State(state): State<AppState>, ctx: Ctx, Path((id, aksi)): Path<(i64, String)>, posted: Posted) -> Result<Response, WebError> {
+pub async fn act_agency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, aksi)): Path<(i64, String)>,
+    posted: Posted,
+) -> Result<Response, WebError> {
     act(&state, &ctx, Portal::Agency, id, &aksi, posted).await
 }
 
-pub async fn act_partner(State(state): State<AppState>, ctx: Ctx, Path((id, aksi)): Path<(i64, String)>, posted: Posted) -> Result<Response, WebError> {
+pub async fn act_partner(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, aksi)): Path<(i64, String)>,
+    posted: Posted,
+) -> Result<Response, WebError> {
     act(&state, &ctx, Portal::Partner, id, &aksi, posted).await
 }
 
@@ -710,15 +1099,28 @@ pub struct UploadQuery {
 /// The upload's body limit: the document limit plus the multipart envelope.
 pub const UPLOAD_BODY_LIMIT: usize = capital::MAX_DOCUMENT_BYTES + 64 * 1024;
 
-pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<UploadQuery>, mut multipart: Multipart) -> Result<Response, WebError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<UploadQuery>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
     let user = ctx.user()?;
     let who = ctx.who()?;
     let r = reach(&state);
     let flow = flow!(state, r);
     let opened = flow.open(&user.actor(), id).await?;
-    let refuse = |status: StatusCode, message: &str| Trouble { upload: Some(message.to_owned()), alert: (status == StatusCode::CONFLICT).then(|| message.to_owned()), ..Trouble::default() };
+    let refuse = |status: StatusCode, message: &str| Trouble {
+        upload: Some(message.to_owned()),
+        alert: (status == StatusCode::CONFLICT).then(|| message.to_owned()),
+        ..Trouble::default()
+    };
     if !q.versi.is_empty() && q.versi != opened.app.version.to_string() {
-        let t = refuse(StatusCode::CONFLICT, "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.");
+        let t = refuse(
+            StatusCode::CONFLICT,
+            "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.",
+        );
         return again(&state, &ctx, Portal::Own, id, StatusCode::CONFLICT, t).await;
     }
     let too_large = "Berkas terlalu besar: paling besar 5 MB.";
@@ -732,31 +1134,119 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
                 match f.bytes().await {
                     Ok(b) => bytes = Some(b.to_vec()),
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return again(&state, &ctx, Portal::Own, id, StatusCode::PAYLOAD_TOO_LARGE, refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large)).await;
+                        return again(
+                            &state,
+                            &ctx,
+                            Portal::Own,
+                            id,
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large),
+                        )
+                        .await;
                     }
-                    Err(_) => return again(&state, &ctx, Portal::Own, id, StatusCode::BAD_REQUEST, refuse(StatusCode::BAD_REQUEST, broken)).await,
+                    Err(_) => {
+                        return again(
+                            &state,
+                            &ctx,
+                            Portal::Own,
+                            id,
+                            StatusCode::BAD_REQUEST,
+                            refuse(StatusCode::BAD_REQUEST, broken),
+                        )
+                        .await;
+                    }
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return again(&state, &ctx, Portal::Own, id, StatusCode::PAYLOAD_TOO_LARGE, refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large)).await;
+                return again(
+                    &state,
+                    &ctx,
+                    Portal::Own,
+                    id,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large),
+                )
+                .await;
             }
-            Err(_) => return again(&state, &ctx, Portal::Own, id, StatusCode::BAD_REQUEST, refuse(StatusCode::BAD_REQUEST, broken)).await,
+            Err(_) => {
+                return again(
+                    &state,
+                    &ctx,
+                    Portal::Own,
+                    id,
+                    StatusCode::BAD_REQUEST,
+                    refuse(StatusCode::BAD_REQUEST, broken),
+                )
+                .await;
+            }
         }
     }
     let Some(kind) = DocumentKind::parse(&kind) else {
-        return again(&state, &ctx, Portal::Own, id, StatusCode::UNPROCESSABLE_ENTITY, refuse(StatusCode::UNPROCESSABLE_ENTITY, "Pilih jenis dokumen.")).await;
+        return again(
+            &state,
+            &ctx,
+            Portal::Own,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, "Pilih jenis dokumen."),
+        )
+        .await;
     };
-    let result = flow.upload(&opened, &who, kind, &name, bytes.as_deref().unwrap_or(&[]), now()).await;
+    let result = flow
+        .upload(
+            &opened,
+            &who,
+            kind,
+            &name,
+            bytes.as_deref().unwrap_or(&[]),
+            now(),
+        )
+        .await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/akun/permodalan/{id}?ok=dokumen")).into_response()),
         Err(FormError::Fields(errors)) => {
-            let m = errors.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ");
-            again(&state, &ctx, Portal::Own, id, StatusCode::UNPROCESSABLE_ENTITY, refuse(StatusCode::UNPROCESSABLE_ENTITY, &m)).await
+            let m = errors
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" ");
+            again(
+                &state,
+                &ctx,
+                Portal::Own,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refuse(StatusCode::UNPROCESSABLE_ENTITY, &m),
+            )
+            .await
         }
-        Err(FormError::App(AppError::Refused(r))) => again(&state, &ctx, Portal::Own, id, StatusCode::CONFLICT, refuse(StatusCode::CONFLICT, &r.to_string())).await,
-        Err(FormError::App(AppError::Stale)) => again(&state, &ctx, Portal::Own, id, StatusCode::CONFLICT, refuse(StatusCode::CONFLICT, "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.")).await,
+        Err(FormError::App(AppError::Refused(r))) => {
+            again(
+                &state,
+                &ctx,
+                Portal::Own,
+                id,
+                StatusCode::CONFLICT,
+                refuse(StatusCode::CONFLICT, &r.to_string()),
+            )
+            .await
+        }
+        Err(FormError::App(AppError::Stale)) => {
+            again(
+                &state,
+                &ctx,
+                Portal::Own,
+                id,
+                StatusCode::CONFLICT,
+                refuse(
+                    StatusCode::CONFLICT,
+                    "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.",
+                ),
+            )
+            .await
+        }
         Err(FormError::App(e)) => Err(e.into()),
     }
 }
@@ -766,35 +1256,67 @@ async fn document(state: &AppState, ctx: &Ctx, id: i64, kind: &str) -> Result<Re
     let who = ctx.who()?;
     let kind = DocumentKind::parse(kind).ok_or(WebError::NotFound)?;
     let r = reach(state);
-    let (doc, bytes) = flow!(state, r).document(&user.actor(), &who, id, kind).await?;
-    let ascii: String = doc.file_name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let (doc, bytes) = flow!(state, r)
+        .document(&user.actor(), &who, id, kind)
+        .await?;
+    let ascii: String = doc
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
     Ok((
         [
             (header::CONTENT_TYPE, doc.content_type.clone()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", if ascii.is_empty() { kind.as_str().to_owned() } else { ascii })),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"{}\"",
+                    if ascii.is_empty() {
+                        kind.as_str().to_owned()
+                    } else {
+                        ascii
+                    }
+                ),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'".to_owned(),
+            ),
         ],
         bytes,
     )
         .into_response())
 }
 
-pub async fn document_any(State(state): State<AppState>, ctx: Ctx, Path((id, kind)): Path<(i64, String)>) -> Result<Response, WebError> {
+pub async fn document_any(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
     document(&state, &ctx, id, &kind).await
 }
 
-pub async fn dossier_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn dossier_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let user = ctx.user()?;
     let who = ctx.who()?;
     let r = reach(&state);
-    let (row, d, _) = flow!(state, r).dossier_for_download(&user.actor(), &who, id, now()).await?;
+    let (row, d, _) = flow!(state, r)
+        .dossier_for_download(&user.actor(), &who, id, now())
+        .await?;
     let bytes = capital::dossier_pdf(&state.settings.instance, &row, &d)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"dosier-{id}-v{}.pdf\"", row.version)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"dosier-{id}-v{}.pdf\"", row.version),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
@@ -802,13 +1324,32 @@ pub async fn dossier_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path
         .into_response())
 }
 
-pub async fn reveal_nik(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn reveal_nik(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let user = ctx.user()?;
     let who = ctx.who()?;
     let r = reach(&state);
     let nik = flow!(state, r).reveal_nik(&user.actor(), &who, id).await?;
-    let portal = if user.role == Role::Admin { Portal::Agency } else { Portal::Partner };
-    again(&state, &ctx, portal, id, StatusCode::OK, Trouble { nik: Some(nik), ..Trouble::default() }).await
+    let portal = if user.role == Role::Admin {
+        Portal::Agency
+    } else {
+        Portal::Partner
+    };
+    again(
+        &state,
+        &ctx,
+        portal,
+        id,
+        StatusCode::OK,
+        Trouble {
+            nik: Some(nik),
+            ..Trouble::default()
+        },
+    )
+    .await
 }
 
 // ---- The agency --------------------------------------------------------------------------
@@ -819,35 +1360,91 @@ pub struct StatusQuery {
     status: String,
 }
 
-pub async fn admin(State(state): State<AppState>, ctx: Ctx, Query(q): Query<StatusQuery>) -> Result<Response, WebError> {
+pub async fn admin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<StatusQuery>,
+) -> Result<Response, WebError> {
     let o = capital::overview(&state.db, now()).await?;
     let filter = AppState_::parse(&q.status);
-    let count = |v: &[(String, usize)]| v.iter().map(|(l, n)| Count { label: l.clone(), n: *n, href: String::new() }).collect();
-    let partners = crate::db::directory::partners(&state.db).await?.into_iter().filter(|p| p.kind == "bank").map(|p| Choice { value: p.id.to_string(), label: p.name }).collect();
+    let count = |v: &[(String, usize)]| {
+        v.iter()
+            .map(|(l, n)| Count {
+                label: l.clone(),
+                n: *n,
+                href: String::new(),
+            })
+            .collect()
+    };
+    let partners = crate::db::directory::partners(&state.db)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == "bank")
+        .map(|p| Choice {
+            value: p.id.to_string(),
+            label: p.name,
+        })
+        .collect();
     Ok(render(&AdminPage {
         layout: ctx.layout("Permodalan alumni"),
-        by_state: o.by_state.iter().map(|(s, n)| Count { label: s.label().into(), n: *n, href: format!("/admin/permodalan?status={}#daftar", s.as_str()) }).collect(),
+        by_state: o
+            .by_state
+            .iter()
+            .map(|(s, n)| Count {
+                label: s.label().into(),
+                n: *n,
+                href: format!("/admin/permodalan?status={}#daftar", s.as_str()),
+            })
+            .collect(),
         by_partner: count(&o.by_partner),
         by_trade: count(&o.by_trade),
         by_kecamatan: count(&o.by_kecamatan),
-        approval_rate: if o.decided == 0 { "—".into() } else { format!("{}% ({} dari {} keputusan)", o.approved * 100 / o.decided, o.approved, o.decided) },
+        approval_rate: match (o.approved * 100).checked_div(o.decided) {
+            None => "—".into(),
+            Some(rate) => format!("{rate}% ({} dari {} keputusan)", o.approved, o.decided),
+        },
         amounts: vec![
-            Fact { label: "Diajukan".into(), value: rp(o.amount_applied) },
-            Fact { label: "Disetujui".into(), value: rp(o.amount_approved) },
-            Fact { label: "Dicairkan".into(), value: rp(o.amount_disbursed) },
+            Fact {
+                label: "Diajukan".into(),
+                value: rp(o.amount_applied),
+            },
+            Fact {
+                label: "Disetujui".into(),
+                value: rp(o.amount_approved),
+            },
+            Fact {
+                label: "Dicairkan".into(),
+                value: rp(o.amount_disbursed),
+            },
         ],
-        medians: o.median_days.iter().map(|(s, d)| Fact { label: s.label().into(), value: d.map(|d| d.to_string()).unwrap_or_else(|| "—".into()) }).collect(),
-        outcomes: o.outcomes.iter().map(|(a, x)| OutcomeRow {
-            href: Portal::Agency.base(a.id),
-            applicant: a.applicant.clone(),
-            program: a.program.clone(),
-            disbursed: a.disbursed_on.as_deref().map(long_date).unwrap_or_default(),
-            before: rp(x.before_12),
-            after_6: x.after_6.map(rp).unwrap_or_else(|| "—".into()),
-            after_12: x.after_12.map(rp).unwrap_or_else(|| "—".into()),
-        }).collect(),
+        medians: o
+            .median_days
+            .iter()
+            .map(|(s, d)| Fact {
+                label: s.label().into(),
+                value: d.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            })
+            .collect(),
+        outcomes: o
+            .outcomes
+            .iter()
+            .map(|(a, x)| OutcomeRow {
+                href: Portal::Agency.base(a.id),
+                applicant: a.applicant.clone(),
+                program: a.program.clone(),
+                disbursed: a.disbursed_on.as_deref().map(long_date).unwrap_or_default(),
+                before: rp(x.before_12),
+                after_6: x.after_6.map(rp).unwrap_or_else(|| "—".into()),
+                after_12: x.after_12.map(rp).unwrap_or_else(|| "—".into()),
+            })
+            .collect(),
         filter: filter.map(|s| s.label().to_owned()).unwrap_or_default(),
-        applications: o.applications.iter().filter(|a| filter.is_none_or(|s| a.state == s)).map(|a| row(a, Portal::Agency, String::new())).collect(),
+        applications: o
+            .applications
+            .iter()
+            .filter(|a| filter.is_none_or(|s| a.state == s))
+            .map(|a| row(a, Portal::Agency, String::new()))
+            .collect(),
         partners,
     })?
     .into_response())
@@ -860,31 +1457,100 @@ pub async fn admin_programs(State(state): State<AppState>, ctx: Ctx) -> Result<R
         let open = crate::domain::capital::program::is_open(&p.opens_on, &p.closes_on, &today);
         cards.push(card(&state, p, None, open).await?);
     }
-    Ok(render(&AdminProgramsPage { layout: ctx.layout("Program permodalan"), programs: cards })?.into_response())
+    Ok(render(&AdminProgramsPage {
+        layout: ctx.layout("Program permodalan"),
+        programs: cards,
+    })?
+    .into_response())
 }
 
-async fn program_form(state: &AppState, ctx: &Ctx, id: Option<i64>, version: i64, echo: Echo, status: StatusCode) -> Result<Response, WebError> {
+async fn program_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    version: i64,
+    echo: Echo,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let choices = capital::program_choices(&state.db).await?;
-    Ok((status, render(&ProgramFormPage {
-        layout: ctx.layout(if id.is_some() { "Ubah program" } else { "Program baru" }),
-        id,
-        version,
-        echo,
-        partners: choices.partners.iter().map(|p| Choice { value: p.id.to_string(), label: p.name.clone() }).collect(),
-        kinds: ProgramKind::ALL.iter().map(|k| Choice { value: k.as_str().into(), label: k.label().into() }).collect(),
-        documents: DocumentKind::ALL.iter().map(|k| Choice { value: k.as_str().into(), label: k.label().into() }).collect(),
-        trades: choices.trades.iter().map(|(id, n)| Choice { value: id.to_string(), label: n.clone() }).collect(),
-        kecamatan: choices.kecamatan.iter().map(|(c, n)| Choice { value: c.clone(), label: n.clone() }).collect(),
-    })?)
+    Ok((
+        status,
+        render(&ProgramFormPage {
+            layout: ctx.layout(if id.is_some() {
+                "Ubah program"
+            } else {
+                "Program baru"
+            }),
+            id,
+            version,
+            echo,
+            partners: choices
+                .partners
+                .iter()
+                .map(|p| Choice {
+                    value: p.id.to_string(),
+                    label: p.name.clone(),
+                })
+                .collect(),
+            kinds: ProgramKind::ALL
+                .iter()
+                .map(|k| Choice {
+                    value: k.as_str().into(),
+                    label: k.label().into(),
+                })
+                .collect(),
+            documents: DocumentKind::ALL
+                .iter()
+                .map(|k| Choice {
+                    value: k.as_str().into(),
+                    label: k.label().into(),
+                })
+                .collect(),
+            trades: choices
+                .trades
+                .iter()
+                .map(|(id, n)| Choice {
+                    value: id.to_string(),
+                    label: n.clone(),
+                })
+                .collect(),
+            kecamatan: choices
+                .kecamatan
+                .iter()
+                .map(|(c, n)| Choice {
+                    value: c.clone(),
+                    label: n.clone(),
+                })
+                .collect(),
+        })?,
+    )
         .into_response())
 }
 
 pub async fn program_new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let today = crate::domain::dates::to_iso(crate::domain::dates::today_wib());
-    program_form(&state, &ctx, None, 0, Echo::new(vec![("opens_on".into(), today), ("one_at_a_time".into(), "1".into())], vec![]), StatusCode::OK).await
+    program_form(
+        &state,
+        &ctx,
+        None,
+        0,
+        Echo::new(
+            vec![
+                ("opens_on".into(), today),
+                ("one_at_a_time".into(), "1".into()),
+            ],
+            vec![],
+        ),
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn program_edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn program_edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let p = crate::db::capital::program(&state.db, id).await?;
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
     let r = &p.rules;
@@ -900,30 +1566,70 @@ pub async fn program_edit(State(state): State<AppState>, ctx: Ctx, Path(id): Pat
         ("tenor_max".into(), p.tenor_max.to_string()),
         ("opens_on".into(), p.opens_on.clone()),
         ("closes_on".into(), p.closes_on.clone()),
-        ("quota".into(), p.quota.map(|q| q.to_string()).unwrap_or_default()),
+        (
+            "quota".into(),
+            p.quota.map(|q| q.to_string()).unwrap_or_default(),
+        ),
         ("min_months_active".into(), opt(r.min_months_active)),
         ("min_orders_total".into(), opt(r.min_orders_total)),
         ("min_orders_public".into(), opt(r.min_orders_public)),
         ("min_orders_office".into(), opt(r.min_orders_office)),
-        ("min_revenue".into(), r.min_revenue.map(|v| v.to_string()).unwrap_or_default()),
+        (
+            "min_revenue".into(),
+            r.min_revenue.map(|v| v.to_string()).unwrap_or_default(),
+        ),
         ("revenue_months".into(), opt(r.revenue_months)),
         ("min_age".into(), opt(r.min_age)),
         ("max_age".into(), opt(r.max_age)),
     ];
-    for (flag, on) in [("kur", p.kur), ("nib_required", r.nib_required), ("certificate_required", r.certificate_required), ("one_at_a_time", r.one_at_a_time)] {
+    for (flag, on) in [
+        ("kur", p.kur),
+        ("nib_required", r.nib_required),
+        ("certificate_required", r.certificate_required),
+        ("one_at_a_time", r.one_at_a_time),
+    ] {
         if on {
             pairs.push((flag.into(), "1".into()));
         }
     }
-    pairs.extend(p.documents.iter().map(|d| ("documents".to_owned(), d.as_str().to_owned())));
-    pairs.extend(r.trades.iter().map(|t| ("trades".to_owned(), t.to_string())));
-    pairs.extend(r.kecamatan.iter().map(|k| ("kecamatan".to_owned(), k.clone())));
-    program_form(&state, &ctx, Some(id), p.version, Echo::new(pairs, vec![]), StatusCode::OK).await
+    pairs.extend(
+        p.documents
+            .iter()
+            .map(|d| ("documents".to_owned(), d.as_str().to_owned())),
+    );
+    pairs.extend(
+        r.trades
+            .iter()
+            .map(|t| ("trades".to_owned(), t.to_string())),
+    );
+    pairs.extend(
+        r.kecamatan
+            .iter()
+            .map(|k| ("kecamatan".to_owned(), k.clone())),
+    );
+    program_form(
+        &state,
+        &ctx,
+        Some(id),
+        p.version,
+        Echo::new(pairs, vec![]),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn save_program(state: &AppState, ctx: &Ctx, id: Option<i64>, posted: Posted) -> Result<Response, WebError> {
+async fn save_program(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    posted: Posted,
+) -> Result<Response, WebError> {
     let who = ctx.who()?;
-    let (documents, trades, kecamatan) = (posted.all("documents"), posted.all("trades"), posted.all("kecamatan"));
+    let (documents, trades, kecamatan) = (
+        posted.all("documents"),
+        posted.all("trades"),
+        posted.all("kecamatan"),
+    );
     let input = ProgramInput {
         partner_id: posted.get("partner_id"),
         name: posted.get("name"),
@@ -962,16 +1668,31 @@ async fn save_program(state: &AppState, ctx: &Ctx, id: Option<i64>, posted: Post
     }
 }
 
-pub async fn program_create(State(state): State<AppState>, ctx: Ctx, posted: Posted) -> Result<Response, WebError> {
+pub async fn program_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    posted: Posted,
+) -> Result<Response, WebError> {
     save_program(&state, &ctx, None, posted).await
 }
 
-pub async fn program_update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, posted: Posted) -> Result<Response, WebError> {
+pub async fn program_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    posted: Posted,
+) -> Result<Response, WebError> {
     crate::db::capital::program(&state.db, id).await?;
     save_program(&state, &ctx, Some(id), posted).await
 }
 
-async fn settings_page(state: &AppState, ctx: &Ctx, echo: Option<Echo>, saved: bool, status: StatusCode) -> Result<Response, WebError> {
+async fn settings_page(
+    state: &AppState,
+    ctx: &Ctx,
+    echo: Option<Echo>,
+    saved: bool,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let s = capital::settings(&state.db).await?;
     let echo = echo.unwrap_or_else(|| {
         Echo::new(
@@ -984,12 +1705,18 @@ async fn settings_page(state: &AppState, ctx: &Ctx, echo: Option<Echo>, saved: b
             vec![],
         )
     });
-    Ok((status, render(&SettingsPage {
-        layout: ctx.layout("Pengaturan permodalan"),
-        echo,
-        fields: SikpField::ALL.iter().map(|f| (f.slug().to_owned(), f.label().to_owned())).collect(),
-        saved,
-    })?)
+    Ok((
+        status,
+        render(&SettingsPage {
+            layout: ctx.layout("Pengaturan permodalan"),
+            echo,
+            fields: SikpField::ALL
+                .iter()
+                .map(|f| (f.slug().to_owned(), f.label().to_owned()))
+                .collect(),
+            saved,
+        })?,
+    )
         .into_response())
 }
 
@@ -999,11 +1726,19 @@ pub struct SavedQuery {
     ok: String,
 }
 
-pub async fn settings_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SavedQuery>) -> Result<Response, WebError> {
+pub async fn settings_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, WebError> {
     settings_page(&state, &ctx, None, !q.ok.is_empty(), StatusCode::OK).await
 }
 
-pub async fn settings_save(State(state): State<AppState>, ctx: Ctx, posted: Posted) -> Result<Response, WebError> {
+pub async fn settings_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    posted: Posted,
+) -> Result<Response, WebError> {
     let who = ctx.who()?;
     let input = SettingsInput {
         review_days: posted.get("review_days"),
@@ -1013,7 +1748,16 @@ pub async fn settings_save(State(state): State<AppState>, ctx: Ctx, posted: Post
     };
     match capital::save_settings(&state.db, &who, &input).await {
         Ok(()) => Ok(Redirect::to("/admin/permodalan/pengaturan?ok=1").into_response()),
-        Err(FormError::Fields(errors)) => settings_page(&state, &ctx, Some(Echo::new(posted.0.clone(), errors)), false, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(FormError::Fields(errors)) => {
+            settings_page(
+                &state,
+                &ctx,
+                Some(Echo::new(posted.0.clone(), errors)),
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(FormError::App(e)) => Err(e.into()),
     }
 }
@@ -1030,9 +1774,17 @@ pub async fn partner(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let days = |since: Option<i64>| since.map(|s| (t - s) / 86_400).unwrap_or(0);
     let waiting = |a: &Application| {
         let d = days(a.referred_at);
-        if d >= timeouts.decision_days { format!("menunggu {d} hari, lewat batas {} hari", timeouts.decision_days) } else { format!("menunggu {d} hari") }
+        if d >= timeouts.decision_days {
+            format!(
+                "menunggu {d} hari, lewat batas {} hari",
+                timeouts.decision_days
+            )
+        } else {
+            format!("menunggu {d} hari")
+        }
     };
-    let this_month = crate::domain::dates::to_iso(crate::domain::dates::wib_date(t))[..7].to_owned();
+    let this_month =
+        crate::domain::dates::to_iso(crate::domain::dates::wib_date(t))[..7].to_owned();
     let last_report = |a: &Application| a.updated_at;
     let mut new_referrals = Vec::new();
     let mut due = Vec::new();
@@ -1040,11 +1792,25 @@ pub async fn partner(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let mut reports = Vec::new();
     for a in &apps {
         match a.state {
-            AppState_::Referred if days(a.referred_at) >= timeouts.decision_days => due.push(row(a, Portal::Partner, waiting(a))),
+            AppState_::Referred if days(a.referred_at) >= timeouts.decision_days => {
+                due.push(row(a, Portal::Partner, waiting(a)))
+            }
             AppState_::Referred => new_referrals.push(row(a, Portal::Partner, waiting(a))),
-            AppState_::Approved => to_disburse.push(row(a, Portal::Partner, "menunggu pencairan".into())),
-            AppState_::Disbursed if a.program_kind.repaid() && crate::domain::dates::to_iso(crate::domain::dates::wib_date(last_report(a)))[..7] < *this_month => {
-                reports.push(row(a, Portal::Partner, "laporan angsuran bulan ini belum ada".into()))
+            AppState_::Approved => {
+                to_disburse.push(row(a, Portal::Partner, "menunggu pencairan".into()))
+            }
+            AppState_::Disbursed
+                if a.program_kind.repaid()
+                    && crate::domain::dates::to_iso(crate::domain::dates::wib_date(
+                        last_report(a),
+                    ))[..7]
+                        < *this_month =>
+            {
+                reports.push(row(
+                    a,
+                    Portal::Partner,
+                    "laporan angsuran bulan ini belum ada".into(),
+                ))
             }
             _ => {}
         }
@@ -1053,12 +1819,34 @@ pub async fn partner(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         layout: ctx.layout("Rujukan permodalan"),
         partner: partner.name,
         todo: vec![
-            Todo { title: "Rujukan baru".into(), hint: "Periksa dosier, dokumen dan NIK, lalu putuskan.".into(), rows: new_referrals },
-            Todo { title: "Keputusan lewat batas waktu".into(), hint: format!("Rujukan yang belum diputuskan lebih dari {} hari; pemohon menunggu.", timeouts.decision_days), rows: due },
-            Todo { title: "Menunggu pencairan".into(), hint: "Sudah disetujui; catat tanggal dan jumlah pencairan.".into(), rows: to_disburse },
-            Todo { title: "Laporan angsuran bulan ini".into(), hint: "Laporkan status angsuran tiap bulan.".into(), rows: reports },
+            Todo {
+                title: "Rujukan baru".into(),
+                hint: "Periksa dosier, dokumen dan NIK, lalu putuskan.".into(),
+                rows: new_referrals,
+            },
+            Todo {
+                title: "Keputusan lewat batas waktu".into(),
+                hint: format!(
+                    "Rujukan yang belum diputuskan lebih dari {} hari; pemohon menunggu.",
+                    timeouts.decision_days
+                ),
+                rows: due,
+            },
+            Todo {
+                title: "Menunggu pencairan".into(),
+                hint: "Sudah disetujui; catat tanggal dan jumlah pencairan.".into(),
+                rows: to_disburse,
+            },
+            Todo {
+                title: "Laporan angsuran bulan ini".into(),
+                hint: "Laporkan status angsuran tiap bulan.".into(),
+                rows: reports,
+            },
         ],
-        all: apps.iter().map(|a| row(a, Portal::Partner, String::new())).collect(),
+        all: apps
+            .iter()
+            .map(|a| row(a, Portal::Partner, String::new()))
+            .collect(),
     })?
     .into_response())
 }
@@ -1070,8 +1858,14 @@ pub async fn partner_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Res
     let bytes = capital::partner_queue_xlsx(&state.db, &who, partner_id).await?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"rujukan-permodalan.xlsx\"".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"rujukan-permodalan.xlsx\"".to_owned(),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
@@ -1079,15 +1873,23 @@ pub async fn partner_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Res
         .into_response())
 }
 
-pub async fn sikp(State(state): State<AppState>, ctx: Ctx, posted: Posted) -> Result<Response, WebError> {
+pub async fn sikp(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    posted: Posted,
+) -> Result<Response, WebError> {
     let who = ctx.who()?;
     let partner = posted.get("mitra").trim().parse::<i64>().ok();
     let csv = posted.get("format") == "csv";
-    let (bytes, kind, ext) = capital::sikp_file(&state.db, &state.secrets.data_key, &who, partner, csv).await?;
+    let (bytes, kind, ext) =
+        capital::sikp_file(&state.db, &state.secrets.data_key, &who, partner, csv).await?;
     Ok((
         [
             (header::CONTENT_TYPE, kind.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"sikp-calon-debitur-kur.{ext}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"sikp-calon-debitur-kur.{ext}\""),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,

@@ -31,7 +31,8 @@ impl Posted {
 
 /// A posted form read as pairs (the same body rules and rejections as `Form`).
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Posted {
-    type Rejection = <axum::Form<Vec<(String, String)>> as axum::extract::FromRequest<S>>::Rejection;
+    type Rejection =
+        <axum::Form<Vec<(String, String)>> as axum::extract::FromRequest<S>>::Rejection;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let axum::Form(pairs) = axum::Form::from_request(req, state).await?;

@@ -41,14 +41,13 @@ const WAITING_WITH_CONSENT: &str = "SELECT COUNT(*) FROM capital_applications a 
 
 async fn demo_capital_has_every_state_and_the_promised_queues(app: TestApp) {
     // Every state of the pipeline appears.
-    let states: BTreeSet<String> =
-        sqlx::query("SELECT DISTINCT state FROM capital_applications")
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get::<String, _>(0).unwrap())
-            .collect();
+    let states: BTreeSet<String> = sqlx::query("SELECT DISTINCT state FROM capital_applications")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String, _>(0).unwrap())
+        .collect();
     for state in karya::domain::capital::application::State::ALL {
         assert!(
             states.contains(state.as_str()),
@@ -56,7 +55,9 @@ async fn demo_capital_has_every_state_and_the_promised_queues(app: TestApp) {
             state.as_str()
         );
     }
-    let total = app.scalar("SELECT COUNT(*) FROM capital_applications").await;
+    let total = app
+        .scalar("SELECT COUNT(*) FROM capital_applications")
+        .await;
     assert!((20..=35).contains(&total), "about 25 applications: {total}");
     assert!(app.scalar("SELECT COUNT(*) FROM capital_programs").await >= 6);
     // Referred both with and without consent, and a consent revoked.
@@ -319,7 +320,11 @@ async fn sikp_export_on_the_command_line_holds_exactly_the_consented_kur_candida
                 "{name}: full NIK as text: {nik}"
             );
         }
-        assert_eq!(hashed(&niks), all, "{name}: exactly the consented KUR candidates");
+        assert_eq!(
+            hashed(&niks),
+            all,
+            "{name}: exactly the consented KUR candidates"
+        );
         let phone = header.iter().position(|h| h == "NO_HP").unwrap();
         for r in &rows {
             assert!(r[phone].is_empty() || r[phone].starts_with("62"), "{r:?}");

@@ -273,7 +273,7 @@ impl RequestFields {
             1,
         );
         let kbli: String = input.kbli.chars().filter(|c| !c.is_whitespace()).collect();
-        if !kbli.is_empty() && !(kbli.len() == 5 && kbli.chars().all(|c| c.is_ascii_digit())) {
+        if !(kbli.is_empty() || kbli.len() == 5 && kbli.chars().all(|c| c.is_ascii_digit())) {
             errors.push((
                 "kbli",
                 "KBLI terdiri dari 5 angka (lihat di NIB Anda), atau kosongkan.".into(),
