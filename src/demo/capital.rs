@@ -876,6 +876,13 @@ pub async fn seed(
         .await?;
         made += 1;
     }
+    // The hourly reminder job has already run on the demo day: partners are reminded of
+    // referrals waiting past the decision days, and nothing is left for the job to write when
+    // the server starts.
+    capital
+        .remind_and_expire(now)
+        .await
+        .map_err(|e| fail("reminders", e))?;
     // The agency's staff have read the news of the past months.
     for staff in ["admin", "staf.blk"] {
         if let Some((u, _)) = users::credentials(db, staff).await? {

@@ -23,6 +23,17 @@ async fn i64s(app: &TestApp, sql: &str, bind: Option<i64>) -> Vec<i64> {
         .collect()
 }
 
+/// A count with one text parameter.
+async fn count_on(app: &TestApp, sql: &str, text: &str) -> i64 {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(text)
+        .fetch_one(app.db.pool())
+        .await
+        .expect(sql)
+        .try_get(0)
+        .expect("i64")
+}
+
 async fn partner_of(app: &TestApp, username: &str) -> i64 {
     sqlx::query("SELECT partner_id FROM users WHERE username = $1")
         .bind(username)
@@ -76,23 +87,19 @@ async fn demo_capital_has_every_state_and_the_promised_queues(app: TestApp) {
     );
     // One program closed on the demo day, the others open.
     let today = karya::domain::dates::to_iso(karya::domain::dates::today_wib());
-    let closed: i64 = sqlx::query("SELECT COUNT(*) FROM capital_programs WHERE closes_on < $1")
-        .bind(&today)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap();
-    assert_eq!(closed, 1, "one closed program");
-    let open: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM capital_programs WHERE opens_on <= $1 AND closes_on >= $1",
+    let closed = count_on(
+        &app,
+        "SELECT COUNT(*) FROM capital_programs WHERE closes_on < $1",
+        &today,
     )
-    .bind(&today)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get(0)
-    .unwrap();
+    .await;
+    assert_eq!(closed, 1, "one closed program");
+    let open = count_on(
+        &app,
+        "SELECT COUNT(*) FROM capital_programs WHERE opens_on <= $1 AND closes_on >= $1",
+        &today,
+    )
+    .await;
     assert!(open >= 6, "open programs: {open}");
 
     // Siti: a disbursed KUR with at least three repayment reports, all on track.
@@ -147,13 +154,12 @@ async fn demo_capital_has_every_state_and_the_promised_queues(app: TestApp) {
         "capital.withdrawn",
         "capital.expired",
     ] {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = $1")
-            .bind(action)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap();
+        let n = count_on(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1",
+            action,
+        )
+        .await;
         assert!(n >= 1, "no audit entry {action}");
     }
     let now = karya::db::now();
