@@ -1,4 +1,5 @@
-//! Procurement documents (Surat Pesanan, SPK, bukti pembelian, kuitansi, BAST, invoice) as PDF.
+//! Procurement documents (Surat Pesanan, SPK, bukti pembelian, kuitansi, BAST, invoice) and the
+//! alumni track record as PDF.
 //!
 //! Plain data in, bytes out: no SQL, no HTTP. A4 portrait with the district's letterhead, the
 //! built-in Helvetica faces (WinAnsi covers Indonesian, so no font is embedded and every word

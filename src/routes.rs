@@ -534,7 +534,7 @@ pub fn router() -> Router<AppState> {
         .merge(office_admin)
         .merge(open_procurement_data)
         .merge(office_requests)
-        .merge(track_records)
         .merge(capital_routes)
+        .merge(track_records)
         .fallback(public::not_found)
 }

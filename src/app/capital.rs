@@ -958,6 +958,11 @@ impl Capital<'_> {
         at: i64,
     ) -> FormResult<()> {
         let app = &opened.app;
+        // Reporting and closing are allowed from the same state: ask before reading the form.
+        opened
+            .allowed
+            .may(Action::ReportRepayment)
+            .map_err(refused)?;
         let mut errors = Vec::new();
         let status = Repayment::parse(input.status);
         if status.is_none() {
@@ -1923,48 +1928,18 @@ pub async fn partner_queue_xlsx(db: &Db, who: &Who<'_>, partner_id: i64) -> AppR
     crate::export::to_xlsx(&table).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// A frozen dossier as PDF, with its version and hash printed so a copy can be checked.
+/// A frozen dossier as PDF, with its application, version and hash printed so a copy can be
+/// checked against the stored one.
 pub fn dossier_pdf(
     instance: &crate::config::Instance,
     row: &store::Dossier,
     d: &Dossier,
 ) -> AppResult<Vec<u8>> {
-    let mut lines = instance.letterhead.lines();
-    let r = &d.record;
-    let mut facts = vec![
-        ("Pemohon".to_owned(), r.person.name.clone()),
-        (
-            "Program".to_owned(),
-            format!("{} ({})", d.program, d.partner),
-        ),
-        ("Jumlah diajukan".to_owned(), rp(d.amount)),
-        (
-            "Pesanan selesai".to_owned(),
-            format!("{} umum, {} OPD", r.orders_public, r.orders_office),
-        ),
-        ("Omzet 12 bulan".to_owned(), rp(r.revenue_12_months())),
-        (
-            "Lama aktif".to_owned(),
-            format!("{} bulan", r.months_active),
-        ),
-    ];
-    facts.push((
-        "Versi dosier".into(),
-        format!("{} · SHA-256 {}", row.version, row.hash),
-    ));
-    let doc = crate::pdf::Document {
-        letterhead: crate::pdf::Letterhead {
-            government: lines.next().unwrap_or_default().to_owned(),
-            office: lines.next().unwrap_or_default().to_owned(),
-            address: instance.address.clone(),
-            logo_png: None,
-        },
-        title: "DOSIER REKAM JEJAK USAHA".into(),
-        number: format!("Pengajuan #{} · versi {}", d.application_id, row.version),
-        facts,
-        ..Default::default()
-    };
-    crate::pdf::render(&doc).map_err(|e| AppError::Internal(e.to_string()))
+    let identifier = format!(
+        "Dosier pengajuan #{} ({}) versi {} · SHA-256 {}",
+        d.application_id, d.program, row.version, row.hash
+    );
+    crate::app::track_record::render_pdf(&d.record, instance, Some(&identifier))
 }
 
 #[cfg(test)]

@@ -19,29 +19,12 @@ const THEIRS: &str = "(SELECT id FROM businesses WHERE alumnus_id = $1)";
 /// The record as of `now` (Unix seconds; the date and months are WIB). `NotFound` when the
 /// alumnus does not exist; a person with no business gets a record with zeros.
 pub async fn track_record(db: &Db, alumnus_id: i64, now: i64) -> DbResult<TrackRecord> {
-    let as_of = wib_date(now);
     let person = person(db, alumnus_id).await?;
-    let training = training(db, alumnus_id).await?;
-    let business = main_business(db, alumnus_id).await?;
-    let f = activity(db, alumnus_id).await?.figures(as_of);
     Ok(TrackRecord {
-        as_of: to_iso(as_of),
         person,
-        training,
-        business,
-        active_since: f.active_since,
-        months_active: f.months_active,
-        orders_public: f.orders_public,
-        orders_office: f.orders_office,
-        revenue_by_month: f.revenue_by_month,
-        distinct_buyers: f.distinct_buyers,
-        repeat_buyers: f.repeat_buyers,
-        office_value: f.office_value,
-        on_time: f.on_time,
-        on_time_of: f.on_time_of,
-        rating_total: f.rating_total,
-        rating_count: f.rating_count,
-        disputes: f.disputes,
+        training: training(db, alumnus_id).await?,
+        business: main_business(db, alumnus_id).await?,
+        ..activity(db, alumnus_id).await?.figures(wib_date(now))
     })
 }
 

@@ -222,6 +222,8 @@ pub struct ActionButton {
     pub label: &'static str,
     pub needs_reason: bool,
     pub danger: bool,
+    /// Irreversible without a reason (withdrawing): asks once more.
+    pub confirm: bool,
 }
 
 pub struct Fact {
@@ -236,8 +238,8 @@ pub struct DossierView {
     pub hash: String,
     pub pdf_href: String,
     pub versions: Vec<(i64, String, String)>,
-    /// The frozen record rendered (the track record partial).
-    pub record_html: String,
+    /// The frozen record, as the track record partial shows it.
+    pub record: super::track_record::RecordView,
     pub documents: Vec<String>,
 }
 
@@ -291,6 +293,8 @@ pub struct ApplicationPage {
     pub repayment: Option<Echo>,
     pub repayment_statuses: Vec<Choice>,
     pub approve_hint: String,
+    /// The partner's decision forms sit below the dossier; the top of the page says so.
+    pub decide_below: bool,
     pub events: Vec<EventRow>,
     pub consents: Vec<Fact>,
     pub repayments: Vec<Fact>,
@@ -375,19 +379,4 @@ pub struct PartnerPage {
     pub partner: String,
     pub todo: Vec<Todo>,
     pub all: Vec<ApplicationRow>,
-}
-
-/// The frozen track record as HTML (the agency's copy links each figure to its records).
-pub fn record_html(record: &crate::domain::capital::record::TrackRecord, _links: bool) -> String {
-    let mut s = String::from("<dl class=\"facts\">");
-    for (k, v) in [
-        ("Pesanan umum selesai", record.orders_public.to_string()),
-        ("Pekerjaan OPD selesai", record.orders_office.to_string()),
-        ("Omzet 12 bulan", rp(record.revenue_12_months())),
-        ("Lama aktif", format!("{} bulan", record.months_active)),
-    ] {
-        s.push_str(&format!("<dt>{k}</dt><dd>{v}</dd>"));
-    }
-    s.push_str("</dl>");
-    s
 }

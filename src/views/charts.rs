@@ -128,7 +128,8 @@ pub fn stacked_bars(chart: &StackedBars) -> String {
             x + 16.0,
             escape(series.name)
         );
-        x += 24.0 + 7.0 * series.name.chars().count() as f64;
+        // System fonts run about 0.62 em a character; leave a gap after the name.
+        x += 32.0 + 8.0 * series.name.chars().count() as f64;
     }
     // Grid lines and amounts.
     for i in 0..=steps {
@@ -136,7 +137,7 @@ pub fn stacked_bars(chart: &StackedBars) -> String {
         let y = y_of(v as f64);
         let _ = write!(
             s,
-            r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{LINE}" stroke-width="1"/><text x="{}" y="{:.1}" font-size="11" text-anchor="end" fill="{MUTED}">{}</text>"#,
+            r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{LINE}" stroke-width="1"/><text x="{}" y="{:.1}" font-size="12" text-anchor="end" fill="{MUTED}">{}</text>"#,
             WIDTH - RIGHT,
             LEFT - 4.0,
             y + 4.0,
@@ -170,7 +171,7 @@ pub fn stacked_bars(chart: &StackedBars) -> String {
         }
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="middle" fill="{INK}">{}</text>"#,
+            r#"<text x="{:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,
             LEFT + slot * i as f64 + slot / 2.0,
             HEIGHT - 6.0,
             escape(&bar.label)

@@ -8,7 +8,7 @@ use super::Layout;
 use super::charts::{self, AMBER, Bar, GREEN, Series, StackedBars};
 use crate::domain::capital::record::{Figure, RecordKind, RecordRow, TrackRecord, Training};
 use crate::domain::dates::{format_date, month_name, month_short, parse_iso};
-use crate::domain::rupiah::format_rupiah;
+use crate::domain::rupiah::{format_rupiah, group_thousands};
 use crate::pdf;
 
 /// The title of the printed record.
@@ -23,7 +23,9 @@ pub struct Fact {
 }
 
 pub struct MonthRow {
+    /// "Jan 2026", with the full name for screen readers and hover.
     pub label: String,
+    pub long_label: String,
     pub public: String,
     pub office: String,
     pub total: String,
@@ -234,15 +236,16 @@ impl RecordView {
                 .iter()
                 .zip(&r.revenue_by_month)
                 .map(|(b, m)| MonthRow {
-                    label: b.long_label.clone(),
-                    public: format_rupiah(m.public),
-                    office: format_rupiah(m.office),
-                    total: format_rupiah(m.total()),
+                    label: format!("{} {}", b.label, m.month.get(..4).unwrap_or("")),
+                    long_label: b.long_label.clone(),
+                    public: group_thousands(m.public),
+                    office: group_thousands(m.office),
+                    total: group_thousands(m.total()),
                 })
                 .collect(),
-            total_public: format_rupiah(r.revenue_by_month.iter().map(|m| m.public).sum()),
-            total_office: format_rupiah(r.revenue_by_month.iter().map(|m| m.office).sum()),
-            total: format_rupiah(r.revenue_12_months()),
+            total_public: group_thousands(r.revenue_by_month.iter().map(|m| m.public).sum()),
+            total_office: group_thousands(r.revenue_by_month.iter().map(|m| m.office).sum()),
+            total: group_thousands(r.revenue_12_months()),
         }
     }
 }
@@ -438,7 +441,86 @@ pub fn document(
         facts,
         lines,
         total: Some(r.revenue_12_months()),
-        closing: vec!["Jawaban tracer: belum ada.".to_owned()],
         ..pdf::Document::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::capital::record::MonthRevenue;
+
+    fn record() -> TrackRecord {
+        TrackRecord {
+            as_of: "2026-07-14".into(),
+            active_since: Some("2026-01-15".into()),
+            months_active: 5,
+            orders_public: 7,
+            rating_total: 14,
+            rating_count: 3,
+            distinct_buyers: 4,
+            repeat_buyers: 1,
+            revenue_by_month: (1..=12)
+                .map(|m| MonthRevenue {
+                    month: format!("2026-{m:02}"),
+                    public: 1_000,
+                    office: if m == 7 { 5_000 } else { 0 },
+                })
+                .collect(),
+            ..TrackRecord::default()
+        }
+    }
+
+    fn value(facts: &[Fact], label: &str) -> String {
+        facts
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn figures_read_as_indonesian_words() {
+        let f = facts(&record(), None);
+        assert_eq!(
+            value(&f, "Lama aktif di Karya"),
+            "5 bulan (sejak 15 Januari 2026)"
+        );
+        assert_eq!(value(&f, "Penilaian rata-rata"), "4,7 dari 5 (3 ulasan)");
+        assert_eq!(
+            value(&f, "Pembeli berbeda"),
+            "4 pembeli; 1 membeli lagi (25%)"
+        );
+        assert_eq!(
+            value(&f, "Pendapatan 12 bulan terakhir"),
+            "Rp17.000 (umum Rp12.000, OPD Rp5.000)"
+        );
+        assert_eq!(value(&f, "Sengketa"), "Tidak ada");
+        assert_eq!(value(&f, "Jawaban tracer"), "belum ada");
+        assert!(f.iter().all(|x| x.href.is_none()));
+        let empty = facts(&TrackRecord::default(), None);
+        assert_eq!(value(&empty, "Penilaian rata-rata"), "Belum ada ulasan");
+        assert_eq!(value(&empty, "Lama aktif di Karya"), "Belum ada kegiatan");
+    }
+
+    #[test]
+    fn the_agency_gets_a_link_for_every_figure() {
+        let f = facts(&record(), Some("/admin/alumni/5/rekam-jejak"));
+        let linked: Vec<&str> = f.iter().filter_map(|x| x.href.as_deref()).collect();
+        assert_eq!(linked.len(), Figure::ALL.len());
+        assert!(linked.contains(&"/admin/alumni/5/rekam-jejak/ulasan"));
+        assert!(f.iter().all(|x| x.href.is_some() == x.figure.is_some()));
+    }
+
+    #[test]
+    fn the_document_tables_the_twelve_months() {
+        let doc = document(&record(), pdf::Letterhead::default(), None);
+        assert_eq!(doc.title, PDF_TITLE);
+        assert_eq!(doc.number, "");
+        assert_eq!(doc.lines.len(), 12);
+        assert_eq!(doc.total, Some(17_000));
+        assert!(doc.lines[6].description.starts_with("Juli 2026"));
+        let frozen = document(&record(), pdf::Letterhead::default(), Some("Snapshot #3"));
+        assert_eq!(frozen.number, "Snapshot #3");
     }
 }

@@ -18,7 +18,10 @@ use crate::app::{AppError, FormError};
 use crate::db::capital::{Application, Program, Scope};
 use crate::db::now;
 use crate::db::orders::Reach;
-use crate::domain::capital::application::{Action, Party, Repayment, State as AppState_};
+use crate::domain::Refusal;
+use crate::domain::capital::application::{
+    Action, Party, Refusal as Why, Repayment, State as AppState_,
+};
 use crate::domain::capital::plan::{MaritalStatus, Purpose, RequestInput};
 use crate::domain::capital::program::{DocumentKind, ProgramInput, ProgramKind};
 use crate::domain::capital::sikp::Field as SikpField;
@@ -580,6 +583,7 @@ async fn page(
             label: a.label(),
             needs_reason: a.needs_reason(),
             danger: matches!(a, Action::Reject | Action::Decline | Action::Withdraw),
+            confirm: a == Action::Withdraw,
         })
         .collect();
     let may = |a: Action| opened.allowed.may(a).is_ok();
@@ -676,7 +680,13 @@ async fn page(
                 )
             })
             .collect(),
-        record_html: crate::views::capital::record_html(&d.record, portal == Portal::Agency),
+        // The agency's copy links each figure to the records behind it (as they are now).
+        record: crate::views::track_record::RecordView::new(
+            &d.record,
+            (portal == Portal::Agency)
+                .then(|| format!("/admin/alumni/{}/rekam-jejak", app.alumnus_id))
+                .as_deref(),
+        ),
         documents: d.documents.clone(),
     });
     let statuses = Repayment::ALL
@@ -788,6 +798,7 @@ async fn page(
         disburse,
         repayment,
         repayment_statuses: statuses,
+        decide_below: party == Party::Partner && (may(Action::Approve) || may(Action::Disburse)),
         approve_hint: format!("Paling banyak {} (yang diajukan).", rp(app.amount)),
         events: events
             .iter()
@@ -796,6 +807,8 @@ async fn page(
                 who: who_label(e.party).into(),
                 what: match (Action::from_slug(&e.action), e.from) {
                     (_, None) => "Draf dibuat".into(),
+                    // A document upload is recorded as an edit naming the document.
+                    (Some(Action::Edit), _) if !e.note.is_empty() => "Dokumen diunggah".into(),
                     (Some(a), Some(f)) if f != e.to => format!("{} → {}", a.label(), e.to.label()),
                     (Some(a), _) => a.label().into(),
                     (None, _) => e.action.clone(),
@@ -913,6 +926,10 @@ async fn outcome(
 ) -> Result<Response, WebError> {
     let trouble = match result {
         Ok(()) => return Ok(Redirect::to(&format!("{}?ok={slug}", portal.base(id))).into_response()),
+        Err(FormError::App(AppError::Refused(Refusal::Capital(Why::ReasonRequired)))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Trouble { reason: reason_echo(slug, posted, Some(Why::ReasonRequired.to_string())), ..Trouble::default() },
+        ),
         Err(FormError::App(AppError::Refused(r))) => (StatusCode::CONFLICT, Trouble { alert: Some(r.to_string()), reason: reason_echo(slug, posted, None), ..Trouble::default() }),
         Err(FormError::App(AppError::Stale)) => (StatusCode::CONFLICT, Trouble { alert: Some("Pengajuan ini baru saja diubah pihak lain. Halaman sudah dimuat ulang; periksa lalu ulangi.".into()), ..Trouble::default() }),
         Err(FormError::App(e)) => return Err(e.into()),
@@ -1035,30 +1052,11 @@ async fn act(
             .await
         }
         Action::Expire => return Err(WebError::NotFound),
-        _ => {
-            if action.needs_reason()
-                && let Err(e) =
-                    crate::domain::capital::application::reason(action, posted.get("reason"))
-            {
-                let trouble = Trouble {
-                    reason: reason_echo(slug, &posted, Some(e.to_string())),
-                    ..Trouble::default()
-                };
-                return again(
-                    state,
-                    ctx,
-                    portal,
-                    id,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    trouble,
-                )
-                .await;
-            }
-            flow.step(&opened, &who, action, posted.get("reason"), at)
-                .await
-                .map(|_| ())
-                .map_err(Into::into)
-        }
+        _ => flow
+            .step(&opened, &who, action, posted.get("reason"), at)
+            .await
+            .map(|_| ())
+            .map_err(Into::into),
     };
     outcome(state, ctx, portal, id, slug, result, &posted).await
 }
@@ -1399,10 +1397,10 @@ pub async fn admin(
         by_partner: count(&o.by_partner),
         by_trade: count(&o.by_trade),
         by_kecamatan: count(&o.by_kecamatan),
-        approval_rate: match (o.approved * 100).checked_div(o.decided) {
-            None => "—".into(),
-            Some(rate) => format!("{rate}% ({} dari {} keputusan)", o.approved, o.decided),
-        },
+        approval_rate: (o.approved * 100)
+            .checked_div(o.decided)
+            .map(|rate| format!("{rate}% ({} dari {} keputusan)", o.approved, o.decided))
+            .unwrap_or_else(|| "—".into()),
         amounts: vec![
             Fact {
                 label: "Diajukan".into(),

@@ -89,6 +89,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 link("/admin/pengguna", "Kelola pengguna"),
                 link("/admin/pengguna/baru", "Tambah pengguna"),
                 link("/admin/audit", "Jejak audit"),
+                link("/admin/permodalan", "Permodalan alumni"),
             ];
             let m = stats::market(&state.db).await?;
             page.cards.extend([
@@ -223,6 +224,8 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                             link("/usaha/pesanan", "Pesanan masuk"),
                             link("/usaha", "Kelola usaha & produk"),
                             link(&format!("/toko/{}", b.id), "Lihat toko saya"),
+                            link("/akun/rekam-jejak", "Rekam jejak usaha"),
+                            link("/akun/permodalan", "Permodalan"),
                             link("/akun/profil", "Ubah data kontak"),
                         ];
                     }
@@ -276,6 +279,38 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             page.table_title = "Usaha per kejuruan".into();
             page.table_head = ["Kejuruan", "Alumni", "Usaha"];
             page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
+            // The partner's own to-do comes first: referrals waiting for its decision.
+            if let Some(id) = user.links.partner_id {
+                let queue =
+                    crate::app::capital::list(&state.db, crate::db::capital::Scope::Partner(id))
+                        .await?;
+                let count = |s: crate::domain::capital::application::State| {
+                    queue.iter().filter(|a| a.state == s).count() as i64
+                };
+                use crate::domain::capital::application::State as S;
+                page.cards.insert(
+                    0,
+                    card(
+                        "rujukan menunggu keputusan",
+                        count(S::Referred),
+                        "sudah disetujui pemohon",
+                    ),
+                );
+                page.cards
+                    .insert(1, card("menunggu pencairan", count(S::Approved), ""));
+                page.cards.insert(
+                    2,
+                    card(
+                        "pinjaman berjalan",
+                        count(S::Disbursed),
+                        "lapor angsuran tiap bulan",
+                    ),
+                );
+                page.links = vec![
+                    link("/mitra/pengajuan", "Daftar rujukan"),
+                    link("/permodalan", "Program permodalan"),
+                ];
+            }
         }
     }
     render(&page)

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::helpers::{self, DEMO_PASSWORD, TestApp};
 
+mod capital;
 mod gov_admin; // helper F: for gov_admin_screenshots (the lead adds this line)
 mod market;
 mod procurement;
@@ -504,16 +505,9 @@ async fn login_works_without_javascript() {
     ignore = "needs KARYA_SCREENSHOTS and chromium"
 )]
 async fn screenshots() {
-    let Some(dir) = std::env::var_os("KARYA_SCREENSHOTS")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-    else {
+    let Some((dir, browser, app)) = screenshot_session().await else {
         return;
     };
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    // Phones draw scrollbars over the page; without this the 360 px shots lose 15 px to one.
-    let browser = Browser::launch_with(true, &["--hide-scrollbars"]).await;
-    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
     let pages = [
         ("beranda", "/"),
         ("masuk", "/masuk"),
@@ -568,6 +562,19 @@ async fn screenshots() {
     procurement::procurement_screenshots(&browser, &app, &dir).await;
     browser.close().await;
     eprintln!("screenshots written to {}", dir.display());
+}
+
+/// The folder `KARYA_SCREENSHOTS` names (created), a browser for screenshots and the demo
+/// district on SQLite; `None` when no folder is named.
+async fn screenshot_session() -> Option<(PathBuf, Browser, TestApp)> {
+    let dir = std::env::var_os("KARYA_SCREENSHOTS")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)?;
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    // Phones draw scrollbars over the page; without this the 360 px shots lose 15 px to one.
+    let browser = Browser::launch_with(true, &["--hide-scrollbars"]).await;
+    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
+    Some((dir, browser, app))
 }
 
 /// Phone and desktop window sizes.

@@ -2,12 +2,7 @@
 //! the agency's view with its links, and the records behind one figure. Only when
 //! `KARYA_SCREENSHOTS` names a directory.
 
-use std::path::PathBuf;
-
-use karya::config::Backend;
-
-use super::{Browser, display_name, shoot_pages};
-use crate::helpers;
+use super::{display_name, screenshot_session, shoot_pages};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
@@ -15,15 +10,9 @@ use crate::helpers;
     ignore = "needs KARYA_SCREENSHOTS and chromium"
 )]
 async fn track_record_screenshots() {
-    let Some(dir) = std::env::var_os("KARYA_SCREENSHOTS")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-    else {
+    let Some((dir, browser, app)) = screenshot_session().await else {
         return;
     };
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    let browser = Browser::launch_with(true, &["--hide-scrollbars"]).await;
-    let app = helpers::spawn(Backend::Sqlite).await.expect("sqlite app");
     let siti = app
         .scalar("SELECT alumnus_id FROM users WHERE username = 'alumni'")
         .await;

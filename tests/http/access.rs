@@ -207,6 +207,81 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("GET", "/usaha/pengadaan".into(), &["alumni"]),
         ("POST", "/usaha/pengadaan".into(), &["alumni"]),
         ("POST", "/usaha/pengadaan/banding".into(), &["alumni"]),
+        // Capital: the alumna's applications, the agency's pipeline and the partner's portal.
+        // Which application is decided per application (unknown ones are 404 for them).
+        ("GET", "/akun/permodalan".into(), &["alumni"]),
+        (
+            "GET",
+            "/akun/permodalan/baru?program=999999".into(),
+            &["alumni"],
+        ),
+        (
+            "POST",
+            "/akun/permodalan/baru?program=999999".into(),
+            &["alumni"],
+        ),
+        ("GET", "/akun/permodalan/999999".into(), &["alumni"]),
+        ("POST", "/akun/permodalan/999999/ajukan".into(), &["alumni"]),
+        (
+            "POST",
+            "/akun/permodalan/999999/dokumen".into(),
+            &["alumni"],
+        ),
+        (
+            "GET",
+            "/akun/permodalan/999999/dokumen/ktp".into(),
+            &["alumni"],
+        ),
+        (
+            "GET",
+            "/akun/permodalan/999999/dosier.pdf".into(),
+            &["alumni"],
+        ),
+        ("GET", "/admin/permodalan".into(), ADMIN),
+        ("GET", "/admin/permodalan/program".into(), ADMIN),
+        ("GET", "/admin/permodalan/program/baru".into(), ADMIN),
+        ("POST", "/admin/permodalan/program/baru".into(), ADMIN),
+        ("GET", "/admin/permodalan/program/999999".into(), ADMIN),
+        ("POST", "/admin/permodalan/program/999999".into(), ADMIN),
+        ("GET", "/admin/permodalan/pengaturan".into(), ADMIN),
+        ("POST", "/admin/permodalan/pengaturan".into(), ADMIN),
+        ("POST", "/admin/permodalan/sikp".into(), ADMIN),
+        ("GET", "/admin/permodalan/pengajuan/999999".into(), ADMIN),
+        (
+            "POST",
+            "/admin/permodalan/pengajuan/999999/periksa".into(),
+            ADMIN,
+        ),
+        (
+            "POST",
+            "/admin/permodalan/pengajuan/999999/nik".into(),
+            ADMIN,
+        ),
+        (
+            "GET",
+            "/admin/permodalan/pengajuan/999999/dokumen/ktp".into(),
+            ADMIN,
+        ),
+        (
+            "GET",
+            "/admin/permodalan/pengajuan/999999/dosier.pdf".into(),
+            ADMIN,
+        ),
+        ("GET", "/mitra/pengajuan".into(), &["mitra"]),
+        ("GET", "/mitra/pengajuan.xlsx".into(), &["mitra"]),
+        ("GET", "/mitra/pengajuan/999999".into(), &["mitra"]),
+        ("POST", "/mitra/pengajuan/999999/setujui".into(), &["mitra"]),
+        ("POST", "/mitra/pengajuan/999999/nik".into(), &["mitra"]),
+        (
+            "GET",
+            "/mitra/pengajuan/999999/dokumen/ktp".into(),
+            &["mitra"],
+        ),
+        (
+            "GET",
+            "/mitra/pengajuan/999999/dosier.pdf".into(),
+            &["mitra"],
+        ),
         // Last: signing out ends the session the routes after it would need.
         ("POST", "/keluar".into(), ALL),
     ]

@@ -9,11 +9,11 @@ use crate::both;
 use crate::helpers::{TestApp, Visitor};
 
 /// A JPEG's first bytes: enough for the type check (the document is stored as uploaded).
-const JPEG: &[u8] = &[
+pub(crate) const JPEG: &[u8] = &[
     0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1,
 ];
 
-async fn i64_of(app: &TestApp, sql: &str, id: i64) -> i64 {
+pub(crate) async fn i64_of(app: &TestApp, sql: &str, id: i64) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(id)
         .fetch_one(app.db.pool())
@@ -33,7 +33,7 @@ async fn text_of(app: &TestApp, sql: &str, id: i64) -> String {
         .expect("text")
 }
 
-async fn partner_of(app: &TestApp, username: &str) -> i64 {
+pub(crate) async fn partner_of(app: &TestApp, username: &str) -> i64 {
     let row = sqlx::query("SELECT partner_id FROM users WHERE username = $1")
         .bind(username)
         .fetch_one(app.db.pool())
@@ -44,7 +44,7 @@ async fn partner_of(app: &TestApp, username: &str) -> i64 {
 
 /// The agency creates an open program of `partner` with `documents` and no eligibility rules
 /// beyond `extra` fields; returns its id.
-async fn program(
+pub(crate) async fn program(
     app: &TestApp,
     admin: &Visitor,
     partner: i64,
@@ -77,7 +77,7 @@ async fn program(
     row.try_get(0).unwrap()
 }
 
-fn request_fields(amount: &'static str) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn request_fields(amount: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
         ("purpose", "equipment"),
         ("amount", amount),
@@ -94,7 +94,7 @@ fn request_fields(amount: &'static str) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Siti starts an application to `program`; returns its id.
-async fn start(siti: &Visitor, program: i64) -> i64 {
+pub(crate) async fn start(siti: &Visitor, program: i64) -> i64 {
     let page = siti
         .post(
             &format!("/akun/permodalan/baru?program={program}"),
@@ -112,7 +112,7 @@ async fn start(siti: &Visitor, program: i64) -> i64 {
         .unwrap()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     siti: &Visitor,
     id: i64,
     kind: &str,
@@ -137,7 +137,7 @@ async fn upload(
         .unwrap()
 }
 
-async fn state_of(app: &TestApp, id: i64) -> String {
+pub(crate) async fn state_of(app: &TestApp, id: i64) -> String {
     text_of(
         app,
         "SELECT state FROM capital_applications WHERE id = $1",
@@ -147,7 +147,7 @@ async fn state_of(app: &TestApp, id: i64) -> String {
 }
 
 /// An application submitted, reviewed, recommended and referred (not yet consented).
-async fn referred(app: &TestApp, partner_user: &str) -> (i64, Visitor, Visitor) {
+pub(crate) async fn referred(app: &TestApp, partner_user: &str) -> (i64, Visitor, Visitor) {
     let admin = app.signed_in("admin").await;
     let siti = app.signed_in("alumni").await;
     let partner = partner_of(app, partner_user).await;
@@ -436,6 +436,32 @@ async fn the_dossier_is_frozen(app: TestApp) {
             .await
             .is_err()
     );
+    // Later activity does not change what was frozen: the page still shows the frozen figures.
+    let frozen = karya::domain::capital::dossier::Dossier::parse(&body).unwrap();
+    let alumnus = frozen.record.person.alumnus_id;
+    let rated = sqlx::query(
+        "UPDATE reviews SET rating = 1 WHERE business_id IN (SELECT id FROM businesses WHERE alumnus_id = $1)",
+    )
+    .bind(alumnus)
+    .execute(app.db.pool())
+    .await
+    .unwrap()
+    .rows_affected();
+    assert!(rated > 0, "the demo alumna has reviews");
+    let frozen_rating = karya::views::track_record::rating_text(&frozen.record);
+    let page = admin
+        .get(&format!("/admin/permodalan/pengajuan/{id}"))
+        .await;
+    assert!(page.contains(&frozen_rating), "{frozen_rating}");
+    assert_eq!(
+        text_of(
+            &app,
+            "SELECT body FROM capital_dossiers WHERE application_id = $1",
+            id
+        )
+        .await,
+        body
+    );
     // Refresh is refused after referral (the partner is shown the version she consents to).
     let page = admin
         .post(
@@ -647,4 +673,593 @@ async fn eligibility_is_shown_rule_by_rule_and_enforced(app: TestApp) {
     let public = app.visitor().get(&format!("/permodalan/{p}")).await;
     assert_eq!(public.status, 200);
     assert!(!public.contains("Kurang:"));
+}
+
+/// The legal moves, written out here from the issue (independently of the domain's table): for
+/// each state, which party may take which step (by its URL slug). Consent and revoking it
+/// depend on whether consent is live; approve and decline need it.
+fn legal(state: &str, party: &str, consented: bool) -> Vec<&'static str> {
+    match (state, party) {
+        ("draft" | "returned", "alumni") => vec!["ubah", "ajukan", "tarik"],
+        ("submitted" | "in_review" | "recommended", "alumni") => vec!["tarik", "perbarui-dosier"],
+        ("referred", "alumni") if consented => vec!["tarik", "cabut-persetujuan"],
+        ("referred", "alumni") => vec!["tarik", "setujui-berbagi"],
+        ("submitted", "admin") => vec!["periksa", "perbarui-dosier"],
+        ("in_review", "admin") => vec!["kembalikan", "tolak", "rekomendasikan", "perbarui-dosier"],
+        ("recommended", "admin") => vec!["rujuk", "perbarui-dosier"],
+        ("referred", "mitra") if consented => vec!["setujui", "tolak-mitra"],
+        ("approved", "mitra") => vec!["cairkan"],
+        ("disbursed", "mitra") => vec!["lapor-angsuran", "lunas"],
+        _ => vec![],
+    }
+}
+
+const SLUGS: [&str; 16] = [
+    "ubah",
+    "ajukan",
+    "tarik",
+    "periksa",
+    "kembalikan",
+    "tolak",
+    "rekomendasikan",
+    "rujuk",
+    "perbarui-dosier",
+    "setujui-berbagi",
+    "cabut-persetujuan",
+    "setujui",
+    "tolak-mitra",
+    "cairkan",
+    "lapor-angsuran",
+    "lunas",
+];
+
+both!(every_step_in_every_state_by_every_party);
+async fn every_step_in_every_state_by_every_party(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let mitra = app.signed_in("mitra").await;
+    let baznas = app.signed_in("mitra.baznas").await;
+    let partner = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, partner, "Program ruang keadaan", &[]).await;
+    let today = karya::domain::dates::to_iso(karya::domain::dates::today_wib());
+    let month = today[..7].to_owned();
+    // One application walked into each state through the pages.
+    let mut apps: Vec<(&str, i64)> = Vec::new();
+    let go = |v: &Visitor, path: String, fields: Vec<(&'static str, String)>| {
+        let v = Visitor {
+            client: v.client.clone(),
+            base: v.base.clone(),
+        };
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, x)| (*k, x.as_str())).collect();
+            let page = v.post(&path, &f).await;
+            assert_eq!(page.status, 303, "{path}: {}", page.body);
+        }
+    };
+    let walk: [(&str, &[(&str, &str)]); 13] = [
+        ("draft", &[]),
+        ("submitted", &[("alumni", "ajukan")]),
+        ("in_review", &[("alumni", "ajukan"), ("admin", "periksa")]),
+        (
+            "returned",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "kembalikan"),
+            ],
+        ),
+        (
+            "rejected",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "tolak"),
+            ],
+        ),
+        (
+            "recommended",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "rekomendasikan"),
+            ],
+        ),
+        (
+            "referred",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "rekomendasikan"),
+                ("admin", "rujuk"),
+                ("alumni", "setujui-berbagi"),
+            ],
+        ),
+        (
+            "approved",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "rekomendasikan"),
+                ("admin", "rujuk"),
+                ("alumni", "setujui-berbagi"),
+                ("mitra", "setujui"),
+            ],
+        ),
+        (
+            "declined",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "rekomendasikan"),
+                ("admin", "rujuk"),
+                ("alumni", "setujui-berbagi"),
+                ("mitra", "tolak-mitra"),
+            ],
+        ),
+        (
+            "disbursed",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "rekomendasikan"),
+                ("admin", "rujuk"),
+                ("alumni", "setujui-berbagi"),
+                ("mitra", "setujui"),
+                ("mitra", "cairkan"),
+            ],
+        ),
+        (
+            "closed",
+            &[
+                ("alumni", "ajukan"),
+                ("admin", "periksa"),
+                ("admin", "rekomendasikan"),
+                ("admin", "rujuk"),
+                ("alumni", "setujui-berbagi"),
+                ("mitra", "setujui"),
+                ("mitra", "cairkan"),
+                ("mitra", "lunas"),
+            ],
+        ),
+        ("withdrawn", &[("alumni", "tarik")]),
+        ("expired", &[]),
+    ];
+    for (state, steps) in walk {
+        // One open application per program at a time is not a rule of this program.
+        let id = start(&siti, p).await;
+        assert_eq!(
+            upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+            303
+        );
+        for (who, slug) in steps {
+            let (v, base) = match *who {
+                "alumni" => (&siti, "/akun/permodalan"),
+                "admin" => (&admin, "/admin/permodalan/pengajuan"),
+                _ => (&mitra, "/mitra/pengajuan"),
+            };
+            let fields: Vec<(&'static str, String)> = match *slug {
+                "kembalikan" | "tolak" | "tolak-mitra" => {
+                    vec![("reason", "Lengkapi rencana penggunaan".into())]
+                }
+                "setujui" => vec![
+                    ("amount", "5.000.000".into()),
+                    ("tenor", "12".into()),
+                    ("rate", "6%".into()),
+                ],
+                "cairkan" => vec![("amount", "5.000.000".into()), ("date", today.clone())],
+                "lunas" => vec![("status", "closed".into()), ("period", month.clone())],
+                _ => vec![],
+            };
+            let slug = if *slug == "lunas" {
+                "lapor-angsuran"
+            } else {
+                slug
+            };
+            go(v, format!("{base}/{id}/{slug}"), fields).await;
+        }
+        if state == "expired" {
+            sqlx::query("UPDATE capital_applications SET state = 'expired' WHERE id = $1")
+                .bind(id)
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+        assert_eq!(state_of(&app, id).await, state);
+        apps.push((state, id));
+    }
+    let parties: [(&str, &Visitor, &str); 4] = [
+        ("alumni", &siti, "/akun/permodalan"),
+        ("admin", &admin, "/admin/permodalan/pengajuan"),
+        ("mitra", &mitra, "/mitra/pengajuan"),
+        ("mitra.baznas", &baznas, "/mitra/pengajuan"),
+    ];
+    let mut tried = 0;
+    for (state, id) in &apps {
+        let consented = i64_of(&app, "SELECT COUNT(*) FROM capital_consents WHERE application_id = $1 AND revoked_at IS NULL", *id).await > 0;
+        let decided = matches!(*state, "approved" | "declined" | "disbursed" | "closed");
+        for (party, v, base) in parties {
+            let sees = match party {
+                "mitra" => (*state == "referred" && consented) || decided,
+                "mitra.baznas" => false,
+                _ => true,
+            };
+            let allowed = legal(state, party, consented);
+            // The page shows exactly the buttons of the legal steps that have no form of their own.
+            if sees {
+                let page = v.get(&format!("{base}/{id}")).await;
+                assert_eq!(page.status, 200, "{party} opens a {state} application");
+                for slug in SLUGS {
+                    let shown = page.contains(&format!("action=\"{base}/{id}/{slug}\""));
+                    let expected = allowed.contains(&slug) && slug != "lunas";
+                    assert_eq!(
+                        shown, expected,
+                        "{party} sees the {slug} form on a {state} application"
+                    );
+                }
+            }
+            let token = v.csrf().await;
+            for slug in SLUGS {
+                if allowed.contains(&slug) {
+                    continue;
+                }
+                let version = i64_of(
+                    &app,
+                    "SELECT version FROM capital_applications WHERE id = $1",
+                    *id,
+                )
+                .await;
+                let page = v
+                    .post_raw(
+                        &format!("{base}/{id}/{slug}"),
+                        &[("_csrf", &token), ("reason", "Alasan yang cukup panjang")],
+                    )
+                    .await;
+                let expected = if sees { 409 } else { 404 };
+                assert_eq!(
+                    page.status,
+                    expected,
+                    "{party} {slug} on a {state} application: {}",
+                    page.location.clone().unwrap_or_default()
+                );
+                assert_eq!(
+                    state_of(&app, *id).await,
+                    *state,
+                    "{party} {slug} changed a {state} application"
+                );
+                assert_eq!(
+                    i64_of(
+                        &app,
+                        "SELECT version FROM capital_applications WHERE id = $1",
+                        *id
+                    )
+                    .await,
+                    version
+                );
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 500, "{tried} illegal steps tried");
+}
+
+both!(a_confirmed_payment_that_makes_her_eligible_tells_her_once);
+async fn a_confirmed_payment_that_makes_her_eligible_tells_her_once(app: TestApp) {
+    use crate::orders::{act, assert_done, cast, fixture, order_in, wib_date};
+    use karya::domain::order::State as OrderState;
+    let fx = fixture(&app).await;
+    let c = cast(&app).await;
+    let partner = partner_of(&app, "mitra").await;
+    // Her completed public orders now; the program asks for two more.
+    let done = i64_of(&app, "SELECT COUNT(*) FROM orders WHERE business_id IN (SELECT id FROM businesses WHERE alumnus_id = (SELECT alumnus_id FROM businesses WHERE id = $1)) AND state IN ('completed','reviewed')", fx.business).await;
+    let need = (done + 2).to_string();
+    let name = "Program dorongan";
+    program(
+        &app,
+        &c.admin,
+        partner,
+        name,
+        &[("min_orders_public", &need)],
+    )
+    .await;
+    let told = || async {
+        sqlx::query("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'alumni' AND n.title = $1")
+            .bind(format!("Anda kini memenuhi syarat {name}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    };
+    let pay = |id: i64| {
+        let (seller, buyer) = (&c.seller, &c.buyer);
+        async move {
+            let today = wib_date(0);
+            assert_done(
+                &act(
+                    seller,
+                    id,
+                    "pembayaran",
+                    &[
+                        ("method", "cash"),
+                        ("paid_on", &today),
+                        ("amount", "240.000"),
+                    ],
+                )
+                .await,
+                "record payment",
+            );
+            assert_done(
+                &act(buyer, id, "konfirmasi-pembayaran", &[]).await,
+                "confirm payment",
+            );
+        }
+    };
+    // One more completed and paid order: still one short, nothing said.
+    let first = order_in(&app, &c, &fx, OrderState::Completed).await;
+    pay(first).await;
+    assert_eq!(told().await, 0);
+    // The second makes her eligible: told once, with a link to the program.
+    let second = order_in(&app, &c, &fx, OrderState::Completed).await;
+    pay(second).await;
+    assert_eq!(told().await, 1);
+    // A third payment does not tell her again.
+    let third = order_in(&app, &c, &fx, OrderState::Completed).await;
+    pay(third).await;
+    assert_eq!(told().await, 1);
+    let page = c.seller.get("/permodalan").await;
+    assert!(page.contains(name));
+}
+
+both!(a_refresh_is_a_new_dated_version);
+async fn a_refresh_is_a_new_dated_version(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let partner = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, partner, "Program pembaruan", &[]).await;
+    let id = start(&siti, p).await;
+    assert_eq!(
+        upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+        303
+    );
+    siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
+        .await
+        .assert_redirect_to(&format!("/akun/permodalan/{id}"));
+    let first = text_of(
+        &app,
+        "SELECT body FROM capital_dossiers WHERE application_id = $1 AND version = 1",
+        id,
+    )
+    .await;
+    let alumnus = i64_of(
+        &app,
+        "SELECT alumnus_id FROM capital_applications WHERE id = $1",
+        id,
+    )
+    .await;
+    sqlx::query("UPDATE reviews SET rating = 1 WHERE business_id IN (SELECT id FROM businesses WHERE alumnus_id = $1)")
+        .bind(alumnus)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    admin
+        .post(
+            &format!("/admin/permodalan/pengajuan/{id}/perbarui-dosier"),
+            &[],
+        )
+        .await
+        .assert_redirect_to(&format!("/admin/permodalan/pengajuan/{id}"));
+    let second = text_of(
+        &app,
+        "SELECT body FROM capital_dossiers WHERE application_id = $1 AND version = 2",
+        id,
+    )
+    .await;
+    assert_ne!(first, second, "the new version holds today's figures");
+    assert_eq!(
+        text_of(
+            &app,
+            "SELECT body FROM capital_dossiers WHERE application_id = $1 AND version = 1",
+            id
+        )
+        .await,
+        first,
+        "the first version is kept as it was"
+    );
+    let newer = karya::domain::capital::dossier::Dossier::parse(&second).unwrap();
+    let older = karya::domain::capital::dossier::Dossier::parse(&first).unwrap();
+    assert!(newer.record.rating_total < older.record.rating_total);
+    // The consent names the version the partner will see: the latest at referral.
+    for step in ["periksa", "rekomendasikan", "rujuk"] {
+        admin
+            .post(&format!("/admin/permodalan/pengajuan/{id}/{step}"), &[])
+            .await;
+    }
+    siti.post(&format!("/akun/permodalan/{id}/setujui-berbagi"), &[])
+        .await;
+    let consented = i64_of(&app, "SELECT d.version FROM capital_consents c JOIN capital_dossiers d ON d.id = c.dossier_id WHERE c.application_id = $1", id).await;
+    assert_eq!(consented, 2);
+}
+
+both!(stalled_applications_remind_and_drafts_expire);
+async fn stalled_applications_remind_and_drafts_expire(app: TestApp) {
+    use karya::app::capital::Capital;
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let partner = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, partner, "Program batas waktu", &[]).await;
+    // Review reminders after 3 days, drafts expire after 7 (settings, not code).
+    let mapping = karya::domain::capital::sikp::Mapping::default().to_text();
+    admin
+        .post(
+            "/admin/permodalan/pengaturan",
+            &[
+                ("review_days", "3"),
+                ("decision_days", "4"),
+                ("draft_days", "7"),
+                ("sikp_columns", &mapping),
+            ],
+        )
+        .await
+        .assert_redirect_to("/admin/permodalan/pengaturan");
+    let submitted = start(&siti, p).await;
+    assert_eq!(
+        upload(&siti, submitted, "ktp", JPEG, "ktp.jpg")
+            .await
+            .status(),
+        303
+    );
+    siti.post(&format!("/akun/permodalan/{submitted}/ajukan"), &[])
+        .await
+        .assert_redirect_to(&format!("/akun/permodalan/{submitted}"));
+    let draft = start(&siti, p).await;
+    let reach = karya::db::orders::Reach::from_settings(&app.settings);
+    let key = karya::secrets::Key::random();
+    let capital = Capital {
+        db: &app.db,
+        key: &key,
+        reach: &reach,
+    };
+    let now = karya::db::now();
+    let reminders = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = 'capital.reminded' AND entity_id = $1")
+                .bind(id.to_string())
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+                .try_get::<i64, _>(0)
+                .unwrap()
+        }
+    };
+    // Two days on: nothing is due.
+    capital.remind_and_expire(now + 2 * 86_400).await.unwrap();
+    assert_eq!(reminders(submitted).await, 0);
+    assert_eq!(state_of(&app, draft).await, "draft");
+    // Three days and a bit: the agency is reminded, once however often the job runs.
+    capital
+        .remind_and_expire(now + 3 * 86_400 + 60)
+        .await
+        .unwrap();
+    capital.remind_and_expire(now + 4 * 86_400).await.unwrap();
+    assert_eq!(reminders(submitted).await, 1);
+    let agency_notes = i64_of(&app, "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.role = 'admin' AND n.link = '/admin/permodalan/pengajuan/' || CAST($1 AS TEXT) AND n.title LIKE 'Pengingat%'", submitted).await;
+    assert!(agency_notes >= 1);
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM outbox").await > 0,
+        "reminders go through the outbox too"
+    );
+    // Seven days and a bit: the draft expires and she is told; the submitted one does not.
+    capital
+        .remind_and_expire(now + 7 * 86_400 + 60)
+        .await
+        .unwrap();
+    assert_eq!(state_of(&app, draft).await, "expired");
+    assert_eq!(state_of(&app, submitted).await, "submitted");
+    let told = i64_of(&app, "SELECT COUNT(*) FROM notifications WHERE link = '/akun/permodalan/' || CAST($1 AS TEXT) AND title LIKE '%kedaluwarsa'", draft).await;
+    assert_eq!(told, 1);
+    // Moving on restarts the clock: a review then waits its own time.
+    admin
+        .post(
+            &format!("/admin/permodalan/pengajuan/{submitted}/periksa"),
+            &[],
+        )
+        .await
+        .assert_redirect_to(&format!("/admin/permodalan/pengajuan/{submitted}"));
+    assert_eq!(
+        i64_of(
+            &app,
+            "SELECT COUNT(*) FROM capital_applications WHERE id = $1 AND reminded_at IS NULL",
+            submitted
+        )
+        .await,
+        1
+    );
+}
+
+both!(exports_hold_exactly_what_the_partner_may_see);
+async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
+    let (consented, admin, siti) = referred(&app, "mitra").await;
+    siti.post(
+        &format!("/akun/permodalan/{consented}/setujui-berbagi"),
+        &[],
+    )
+    .await;
+    // A second referral to the same bank, not consented; and one to BAZNAS, consented.
+    let bank = partner_of(&app, "mitra").await;
+    let p2 = program(&app, &admin, bank, "Program kedua bank", &[]).await;
+    let waiting = start(&siti, p2).await;
+    assert_eq!(
+        upload(&siti, waiting, "ktp", JPEG, "ktp.jpg")
+            .await
+            .status(),
+        303
+    );
+    siti.post(&format!("/akun/permodalan/{waiting}/ajukan"), &[])
+        .await;
+    for step in ["periksa", "rekomendasikan", "rujuk"] {
+        admin
+            .post(
+                &format!("/admin/permodalan/pengajuan/{waiting}/{step}"),
+                &[],
+            )
+            .await;
+    }
+    let (other, _, _) = referred(&app, "mitra.baznas").await;
+    siti.post(&format!("/akun/permodalan/{other}/setujui-berbagi"), &[])
+        .await;
+    // The SIKP file for the bank: exactly the consented candidate, NIK in full as text.
+    let page = admin
+        .post(
+            "/admin/permodalan/sikp",
+            &[("mitra", &bank.to_string()), ("format", "csv")],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let body = page.body.trim_start_matches('\u{feff}');
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header[0], "NIK");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{body}");
+    let nik = &rows[0][0];
+    assert_eq!(nik.len(), 16, "a full NIK: {nik}");
+    let shown = admin
+        .post(&format!("/admin/permodalan/pengajuan/{consented}/nik"), &[])
+        .await;
+    assert!(shown.contains(nik), "the NIK of the consented applicant");
+    assert!(rows[0].iter().any(|c| c == "5000000"), "the amount asked");
+    // Without a partner filter: both consented KUR candidates, the unconsented one never.
+    let page = admin
+        .post("/admin/permodalan/sikp", &[("format", "csv")])
+        .await;
+    let all = csv::Reader::from_reader(page.body.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .count();
+    assert_eq!(all, 2);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'capital.sikp_export_full_nik'")
+            .await,
+        2
+    );
+    // The bank's queue as XLSX: its consented referral only.
+    let mitra = app.signed_in("mitra").await;
+    let file = mitra
+        .client
+        .get(format!("{}/mitra/pengajuan.xlsx", mitra.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let ids: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(ids, vec![consented.to_string()]);
 }

@@ -6,7 +6,7 @@ mod access;
 mod accounts;
 mod api;
 mod auth;
-mod capital;
+pub(crate) mod capital;
 mod capital_demo;
 mod catalog;
 mod claim;
@@ -16,7 +16,7 @@ mod imports;
 mod notifications;
 mod ocds_schema; // helper G: temporary, for running open_data
 mod open_data; // helper G: temporary
-mod orders;
+pub(crate) mod orders;
 mod pdftext;
 mod platform;
 mod procurement;

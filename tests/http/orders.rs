@@ -31,23 +31,23 @@ both!(
 
 /// Listings inserted directly (the storefront forms are another area's): for the demo
 /// `alumni` account's business.
-struct Fixture {
-    business: i64,
+pub(crate) struct Fixture {
+    pub(crate) business: i64,
     /// Kue ulang tahun: Rp150.000 per loyang, lead 2 days.
-    cake: i64,
+    pub(crate) cake: i64,
     /// Snack box: Rp12.000 per kotak, minimum 20.
-    snack: i64,
+    pub(crate) snack: i64,
     /// Servis AC: "mulai dari" Rp75.000 per unit.
-    service: i64,
+    pub(crate) service: i64,
     /// Pasang AC baru: by quote.
-    install: i64,
+    pub(crate) install: i64,
     /// The last order before the test's own (the demo district has months of orders).
-    last_order: i64,
+    pub(crate) last_order: i64,
     /// The last notification before the test's own.
-    last_notification: i64,
+    pub(crate) last_notification: i64,
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     let pool = app.db.pool();
     let business: i64 = sqlx::query_scalar(
         "SELECT b.id FROM businesses b JOIN users u ON u.alumnus_id = b.alumnus_id \
@@ -165,7 +165,7 @@ fn tab_count(page: &Page, label: &str) -> i64 {
         .unwrap_or(0)
 }
 
-fn wib_date(days_ahead: i64) -> String {
+pub(crate) fn wib_date(days_ahead: i64) -> String {
     let d = time::OffsetDateTime::now_utc()
         .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap())
         .date()
@@ -242,23 +242,23 @@ async fn place(v: &Visitor, fx: &Fixture, items: &[(i64, &str)]) -> i64 {
     id
 }
 
-async fn act(v: &Visitor, id: i64, action: &str, fields: &[(&str, &str)]) -> Page {
+pub(crate) async fn act(v: &Visitor, id: i64, action: &str, fields: &[(&str, &str)]) -> Page {
     v.post(&format!("/pesanan/{id}/{action}"), fields).await
 }
 
 #[track_caller]
-fn assert_done(page: &Page, what: &str) {
+pub(crate) fn assert_done(page: &Page, what: &str) {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{what}: {}", page.body);
 }
 
-struct Cast {
-    guest: Visitor,
-    buyer: Visitor,
-    seller: Visitor,
-    admin: Visitor,
+pub(crate) struct Cast {
+    pub(crate) guest: Visitor,
+    pub(crate) buyer: Visitor,
+    pub(crate) seller: Visitor,
+    pub(crate) admin: Visitor,
 }
 
-async fn cast(app: &TestApp) -> Cast {
+pub(crate) async fn cast(app: &TestApp) -> Cast {
     Cast {
         guest: app.visitor(),
         buyer: app.signed_in("pembeli").await,
@@ -304,7 +304,7 @@ fn path_to(state: State) -> Vec<(Party, Action)> {
 }
 
 /// A fresh fixed-price order by `pembeli`, driven to `state` over HTTP.
-async fn order_in(app: &TestApp, c: &Cast, fx: &Fixture, state: State) -> i64 {
+pub(crate) async fn order_in(app: &TestApp, c: &Cast, fx: &Fixture, state: State) -> i64 {
     let id = place(&c.buyer, fx, &[(fx.snack, "20")]).await;
     for (party, action) in path_to(state) {
         let page = act(as_party(c, party), id, action.slug(), &fields_for(action)).await;

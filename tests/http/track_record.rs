@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use karya::db::track_record::{records_behind, track_record};
 use karya::domain::capital::record::{Figure, TrackRecord};
 use karya::domain::phone::Phone;
-use karya::domain::rupiah::format_rupiah;
+use karya::domain::rupiah::{format_rupiah, group_thousands};
 use reqwest::StatusCode;
 use sqlx::Row;
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -268,61 +268,42 @@ async fn by_hand(app: &TestApp, alumnus: i64) -> Expected {
     let window: Vec<String> = (0..12).rev().map(|b| month_back(t, b)).collect();
     let mut revenue: BTreeMap<String, (i64, i64)> =
         window.iter().map(|m| (m.clone(), (0, 0))).collect();
-    for p in rows(
-        app,
-        &format!(
-            "SELECT paid_on, amount FROM order_payments WHERE confirmed_at IS NOT NULL \
+    let payments = [
+        format!(
+            "SELECT paid_on, amount, CAST(0 AS BIGINT) FROM order_payments WHERE confirmed_at IS NOT NULL \
              AND order_id IN (SELECT id FROM orders WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        let paid_on: String = p.try_get(0).unwrap();
-        if let Some(m) = revenue.get_mut(&paid_on[..7]) {
-            m.0 += p.try_get::<i64, _>(1).unwrap();
-        }
-    }
-    for p in rows(
-        app,
-        &format!(
-            "SELECT paid_on, gross FROM office_payments WHERE voided_at IS NULL \
+        format!(
+            "SELECT paid_on, CAST(0 AS BIGINT), gross FROM office_payments WHERE voided_at IS NULL \
              AND request_id IN (SELECT id FROM office_requests WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        let paid_on: String = p.try_get(0).unwrap();
-        if let Some(m) = revenue.get_mut(&paid_on[..7]) {
-            m.1 += p.try_get::<i64, _>(1).unwrap();
+    ];
+    for sql in &payments {
+        for p in rows(app, sql, alumnus).await {
+            let paid_on: String = p.try_get(0).unwrap();
+            if let Some(m) = revenue.get_mut(&paid_on[..7]) {
+                m.0 += p.try_get::<i64, _>(1).unwrap();
+                m.1 += p.try_get::<i64, _>(2).unwrap();
+            }
         }
     }
 
     let mut disputed: BTreeSet<String> = BTreeSet::new();
-    for r in rows(
-        app,
-        &format!(
-            "SELECT order_id FROM order_events WHERE to_state = 'disputed' \
+    let events = [
+        format!(
+            "SELECT 'o' || CAST(order_id AS TEXT) FROM order_events WHERE to_state = 'disputed' \
              AND order_id IN (SELECT id FROM orders WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        disputed.insert(format!("o{}", r.try_get::<i64, _>(0).unwrap()));
-    }
-    for r in rows(
-        app,
-        &format!(
-            "SELECT request_id FROM office_request_events WHERE to_state = 'disputed' \
+        format!(
+            "SELECT 'r' || CAST(request_id AS TEXT) FROM office_request_events \
+             WHERE to_state = 'disputed' \
              AND request_id IN (SELECT id FROM office_requests WHERE business_id IN {THEIRS})"
         ),
-        alumnus,
-    )
-    .await
-    {
-        disputed.insert(format!("r{}", r.try_get::<i64, _>(0).unwrap()));
+    ];
+    for sql in &events {
+        for r in rows(app, sql, alumnus).await {
+            disputed.insert(r.try_get::<String, _>(0).unwrap());
+        }
     }
 
     Expected {
@@ -408,16 +389,30 @@ fn assert_page_shows(page: &Page, e: &Expected) {
         "{f:?}"
     );
     assert_eq!(f["Jawaban tracer"], "belum ada");
-    // The data table beside the chart: each month's total.
-    for (month, p, o) in &e.revenue {
-        if p + o > 0 {
-            assert!(
-                page.contains(&format_rupiah(p + o)),
-                "{month}: {} not in the table",
-                format_rupiah(p + o)
-            );
-        }
-    }
+    // The data table beside the chart: each month's amounts, oldest first.
+    let doc = scraper::Html::parse_document(&page.body);
+    let tr = scraper::Selector::parse(".record-months tbody tr").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    let table: Vec<Vec<String>> = doc
+        .select(&tr)
+        .map(|r| {
+            r.select(&td)
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        })
+        .collect();
+    let want: Vec<Vec<String>> = e
+        .revenue
+        .iter()
+        .map(|(_, p, o)| {
+            vec![
+                group_thousands(*p),
+                group_thousands(*o),
+                group_thousands(p + o),
+            ]
+        })
+        .collect();
+    assert_eq!(table, want);
 }
 
 async fn add_listing(app: &TestApp, business: i64) -> i64 {
@@ -588,7 +583,16 @@ async fn figures_equal_sums_over_stored_rows(app: TestApp) {
         .await;
     assert_page_shows(&page, &expected);
     assert!(page.contains("<svg") && page.contains("<title id=\"pendapatan-bulanan-title\">"));
-    let own = app.signed_in("alumni").await.get("/akun/rekam-jejak").await;
+    let register = admin.get(&format!("/admin/alumni/{alumnus}")).await;
+    assert!(register.contains(&format!("href=\"/admin/alumni/{alumnus}/rekam-jejak\"")));
+    let alumna = app.signed_in("alumni").await;
+    assert!(
+        alumna
+            .get("/dasbor")
+            .await
+            .contains("href=\"/akun/rekam-jejak\"")
+    );
+    let own = alumna.get("/akun/rekam-jejak").await;
     assert_page_shows(&own, &expected);
     assert!(own.contains("Rekam jejak usaha Anda"));
     assert!(
@@ -700,6 +704,38 @@ async fn each_definition_holds_at_its_boundary(app: TestApp) {
     let late = record().await;
     assert_eq!(late.on_time_of, exact.on_time_of);
     assert_eq!(late.on_time + 1, exact.on_time, "one second late is late");
+
+    // An office job done at the end of its last day is on time; a second later it is late.
+    let (job, until): (i64, String) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, date_until FROM office_requests WHERE business_id IN {THEIRS} \
+         AND state IN ('paid','completed') AND done_at IS NOT NULL ORDER BY id LIMIT 1"
+    )))
+    .bind(alumnus)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the demo alumna has a completed office job");
+    exec(
+        &app,
+        "UPDATE office_requests SET done_at = $1 WHERE id = $2",
+        end_of(&until),
+        job,
+    )
+    .await;
+    let office_exact = record().await;
+    exec(
+        &app,
+        "UPDATE office_requests SET done_at = $1 WHERE id = $2",
+        end_of(&until) + 1,
+        job,
+    )
+    .await;
+    let office_late = record().await;
+    assert_eq!(office_late.on_time_of, office_exact.on_time_of);
+    assert_eq!(
+        office_late.on_time + 1,
+        office_exact.on_time,
+        "office job a second late"
+    );
 
     // A payment recorded but not confirmed is not revenue; confirmed, it is.
     let this_month = base.revenue_by_month.last().unwrap().clone();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use time::{Date, Month, PrimitiveDateTime, Time};
 
-use super::record::{Figure, MonthRevenue, RecordKind, RecordRow, months_between};
+use super::record::{Figure, MonthRevenue, RecordKind, RecordRow, TrackRecord, months_between};
 use crate::domain::dates::{WIB, parse_iso, to_iso, wib_date};
 use crate::domain::phone::Phone;
 
@@ -86,24 +86,6 @@ pub struct Activity {
     pub reviews: Vec<ReviewFact>,
     pub office_jobs: Vec<OfficeJobFact>,
     pub office_payments: Vec<OfficePaymentFact>,
-}
-
-/// The figures of a track record (the `TrackRecord` fields that come from activity).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Figures {
-    pub active_since: Option<String>,
-    pub months_active: u32,
-    pub orders_public: u32,
-    pub orders_office: u32,
-    pub revenue_by_month: Vec<MonthRevenue>,
-    pub distinct_buyers: u32,
-    pub repeat_buyers: u32,
-    pub office_value: i64,
-    pub on_time: u32,
-    pub on_time_of: u32,
-    pub rating_total: u32,
-    pub rating_count: u32,
-    pub disputes: u32,
 }
 
 impl OrderFact {
@@ -188,15 +170,7 @@ impl Activity {
         let public = self.completed_orders().map(|o| {
             (
                 o.buyer_key(),
-                RecordRow {
-                    date: date_of(o.completed_at.unwrap_or(o.created_at)),
-                    kind: RecordKind::Order,
-                    id: o.id,
-                    description: o.buyer_name.clone(),
-                    amount: o.total,
-                    rating: None,
-                    on_time: None,
-                },
+                order_row(o, date_of(o.completed_at.unwrap_or(o.created_at))),
             )
         });
         let office = self.completed_jobs().map(|j| {
@@ -229,18 +203,7 @@ impl Activity {
             })
             .collect();
         if let Some(o) = self.orders.iter().min_by_key(|o| (o.created_at, o.id)) {
-            rows.push((
-                o.created_at,
-                RecordRow {
-                    date: date_of(o.created_at),
-                    kind: RecordKind::Order,
-                    id: o.id,
-                    description: o.buyer_name.clone(),
-                    amount: None,
-                    rating: None,
-                    on_time: None,
-                },
-            ));
+            rows.push((o.created_at, order_row(o, date_of(o.created_at))));
         }
         if let Some((id, at)) = self.first_office_request {
             let title = self
@@ -266,8 +229,9 @@ impl Activity {
         rows
     }
 
-    /// The figures as of `as_of` (a WIB date).
-    pub fn figures(&self, as_of: Date) -> Figures {
+    /// A record of these figures as of `as_of` (a WIB date); the caller adds the person, the
+    /// training and the business.
+    pub fn figures(&self, as_of: Date) -> TrackRecord {
         let first = self.first_activity().first().map(|(at, _)| wib_date(*at));
         let months = window(as_of);
         let mut revenue: BTreeMap<&str, MonthRevenue> = months
@@ -307,7 +271,8 @@ impl Activity {
             .filter_map(|r| r.on_time)
             .collect();
         let ratings = self.rating_rows();
-        Figures {
+        TrackRecord {
+            as_of: to_iso(as_of),
             active_since: first.map(to_iso),
             months_active: first.map(|d| months_between(d, as_of)).unwrap_or(0),
             orders_public: count(self.completed_orders()),
@@ -325,19 +290,15 @@ impl Activity {
                 .sum(),
             rating_count: count(ratings.iter()),
             disputes: count(self.dispute_rows().iter()),
+            ..TrackRecord::default()
         }
     }
 
     fn on_time_rows(&self) -> Vec<RecordRow> {
         let public = self.completed_orders().filter_map(|o| {
             o.on_time().map(|on_time| RecordRow {
-                date: o.needed_on.clone(),
-                kind: RecordKind::Order,
-                id: o.id,
-                description: o.buyer_name.clone(),
-                amount: None,
-                rating: None,
                 on_time: Some(on_time),
+                ..order_row(o, o.needed_on.clone())
             })
         });
         let office = self.completed_jobs().filter_map(|j| {
@@ -371,17 +332,10 @@ impl Activity {
     }
 
     fn dispute_rows(&self) -> Vec<RecordRow> {
-        let public = self.orders.iter().filter_map(|o| {
-            o.disputed_at.map(|at| RecordRow {
-                date: date_of(at),
-                kind: RecordKind::Order,
-                id: o.id,
-                description: o.buyer_name.clone(),
-                amount: o.total,
-                rating: None,
-                on_time: None,
-            })
-        });
+        let public = self
+            .orders
+            .iter()
+            .filter_map(|o| o.disputed_at.map(|at| order_row(o, date_of(at))));
         let office = self.office_jobs.iter().filter_map(|j| {
             j.disputed_at.map(|at| RecordRow {
                 date: date_of(at),
@@ -450,6 +404,19 @@ impl Activity {
         };
         rows.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
         rows
+    }
+}
+
+/// An order as a row: its buyer and value, on `date`.
+fn order_row(o: &OrderFact, date: String) -> RecordRow {
+    RecordRow {
+        date,
+        kind: RecordKind::Order,
+        id: o.id,
+        description: o.buyer_name.clone(),
+        amount: o.total,
+        rating: None,
+        on_time: None,
     }
 }
 

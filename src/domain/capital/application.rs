@@ -455,6 +455,65 @@ mod tests {
         }
     }
 
+    /// The legal moves written out by hand from the issue, independently of `next`: every
+    /// (state, party, action) of the whole space is checked against it.
+    #[test]
+    fn the_whole_space_against_an_independent_table() {
+        use Action as A;
+        use Party as P;
+        use State as S;
+        let table: &[(S, P, A, S)] = &[
+            (S::Draft, P::Alumnus, A::Edit, S::Draft),
+            (S::Returned, P::Alumnus, A::Edit, S::Returned),
+            (S::Draft, P::Alumnus, A::Submit, S::Submitted),
+            (S::Returned, P::Alumnus, A::Submit, S::Submitted),
+            (S::Draft, P::Alumnus, A::Withdraw, S::Withdrawn),
+            (S::Submitted, P::Alumnus, A::Withdraw, S::Withdrawn),
+            (S::InReview, P::Alumnus, A::Withdraw, S::Withdrawn),
+            (S::Returned, P::Alumnus, A::Withdraw, S::Withdrawn),
+            (S::Recommended, P::Alumnus, A::Withdraw, S::Withdrawn),
+            (S::Referred, P::Alumnus, A::Withdraw, S::Withdrawn),
+            (S::Draft, P::System, A::Expire, S::Expired),
+            (S::Returned, P::System, A::Expire, S::Expired),
+            (S::Submitted, P::Agency, A::Review, S::InReview),
+            (S::InReview, P::Agency, A::Return, S::Returned),
+            (S::InReview, P::Agency, A::Reject, S::Rejected),
+            (S::InReview, P::Agency, A::Recommend, S::Recommended),
+            (S::Recommended, P::Agency, A::Refer, S::Referred),
+            (S::Submitted, P::Agency, A::Refresh, S::Submitted),
+            (S::InReview, P::Agency, A::Refresh, S::InReview),
+            (S::Recommended, P::Agency, A::Refresh, S::Recommended),
+            (S::Submitted, P::Alumnus, A::Refresh, S::Submitted),
+            (S::InReview, P::Alumnus, A::Refresh, S::InReview),
+            (S::Recommended, P::Alumnus, A::Refresh, S::Recommended),
+            (S::Referred, P::Alumnus, A::Consent, S::Referred),
+            (S::Referred, P::Alumnus, A::RevokeConsent, S::Referred),
+            (S::Referred, P::Partner, A::Approve, S::Approved),
+            (S::Referred, P::Partner, A::Decline, S::Declined),
+            (S::Approved, P::Partner, A::Disburse, S::Disbursed),
+            (S::Disbursed, P::Partner, A::ReportRepayment, S::Disbursed),
+            (S::Disbursed, P::Partner, A::CloseRepayment, S::Closed),
+        ];
+        let mut checked = 0;
+        for state in State::ALL {
+            for party in Party::ALL {
+                for action in Action::ALL {
+                    let expected = table
+                        .iter()
+                        .find(|(s, p, a, _)| *s == state && *p == party && *a == action)
+                        .map(|(_, _, _, to)| *to);
+                    assert_eq!(
+                        next(state, party, action),
+                        expected,
+                        "{state:?} {party:?} {action:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 13 * 4 * 17);
+    }
+
     #[test]
     fn the_partner_decides_only_with_consent() {
         let without = Allowed::new(State::Referred, Party::Partner, false);

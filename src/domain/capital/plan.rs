@@ -273,7 +273,8 @@ impl RequestFields {
             1,
         );
         let kbli: String = input.kbli.chars().filter(|c| !c.is_whitespace()).collect();
-        if !(kbli.is_empty() || kbli.len() == 5 && kbli.chars().all(|c| c.is_ascii_digit())) {
+        let well_formed = kbli.len() == 5 && kbli.chars().all(|c| c.is_ascii_digit());
+        if !kbli.is_empty() && !well_formed {
             errors.push((
                 "kbli",
                 "KBLI terdiri dari 5 angka (lihat di NIB Anda), atau kosongkan.".into(),
@@ -322,7 +323,7 @@ mod tests {
                 tenor: "12",
                 items: &items,
                 prices: &prices,
-                ..Default::default()
+                ..RequestInput::default()
             },
             &KUR,
         )
@@ -343,7 +344,7 @@ mod tests {
                 tenor: "48",
                 items: &items,
                 prices: &prices,
-                ..Default::default()
+                ..RequestInput::default()
             },
             &KUR,
         )
@@ -365,7 +366,7 @@ mod tests {
                 tenor: "12",
                 items: &items,
                 prices: &prices,
-                ..Default::default()
+                ..RequestInput::default()
             },
             &KUR,
         )
@@ -388,7 +389,7 @@ mod tests {
                 tenor: "",
                 items: &items,
                 prices: &prices,
-                ..Default::default()
+                ..RequestInput::default()
             },
             &Ranges {
                 tenor_min: 0,
