@@ -119,7 +119,8 @@ fn scripts() -> Vec<Script> {
             )
         },
         s(KurSuperMikro, Closed { months: 6 }, 330),
-        s(KurSuperMikro, Consented, 24),
+        // One referral new to the bank, one past its decision days.
+        s(KurSuperMikro, Consented, 10),
         s(KurSuperMikro, Approved, 40),
         s(KurMikro, Consented, 30),
         s(KurMikro, Declined, 70),
@@ -138,7 +139,7 @@ fn scripts() -> Vec<Script> {
             200,
         ),
         s(BsiSuperMikro, Returned, 12),
-        s(BaznasOpen, Consented, 20),
+        s(BaznasOpen, Consented, 12),
         s(BaznasOpen, Recommended, 14),
         // Younger than the review reminder (5 days), like the other one waiting: the agency has
         // no overdue review on the demo day.
@@ -178,6 +179,20 @@ fn at_wib(d: Date, hour: u8) -> i64 {
     PrimitiveDateTime::new(d, Time::from_hms(hour, 0, 0).unwrap_or(Time::MIDNIGHT))
         .assume_offset(WIB)
         .unix_timestamp()
+}
+
+/// `at`, or the next morning when it falls outside office hours (08.00–16.00 WIB).
+fn office_hours(at: i64) -> i64 {
+    let local = time::OffsetDateTime::from_unix_timestamp(at)
+        .map(|t| t.to_offset(WIB))
+        .ok();
+    match local.map(|t| (t.date(), t.hour())) {
+        Some((d, h)) if h < 8 => at_wib(d, 8) + i64::from(h) * 600,
+        Some((d, h)) if h >= 16 => {
+            at_wib(d + time::Duration::days(1), 8) + i64::from(h - 16) * 1_800
+        }
+        _ => at,
+    }
 }
 
 /// The first day of the month `months` after `d`'s month.
@@ -1005,10 +1020,10 @@ async fn run(
     };
     // The agency's and the alumna's steps, days apart.
     let mut steps = Vec::new();
-    let reviewed = submitted + 2 * DAY + 3 * HOUR;
-    let decided = reviewed + 3 * DAY;
-    let referred = decided + DAY + 2 * HOUR;
-    let consented = referred + DAY + 5 * HOUR;
+    let reviewed = office_hours(submitted + 2 * DAY + 3 * HOUR);
+    let decided = office_hours(reviewed + 3 * DAY);
+    let referred = office_hours(decided + DAY + 2 * HOUR);
+    let consented = office_hours(referred + DAY + 5 * HOUR);
     match end {
         End::Submitted => {}
         End::Withdrawn => steps.push(step(
@@ -1079,7 +1094,7 @@ async fn run(
     }
     let partner = partner.ok_or_else(|| fail("no partner account for", &program.partner))?;
     let bank = partner.who();
-    let decision = consented + 6 * DAY + 2 * HOUR;
+    let decision = office_hours(consented + 6 * DAY + 2 * HOUR);
     if end == End::Declined {
         let opened = reopen(capital, &partner.actor, id).await?;
         capital
@@ -1113,7 +1128,7 @@ async fn run(
     if end == End::Approved {
         return Ok(());
     }
-    let disbursed_at = decision + 5 * DAY;
+    let disbursed_at = office_hours(decision + 5 * DAY);
     let disbursed_on = wib_date(disbursed_at);
     let opened = reopen(capital, &partner.actor, id).await?;
     capital
