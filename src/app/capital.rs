@@ -258,7 +258,27 @@ pub struct Opened {
     pub allowed: Allowed,
 }
 
+/// The audit entry of a step on an application, in the step's transaction.
+async fn audited(
+    tx: &mut Tx,
+    who: &Who<'_>,
+    action: &str,
+    id: i64,
+    summary: serde_json::Value,
+) -> AppResult<()> {
+    audit::append(tx, who.event(action, "capital_application", id, summary)).await?;
+    Ok(())
+}
+
 impl Capital<'_> {
+    /// Opens a step's transaction with the change applied to the application as the page
+    /// loaded it (a stale page gets `Stale`); the caller adds what the step stores and commits.
+    async fn begin_step(&self, opened: &Opened, change: Change<'_>) -> AppResult<Tx> {
+        let mut tx = self.db.begin().await?;
+        store::apply(&mut tx, &opened.app, &change).await?;
+        Ok(tx)
+    }
+
     /// Loads an application for a viewer; `NotFound` when the viewer may not know it exists.
     pub async fn open(&self, actor: &Actor, id: i64) -> AppResult<Opened> {
         let app = store::application(self.db, id).await?;
@@ -300,14 +320,12 @@ impl Capital<'_> {
         let id =
             store::insert_application(&mut tx, program_id, alumnus_id, actor.user_id, &fields, at)
                 .await?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.application_started",
-                "capital_application",
-                id,
-                serde_json::json!({"program": program.name, "amount": fields.amount}),
-            ),
+            who,
+            "capital.application_started",
+            id,
+            serde_json::json!({"program": program.name, "amount": fields.amount}),
         )
         .await?;
         tx.commit().await?;
@@ -325,31 +343,21 @@ impl Capital<'_> {
         let to = opened.allowed.may(Action::Edit).map_err(refused)?;
         let program = store::program(self.db, opened.app.program_id).await?;
         let fields = RequestFields::parse(input, &ranges(&program)).map_err(FormError::Fields)?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            &opened.app,
-            &Change {
-                at,
-                action: Action::Edit,
-                party: opened.party,
-                user_id: who.id,
-                to,
-                note: "",
-                effect: Effect::Request(&fields),
-            },
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            who.event(
-                "capital.application_edited",
-                "capital_application",
-                opened.app.id,
-                serde_json::json!({"before": {"amount": opened.app.amount}, "after": {"amount": fields.amount}}),
-            ),
-        )
-        .await?;
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::Edit,
+                    party: opened.party,
+                    user_id: who.id,
+                    to,
+                    note: "",
+                    effect: Effect::Request(&fields),
+                },
+            )
+            .await?;
+        audited(&mut tx, who, "capital.application_edited", opened.app.id, serde_json::json!({"before": {"amount": opened.app.amount}, "after": {"amount": fields.amount}})).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -418,14 +426,12 @@ impl Capital<'_> {
             at,
         )
         .await?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.document_uploaded",
-                "capital_application",
-                opened.app.id,
-                serde_json::json!({"kind": kind.as_str(), "size": bytes.len()}),
-            ),
+            who,
+            "capital.document_uploaded",
+            opened.app.id,
+            serde_json::json!({"kind": kind.as_str(), "size": bytes.len()}),
         )
         .await?;
         tx.commit().await?;
@@ -489,30 +495,27 @@ impl Capital<'_> {
                 missing.join(", ")
             )));
         }
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            app,
-            &Change {
-                at,
-                action: Action::Submit,
-                party: opened.party,
-                user_id: who.id,
-                to,
-                note: "",
-                effect: Effect::Submit,
-            },
-        )
-        .await?;
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::Submit,
+                    party: opened.party,
+                    user_id: who.id,
+                    to,
+                    note: "",
+                    effect: Effect::Submit,
+                },
+            )
+            .await?;
         let frozen = self.freeze(&mut tx, app, at).await?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.application_submitted",
-                "capital_application",
-                app.id,
-                serde_json::json!({"dossier_version": frozen.version, "dossier_hash": frozen.hash}),
-            ),
+            who,
+            "capital.application_submitted",
+            app.id,
+            serde_json::json!({"dossier_version": frozen.version}),
         )
         .await?;
         let title = format!("Pengajuan modal baru: {} ({})", app.applicant, app.program);
@@ -530,30 +533,27 @@ impl Capital<'_> {
     /// A new, dated dossier version (before referral); earlier versions stay as they were.
     pub async fn refresh(&self, opened: &Opened, who: &Who<'_>, at: i64) -> AppResult<()> {
         opened.allowed.may(Action::Refresh).map_err(refused)?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            &opened.app,
-            &Change {
-                at,
-                action: Action::Refresh,
-                party: opened.party,
-                user_id: who.id,
-                to: opened.app.state,
-                note: "",
-                effect: Effect::Plain,
-            },
-        )
-        .await?;
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::Refresh,
+                    party: opened.party,
+                    user_id: who.id,
+                    to: opened.app.state,
+                    note: "",
+                    effect: Effect::Plain,
+                },
+            )
+            .await?;
         let frozen = self.freeze(&mut tx, &opened.app, at).await?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.dossier_refreshed",
-                "capital_application",
-                opened.app.id,
-                serde_json::json!({"dossier_version": frozen.version, "dossier_hash": frozen.hash}),
-            ),
+            who,
+            "capital.dossier_refreshed",
+            opened.app.id,
+            serde_json::json!({"dossier_version": frozen.version}),
         )
         .await?;
         tx.commit().await?;
@@ -571,21 +571,20 @@ impl Capital<'_> {
             .ok_or(AppError::Internal(
                 "a referred application has a dossier".into(),
             ))?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            app,
-            &Change {
-                at,
-                action: Action::Consent,
-                party: opened.party,
-                user_id: who.id,
-                to: app.state,
-                note: &format!("Dosier versi {} untuk {}", latest.version, app.partner),
-                effect: Effect::Plain,
-            },
-        )
-        .await?;
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::Consent,
+                    party: opened.party,
+                    user_id: who.id,
+                    to: app.state,
+                    note: &format!("Dosier versi {} untuk {}", latest.version, app.partner),
+                    effect: Effect::Plain,
+                },
+            )
+            .await?;
         store::grant_consent(
             &mut tx,
             app.id,
@@ -595,15 +594,12 @@ impl Capital<'_> {
             at,
         )
         .await?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.consent_granted",
-                "capital_application",
-                app.id,
-                serde_json::json!({"partner": app.partner, "dossier_version": latest.version,
-                    "dossier_hash": latest.hash}),
-            ),
+            who,
+            "capital.consent_granted",
+            app.id,
+            serde_json::json!({"partner": app.partner, "dossier_version": latest.version}),
         )
         .await?;
         let title = format!("Rujukan baru: {} ({})", app.applicant, app.program);
@@ -622,30 +618,27 @@ impl Capital<'_> {
     pub async fn revoke_consent(&self, opened: &Opened, who: &Who<'_>, at: i64) -> AppResult<()> {
         opened.allowed.may(Action::RevokeConsent).map_err(refused)?;
         let app = &opened.app;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            app,
-            &Change {
-                at,
-                action: Action::RevokeConsent,
-                party: opened.party,
-                user_id: who.id,
-                to: app.state,
-                note: "",
-                effect: Effect::Plain,
-            },
-        )
-        .await?;
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::RevokeConsent,
+                    party: opened.party,
+                    user_id: who.id,
+                    to: app.state,
+                    note: "",
+                    effect: Effect::Plain,
+                },
+            )
+            .await?;
         store::revoke_consent(&mut tx, app.id, at).await?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.consent_revoked",
-                "capital_application",
-                app.id,
-                serde_json::json!({"partner": app.partner}),
-            ),
+            who,
+            "capital.consent_revoked",
+            app.id,
+            serde_json::json!({"partner": app.partner}),
         )
         .await?;
         tx.commit().await?;
@@ -818,33 +811,30 @@ impl Capital<'_> {
         {
             return Err(rule("Kuota program ini sudah habis.").into());
         }
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            app,
-            &Change {
-                at,
-                action: Action::Approve,
-                party: opened.party,
-                user_id: who.id,
-                to,
-                note: "",
-                effect: Effect::Approve {
-                    amount,
-                    tenor,
-                    rate: &rate,
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::Approve,
+                    party: opened.party,
+                    user_id: who.id,
+                    to,
+                    note: "",
+                    effect: Effect::Approve {
+                        amount,
+                        tenor,
+                        rate: &rate,
+                    },
                 },
-            },
-        )
-        .await?;
-        audit::append(
+            )
+            .await?;
+        audited(
             &mut tx,
-            who.event(
-                "capital.approved",
-                "capital_application",
-                app.id,
-                serde_json::json!({"amount": amount, "tenor": tenor, "rate": rate}),
-            ),
+            who,
+            "capital.approved",
+            app.id,
+            serde_json::json!({"amount": amount, "tenor": tenor, "rate": rate}),
         )
         .await?;
         self.announce(
@@ -912,29 +902,26 @@ impl Capital<'_> {
         }
         let on = date.map(to_iso).unwrap_or_default();
         let amount = amount.unwrap_or_default();
-        let mut tx = self.db.begin().await?;
-        store::apply(
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action: Action::Disburse,
+                    party: opened.party,
+                    user_id: who.id,
+                    to,
+                    note: "",
+                    effect: Effect::Disburse { on: &on, amount },
+                },
+            )
+            .await?;
+        audited(
             &mut tx,
-            app,
-            &Change {
-                at,
-                action: Action::Disburse,
-                party: opened.party,
-                user_id: who.id,
-                to,
-                note: "",
-                effect: Effect::Disburse { on: &on, amount },
-            },
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            who.event(
-                "capital.disbursed",
-                "capital_application",
-                app.id,
-                serde_json::json!({"on": on, "amount": amount}),
-            ),
+            who,
+            "capital.disbursed",
+            app.id,
+            serde_json::json!({"on": on, "amount": amount}),
         )
         .await?;
         self.announce(
@@ -990,21 +977,20 @@ impl Capital<'_> {
         };
         let action = status.action();
         let to = opened.allowed.may(action).map_err(refused)?;
-        let mut tx = self.db.begin().await?;
-        store::apply(
-            &mut tx,
-            app,
-            &Change {
-                at,
-                action,
-                party: opened.party,
-                user_id: who.id,
-                to,
-                note: &format!("{period}: {}", status.label()),
-                effect: Effect::Repayment(status),
-            },
-        )
-        .await?;
+        let mut tx = self
+            .begin_step(
+                opened,
+                Change {
+                    at,
+                    action,
+                    party: opened.party,
+                    user_id: who.id,
+                    to,
+                    note: &format!("{period}: {}", status.label()),
+                    effect: Effect::Repayment(status),
+                },
+            )
+            .await?;
         store::insert_repayment(&mut tx, app.id, period, status, &note, who.id, at)
             .await
             .map_err(|e| {
@@ -1014,14 +1000,12 @@ impl Capital<'_> {
                     e.into()
                 }
             })?;
-        audit::append(
+        audited(
             &mut tx,
-            who.event(
-                "capital.repayment_reported",
-                "capital_application",
-                app.id,
-                serde_json::json!({"period": period, "status": status.as_str()}),
-            ),
+            who,
+            "capital.repayment_reported",
+            app.id,
+            serde_json::json!({"period": period, "status": status.as_str()}),
         )
         .await?;
         if to == State::Closed {

@@ -478,6 +478,62 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "Rekam jejak alumni diunduh (PDF)",
     ),
     ("alumni.export_full_nik", "Ekspor alumni dengan NIK lengkap"),
+    ("capital.program_created", "Program permodalan dibuat"),
+    ("capital.program_updated", "Program permodalan diubah"),
+    ("capital.settings_updated", "Pengaturan permodalan diubah"),
+    (
+        "capital.application_started",
+        "Pengajuan modal dibuat (draf)",
+    ),
+    ("capital.application_edited", "Pengajuan modal diubah"),
+    (
+        "capital.document_uploaded",
+        "Dokumen pengajuan modal diunggah",
+    ),
+    (
+        "capital.application_submitted",
+        "Pengajuan modal dikirim (dosier dibekukan)",
+    ),
+    (
+        "capital.dossier_refreshed",
+        "Dosier pengajuan diperbarui (versi baru)",
+    ),
+    ("capital.review_started", "Pengajuan modal mulai diperiksa"),
+    ("capital.returned", "Pengajuan modal dikembalikan"),
+    ("capital.rejected", "Pengajuan modal ditolak dinas"),
+    ("capital.recommended", "Pengajuan modal direkomendasikan"),
+    ("capital.referred", "Pengajuan modal dirujuk ke mitra"),
+    (
+        "capital.consent_granted",
+        "Persetujuan berbagi data diberikan",
+    ),
+    (
+        "capital.consent_revoked",
+        "Persetujuan berbagi data dicabut",
+    ),
+    ("capital.withdrawn", "Pengajuan modal ditarik pemohon"),
+    ("capital.approved", "Pengajuan modal disetujui mitra"),
+    ("capital.declined", "Pengajuan modal tidak disetujui mitra"),
+    ("capital.disbursed", "Pencairan modal dicatat"),
+    ("capital.repayment_reported", "Laporan angsuran dicatat"),
+    ("capital.reminded", "Pengingat pengajuan modal dikirim"),
+    ("capital.expired", "Draf pengajuan modal kedaluwarsa"),
+    ("capital.dossier_viewed", "Dosier pengajuan dilihat mitra"),
+    (
+        "capital.dossier_downloaded",
+        "Dosier pengajuan diunduh (PDF)",
+    ),
+    ("capital.document_viewed", "Dokumen pengajuan dibuka"),
+    ("capital.nik_viewed", "NIK pemohon modal dibuka"),
+    (
+        "capital.partner_queue_exported",
+        "Daftar rujukan mitra diunduh",
+    ),
+    (
+        "capital.sikp_export_full_nik",
+        "Ekspor SIKP dengan NIK lengkap",
+    ),
+    ("capital.step", "Langkah pengajuan modal"),
     ("alumni.claimed", "Data alumni diklaim"),
     ("alumni.claim_failed", "Klaim data alumni gagal"),
     (
@@ -570,6 +626,9 @@ pub fn entity_label(entity: &str) -> &str {
         "synonym" => "Sinonim pencarian",
         "outbox" => "Kotak keluar",
         "import" => "Impor",
+        "capital_application" => "Pengajuan modal",
+        "capital_program" => "Program permodalan",
+        "capital_settings" => "Pengaturan permodalan",
         other => other,
     }
 }
@@ -717,6 +776,25 @@ mod describe_tests {
             }
         }
         assert!(seen >= 15, "found {seen} audit actions");
+    }
+
+    /// Every action the capital use cases write has an Indonesian label.
+    #[test]
+    fn capital_actions_have_labels() {
+        let src = include_str!("../app/capital.rs");
+        let codes: Vec<String> = src
+            .split("\"capital.")
+            .skip(1)
+            .map(|part| format!("capital.{}", part.split('"').next().unwrap_or("")))
+            .collect();
+        assert!(codes.len() >= 25, "found {codes:?}");
+        for code in codes {
+            assert!(
+                ACTIONS.iter().any(|(c, _)| *c == code),
+                "audit action {code:?} has no label"
+            );
+        }
+        assert_eq!(entity_label("capital_application"), "Pengajuan modal");
     }
 
     /// Every action the import use cases write has an Indonesian label.

@@ -1097,6 +1097,38 @@ pub struct UploadQuery {
 /// The upload's body limit: the document limit plus the multipart envelope.
 pub const UPLOAD_BODY_LIMIT: usize = capital::MAX_DOCUMENT_BYTES + 64 * 1024;
 
+/// The upload form's parts: the kind chosen, the file's name and its bytes; or the status and
+/// the words for a body that was too large or broken.
+async fn read_upload(
+    multipart: &mut Multipart,
+) -> Result<(String, String, Vec<u8>), (StatusCode, &'static str)> {
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Berkas terlalu besar: paling besar 5 MB.",
+            )
+        } else {
+            (
+                StatusCode::BAD_REQUEST,
+                "Unggahan terputus atau rusak; coba lagi.",
+            )
+        }
+    };
+    let (mut kind, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
+        match field.name() {
+            Some("kind") => kind = field.text().await.map_err(refused)?,
+            Some("file") => {
+                name = field.file_name().unwrap_or("").to_owned();
+                bytes = field.bytes().await.map_err(refused)?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok((kind, name, bytes))
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1109,142 +1141,43 @@ pub async fn upload(
     let r = reach(&state);
     let flow = flow!(state, r);
     let opened = flow.open(&user.actor(), id).await?;
-    let refuse = |status: StatusCode, message: &str| Trouble {
-        upload: Some(message.to_owned()),
-        alert: (status == StatusCode::CONFLICT).then(|| message.to_owned()),
-        ..Trouble::default()
+    let refuse = |status: StatusCode, message: String| {
+        let trouble = Trouble {
+            alert: (status == StatusCode::CONFLICT).then(|| message.clone()),
+            upload: Some(message),
+            ..Trouble::default()
+        };
+        again(&state, &ctx, Portal::Own, id, status, trouble)
     };
+    let stale = "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.".to_owned();
     if !q.versi.is_empty() && q.versi != opened.app.version.to_string() {
-        let t = refuse(
-            StatusCode::CONFLICT,
-            "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.",
-        );
-        return again(&state, &ctx, Portal::Own, id, StatusCode::CONFLICT, t).await;
+        return refuse(StatusCode::CONFLICT, stale).await;
     }
-    let too_large = "Berkas terlalu besar: paling besar 5 MB.";
-    let broken = "Unggahan terputus atau rusak; coba lagi.";
-    let (mut kind, mut bytes, mut name) = (String::new(), None::<Vec<u8>>, String::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(f)) if f.name() == Some("kind") => kind = f.text().await.unwrap_or_default(),
-            Ok(Some(f)) if f.name() == Some("file") => {
-                name = f.file_name().unwrap_or("").to_owned();
-                match f.bytes().await {
-                    Ok(b) => bytes = Some(b.to_vec()),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return again(
-                            &state,
-                            &ctx,
-                            Portal::Own,
-                            id,
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large),
-                        )
-                        .await;
-                    }
-                    Err(_) => {
-                        return again(
-                            &state,
-                            &ctx,
-                            Portal::Own,
-                            id,
-                            StatusCode::BAD_REQUEST,
-                            refuse(StatusCode::BAD_REQUEST, broken),
-                        )
-                        .await;
-                    }
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return again(
-                    &state,
-                    &ctx,
-                    Portal::Own,
-                    id,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    refuse(StatusCode::PAYLOAD_TOO_LARGE, too_large),
-                )
-                .await;
-            }
-            Err(_) => {
-                return again(
-                    &state,
-                    &ctx,
-                    Portal::Own,
-                    id,
-                    StatusCode::BAD_REQUEST,
-                    refuse(StatusCode::BAD_REQUEST, broken),
-                )
-                .await;
-            }
-        }
-    }
+    let (kind, name, bytes) = match read_upload(&mut multipart).await {
+        Ok(parts) => parts,
+        Err((status, message)) => return refuse(status, message.to_owned()).await,
+    };
     let Some(kind) = DocumentKind::parse(&kind) else {
-        return again(
-            &state,
-            &ctx,
-            Portal::Own,
-            id,
+        return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            refuse(StatusCode::UNPROCESSABLE_ENTITY, "Pilih jenis dokumen."),
+            "Pilih jenis dokumen.".into(),
         )
         .await;
     };
-    let result = flow
-        .upload(
-            &opened,
-            &who,
-            kind,
-            &name,
-            bytes.as_deref().unwrap_or(&[]),
-            now(),
-        )
-        .await;
-    match result {
+    match flow.upload(&opened, &who, kind, &name, &bytes, now()).await {
         Ok(()) => Ok(Redirect::to(&format!("/akun/permodalan/{id}?ok=dokumen")).into_response()),
         Err(FormError::Fields(errors)) => {
-            let m = errors
+            let words = errors
                 .into_iter()
                 .map(|(_, m)| m)
                 .collect::<Vec<_>>()
                 .join(" ");
-            again(
-                &state,
-                &ctx,
-                Portal::Own,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refuse(StatusCode::UNPROCESSABLE_ENTITY, &m),
-            )
-            .await
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, words).await
         }
         Err(FormError::App(AppError::Refused(r))) => {
-            again(
-                &state,
-                &ctx,
-                Portal::Own,
-                id,
-                StatusCode::CONFLICT,
-                refuse(StatusCode::CONFLICT, &r.to_string()),
-            )
-            .await
+            refuse(StatusCode::CONFLICT, r.to_string()).await
         }
-        Err(FormError::App(AppError::Stale)) => {
-            again(
-                &state,
-                &ctx,
-                Portal::Own,
-                id,
-                StatusCode::CONFLICT,
-                refuse(
-                    StatusCode::CONFLICT,
-                    "Pengajuan ini baru saja diubah. Periksa lalu unggah lagi.",
-                ),
-            )
-            .await
-        }
+        Err(FormError::App(AppError::Stale)) => refuse(StatusCode::CONFLICT, stale).await,
         Err(FormError::App(e)) => Err(e.into()),
     }
 }

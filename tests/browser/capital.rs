@@ -36,7 +36,7 @@ async fn an_alumna_gets_a_loan_through_her_track_record() {
     let admin = app.signed_in("admin").await;
     let partner = partner_of(&app, "mitra").await;
     // A rule she meets: at least one completed order (the demo's Siti has many).
-    let _program = program(
+    program(
         &app,
         &admin,
         partner,
