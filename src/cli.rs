@@ -1,4 +1,5 @@
-//! The command line: `karya serve | migrate | user add | backup | audit verify | check`.
+//! The command line: `karya serve | migrate | user add | backup | audit verify | check | import |
+//! export sikp | simulate`.
 //! Exit codes: 0 success, 1 runtime failure (e.g. database unreachable), 2 bad usage or
 //! configuration, 3 audit chain broken.
 
@@ -74,6 +75,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Files for other systems.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Simulations that need no database.
     Simulate {
         #[command(subcommand)]
@@ -104,6 +110,20 @@ pub enum ImportCommand {
         /// Tahun column whose name or title does not say the year, or says it wrong.
         #[arg(long = "tahun", value_name = "LEMBAR=TAHUN")]
         tahun: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// KUR candidates for SIKP: applications referred to or approved by a bank with the
+    /// applicant's live consent to share with it, in the admin's column layout. The file's
+    /// extension chooses the format (.xlsx or .csv); it holds full NIKs, is written owner-only
+    /// and the export is audited. The last line of output is `baris=N`.
+    Sikp {
+        file: PathBuf,
+        /// Only the candidates of this partner (its id, as on the partners list).
+        #[arg(long)]
+        partner: Option<i64>,
     },
 }
 
@@ -238,6 +258,9 @@ pub async fn run(cli: Cli) -> ExitCode {
             )
             .await
         }
+        Command::Export {
+            command: ExportCommand::Sikp { file, partner },
+        } => export_sikp(&cli.global, &file, partner).await,
         Command::Simulate {
             command:
                 SimulateCommand::Rotation {
@@ -611,6 +634,91 @@ async fn import_alumni(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes `bytes` to `path` readable by its owner only (0600), replacing an earlier file.
+fn write_owner_only(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut f = options.open(path)?;
+        // An existing file keeps its mode on open: narrow it before writing NIKs into it.
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut f = options.open(path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+}
+
+async fn export_sikp(
+    global: &Global,
+    file: &std::path::Path,
+    partner: Option<i64>,
+) -> Result<ExitCode, StartupError> {
+    let extension = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let csv = match extension.as_str() {
+        "xlsx" => false,
+        "csv" => true,
+        _ => {
+            eprintln!(
+                "galat: nama berkas harus berakhiran .xlsx atau .csv (format dipilih dari akhiran), misalnya sikp.xlsx"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let s = settings(global)?;
+    let secrets = Secrets::load_or_create(&s.data_dir)?;
+    let db = startup::open_database(&s, &secrets).await?;
+    startup::prepare_database(&db, &s, &secrets).await?;
+    if let Some(id) = partner
+        && !crate::db::directory::partners(&db)
+            .await?
+            .iter()
+            .any(|p| p.id == id)
+    {
+        eprintln!("galat: mitra dengan id {id} tidak ada; lihat daftar mitra di halaman admin");
+        return Ok(ExitCode::from(2));
+    }
+    let who = audit_db::Who {
+        id: None,
+        label: "cli",
+        ip: "cli",
+    };
+    let table = crate::app::capital::sikp_table(&db, &secrets.data_key, &who, partner)
+        .await
+        .map_err(|e| StartupError::Db(crate::db::DbError::Other(e.to_string())))?;
+    let bytes = if csv {
+        crate::export::to_csv(&table)
+    } else {
+        crate::export::to_xlsx(&table)
+    };
+    let bytes = bytes.map_err(|e| StartupError::Db(crate::db::DbError::Other(e.to_string())))?;
+    let rows = table.rows.len();
+    if let Err(e) = write_owner_only(file, &bytes) {
+        eprintln!(
+            "galat: berkas tidak dapat ditulis ke {}: {e}",
+            file.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "calon debitur KUR untuk SIKP ditulis ke {} (berisi NIK lengkap: simpan dan kirim dengan aman)",
+        file.display()
+    );
+    println!("baris={rows}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--tahun LEMBAR=TAHUN` values: each names a sheet of the workbook and a plausible year.

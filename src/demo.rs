@@ -2,6 +2,7 @@
 //! the same repository functions the register, the admin pages and `user add` use. Deterministic:
 //! the same seed gives the same people, batches and businesses on every run.
 
+mod capital;
 pub mod government;
 mod market;
 mod offers;
@@ -719,14 +720,19 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             "Program Zakat Produktif",
         ),
         (
-            "PetroChina International Jabung Ltd. (CSR)",
+            "CSR Migas (contoh)",
             "csr",
-            "Community Development",
+            "Contoh perusahaan minyak dan gas bumi; bukan perusahaan sebenarnya",
         ),
         (
             "Koperasi Produsen Alumni BLK Sejahtera",
             "koperasi",
             "Dana bergulir anggota",
+        ),
+        (
+            "Kementerian Ketenagakerjaan (TKM)",
+            "lainnya",
+            "Program Tenaga Kerja Mandiri, melalui Disnakertrans",
         ),
     ] {
         partner_ids.push(directory::create_partner(&mut tx, name, kind, contact).await?);
@@ -787,6 +793,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     let id_of = |person: usize| personal::keyed_hash(&secrets.data_key, &people[person].nik);
     let star_index = star_person(&people);
     let mut shops = Vec::new();
+    let mut candidates = Vec::new();
     for b in &demo_businesses {
         let Some(alumnus_id) =
             crate::db::imports::alumnus_id_by_nik_hash(&mut tx, &id_of(b.person)).await?
@@ -794,6 +801,17 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
             continue;
         };
         let person = &people[b.person];
+        if b.person != star_index
+            && !candidates
+                .iter()
+                .any(|c: &capital::Candidate| c.alumnus_id == alumnus_id)
+        {
+            candidates.push(capital::Candidate {
+                alumnus_id,
+                full_name: person.full_name.clone(),
+                trade_code: b.trade_code,
+            });
+        }
         shops.push(market::Shop {
             alumnus_id,
             trade_code: b.trade_code,
@@ -922,6 +940,12 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     )
     .await?;
     government::seed(db, settings, &secrets.data_key).await?;
+    let quiet = crate::db::orders::Reach {
+        base_url: settings.public_url.trim_end_matches('/').to_owned(),
+        email: false,
+    };
+    let siti = star.zip(account_ids.get("alumni").copied());
+    capital::seed(db, &secrets.data_key, &quiet, &candidates, siti).await?;
     tracing::info!(
         storefronts = opened.len(),
         listings = opened.iter().map(|o| o.listings.len()).sum::<usize>(),

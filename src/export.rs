@@ -1,5 +1,7 @@
 //! Lists as files the agency can open: `.xlsx` (text cells, so a NIK keeps all 16 digits) and
-//! CSV (UTF-8 with a byte-order mark, so Excel shows Indonesian names correctly).
+//! CSV (UTF-8 with a byte-order mark, so Excel shows Indonesian names correctly). The register's
+//! lists, a partner's queue and the SIKP hand-off (`app::capital::sikp_table`) all go through
+//! here.
 
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -36,10 +38,14 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
             .write_string_with_format(0, c as u16, h, &bold)
             .map_err(err)?;
     }
+    // Every cell is a string cell in the Text number format ("@"): a NIK, an NPWP or a phone
+    // number keeps every digit, and a cell someone retypes in Excel stays text. A string cell is
+    // never evaluated, so formula-looking text stays as typed.
+    let text = Format::new().set_num_format("@");
     for (r, row) in table.rows.iter().enumerate() {
         for (c, value) in row.iter().enumerate() {
             sheet
-                .write_string((r + 1) as u32, c as u16, value)
+                .write_string_with_format((r + 1) as u32, c as u16, value, &text)
                 .map_err(err)?;
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(value.chars().count().min(60));
@@ -128,6 +134,41 @@ mod tests {
         // Ordinary text, and a sign inside a value, are left alone.
         assert!(String::from_utf8(csv).unwrap().contains(",Jl. Sudirman"));
         assert_eq!(defused("Rp1.250.000 - lunas"), "Rp1.250.000 - lunas");
+    }
+
+    /// The SIKP hand-off: identifiers keep every digit and stay text in both formats, and
+    /// formula-looking text stays text (XLSX string cells are never evaluated; CSV defuses).
+    #[test]
+    fn sikp_cells_stay_text_in_both_formats() {
+        let t = Table {
+            sheet: "Calon debitur KUR".into(),
+            header: vec!["NIK".into(), "NO_HP".into(), "NPWP".into(), "ALAMAT".into()],
+            rows: vec![vec![
+                "0507015205980003".into(),
+                "6281234567890".into(),
+                "012345678901000".into(),
+                "=HYPERLINK(\"http://evil.example\")".into(),
+            ]],
+        };
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(to_xlsx(&t).unwrap())).unwrap();
+        let range = book.worksheet_range("Calon debitur KUR").unwrap();
+        for (c, v) in t.rows[0].iter().enumerate() {
+            assert_eq!(range.get((1, c)), Some(&calamine::Data::String(v.clone())));
+        }
+        let csv = to_csv(&t).unwrap();
+        let mut reader = csv::Reader::from_reader(&csv[3..]);
+        let row: Vec<String> = reader
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(&row[..3], &t.rows[0][..3]);
+        assert_eq!(row[3], format!("'{}", t.rows[0][3]));
     }
 
     #[test]

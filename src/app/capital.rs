@@ -1817,6 +1817,21 @@ pub async fn list(db: &Db, scope: Scope) -> AppResult<Vec<Application>> {
 
 // ---- Files -------------------------------------------------------------------------------
 
+/// The SIKP export as a table of text cells (audited as a full-NIK export by `sikp_export`).
+pub async fn sikp_table(
+    db: &Db,
+    key: &Key,
+    who: &Who<'_>,
+    partner: Option<i64>,
+) -> AppResult<crate::export::Table> {
+    let (header, rows) = sikp_export(db, key, who, partner).await?;
+    Ok(crate::export::Table {
+        sheet: "Calon debitur KUR".into(),
+        header,
+        rows,
+    })
+}
+
 /// The SIKP export as a file: XLSX, or CSV when `csv`. Returns the bytes, the content type and
 /// the extension.
 pub async fn sikp_file(
@@ -1826,12 +1841,7 @@ pub async fn sikp_file(
     partner: Option<i64>,
     csv: bool,
 ) -> AppResult<(Vec<u8>, &'static str, &'static str)> {
-    let (header, rows) = sikp_export(db, key, who, partner).await?;
-    let table = crate::export::Table {
-        sheet: "Calon debitur KUR".into(),
-        header,
-        rows,
-    };
+    let table = sikp_table(db, key, who, partner).await?;
     let bad = |e: crate::export::ExportError| AppError::Internal(e.to_string());
     Ok(if csv {
         (

@@ -1178,7 +1178,48 @@ async fn stalled_applications_remind_and_drafts_expire(app: TestApp) {
 }
 
 both!(exports_hold_exactly_what_the_partner_may_see);
+/// The bank's queue as XLSX: the application ids in it.
+async fn queue_ids(app: &TestApp) -> Vec<String> {
+    let mitra = app.signed_in("mitra").await;
+    let file = mitra
+        .client
+        .get(format!("{}/mitra/pengajuan.xlsx", mitra.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    sheet.rows().skip(1).map(|r| r[0].to_string()).collect()
+}
+
+/// The demo's own SIKP candidates (KUR, referred or approved, live consent), of one partner
+/// (`0`: all).
+async fn demo_candidates(app: &TestApp, partner: i64) -> usize {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM capital_applications a JOIN capital_programs p ON p.id = a.program_id \
+         WHERE p.kur = 1 AND a.state IN ('referred', 'approved') AND ($1 = 0 OR p.partner_id = $1) \
+         AND EXISTS (SELECT 1 FROM capital_consents c WHERE c.application_id = a.id AND c.revoked_at IS NULL)",
+    )
+    .bind(partner)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    n as usize
+}
+
 async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
+    // The demo district has candidates and a queue of its own; this test adds to them.
+    let bank = partner_of(&app, "mitra").await;
+    let (demo_bank, demo_all) = (
+        demo_candidates(&app, bank).await,
+        demo_candidates(&app, 0).await,
+    );
+    let demo_queue = queue_ids(&app).await;
     let (consented, admin, siti) = referred(&app, "mitra").await;
     siti.post(
         &format!("/akun/permodalan/{consented}/setujui-berbagi"),
@@ -1186,7 +1227,6 @@ async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
     )
     .await;
     // A second referral to the same bank, not consented; and one to BAZNAS, consented.
-    let bank = partner_of(&app, "mitra").await;
     let p2 = program(&app, &admin, bank, "Program kedua bank", &[]).await;
     let waiting = start(&siti, p2).await;
     assert_eq!(
@@ -1226,14 +1266,16 @@ async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
         .collect();
     assert_eq!(header[0], "NIK");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 1, "{body}");
-    let nik = &rows[0][0];
-    assert_eq!(nik.len(), 16, "a full NIK: {nik}");
+    assert_eq!(rows.len(), demo_bank + 1, "{body}");
     let shown = admin
         .post(&format!("/admin/permodalan/pengajuan/{consented}/nik"), &[])
         .await;
-    assert!(shown.contains(nik), "the NIK of the consented applicant");
-    assert!(rows[0].iter().any(|c| c == "5000000"), "the amount asked");
+    let hers: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| r[0].len() == 16 && shown.contains(&r[0]))
+        .collect();
+    assert_eq!(hers.len(), 1, "the consented applicant, NIK in full");
+    assert!(hers[0].iter().any(|c| c == "5000000"), "the amount asked");
     // Without a partner filter: both consented KUR candidates, the unconsented one never.
     let page = admin
         .post("/admin/permodalan/sikp", &[("format", "csv")])
@@ -1241,27 +1283,20 @@ async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
     let all = csv::Reader::from_reader(page.body.trim_start_matches('\u{feff}').as_bytes())
         .records()
         .count();
-    assert_eq!(all, 2);
+    assert_eq!(all, demo_all + 2);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'capital.sikp_export_full_nik'")
             .await,
         2
     );
-    // The bank's queue as XLSX: its consented referral only.
-    let mitra = app.signed_in("mitra").await;
-    let file = mitra
-        .client
-        .get(format!("{}/mitra/pengajuan.xlsx", mitra.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(file.status(), 200);
-    let bytes = file.bytes().await.unwrap().to_vec();
-    use calamine::Reader;
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
-    let ids: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
-    assert_eq!(ids, vec![consented.to_string()]);
+    // The bank's queue as XLSX: its consented referral is added, the unconsented one is not.
+    let mut expected = demo_queue;
+    expected.push(consented.to_string());
+    expected.sort();
+    let mut ids = queue_ids(&app).await;
+    ids.sort();
+    assert_eq!(ids, expected);
+    assert!(!ids.contains(&waiting.to_string()));
 }
 
 both!(a_full_quota_refuses_the_next_approval);

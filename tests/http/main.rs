@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod auth;
 pub(crate) mod capital;
+mod capital_demo;
 mod catalog;
 mod claim;
 mod connections;
