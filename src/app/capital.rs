@@ -398,7 +398,17 @@ impl Capital<'_> {
         } else {
             name
         };
-        let sealed = personal::seal_bytes(self.key, bytes);
+        // A photo is decoded within limits and stored re-encoded: what is kept is a picture
+        // (never a file that only begins like one) without its metadata (a phone's location).
+        // A PDF is kept as sent and served only as a download in a sandbox.
+        let (stored, content_type) = if content_type == "application/pdf" {
+            (bytes.to_vec(), content_type)
+        } else {
+            let photo = crate::media::process(bytes)
+                .map_err(|e| FormError::field("file", e.to_string()))?;
+            (photo.detail, "image/jpeg")
+        };
+        let sealed = personal::seal_bytes(self.key, &stored);
         let mut tx = self.db.begin().await?;
         // The document belongs to the application as it was loaded: a stale page refuses.
         store::apply(
@@ -421,7 +431,7 @@ impl Capital<'_> {
             kind,
             &name,
             content_type,
-            bytes.len() as i64,
+            stored.len() as i64,
             &sealed,
             at,
         )

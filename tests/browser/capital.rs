@@ -10,7 +10,7 @@ use karya::config::Backend;
 use serde_json::json;
 
 use super::{Browser, display_name, screenshot_session, shoot_pages};
-use crate::capital::{JPEG, partner_of, program, referred};
+use crate::capital::{jpeg, partner_of, program, referred};
 use crate::helpers::{self, TestApp};
 
 /// Sets a `<select>` by its `name` (chromedriver types into selects unreliably).
@@ -48,7 +48,7 @@ async fn an_alumna_gets_a_loan_through_her_track_record() {
     let staff = display_name(&app, "admin").await;
     let bank = display_name(&app, "mitra").await;
     let photo = tempfile::Builder::new().suffix(".jpg").tempfile().unwrap();
-    std::fs::write(photo.path(), JPEG).unwrap();
+    std::fs::write(photo.path(), jpeg()).unwrap();
 
     // She checks her eligibility and applies.
     browser.log_in(&app, "alumni", &siti).await;

@@ -8,10 +8,17 @@ use sqlx::Row;
 use crate::both;
 use crate::helpers::{TestApp, Visitor};
 
-/// A JPEG's first bytes: enough for the type check (the document is stored as uploaded).
-pub(crate) const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1,
-];
+/// A small real photo (a KTP-sized grey card), as a phone would send it.
+pub(crate) fn jpeg() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(120, 76, |x, y| {
+        image::Rgb([(x * 2) as u8, (y * 3) as u8, 160])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("encode a test photo");
+    out.into_inner()
+}
 
 pub(crate) async fn i64_of(app: &TestApp, sql: &str, id: i64) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -161,7 +168,7 @@ pub(crate) async fn referred(app: &TestApp, partner_user: &str) -> (i64, Visitor
     .await;
     let id = start(&siti, p).await;
     assert_eq!(
-        upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+        upload(&siti, id, "ktp", &jpeg(), "ktp.jpg").await.status(),
         303
     );
     siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
@@ -548,10 +555,16 @@ async fn bad_input_keeps_what_was_typed_and_stores_nothing(app: TestApp) {
             .unwrap()
             .contains("foto (JPG, PNG, WebP) atau PDF")
     );
-    let mut big = JPEG.to_vec();
+    let mut big = jpeg();
     big.resize(6 * 1024 * 1024, 0);
     let large = upload(&siti, id, "ktp", &big, "ktp.jpg").await;
     assert_eq!(large.status(), 413);
+    // A file that only begins like a JPEG is not a photo.
+    let mut fake = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    fake.extend_from_slice(b"MZ this is a program, not a picture");
+    let fake = upload(&siti, id, "ktp", &fake, "ktp.jpg").await;
+    assert_eq!(fake.status(), 422);
+    assert!(fake.text().await.unwrap().contains("Foto rusak"));
     assert_eq!(
         i64_of(
             &app,
@@ -579,7 +592,7 @@ async fn bad_input_keeps_what_was_typed_and_stores_nothing(app: TestApp) {
     );
     // A reason is required to reject.
     assert_eq!(
-        upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+        upload(&siti, id, "ktp", &jpeg(), "ktp.jpg").await.status(),
         303
     );
     siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
@@ -656,7 +669,7 @@ async fn eligibility_is_shown_rule_by_rule_and_enforced(app: TestApp) {
     assert!(page.contains("Kurang:"));
     let id = start(&siti, p).await;
     assert_eq!(
-        upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+        upload(&siti, id, "ktp", &jpeg(), "ktp.jpg").await.status(),
         303
     );
     let refused = siti
@@ -828,7 +841,7 @@ async fn every_step_in_every_state_by_every_party(app: TestApp) {
         // One open application per program at a time is not a rule of this program.
         let id = start(&siti, p).await;
         assert_eq!(
-            upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+            upload(&siti, id, "ktp", &jpeg(), "ktp.jpg").await.status(),
             303
         );
         for (who, slug) in steps {
@@ -1018,7 +1031,7 @@ async fn a_refresh_is_a_new_dated_version(app: TestApp) {
     let p = program(&app, &admin, partner, "Program pembaruan", &[]).await;
     let id = start(&siti, p).await;
     assert_eq!(
-        upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+        upload(&siti, id, "ktp", &jpeg(), "ktp.jpg").await.status(),
         303
     );
     siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
@@ -1103,7 +1116,7 @@ async fn stalled_applications_remind_and_drafts_expire(app: TestApp) {
         .assert_redirect_to("/admin/permodalan/pengaturan");
     let submitted = start(&siti, p).await;
     assert_eq!(
-        upload(&siti, submitted, "ktp", JPEG, "ktp.jpg")
+        upload(&siti, submitted, "ktp", &jpeg(), "ktp.jpg")
             .await
             .status(),
         303
@@ -1230,7 +1243,7 @@ async fn exports_hold_exactly_what_the_partner_may_see(app: TestApp) {
     let p2 = program(&app, &admin, bank, "Program kedua bank", &[]).await;
     let waiting = start(&siti, p2).await;
     assert_eq!(
-        upload(&siti, waiting, "ktp", JPEG, "ktp.jpg")
+        upload(&siti, waiting, "ktp", &jpeg(), "ktp.jpg")
             .await
             .status(),
         303
@@ -1310,7 +1323,7 @@ async fn a_full_quota_refuses_the_next_approval(app: TestApp) {
     for _ in 0..2 {
         let id = start(&siti, p).await;
         assert_eq!(
-            upload(&siti, id, "ktp", JPEG, "ktp.jpg").await.status(),
+            upload(&siti, id, "ktp", &jpeg(), "ktp.jpg").await.status(),
             303
         );
         siti.post(&format!("/akun/permodalan/{id}/ajukan"), &[])
@@ -1342,4 +1355,61 @@ async fn a_full_quota_refuses_the_next_approval(app: TestApp) {
             .await
             .contains("sisa 0")
     );
+}
+
+both!(a_photo_is_stored_as_a_picture_without_its_metadata);
+async fn a_photo_is_stored_as_a_picture_without_its_metadata(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let siti = app.signed_in("alumni").await;
+    let bank = partner_of(&app, "mitra").await;
+    let p = program(&app, &admin, bank, "Program foto", &[]).await;
+    let id = start(&siti, p).await;
+    // A PNG with a text chunk (as metadata travels) comes back as a plain JPEG.
+    let picture = image::RgbImage::from_fn(64, 40, |x, _| image::Rgb([x as u8 * 3, 90, 200]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let mut png = png.into_inner();
+    let end = png.len() - 12; // before IEND
+    let text = b"tEXtLocation\0-1.0950,103.9000";
+    let mut chunk = (text.len() as u32 - 4).to_be_bytes().to_vec();
+    chunk.extend_from_slice(text);
+    chunk.extend_from_slice(&crc32fast::hash(text).to_be_bytes());
+    png.splice(end..end, chunk);
+    assert_eq!(
+        upload(&siti, id, "foto-usaha", &png, "usaha.png")
+            .await
+            .status(),
+        303
+    );
+    let back = siti
+        .client
+        .get(format!(
+            "{}/akun/permodalan/{id}/dokumen/foto-usaha",
+            siti.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 200);
+    assert_eq!(back.headers()["content-type"], "image/jpeg");
+    let bytes = back.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+    assert!(
+        !bytes.windows(8).any(|w| w == b"Location"),
+        "metadata is dropped"
+    );
+    // A PDF is kept as sent.
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF".to_vec();
+    assert_eq!(
+        upload(&siti, id, "nib", &pdf, "nib.pdf").await.status(),
+        303
+    );
+    let back = siti
+        .client
+        .get(format!("{}/akun/permodalan/{id}/dokumen/nib", siti.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.headers()["content-type"], "application/pdf");
+    assert_eq!(back.bytes().await.unwrap().to_vec(), pdf);
 }
