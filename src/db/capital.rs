@@ -216,6 +216,8 @@ pub struct Application {
     pub reminded_at: Option<i64>,
     /// The live consent's dossier, when the alumna consented and has not revoked.
     pub consent_dossier_id: Option<i64>,
+    /// The latest month (`YYYY-MM`) the partner reported repayment for.
+    pub last_period: Option<String>,
     /// Trade of the applicant's main training, and the kecamatan of her business (else hers).
     pub trade: String,
     pub kecamatan: String,
@@ -235,6 +237,7 @@ const APPLICATION_COLUMNS: &str = "a.id, a.program_id, p.name AS program, p.kind
     a.created_at, a.updated_at, a.submitted_at, a.referred_at, a.decided_at, a.reminded_at, \
     (SELECT c.dossier_id FROM capital_consents c WHERE c.application_id = a.id \
        AND c.revoked_at IS NULL) AS consent_dossier_id, \
+    (SELECT MAX(r.period) FROM capital_repayments r WHERE r.application_id = a.id) AS last_period, \
     COALESCE((SELECT t.name FROM participations pp JOIN batches b ON b.id = pp.batch_id \
        JOIN programs pr ON pr.id = b.program_id JOIN trades t ON t.id = pr.trade_id \
        WHERE pp.alumnus_id = a.alumnus_id ORDER BY b.year DESC, pp.id DESC LIMIT 1), '') AS trade, \
@@ -290,6 +293,7 @@ fn application_from(r: &AnyRow) -> DbResult<Application> {
         decided_at: r.try_get("decided_at")?,
         reminded_at: r.try_get("reminded_at")?,
         consent_dossier_id: r.try_get("consent_dossier_id")?,
+        last_period: r.try_get("last_period")?,
         trade: r.try_get("trade")?,
         kecamatan: r.try_get("kecamatan")?,
     })

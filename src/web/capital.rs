@@ -1289,6 +1289,12 @@ pub async fn reveal_nik(
 pub struct StatusQuery {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    mitra: String,
+    #[serde(default)]
+    kejuruan: String,
+    #[serde(default)]
+    kecamatan: String,
 }
 
 pub async fn admin(
@@ -1298,12 +1304,16 @@ pub async fn admin(
 ) -> Result<Response, WebError> {
     let o = capital::overview(&state.db, now()).await?;
     let filter = AppState_::parse(&q.status);
-    let count = |v: &[(String, usize)]| {
+    // Each count links to the list it counts.
+    let count = |key: &str, v: &[(String, usize)]| {
         v.iter()
             .map(|(l, n)| Count {
                 label: l.clone(),
                 n: *n,
-                href: String::new(),
+                href: format!(
+                    "/admin/permodalan?{key}={}#daftar",
+                    percent_encoding::utf8_percent_encode(l, percent_encoding::NON_ALPHANUMERIC)
+                ),
             })
             .collect()
     };
@@ -1327,9 +1337,9 @@ pub async fn admin(
                 href: format!("/admin/permodalan?status={}#daftar", s.as_str()),
             })
             .collect(),
-        by_partner: count(&o.by_partner),
-        by_trade: count(&o.by_trade),
-        by_kecamatan: count(&o.by_kecamatan),
+        by_partner: count("mitra", &o.by_partner),
+        by_trade: count("kejuruan", &o.by_trade),
+        by_kecamatan: count("kecamatan", &o.by_kecamatan),
         approval_rate: (o.approved * 100)
             .checked_div(o.decided)
             .map(|rate| format!("{rate}% ({} dari {} keputusan)", o.approved, o.decided))
@@ -1369,11 +1379,31 @@ pub async fn admin(
                 after_12: x.after_12.map(rp).unwrap_or_else(|| "—".into()),
             })
             .collect(),
-        filter: filter.map(|s| s.label().to_owned()).unwrap_or_default(),
+        filter: [
+            filter.map(|s| s.label().to_owned()).unwrap_or_default(),
+            q.mitra.clone(),
+            q.kejuruan.clone(),
+            q.kecamatan.clone(),
+        ]
+        .into_iter()
+        .filter(|f| !f.is_empty())
+        .collect::<Vec<_>>()
+        .join(", "),
         applications: o
             .applications
             .iter()
             .filter(|a| filter.is_none_or(|s| a.state == s))
+            .filter(|a| q.mitra.is_empty() || a.partner == q.mitra)
+            .filter(|a| {
+                q.kejuruan.is_empty()
+                    || a.trade == q.kejuruan
+                    || (a.trade.is_empty() && q.kejuruan == "—")
+            })
+            .filter(|a| {
+                q.kecamatan.is_empty()
+                    || a.kecamatan == q.kecamatan
+                    || (a.kecamatan.is_empty() && q.kecamatan == "—")
+            })
             .map(|a| row(a, Portal::Agency, String::new()))
             .collect(),
         partners,
@@ -1716,7 +1746,6 @@ pub async fn partner(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     };
     let this_month =
         crate::domain::dates::to_iso(crate::domain::dates::wib_date(t))[..7].to_owned();
-    let last_report = |a: &Application| a.updated_at;
     let mut new_referrals = Vec::new();
     let mut due = Vec::new();
     let mut to_disburse = Vec::new();
@@ -1730,12 +1759,15 @@ pub async fn partner(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             AppState_::Approved => {
                 to_disburse.push(row(a, Portal::Partner, "menunggu pencairan".into()))
             }
+            // A loan disbursed before this month owes this month's report until it is in.
             AppState_::Disbursed
                 if a.program_kind.repaid()
-                    && crate::domain::dates::to_iso(crate::domain::dates::wib_date(
-                        last_report(a),
-                    ))[..7]
-                        < *this_month =>
+                    && a.disbursed_on
+                        .as_deref()
+                        .is_some_and(|d| d[..7] < *this_month)
+                    && a.last_period
+                        .as_deref()
+                        .is_none_or(|p| p < this_month.as_str()) =>
             {
                 reports.push(row(
                     a,

@@ -1413,3 +1413,41 @@ async fn a_photo_is_stored_as_a_picture_without_its_metadata(app: TestApp) {
     assert_eq!(back.headers()["content-type"], "application/pdf");
     assert_eq!(back.bytes().await.unwrap().to_vec(), pdf);
 }
+
+both!(the_agency_lists_what_each_count_counts);
+async fn the_agency_lists_what_each_count_counts(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let baznas = partner_of(&app, "mitra.baznas").await;
+    let name: String = sqlx::query_scalar("SELECT name FROM partners WHERE id = $1")
+        .bind(baznas)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let page = admin.get("/admin/permodalan").await;
+    let href = format!(
+        "/admin/permodalan?mitra={}#daftar",
+        percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC)
+    );
+    assert!(
+        page.contains(&href.replace('&', "&amp;")),
+        "the partner's count links to its list"
+    );
+    let page = admin.get(href.trim_end_matches("#daftar")).await;
+    assert_eq!(page.status, 200);
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.id, p.partner_id FROM capital_applications a JOIN capital_programs p ON p.id = a.program_id \
+         WHERE a.state NOT IN ('disbursed','closed')",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert!(rows.iter().any(|(_, p)| *p == baznas) && rows.iter().any(|(_, p)| *p != baznas));
+    for (id, partner) in rows {
+        let listed = page.contains(&format!("href=\"/admin/permodalan/pengajuan/{id}\""));
+        assert_eq!(
+            listed,
+            partner == baznas,
+            "application {id} of partner {partner}"
+        );
+    }
+}
