@@ -76,59 +76,16 @@ fn rule_lines(
     trades: &std::collections::BTreeMap<i64, String>,
     kec: &std::collections::BTreeMap<String, String>,
 ) -> Vec<String> {
-    let r = &p.rules;
-    let mut out = Vec::new();
-    if !r.trades.is_empty() {
-        let names: Vec<String> = r
-            .trades
-            .iter()
-            .map(|t| trades.get(t).cloned().unwrap_or_default())
-            .collect();
-        out.push(format!("Alumni pelatihan {}", names.join(" atau ")));
-    }
-    if let Some(m) = r.min_months_active {
-        out.push(format!("Usaha aktif di Karya minimal {m} bulan"));
-    }
-    if let Some(n) = r.min_orders_total {
-        out.push(format!("Minimal {n} pesanan selesai (umum dan OPD)"));
-    }
-    if let Some(n) = r.min_orders_public {
-        out.push(format!("Minimal {n} pesanan umum selesai"));
-    }
-    if let Some(n) = r.min_orders_office {
-        out.push(format!("Minimal {n} pekerjaan OPD selesai"));
-    }
-    if let Some(v) = r.min_revenue {
-        out.push(format!(
-            "Omzet terkonfirmasi minimal {} dalam {} bulan terakhir",
-            rp(v),
-            r.revenue_window()
-        ));
-    }
-    if !r.kecamatan.is_empty() {
-        let names: Vec<String> = r
-            .kecamatan
-            .iter()
-            .map(|c| kec.get(c).cloned().unwrap_or_else(|| c.clone()))
-            .collect();
-        out.push(format!("Usaha di Kecamatan {}", names.join(", ")));
-    }
-    if r.nib_required {
-        out.push("Memiliki NIB".into());
-    }
-    if r.certificate_required {
-        out.push("Memiliki sertifikat kompetensi".into());
-    }
-    match (r.min_age, r.max_age) {
-        (Some(a), Some(b)) => out.push(format!("Umur {a}–{b} tahun")),
-        (Some(a), None) => out.push(format!("Umur minimal {a} tahun")),
-        (None, Some(b)) => out.push(format!("Umur paling tinggi {b} tahun")),
-        _ => {}
-    }
-    if r.one_at_a_time {
-        out.push("Tidak sedang punya pengajuan berjalan atau pinjaman aktif di program ini".into());
-    }
-    out
+    let trade_name = |id: i64| trades.get(&id).cloned().unwrap_or_default();
+    let kecamatan_name = |c: &str| kec.get(c).cloned().unwrap_or_else(|| c.to_owned());
+    crate::domain::capital::eligibility::requirements(
+        &p.rules,
+        &crate::domain::capital::eligibility::Context {
+            trade_name: &trade_name,
+            kecamatan_name: &kecamatan_name,
+            open_in_program: false,
+        },
+    )
 }
 
 async fn card(

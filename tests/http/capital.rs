@@ -686,6 +686,8 @@ async fn eligibility_is_shown_rule_by_rule_and_enforced(app: TestApp) {
     let public = app.visitor().get(&format!("/permodalan/{p}")).await;
     assert_eq!(public.status, 200);
     assert!(!public.contains("Kurang:"));
+    assert!(public.contains("Minimal 100000 pesanan selesai (umum dan OPD)"));
+    assert!(public.contains("Memiliki NIB"));
 }
 
 /// The legal moves, written out here from the issue (independently of the domain's table): for

@@ -275,5 +275,14 @@ pub fn check(rules: &Rules, record: &TrackRecord, ctx: &Context<'_>) -> Verdict 
     Verdict { checks }
 }
 
+/// What a program asks, in words, as the public sees it (no one's figures).
+pub fn requirements(rules: &Rules, ctx: &Context<'_>) -> Vec<String> {
+    check(rules, &TrackRecord::default(), ctx)
+        .checks
+        .into_iter()
+        .map(|c| c.requirement)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;
