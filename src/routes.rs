@@ -475,6 +475,10 @@ pub fn router() -> Router<AppState> {
                 )
                 .route("/admin/permodalan/sikp", post(capital::sikp))
                 .route(
+                    "/admin/permodalan/mitra",
+                    get(capital::partners).post(capital::partner_create),
+                )
+                .route(
                     "/admin/permodalan/pengajuan/{id}",
                     get(capital::show_agency),
                 )

@@ -80,6 +80,40 @@ pub async fn program_choices(db: &Db) -> AppResult<ProgramChoices> {
     })
 }
 
+/// The agency adds a partner (a bank, BAZNAS, a company's CSR, a cooperative, …).
+pub async fn create_partner(
+    db: &Db,
+    who: &Who<'_>,
+    name: &str,
+    kind: &str,
+    contact: &str,
+) -> FormResult<i64> {
+    let f = crate::domain::capital::program::PartnerFields::parse(name, kind, contact)
+        .map_err(FormError::Fields)?;
+    let mut tx = db.begin().await?;
+    let id = crate::db::directory::create_partner(&mut tx, &f.name, f.kind, &f.contact)
+        .await
+        .map_err(|e| {
+            if e.is_conflict(crate::db::constraint::PARTNERS_NAME) {
+                FormError::field("name", "Mitra dengan nama ini sudah ada.")
+            } else {
+                e.into()
+            }
+        })?;
+    audit::append(
+        &mut tx,
+        who.event(
+            "capital.partner_created",
+            "partner",
+            id,
+            serde_json::json!({"name": f.name, "kind": f.kind}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// Creates a program (`existing` = None) or updates the one loaded at `(id, version)`.
 pub async fn save_program(
     db: &Db,

@@ -478,6 +478,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "Rekam jejak alumni diunduh (PDF)",
     ),
     ("alumni.export_full_nik", "Ekspor alumni dengan NIK lengkap"),
+    ("capital.partner_created", "Mitra permodalan ditambahkan"),
     ("capital.program_created", "Program permodalan dibuat"),
     ("capital.program_updated", "Program permodalan diubah"),
     ("capital.settings_updated", "Pengaturan permodalan diubah"),
@@ -628,6 +629,7 @@ pub fn entity_label(entity: &str) -> &str {
         "import" => "Impor",
         "capital_application" => "Pengajuan modal",
         "capital_program" => "Program permodalan",
+        "partner" => "Mitra permodalan",
         "capital_settings" => "Pengaturan permodalan",
         other => other,
     }

@@ -380,3 +380,19 @@ pub struct PartnerPage {
     pub todo: Vec<Todo>,
     pub all: Vec<ApplicationRow>,
 }
+
+pub struct PartnerRow {
+    pub name: String,
+    pub kind: String,
+    pub contact: String,
+    pub programs: usize,
+}
+
+#[derive(Template)]
+#[template(path = "capital/partners.html")]
+pub struct PartnersPage {
+    pub layout: Layout,
+    pub partners: Vec<PartnerRow>,
+    pub echo: Echo,
+    pub kinds: Vec<Choice>,
+}

@@ -1816,3 +1816,74 @@ pub async fn sikp(
     )
         .into_response())
 }
+
+async fn partners_page(
+    state: &AppState,
+    ctx: &Ctx,
+    echo: Echo,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let programs = crate::db::capital::programs(&state.db).await?;
+    let label = |k: &str| {
+        crate::domain::capital::program::PARTNER_KINDS
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, l)| (*l).to_owned())
+            .unwrap_or_else(|| k.to_owned())
+    };
+    let partners = crate::db::directory::partners(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| PartnerRow {
+            programs: programs.iter().filter(|x| x.partner_id == p.id).count(),
+            kind: label(&p.kind),
+            name: p.name,
+            contact: p.contact,
+        })
+        .collect();
+    let kinds = crate::domain::capital::program::PARTNER_KINDS
+        .iter()
+        .map(|(v, l)| Choice {
+            value: (*v).into(),
+            label: (*l).into(),
+        })
+        .collect();
+    Ok((
+        status,
+        render(&PartnersPage {
+            layout: ctx.layout("Mitra permodalan"),
+            partners,
+            echo,
+            kinds,
+        })?,
+    )
+        .into_response())
+}
+
+pub async fn partners(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    partners_page(&state, &ctx, Echo::default(), StatusCode::OK).await
+}
+
+pub async fn partner_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let who = ctx.who()?;
+    let result = capital::create_partner(
+        &state.db,
+        &who,
+        posted.get("name"),
+        posted.get("kind"),
+        posted.get("contact"),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/admin/permodalan/mitra").into_response()),
+        Err(FormError::Fields(errors)) => {
+            let echo = Echo::new(posted.0.clone(), errors);
+            partners_page(&state, &ctx, echo, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(FormError::App(e)) => Err(e.into()),
+    }
+}

@@ -246,6 +246,8 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("GET", "/admin/permodalan/pengaturan".into(), ADMIN),
         ("POST", "/admin/permodalan/pengaturan".into(), ADMIN),
         ("POST", "/admin/permodalan/sikp".into(), ADMIN),
+        ("GET", "/admin/permodalan/mitra".into(), ADMIN),
+        ("POST", "/admin/permodalan/mitra".into(), ADMIN),
         ("GET", "/admin/permodalan/pengajuan/999999".into(), ADMIN),
         (
             "POST",

@@ -1453,3 +1453,58 @@ async fn the_agency_lists_what_each_count_counts(app: TestApp) {
         );
     }
 }
+
+both!(the_agency_adds_a_partner);
+async fn the_agency_adds_a_partner(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let before = app.scalar("SELECT COUNT(*) FROM partners").await;
+    // Nothing stored from a bad form, and what was typed is kept.
+    let page = admin
+        .post(
+            "/admin/permodalan/mitra",
+            &[("name", "Pegadaian Muara Sabak"), ("kind", "pegadaian")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.contains("Pegadaian Muara Sabak"));
+    assert!(page.contains("Pilih jenis mitra."));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM partners").await, before);
+    admin
+        .post(
+            "/admin/permodalan/mitra",
+            &[
+                ("name", "Koperasi Nelayan Kuala Jambi"),
+                ("kind", "koperasi"),
+                ("contact", "0812 0000 1111"),
+            ],
+        )
+        .await
+        .assert_redirect_to("/admin/permodalan/mitra");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM partners").await,
+        before + 1
+    );
+    let twice = admin
+        .post(
+            "/admin/permodalan/mitra",
+            &[
+                ("name", "Koperasi Nelayan Kuala Jambi"),
+                ("kind", "koperasi"),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, 422);
+    assert!(twice.contains("sudah ada"));
+    // The new partner is offered on the program form.
+    assert!(
+        admin
+            .get("/admin/permodalan/program/baru")
+            .await
+            .contains("Koperasi Nelayan Kuala Jambi")
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'capital.partner_created'")
+            .await,
+        1
+    );
+}

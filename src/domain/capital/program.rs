@@ -489,6 +489,46 @@ impl ProgramFields {
     }
 }
 
+/// What kind of institution a partner is (the `partners.kind` values).
+pub const PARTNER_KINDS: [(&str, &str); 5] = [
+    ("bank", "Bank (KUR)"),
+    ("baznas", "BAZNAS / lembaga zakat"),
+    ("csr", "CSR perusahaan"),
+    ("koperasi", "Koperasi"),
+    ("lainnya", "Lainnya (Kemnaker, pemerintah daerah, …)"),
+];
+
+/// A new partner as the agency types it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerFields {
+    pub name: String,
+    pub kind: &'static str,
+    pub contact: String,
+}
+
+impl PartnerFields {
+    pub fn parse(name: &str, kind: &str, contact: &str) -> Result<PartnerFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = text(&mut errors, "name", name, "Nama mitra", true, 120);
+        let kind = PARTNER_KINDS
+            .iter()
+            .find(|(k, _)| *k == kind.trim())
+            .map(|(k, _)| *k);
+        if kind.is_none() {
+            errors.push(("kind", "Pilih jenis mitra.".into()));
+        }
+        let contact = text(&mut errors, "contact", contact, "Kontak", false, 200);
+        match (errors.is_empty(), kind) {
+            (true, Some(kind)) => Ok(PartnerFields {
+                name,
+                kind,
+                contact,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The content type of an uploaded document, read from its first bytes (never from its name):
 /// a photo (JPEG, PNG, WebP) or a PDF; `None` for anything else.
 pub fn document_type(bytes: &[u8]) -> Option<&'static str> {
@@ -584,6 +624,15 @@ mod tests {
         };
         assert_eq!(Rules::from_json(&rules.to_json()), rules);
         assert_eq!(Rules::from_json("not json"), Rules::default());
+    }
+
+    #[test]
+    fn a_partner_needs_a_name_and_a_known_kind() {
+        let p = PartnerFields::parse("  Bank  Jambi ", "bank", "").unwrap();
+        assert_eq!((p.name.as_str(), p.kind), ("Bank Jambi", "bank"));
+        let e = PartnerFields::parse("", "pegadaian", "").unwrap_err();
+        let fields: Vec<_> = e.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, vec!["name", "kind"]);
     }
 
     #[test]
