@@ -629,6 +629,8 @@ impl Capital<'_> {
                 },
             )
             .await?;
+        // A consent given to a partner the program no longer names is replaced.
+        store::revoke_consent(&mut tx, app.id, at).await?;
         store::grant_consent(
             &mut tx,
             app.id,

@@ -236,7 +236,7 @@ const APPLICATION_COLUMNS: &str = "a.id, a.program_id, p.name AS program, p.kind
     a.approved_tenor, a.approved_rate, a.disbursed_on, a.disbursed_amount, a.repayment, a.version, \
     a.created_at, a.updated_at, a.submitted_at, a.referred_at, a.decided_at, a.reminded_at, \
     (SELECT c.dossier_id FROM capital_consents c WHERE c.application_id = a.id \
-       AND c.revoked_at IS NULL) AS consent_dossier_id, \
+       AND c.revoked_at IS NULL AND c.partner_id = p.partner_id) AS consent_dossier_id, \
     (SELECT MAX(r.period) FROM capital_repayments r WHERE r.application_id = a.id) AS last_period, \
     COALESCE((SELECT t.name FROM participations pp JOIN batches b ON b.id = pp.batch_id \
        JOIN programs pr ON pr.id = b.program_id JOIN trades t ON t.id = pr.trade_id \
@@ -326,7 +326,8 @@ pub async fn applications(db: &Db, scope: Scope) -> DbResult<Vec<Application>> {
         Scope::Program(id) => ("WHERE a.program_id = $1", id),
         Scope::Partner(id) => (
             "WHERE p.partner_id = $1 AND ((a.state = 'referred' AND EXISTS (SELECT 1 FROM \
-             capital_consents c WHERE c.application_id = a.id AND c.revoked_at IS NULL)) \
+             capital_consents c WHERE c.application_id = a.id AND c.revoked_at IS NULL \
+             AND c.partner_id = p.partner_id)) \
              OR (a.decided_at IS NOT NULL AND a.state IN ('approved','declined','disbursed','closed')))",
             id,
         ),

@@ -1508,3 +1508,62 @@ async fn the_agency_adds_a_partner(app: TestApp) {
         1
     );
 }
+
+both!(consent_is_to_a_partner_not_to_whoever_runs_the_program);
+async fn consent_is_to_a_partner_not_to_whoever_runs_the_program(app: TestApp) {
+    let (id, _admin, siti) = referred(&app, "mitra").await;
+    siti.post(&format!("/akun/permodalan/{id}/setujui-berbagi"), &[])
+        .await;
+    let mitra = app.signed_in("mitra").await;
+    let baznas = app.signed_in("mitra.baznas").await;
+    assert_eq!(
+        mitra.get(&format!("/mitra/pengajuan/{id}")).await.status,
+        200
+    );
+    // The agency moves the program to another partner: her consent named Bank Jambi, so
+    // neither Bank Jambi (no longer the program's) nor BAZNAS (never consented to) sees it.
+    let to = partner_of(&app, "mitra.baznas").await;
+    sqlx::query("UPDATE capital_programs SET partner_id = $1 WHERE id = (SELECT program_id FROM capital_applications WHERE id = $2)")
+        .bind(to)
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        mitra.get(&format!("/mitra/pengajuan/{id}")).await.status,
+        404
+    );
+    assert_eq!(
+        baznas.get(&format!("/mitra/pengajuan/{id}")).await.status,
+        404
+    );
+    assert_eq!(
+        baznas
+            .post(&format!("/mitra/pengajuan/{id}/nik"), &[])
+            .await
+            .status,
+        404
+    );
+    // She is asked again, now naming BAZNAS; her consent replaces the old one.
+    let page = siti.get(&format!("/akun/permodalan/{id}")).await;
+    assert!(
+        page.contains("Persetujuan berbagi data dengan BAZNAS"),
+        "{}",
+        page.body
+    );
+    siti.post(&format!("/akun/permodalan/{id}/setujui-berbagi"), &[])
+        .await
+        .assert_redirect_to(&format!("/akun/permodalan/{id}"));
+    assert_eq!(
+        baznas.get(&format!("/mitra/pengajuan/{id}")).await.status,
+        200
+    );
+    assert_eq!(
+        mitra.get(&format!("/mitra/pengajuan/{id}")).await.status,
+        404
+    );
+    assert_eq!(
+        i64_of(&app, "SELECT COUNT(*) FROM capital_consents WHERE application_id = $1 AND revoked_at IS NULL", id).await,
+        1
+    );
+}
