@@ -73,8 +73,53 @@ pub struct ProgramChoices {
 }
 
 pub async fn program_choices(db: &Db) -> AppResult<ProgramChoices> {
+    let Names { trades, kecamatan } = names(db).await?;
     Ok(ProgramChoices {
         partners: crate::db::directory::partners(db).await?,
+        trades,
+        kecamatan,
+    })
+}
+
+/// The names rules refer to by id or code (trades, kecamatan): read once per page or use case,
+/// not once per program.
+pub struct Names {
+    pub trades: BTreeMap<i64, String>,
+    pub kecamatan: BTreeMap<String, String>,
+}
+
+impl Names {
+    pub fn trade(&self, id: i64) -> String {
+        self.trades
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    }
+
+    pub fn kecamatan(&self, code: &str) -> String {
+        self.kecamatan
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// What a program asks, in words (the eligibility check's own).
+    pub fn requirements(&self, rules: &crate::domain::capital::program::Rules) -> Vec<String> {
+        let trade_name = |id: i64| self.trade(id);
+        let kecamatan_name = |c: &str| self.kecamatan(c);
+        eligibility::requirements(
+            rules,
+            &Context {
+                trade_name: &trade_name,
+                kecamatan_name: &kecamatan_name,
+                open_in_program: false,
+            },
+        )
+    }
+}
+
+pub async fn names(db: &Db) -> AppResult<Names> {
+    Ok(Names {
         trades: store::trade_names(db).await?,
         kecamatan: store::kecamatan_names(db).await?,
     })
@@ -180,15 +225,14 @@ pub async fn record(db: &Db, alumnus_id: i64, at: i64) -> AppResult<TrackRecord>
 /// submitted, which does not count as another open one).
 pub async fn verdict(
     db: &Db,
+    names: &Names,
     program: &Program,
     record: &TrackRecord,
     except: Option<i64>,
 ) -> AppResult<Verdict> {
-    let trades = store::trade_names(db).await?;
-    let kecamatan = store::kecamatan_names(db).await?;
     let open = store::open_in_program(db, record.person.alumnus_id, program.id, except).await?;
-    let trade_name = |id: i64| trades.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
-    let kecamatan_name = |c: &str| kecamatan.get(c).cloned().unwrap_or_else(|| c.to_owned());
+    let trade_name = |id: i64| names.trade(id);
+    let kecamatan_name = |c: &str| names.kecamatan(c);
     Ok(eligibility::check(
         &program.rules,
         record,
@@ -226,7 +270,8 @@ impl Capital<'_> {
         let (verdict, open_application) = match alumnus_id {
             Some(alumnus) => {
                 let record = record(self.db, alumnus, at).await?;
-                let verdict = verdict(self.db, &program, &record, None).await?;
+                let names = names(self.db).await?;
+                let verdict = verdict(self.db, &names, &program, &record, None).await?;
                 let open_application = store::applications(self.db, Scope::Alumnus(alumnus))
                     .await?
                     .into_iter()
@@ -256,10 +301,11 @@ impl Capital<'_> {
             Some(a) => Some(record(self.db, a, at).await?),
             None => None,
         };
+        let names = names(self.db).await?;
         let mut out = Vec::with_capacity(programs.len());
         for program in programs {
             let verdict = match &record {
-                Some(r) => Some(verdict(self.db, &program, r, None).await?),
+                Some(r) => Some(verdict(self.db, &names, &program, r, None).await?),
                 None => None,
             };
             out.push(ProgramView {
@@ -518,7 +564,8 @@ impl Capital<'_> {
             ));
         }
         let record = record(self.db, app.alumnus_id, at).await?;
-        let verdict = verdict(self.db, &program, &record, Some(app.id)).await?;
+        let names = names(self.db).await?;
+        let verdict = verdict(self.db, &names, &program, &record, Some(app.id)).await?;
         if !verdict.eligible() {
             return Err(rule(verdict.summary()));
         }
@@ -1288,7 +1335,8 @@ impl Capital<'_> {
         }
         let verdict = if app.state.editable() && opened.party != Party::Partner {
             let record = record(self.db, app.alumnus_id, at).await?;
-            Some(verdict(self.db, &program, &record, Some(app.id)).await?)
+            let names = names(self.db).await?;
+            Some(verdict(self.db, &names, &program, &record, Some(app.id)).await?)
         } else {
             None
         };
@@ -1409,12 +1457,13 @@ pub async fn nudge(db: &Db, reach: &Reach, alumnus_id: i64, at: i64) -> AppResul
         return Ok(0);
     };
     let record = record(db, alumnus_id, at).await?;
+    let names = names(db).await?;
     let mut told = 0;
     for program in store::open_programs(db, &today(at)).await? {
         if program.rules == Default::default() {
             continue;
         }
-        let verdict = verdict(db, &program, &record, None).await?;
+        let verdict = verdict(db, &names, &program, &record, None).await?;
         if !verdict.eligible() {
             continue;
         }

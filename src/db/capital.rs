@@ -94,31 +94,42 @@ pub async fn program(db: &Db, id: i64) -> DbResult<Program> {
     program_from(&r)
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// The program's fields bound as `$1`..`$16` (the last one the instant), in column order.
+fn bind_program<'q>(q: AnyQuery<'q>, f: &'q ProgramFields, at: i64) -> AnyQuery<'q> {
+    q.bind(f.partner_id)
+        .bind(&f.name)
+        .bind(f.kind.as_str())
+        .bind(i64::from(f.kur))
+        .bind(&f.description)
+        .bind(f.min_amount)
+        .bind(f.max_amount)
+        .bind(&f.terms)
+        .bind(f.tenor_min)
+        .bind(f.tenor_max)
+        .bind(&f.opens_on)
+        .bind(&f.closes_on)
+        .bind(f.quota)
+        .bind(DocumentKind::list_text(&f.documents))
+        .bind(f.rules.to_json())
+        .bind(at)
+}
+
 pub async fn insert_program(tx: &mut Tx, f: &ProgramFields, at: i64) -> DbResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO capital_programs (partner_id, name, kind, kur, description, min_amount, \
-         max_amount, terms, tenor_min, tenor_max, opens_on, closes_on, quota, documents, rules, \
-         created_at, updated_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING id",
+    let row = bind_program(
+        sqlx::query(
+            "INSERT INTO capital_programs (partner_id, name, kind, kur, description, min_amount, \
+             max_amount, terms, tenor_min, tenor_max, opens_on, closes_on, quota, documents, rules, \
+             created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING id",
+        ),
+        f,
+        at,
     )
-    .bind(f.partner_id)
-    .bind(&f.name)
-    .bind(f.kind.as_str())
-    .bind(i64::from(f.kur))
-    .bind(&f.description)
-    .bind(f.min_amount)
-    .bind(f.max_amount)
-    .bind(&f.terms)
-    .bind(f.tenor_min)
-    .bind(f.tenor_max)
-    .bind(&f.opens_on)
-    .bind(&f.closes_on)
-    .bind(f.quota)
-    .bind(DocumentKind::list_text(&f.documents))
-    .bind(f.rules.to_json())
-    .bind(at)
     .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    Ok(row.try_get("id")?)
 }
 
 /// Updates a program the editor loaded at `version`; `Stale` when someone saved meanwhile.
@@ -129,28 +140,16 @@ pub async fn update_program(
     f: &ProgramFields,
     at: i64,
 ) -> DbResult<()> {
-    let done = sqlx::query(
-        "UPDATE capital_programs SET partner_id = $1, name = $2, kind = $3, kur = $4, \
-         description = $5, min_amount = $6, max_amount = $7, terms = $8, tenor_min = $9, \
-         tenor_max = $10, opens_on = $11, closes_on = $12, quota = $13, documents = $14, \
-         rules = $15, updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+    let done = bind_program(
+        sqlx::query(
+            "UPDATE capital_programs SET partner_id = $1, name = $2, kind = $3, kur = $4, \
+             description = $5, min_amount = $6, max_amount = $7, terms = $8, tenor_min = $9, \
+             tenor_max = $10, opens_on = $11, closes_on = $12, quota = $13, documents = $14, \
+             rules = $15, updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+        ),
+        f,
+        at,
     )
-    .bind(f.partner_id)
-    .bind(&f.name)
-    .bind(f.kind.as_str())
-    .bind(i64::from(f.kur))
-    .bind(&f.description)
-    .bind(f.min_amount)
-    .bind(f.max_amount)
-    .bind(&f.terms)
-    .bind(f.tenor_min)
-    .bind(f.tenor_max)
-    .bind(&f.opens_on)
-    .bind(&f.closes_on)
-    .bind(f.quota)
-    .bind(DocumentKind::list_text(&f.documents))
-    .bind(f.rules.to_json())
-    .bind(at)
     .bind(id)
     .bind(version)
     .execute(&mut **tx)

@@ -798,6 +798,7 @@ pub async fn seed(
             },
         );
     }
+    let names = uc::names(db).await.map_err(|e| fail("names", e))?;
     let mut used: HashMap<i64, usize> = HashMap::new();
     let mut made = 0usize;
     for (n, script) in scripts().into_iter().enumerate() {
@@ -820,7 +821,7 @@ pub async fn seed(
                 let record = uc::record(db, c.alumnus_id, submit_at)
                     .await
                     .map_err(|e| fail("record", e))?;
-                let verdict = uc::verdict(db, &program, &record, None)
+                let verdict = uc::verdict(db, &names, &program, &record, None)
                     .await
                     .map_err(|e| fail("verdict", e))?;
                 if verdict.eligible() {

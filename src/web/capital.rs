@@ -71,31 +71,12 @@ macro_rules! flow {
 
 // ---- Program cards -----------------------------------------------------------------------
 
-fn rule_lines(
-    p: &Program,
-    trades: &std::collections::BTreeMap<i64, String>,
-    kec: &std::collections::BTreeMap<String, String>,
-) -> Vec<String> {
-    let trade_name = |id: i64| trades.get(&id).cloned().unwrap_or_default();
-    let kecamatan_name = |c: &str| kec.get(c).cloned().unwrap_or_else(|| c.to_owned());
-    crate::domain::capital::eligibility::requirements(
-        &p.rules,
-        &crate::domain::capital::eligibility::Context {
-            trade_name: &trade_name,
-            kecamatan_name: &kecamatan_name,
-            open_in_program: false,
-        },
-    )
-}
-
-async fn card(
-    state: &AppState,
+fn card(
+    names: &capital::Names,
     p: Program,
     verdict: Option<&crate::domain::capital::eligibility::Verdict>,
     open: bool,
-) -> Result<ProgramCard, WebError> {
-    let trades = crate::db::capital::trade_names(&state.db).await?;
-    let kec = crate::db::capital::kecamatan_names(&state.db).await?;
+) -> ProgramCard {
     let tenor = if p.tenor_max == 0 {
         String::new()
     } else if p.tenor_min == p.tenor_max {
@@ -103,9 +84,9 @@ async fn card(
     } else {
         format!("{}–{} bulan", p.tenor_min.max(1), p.tenor_max)
     };
-    Ok(ProgramCard {
+    ProgramCard {
         id: p.id,
-        rules: rule_lines(&p, &trades, &kec),
+        rules: names.requirements(&p.rules),
         amounts: if p.min_amount == p.max_amount {
             rp(p.max_amount)
         } else {
@@ -130,7 +111,7 @@ async fn card(
         open,
         kur: p.kur,
         verdict: verdict.map(VerdictView::from),
-    })
+    }
 }
 
 fn alumnus_of(ctx: &Ctx) -> Option<i64> {
@@ -147,9 +128,10 @@ pub async fn programs(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     let views = flow!(state, r)
         .open_programs(alumnus_of(&ctx), now())
         .await?;
+    let names = capital::names(&state.db).await?;
     let mut cards = Vec::new();
     for v in views {
-        cards.push(card(&state, v.program, v.verdict.as_ref(), true).await?);
+        cards.push(card(&names, v.program, v.verdict.as_ref(), true));
     }
     Ok(render(&ProgramsPage {
         layout: ctx.layout("Permodalan"),
@@ -169,8 +151,9 @@ pub async fn program(
     let v = flow!(state, r)
         .program_view(id, alumnus_of(&ctx), now())
         .await?;
+    let names = capital::names(&state.db).await?;
     let open_application = v.open_application;
-    let p = card(&state, v.program, v.verdict.as_ref(), v.open).await?;
+    let p = card(&names, v.program, v.verdict.as_ref(), v.open);
     Ok(render(&ProgramPage {
         layout: ctx.layout(p.name.clone()),
         p,
@@ -205,10 +188,11 @@ pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
     let apps = capital::list(&state.db, Scope::Alumnus(alumnus)).await?;
     let r = reach(&state);
     let views = flow!(state, r).open_programs(Some(alumnus), now()).await?;
+    let names = capital::names(&state.db).await?;
     let (mut eligible, mut almost) = (Vec::new(), Vec::new());
     for v in views {
         let ok = v.verdict.as_ref().is_some_and(|x| x.eligible());
-        let c = card(&state, v.program, v.verdict.as_ref(), true).await?;
+        let c = card(&names, v.program, v.verdict.as_ref(), true);
         if ok { eligible.push(c) } else { almost.push(c) }
     }
     Ok(render(&MinePage {
@@ -308,7 +292,8 @@ async fn new_page(
         None,
         "Simpan draf",
     );
-    let card = card(state, p, None, true).await?;
+    let names = capital::names(&state.db).await?;
+    let card = card(&names, p, None, true);
     Ok((
         status,
         render(&NewApplicationPage {
@@ -1369,11 +1354,12 @@ pub async fn admin(
 }
 
 pub async fn admin_programs(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let names = capital::names(&state.db).await?;
     let today = crate::domain::dates::to_iso(crate::domain::dates::today_wib());
     let mut cards = Vec::new();
     for p in crate::db::capital::programs(&state.db).await? {
         let open = crate::domain::capital::program::is_open(&p.opens_on, &p.closes_on, &today);
-        cards.push(card(&state, p, None, open).await?);
+        cards.push(card(&names, p, None, open));
     }
     Ok(render(&AdminProgramsPage {
         layout: ctx.layout("Program permodalan"),
