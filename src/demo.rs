@@ -903,6 +903,12 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         ),
         ("staf.blk", "Nur Aini (BLK)", Role::Admin, Links::default()),
         (
+            "kepala",
+            "Drs. H. Ahmad Syukri (Kepala Dinas)",
+            Role::Kepala,
+            Links::default(),
+        ),
+        (
             "mitra.baznas",
             "BAZNAS Tanjabtim",
             Role::Mitra,

@@ -143,6 +143,10 @@ pub mod constraint {
     pub const PROCUREMENT_CATEGORIES_NAME: &str = "procurement_categories_name_key";
     pub const PROGRAMS_TRADE_NAME: &str = "programs_trade_id_name_key";
     pub const REVIEWS_ORDER_ID: &str = "reviews_order_id_key";
+    pub const TRACER_INVITATIONS_PARTICIPATION_WAVE: &str =
+        "tracer_invitations_participation_id_wave_key";
+    pub const TRACER_INVITATIONS_TOKEN_HASH: &str = "tracer_invitations_token_hash_key";
+    pub const TRACER_RESPONSES_INVITATION: &str = "tracer_responses_invitation_id_key";
     pub const TRADES_CODE: &str = "trades_code_key";
     pub const TRADES_NAME: &str = "trades_name_key";
     pub const USERS_ALUMNUS_ID: &str = "users_alumnus_id_key";
@@ -224,6 +228,21 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = {
         ),
         (PROGRAMS_TRADE_NAME, "programs", &["trade_id", "name"]),
         (REVIEWS_ORDER_ID, "reviews", &["order_id"]),
+        (
+            TRACER_INVITATIONS_PARTICIPATION_WAVE,
+            "tracer_invitations",
+            &["participation_id", "wave"],
+        ),
+        (
+            TRACER_INVITATIONS_TOKEN_HASH,
+            "tracer_invitations",
+            &["token_hash"],
+        ),
+        (
+            TRACER_RESPONSES_INVITATION,
+            "tracer_responses",
+            &["invitation_id"],
+        ),
         (TRADES_CODE, "trades", &["code"]),
         (TRADES_NAME, "trades", &["name"]),
         (USERS_ALUMNUS_ID, "users", &["alumnus_id"]),

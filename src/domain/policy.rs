@@ -11,16 +11,19 @@ pub enum Role {
     Alumni,
     Pembeli,
     Mitra,
+    /// The agency head (Kepala Dinas): reads the outcomes dashboard and its report.
+    Kepala,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Opd,
         Role::Bendahara,
         Role::Alumni,
         Role::Pembeli,
         Role::Mitra,
+        Role::Kepala,
     ];
 
     pub fn parse(s: &str) -> Option<Role> {
@@ -35,6 +38,7 @@ impl Role {
             Role::Alumni => "alumni",
             Role::Pembeli => "pembeli",
             Role::Mitra => "mitra",
+            Role::Kepala => "kepala",
         }
     }
 
@@ -47,6 +51,7 @@ impl Role {
             Role::Alumni => "Alumni BLK",
             Role::Pembeli => "Pembeli/Masyarakat",
             Role::Mitra => "Mitra Permodalan",
+            Role::Kepala => "Kepala Dinas",
         }
     }
 
@@ -56,7 +61,7 @@ impl Role {
             Role::Opd | Role::Bendahara => Some(LinkKind::Office),
             Role::Mitra => Some(LinkKind::Partner),
             Role::Alumni => Some(LinkKind::Alumnus),
-            Role::Admin | Role::Pembeli => None,
+            Role::Admin | Role::Pembeli | Role::Kepala => None,
         }
     }
 }
@@ -112,6 +117,11 @@ pub enum Permission {
     /// A capital partner's portal: its referred applications, decisions, disbursements and
     /// repayment reports. Which applications is decided by `capital_party`.
     PartnerPortal,
+    /// The outcomes dashboard (`/admin/hasil`), the lists behind its numbers, training feedback
+    /// and the "Laporan Pemberdayaan Alumni BLK": agency staff and the agency head.
+    ViewOutcomes,
+    /// The tracer study: questionnaire versions, waves and UMK settings, phone entry of answers.
+    ManageTracer,
 }
 
 /// What a route that shows full NIKs requires (the register's full-NIK export, an import report
@@ -141,6 +151,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ApplyCapital => role == Role::Alumni,
         ManageCapital => role == Role::Admin,
         PartnerPortal => role == Role::Mitra,
+        ViewOutcomes => matches!(role, Role::Admin | Role::Kepala),
+        ManageTracer => role == Role::Admin,
         UseProcurement => matches!(
             role,
             Role::Admin | Role::Opd | Role::Bendahara | Role::Alumni

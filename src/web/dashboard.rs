@@ -260,6 +260,13 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 link("/pesanan", "Pesanan saya"),
             ];
         }
+        Role::Kepala => {
+            page.intro = format!(
+                "Hasil pelatihan BLK {}: alumni yang bekerja dan berusaha dari kejuruannya.",
+                state.settings.instance.district_name
+            );
+            page.links = vec![link("/admin/hasil", "Dasbor hasil pelatihan")];
+        }
         Role::Mitra => {
             let partner = match user.links.partner_id {
                 Some(id) => directory::partner(&state.db, id).await?.name,

@@ -10,13 +10,29 @@ both!(
     office_users_open_only_their_own_office
 );
 
-const ROLES: [&str; 6] = ["admin", "opd", "bendahara", "alumni", "pembeli", "mitra"];
+const ROLES: [&str; 7] = [
+    "admin",
+    "opd",
+    "bendahara",
+    "alumni",
+    "pembeli",
+    "mitra",
+    "kepala",
+];
 
 /// Who may call each protected route. Written out here, independently of the policy module,
 /// so that a change in policy shows up as a failing test.
 fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'static [&'static str])> {
     let (alumnus, participation) = taking;
-    const ALL: &[&str] = &["admin", "opd", "bendahara", "alumni", "pembeli", "mitra"];
+    const ALL: &[&str] = &[
+        "admin",
+        "opd",
+        "bendahara",
+        "alumni",
+        "pembeli",
+        "mitra",
+        "kepala",
+    ];
     const ADMIN: &[&str] = &["admin"];
     const PROCUREMENT: &[&str] = &["admin", "opd", "bendahara", "alumni"];
     vec![
