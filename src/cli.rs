@@ -80,6 +80,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Benchmark data (never for a real district): see `benches/outcomes.sh`.
+    Generate {
+        #[command(subcommand)]
+        command: GenerateCommand,
+    },
     /// Simulations that need no database.
     Simulate {
         #[command(subcommand)]
@@ -124,6 +129,19 @@ pub enum ExportCommand {
         /// Only the candidates of this partner (its id, as on the partners list).
         #[arg(long)]
         partner: Option<i64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GenerateCommand {
+    /// Adds a district at national scale to a database that holds the demo (`serve --demo`
+    /// once first): batches 2017–2026, alumni with their training, businesses, and public
+    /// orders, paid and reviewed. The last line of output is `alumni=N orders=N detik=N`.
+    Scale {
+        #[arg(long, default_value_t = 100_000)]
+        alumni: i64,
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: i64,
     },
 }
 
@@ -261,6 +279,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Export {
             command: ExportCommand::Sikp { file, partner },
         } => export_sikp(&cli.global, &file, partner).await,
+        Command::Generate {
+            command: GenerateCommand::Scale { alumni, orders },
+        } => generate_scale(&cli.global, alumni, orders).await,
         Command::Simulate {
             command:
                 SimulateCommand::Rotation {
@@ -374,6 +395,37 @@ async fn user_add(
         user.username,
         user.role.label(),
         user.id
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn generate_scale(
+    global: &Global,
+    alumni: i64,
+    orders: i64,
+) -> Result<ExitCode, StartupError> {
+    let s = settings(global)?;
+    let db = open_existing(&s).await?;
+    let started = std::time::Instant::now();
+    let now = crate::db::now();
+    let added = {
+        let kabupaten = s
+            .instance
+            .kabupaten
+            .first()
+            .map(String::as_str)
+            .unwrap_or("15.07");
+        crate::db::scale::generate(&db, alumni, orders, kabupaten, now).await?
+    };
+    println!(
+        "angkatan={} usaha={} selesai={} ulasan={}",
+        added.batches, added.businesses, added.completed, added.reviews
+    );
+    println!(
+        "alumni={} orders={} detik={}",
+        added.alumni,
+        added.orders,
+        started.elapsed().as_secs()
     );
     Ok(ExitCode::SUCCESS)
 }

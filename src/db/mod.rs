@@ -19,6 +19,7 @@ pub mod regions;
 pub mod register;
 pub mod reviews;
 pub mod revision;
+pub mod scale;
 pub mod sessions;
 pub mod stats;
 pub mod storefront;
