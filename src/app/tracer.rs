@@ -486,8 +486,8 @@ fn answered() -> AppError {
 
 /// A posted answer form: the first value of a field, and every value of a repeated one.
 pub struct Posted<'a> {
-    pub get: &'a dyn Fn(&str) -> String,
-    pub all: &'a dyn Fn(&str) -> Vec<String>,
+    pub get: &'a (dyn Fn(&str) -> String + Sync),
+    pub all: &'a (dyn Fn(&str) -> Vec<String> + Sync),
 }
 
 /// Whether the status answered counts as working (for pages that show the answer).
