@@ -141,7 +141,7 @@ impl Default for Questionnaire {
                 question(
                     RELATED,
                     "Jika bekerja atau berusaha: apakah pekerjaan atau usaha Anda sesuai dengan kejuruan pelatihan?",
-                    "Lewati bila Anda belum bekerja atau berusaha.",
+                    "",
                     Kind::Single,
                     choices(&[("ya", "Ya, sesuai"), ("tidak", "Tidak sesuai")]),
                     true,
@@ -149,7 +149,7 @@ impl Default for Questionnaire {
                 question(
                     INCOME,
                     "Jika bekerja atau berusaha: berapa penghasilan Anda sebulan?",
-                    "Dibandingkan dengan UMK Tanjung Jabung Timur tahun ini. Lewati bila Anda belum bekerja atau berusaha.",
+                    "Dibandingkan dengan UMK Tanjung Jabung Timur tahun ini.",
                     Kind::Single,
                     choices(&bands),
                     true,
