@@ -7,6 +7,7 @@ pub mod government;
 mod market;
 mod offers;
 mod pictures;
+mod tracer;
 mod trading;
 
 use rand::rngs::StdRng;
@@ -952,6 +953,13 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     };
     let siti = star.zip(account_ids.get("alumni").copied());
     capital::seed(db, &secrets.data_key, &quiet, &candidates, siti).await?;
+    tracer::seed(
+        db,
+        &secrets.data_key,
+        &quiet,
+        account_ids.get("staf.blk").copied(),
+    )
+    .await?;
     tracing::info!(
         storefronts = opened.len(),
         listings = opened.iter().map(|o| o.listings.len()).sum::<usize>(),

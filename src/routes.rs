@@ -12,7 +12,7 @@ use crate::domain::policy::{self, Permission};
 use crate::web::{
     AppState, admin, api, assets, auth, capital, catalog, claim, dashboard, gov_admin, imports,
     notifications, offices, open_data, orders, procurement, public, register, session, storefront,
-    track_record,
+    track_record, tracer,
 };
 
 pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
@@ -32,6 +32,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/daftar", get(claim::signup_form).post(claim::signup))
         .route("/healthz", get(public::healthz))
+        // The tracer's personal link: no login; the token is the key.
+        .route(
+            "/tracer/{token}",
+            get(tracer::survey).post(tracer::survey_answer),
+        )
         .route("/static/{file}", get(assets::serve));
 
     // Any signed-in user.
@@ -427,6 +432,28 @@ pub fn router() -> Router<AppState> {
         own.merge(agency)
     };
 
+    // The tracer study, kept by the agency (the public link is above).
+    let tracer_routes = guarded(
+        Permission::ManageTracer,
+        Router::new()
+            .route("/admin/tracer", get(tracer::admin))
+            .route("/admin/tracer/kirim", post(tracer::send_due))
+            .route("/admin/tracer/daftar", get(tracer::list))
+            .route(
+                "/admin/tracer/undangan/{id}",
+                get(tracer::phone_form).post(tracer::phone_answer),
+            )
+            .route(
+                "/admin/tracer/kuesioner",
+                get(tracer::editor).post(tracer::editor_save),
+            )
+            .route(
+                "/admin/tracer/pengaturan",
+                get(tracer::settings_form).post(tracer::settings_save),
+            )
+            .route("/admin/tracer/umk", post(tracer::umk_save)),
+    );
+
     // Capital: the public programs, the alumna's applications, the agency's pipeline and the
     // partner's portal. Which application a party may open is `policy::capital_party`.
     let capital_routes = {
@@ -538,6 +565,7 @@ pub fn router() -> Router<AppState> {
         .merge(office_admin)
         .merge(open_procurement_data)
         .merge(office_requests)
+        .merge(tracer_routes)
         .merge(capital_routes)
         .merge(track_records)
         .fallback(public::not_found)

@@ -186,6 +186,11 @@ impl Application {
             self.state.settings.clone(),
             self.state.secrets.data_key.clone(),
         ));
+        let tracer = tokio::spawn(crate::app::tracer::run_periodically(
+            self.state.db.clone(),
+            self.state.settings.clone(),
+            self.state.secrets.data_key.clone(),
+        ));
         // The outbox sender; asked to stop after the server, it finishes its current step.
         let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
         let mailer = crate::outbox::Mailer::from_settings(
@@ -208,6 +213,7 @@ impl Application {
         completer.abort();
         expirer.abort();
         reminder.abort();
+        tracer.abort();
         let _ = stop_outbox.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(30), outbox).await;
         Ok(())

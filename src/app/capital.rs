@@ -1261,15 +1261,7 @@ pub struct Outcome {
 }
 
 fn months_after(iso: &str, months: i32) -> Option<String> {
-    let d = crate::domain::dates::parse_iso(iso)?;
-    let total = d.year() * 12 + (d.month() as i32 - 1) + months;
-    let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).ok()?).ok()?;
-    let day = d
-        .day()
-        .min(time::util::days_in_month(month, total.div_euclid(12)));
-    time::Date::from_calendar_date(total.div_euclid(12), month, day)
-        .ok()
-        .map(to_iso)
+    crate::domain::dates::add_months(crate::domain::dates::parse_iso(iso)?, months).map(to_iso)
 }
 
 pub async fn outcome(db: &Db, app: &Application, at: i64) -> AppResult<Option<Outcome>> {

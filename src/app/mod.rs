@@ -19,6 +19,7 @@ pub mod procurement;
 pub mod register;
 pub mod storefronts;
 pub mod track_record;
+pub mod tracer;
 
 use crate::db::DbError;
 use crate::domain::Refusal;

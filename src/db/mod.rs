@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod stats;
 pub mod storefront;
 pub mod track_record;
+pub mod tracer;
 pub mod users;
 
 use std::sync::Arc;

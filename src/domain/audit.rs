@@ -535,6 +535,12 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "Ekspor SIKP dengan NIK lengkap",
     ),
     ("capital.step", "Langkah pengajuan modal"),
+    ("tracer.version_created", "Versi kuesioner tracer dibuat"),
+    ("tracer.settings_updated", "Pengaturan tracer diubah"),
+    ("tracer.umk_updated", "UMK tahunan disimpan"),
+    ("tracer.invited", "Undangan survei tracer dikirim"),
+    ("tracer.reminded", "Pengingat survei tracer dikirim"),
+    ("tracer.answered", "Jawaban survei tracer disimpan"),
     ("alumni.claimed", "Data alumni diklaim"),
     ("alumni.claim_failed", "Klaim data alumni gagal"),
     (
@@ -631,6 +637,10 @@ pub fn entity_label(entity: &str) -> &str {
         "capital_program" => "Program permodalan",
         "partner" => "Mitra permodalan",
         "capital_settings" => "Pengaturan permodalan",
+        "tracer_version" => "Kuesioner tracer",
+        "tracer_settings" => "Pengaturan tracer",
+        "tracer_invitation" => "Undangan tracer",
+        "umk" => "UMK",
         other => other,
     }
 }
@@ -797,6 +807,24 @@ mod describe_tests {
             );
         }
         assert_eq!(entity_label("capital_application"), "Pengajuan modal");
+    }
+
+    /// Every action the tracer use cases write has an Indonesian label.
+    #[test]
+    fn tracer_actions_have_labels() {
+        let src = include_str!("../app/tracer.rs");
+        let codes: Vec<String> = src
+            .split("\"tracer.")
+            .skip(1)
+            .map(|part| format!("tracer.{}", part.split('"').next().unwrap_or("")))
+            .collect();
+        assert!(codes.len() >= 6, "found {codes:?}");
+        for code in codes {
+            assert!(
+                ACTIONS.iter().any(|(c, _)| *c == code),
+                "audit action {code:?} has no label"
+            );
+        }
     }
 
     /// Every action the import use cases write has an Indonesian label.

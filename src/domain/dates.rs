@@ -130,6 +130,17 @@ pub fn format_wait(seconds: i64) -> String {
     }
 }
 
+/// The same day `months` calendar months later (or earlier), kept within the month
+/// (`2026-01-31` + 1 → `2026-02-28`).
+pub fn add_months(d: Date, months: i32) -> Option<Date> {
+    let total = d.year() * 12 + (d.month() as i32 - 1) + months;
+    let month = Month::try_from(u8::try_from(total.rem_euclid(12) + 1).ok()?).ok()?;
+    let day = d
+        .day()
+        .min(time::util::days_in_month(month, total.div_euclid(12)));
+    Date::from_calendar_date(total.div_euclid(12), month, day).ok()
+}
+
 /// The WIB calendar date of a stored instant.
 pub fn wib_date(unix: i64) -> Date {
     OffsetDateTime::from_unix_timestamp(unix)

@@ -24,6 +24,7 @@ pub mod rupiah;
 pub mod storefront;
 pub mod text;
 pub mod throttle;
+pub mod tracer;
 pub mod user;
 pub mod whatsapp;
 

@@ -72,6 +72,26 @@ pub fn format_rupiah(amount: i64) -> String {
     }
 }
 
+/// An amount for a headline figure, without the currency: `123 juta`, `1,3 miliar`; below a
+/// million the full amount (`437.500`).
+pub fn short_amount(amount: i64) -> String {
+    let (unit, size) = if amount >= 999_500_000 {
+        ("miliar", 1_000_000_000)
+    } else if amount >= 1_000_000 {
+        ("juta", 1_000_000)
+    } else {
+        return group_thousands(amount);
+    };
+    // One decimal below 100 units, none above; a comma as the decimal sign.
+    let whole = (amount.saturating_add(size / 2)) / size;
+    let tenths = (amount.saturating_mul(10).saturating_add(size / 2)) / size;
+    if whole >= 100 || tenths % 10 == 0 {
+        format!("{whole} {unit}")
+    } else {
+        format!("{},{} {unit}", tenths / 10, tenths % 10)
+    }
+}
+
 /// `1250000` → `1.250.000`
 pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

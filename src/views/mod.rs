@@ -11,6 +11,7 @@ pub mod orders;
 pub mod procurement;
 pub mod storefront;
 pub mod track_record;
+pub mod tracer;
 
 use askama::Template;
 

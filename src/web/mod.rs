@@ -24,6 +24,7 @@ pub mod register;
 pub mod session;
 pub mod storefront;
 pub mod track_record;
+pub mod tracer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -243,26 +243,6 @@ pub async fn procurement_json(
         .into_response()
 }
 
-/// An amount for a headline figure, without the currency: `123 juta`, `1,3 miliar`; below a
-/// million the full amount (`437.500`).
-fn short_amount(amount: i64) -> String {
-    let (unit, size) = if amount >= 999_500_000 {
-        ("miliar", 1_000_000_000)
-    } else if amount >= 1_000_000 {
-        ("juta", 1_000_000)
-    } else {
-        return crate::domain::rupiah::group_thousands(amount);
-    };
-    // One decimal below 100 units, none above; a comma as the decimal sign.
-    let whole = (amount.saturating_add(size / 2)) / size;
-    let tenths = (amount.saturating_mul(10).saturating_add(size / 2)) / size;
-    if whole >= 100 || tenths % 10 == 0 {
-        format!("{whole} {unit}")
-    } else {
-        format!("{},{} {unit}", tenths / 10, tenths % 10)
-    }
-}
-
 fn wib_date(t: time::OffsetDateTime) -> String {
     format_date(t.to_offset(crate::domain::dates::WIB).date())
 }
@@ -406,7 +386,7 @@ pub async fn page(
         filter_text,
         count: purchases.len(),
         total: rupiah(total),
-        total_short: short_amount(total),
+        total_short: crate::domain::rupiah::short_amount(total),
         suppliers,
         office_count,
         json_href: format!("{JSON_PATH}{}", query_string(filter)),
@@ -487,13 +467,13 @@ mod tests {
 
     #[test]
     fn open_data_short_amounts() {
-        assert_eq!(short_amount(950_000), "950.000");
-        assert_eq!(short_amount(1_250_000), "1,3 juta");
-        assert_eq!(short_amount(123_450_000), "123 juta");
-        assert_eq!(short_amount(99_960_000), "100 juta");
-        assert_eq!(short_amount(2_000_000), "2 juta");
-        assert_eq!(short_amount(1_250_000_000), "1,3 miliar");
-        assert_eq!(short_amount(999_600_000), "1 miliar");
+        assert_eq!(crate::domain::rupiah::short_amount(950_000), "950.000");
+        assert_eq!(crate::domain::rupiah::short_amount(1_250_000), "1,3 juta");
+        assert_eq!(crate::domain::rupiah::short_amount(123_450_000), "123 juta");
+        assert_eq!(crate::domain::rupiah::short_amount(99_960_000), "100 juta");
+        assert_eq!(crate::domain::rupiah::short_amount(2_000_000), "2 juta");
+        assert_eq!(crate::domain::rupiah::short_amount(1_250_000_000), "1,3 miliar");
+        assert_eq!(crate::domain::rupiah::short_amount(999_600_000), "1 miliar");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod register;
 mod schema;
 mod storefront;
 mod track_record;
+mod tracer;
 
 #[path = "../browser/mod.rs"]
 mod browser;

@@ -229,6 +229,34 @@ impl Activity {
         rows
     }
 
+    /// Completed work (public orders and office jobs) finished on a WIB date in `from..until`
+    /// (ISO dates, `until` excluded), by the same predicates as the record's counts.
+    pub fn completed_between(&self, from: &str, until: &str) -> u32 {
+        let inside = |at: Option<i64>| at.is_some_and(|t| (from..until).contains(&date_of(t).as_str()));
+        count(self.completed_orders().filter(|o| inside(o.completed_at)))
+            + count(self.completed_jobs().filter(|j| inside(j.finished_at)))
+    }
+
+    /// Confirmed revenue (confirmed public payments and live office payments, gross) with
+    /// `paid_on` in `from..until` (ISO dates, `until` excluded), as the record's months count it.
+    pub fn revenue_between(&self, from: &str, until: &str) -> i64 {
+        let inside = |paid_on: &str| (from..until).contains(&paid_on);
+        let public: i64 = self
+            .orders
+            .iter()
+            .filter_map(|o| o.confirmed_payment.as_ref())
+            .filter(|(paid_on, _)| inside(paid_on))
+            .map(|(_, amount)| amount)
+            .sum();
+        let office: i64 = self
+            .office_payments
+            .iter()
+            .filter(|p| inside(&p.paid_on))
+            .map(|p| p.gross)
+            .sum();
+        public + office
+    }
+
     /// A record of these figures as of `as_of` (a WIB date); the caller adds the person, the
     /// training and the business.
     pub fn figures(&self, as_of: Date) -> TrackRecord {
