@@ -418,8 +418,13 @@ async fn generate_scale(
         crate::db::scale::generate(&db, alumni, orders, kabupaten, now).await?
     };
     println!(
-        "angkatan={} usaha={} selesai={} ulasan={}",
-        added.batches, added.businesses, added.completed, added.reviews
+        "angkatan={} usaha={} selesai={} ulasan={} undangan_tracer={} jawaban_tracer={}",
+        added.batches,
+        added.businesses,
+        added.completed,
+        added.reviews,
+        added.invitations,
+        added.responses
     );
     println!(
         "alumni={} orders={} detik={}",

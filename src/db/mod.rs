@@ -23,8 +23,8 @@ pub mod scale;
 pub mod sessions;
 pub mod stats;
 pub mod storefront;
-pub mod track_record;
 pub mod tracer;
+pub mod track_record;
 pub mod users;
 
 use std::sync::Arc;

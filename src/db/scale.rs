@@ -4,7 +4,9 @@
 //! (90% completed, 70% certified competent), a business with one listing for two alumni in five,
 //! `orders` public orders spread over those businesses and ten years (85% completed and paid,
 //! 5% cancelled, the rest still open; a review for one completed order in five, one in ten of
-//! them low), and office jobs are left as the demo has them.
+//! them low), tracer invitations for waves 1, 3, 6 and 12 of every completer whose wave has
+//! come and answers for 55% of them (the flags from `domain::tracer::classify`), and office
+//! jobs are left as the demo has them.
 //!
 //! Rows are made set-based, `INSERT … SELECT` over a recursive row counter, in one transaction
 //! per table, so a million orders take seconds, not hours. Values come from arithmetic on the
@@ -16,6 +18,7 @@
 use sqlx::Row;
 
 use super::{Db, DbError, DbResult};
+use crate::domain::tracer::{Band, Status, classify};
 
 /// What was added.
 #[derive(Debug, Default, Clone, Copy)]
@@ -26,6 +29,8 @@ pub struct Added {
     pub orders: i64,
     pub completed: i64,
     pub reviews: i64,
+    pub invitations: i64,
+    pub responses: i64,
 }
 
 /// A recursive counter 1..=$1 (both dialects).
@@ -245,7 +250,145 @@ pub async fn generate(
     .await?
     .rows_affected() as i64;
     tx.commit().await?;
+    let (invitations, responses) = tracer(db, first_alumnus, now).await?;
+    added.invitations = invitations;
+    added.responses = responses;
     Ok(added)
+}
+
+/// The answers a generated respondent gives, with the flags `domain::tracer::classify` decides
+/// for them (the rule stays in one place; the SQL only picks a row by the invitation's number).
+/// Weighted as the demo's district answers: most working in their trade, a quarter not.
+fn answer_mix() -> Vec<(Status, Option<bool>, Option<Band>, bool, bool)> {
+    use Band::*;
+    use Status::*;
+    let picks: [(Status, Option<bool>, Option<Band>); 20] = [
+        (SelfEmployed, Some(true), Some(Half)),
+        (SelfEmployed, Some(true), Some(Umk)),
+        (SelfEmployed, Some(true), Some(BelowHalf)),
+        (SelfEmployed, Some(true), Some(Half)),
+        (SelfEmployed, Some(true), Some(Above)),
+        (SelfEmployed, Some(false), Some(BelowHalf)),
+        (FullTime, Some(true), Some(Umk)),
+        (FullTime, Some(true), Some(Umk)),
+        (FullTime, Some(false), Some(Umk)),
+        (PartTime, Some(true), Some(Half)),
+        (PartTime, Some(false), Some(BelowHalf)),
+        (EmployedAndSelfEmployed, Some(true), Some(Above)),
+        (EmployedAndSelfEmployed, Some(true), Some(Umk)),
+        (Studying, None, None),
+        (Looking, None, None),
+        (Looking, None, None),
+        (Looking, None, None),
+        (NotLooking, None, None),
+        (SelfEmployed, Some(true), Some(Half)),
+        (FullTime, Some(true), Some(Half)),
+    ];
+    picks
+        .into_iter()
+        .map(|(status, related, band)| {
+            let (works, earns) = classify(status, related, band);
+            (status, related, band, works, earns)
+        })
+        .collect()
+}
+
+/// Invitations for waves 1, 3, 6 and 12 of the generated completers whose wave has come, and
+/// answers for 55% of them (a quarter of those by phone), with one or two obstacles each.
+async fn tracer(db: &Db, first_alumnus: i64, now: i64) -> DbResult<(i64, i64)> {
+    let version: i64 = scalar(db, "SELECT COALESCE(MAX(id), 0) FROM tracer_versions").await?;
+    let staff: i64 = scalar(
+        db,
+        "SELECT COALESCE(MIN(id), 0) FROM users WHERE role = 'admin'",
+    )
+    .await?;
+    if version == 0 || staff == 0 {
+        return Err(DbError::Other(
+            "no questionnaire version or admin: start once with --demo first".into(),
+        ));
+    }
+    let today = crate::domain::dates::to_iso(crate::domain::dates::wib_date(now));
+    let (opens, closes) = match db.backend() {
+        super::Backend::Sqlite => (
+            "date(b.end_date, '+' || CAST(w.wave AS TEXT) || ' months')",
+            "date(b.end_date, '+' || CAST(w.wave AS TEXT) || ' months', '+30 days')",
+        ),
+        super::Backend::Postgres => (
+            "to_char(CAST(b.end_date AS date) + make_interval(months => w.wave), 'YYYY-MM-DD')",
+            "to_char(CAST(b.end_date AS date) + make_interval(months => w.wave, days => 30), \
+             'YYYY-MM-DD')",
+        ),
+    };
+    let mut tx = db.begin().await?;
+    let sql = format!(
+        "WITH w AS (SELECT column1 AS wave FROM (VALUES (1),(3),(6),(12)) AS v) \
+         INSERT INTO tracer_invitations (participation_id, wave, opens_on, closes_on, token_hash, \
+           created_at, sent_at) \
+         SELECT pa.id, w.wave, {opens}, {closes}, \
+           'gen-' || CAST(pa.id AS TEXT) || '-' || CAST(w.wave AS TEXT), $2, $2 \
+         FROM participations pa JOIN batches b ON b.id = pa.batch_id CROSS JOIN w \
+         WHERE pa.alumnus_id >= $1 AND pa.result = 'lulus' AND {opens} <= $3"
+    );
+    let invitations = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(first_alumnus)
+        .bind(now)
+        .bind(&today)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+    tx.commit().await?;
+
+    let mix = answer_mix();
+    let values = mix
+        .iter()
+        .enumerate()
+        .map(|(k, (status, related, band, works, earns))| {
+            format!(
+                "({k}, '{}', {}, {}, {}, {})",
+                status.as_str(),
+                related.map_or("NULL".into(), |r| i64::from(r).to_string()),
+                band.map_or("NULL".into(), |b| format!("'{}'", b.as_str())),
+                i64::from(*works),
+                i64::from(*earns)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut tx = db.begin().await?;
+    let sql = format!(
+        "WITH c AS (SELECT column1 AS k, column2 AS status, column3 AS related, \
+           column4 AS band, column5 AS works, column6 AS earns FROM (VALUES {values}) AS v) \
+         INSERT INTO tracer_responses (invitation_id, version_id, source, status, related, \
+           income_band, umk_year, umk_amount, works_in_trade, earns_umk, satisfaction, \
+           next_training, answers, prefill, confirmed_prefill, entered_by, answered_at) \
+         SELECT i.id, $1, CASE WHEN i.id % 4 = 0 THEN 'telepon' ELSE 'tautan' END, c.status, \
+           c.related, c.band, u.year, u.amount, c.works, c.earns, 3 + i.id % 3, '', '{{}}', \
+           '{{}}', 0, CASE WHEN i.id % 4 = 0 THEN $2 END, $3 \
+         FROM tracer_invitations i JOIN c ON c.k = (i.id * 37) % {n} \
+           JOIN umk u ON u.year = (SELECT MAX(year) FROM umk) \
+         WHERE i.token_hash LIKE 'gen-%' AND (i.id * 13) % 100 < 55",
+        n = mix.len()
+    );
+    let responses = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(version)
+        .bind(staff)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+    sqlx::query(
+        "WITH o AS (SELECT column1 AS k, column2 AS obstacle FROM (VALUES (0,'pemasaran'), \
+           (1,'modal'),(2,'alat'),(3,'bahan'),(4,'izin_usaha'),(5,'lainnya')) AS v) \
+         INSERT INTO tracer_obstacles (response_id, obstacle) \
+         SELECT r.id, o.obstacle FROM tracer_responses r \
+           JOIN tracer_invitations i ON i.id = r.invitation_id \
+           JOIN o ON o.k = r.id % 6 OR o.k = (r.id * 7) % 4 \
+         WHERE i.token_hash LIKE 'gen-%'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((invitations, responses))
 }
 
 async fn scalar(db: &Db, sql: &'static str) -> DbResult<i64> {
