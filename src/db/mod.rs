@@ -14,6 +14,7 @@ pub mod imports;
 pub mod notifications;
 pub mod open_data;
 pub mod orders;
+pub mod outcomes;
 pub mod procurement;
 pub mod regions;
 pub mod register;
