@@ -17,14 +17,34 @@ use crate::{export, pdf, views};
 /// district's (every office) for the filter's year, or the current year when none is chosen.
 pub async fn build(db: &Db, filter: &Filter, dimensions: &[Dimension]) -> AppResult<Outcomes> {
     let configured = store::configured_waves(db).await?;
-    let totals = store::groups(db, filter, None)
-        .await?
+    // Everyone, per year (the trend), then the breakdowns asked for: one query for the counts
+    // and one for the tracer, whatever the number of breakdowns.
+    let mut asked: Vec<Option<Dimension>> = vec![None, Some(Dimension::Year)];
+    asked.extend(dimensions.iter().map(|d| Some(*d)));
+    let counted = store::groups(db, filter, &asked).await?;
+    let traced = store::waves(db, filter, &asked).await?;
+    let mut lists: Vec<Vec<Group>> = counted
         .into_iter()
-        .next()
-        .map(|g| g.counts)
+        .zip(&traced)
+        .map(|(mut groups, waves)| {
+            for g in &mut groups {
+                g.waves = with_waves(&configured, waves, &g.key);
+            }
+            groups
+        })
+        .collect();
+    let totals = lists
+        .first()
+        .and_then(|l| l.first())
+        .map(|g| g.counts.clone())
         .unwrap_or_default();
-    let total_waves = store::waves(db, filter, None).await?;
-    let waves = with_waves(&configured, &total_waves, "semua");
+    let waves = with_waves(&configured, traced.first().map(Vec::as_slice).unwrap_or(&[]), "semua");
+    let breakdowns: Vec<(Dimension, Vec<Group>)> = dimensions
+        .iter()
+        .copied()
+        .zip(lists.drain(2.min(lists.len())..))
+        .collect();
+    let by_year = lists.pop().unwrap_or_default();
     let obstacles = store::obstacles(db, filter).await?;
 
     let fiscal_year = filter.year.unwrap_or_else(|| i64::from(today_wib().year()));
@@ -39,17 +59,6 @@ pub async fn build(db: &Db, filter: &Filter, dimensions: &[Dimension]) -> AppRes
         contracted: report.offices.iter().map(|o| o.contracted).sum(),
         paid: report.offices.iter().map(|o| o.paid).sum(),
     };
-
-    let by_year = breakdown(db, filter, Dimension::Year, &configured).await?;
-    let mut breakdowns = Vec::new();
-    for &d in dimensions {
-        let groups = if d == Dimension::Year {
-            by_year.clone()
-        } else {
-            breakdown(db, filter, d, &configured).await?
-        };
-        breakdowns.push((d, groups));
-    }
     Ok(Outcomes {
         filter: filter.clone(),
         totals,
@@ -59,20 +68,6 @@ pub async fn build(db: &Db, filter: &Filter, dimensions: &[Dimension]) -> AppRes
         by_year,
         breakdowns,
     })
-}
-
-async fn breakdown(
-    db: &Db,
-    filter: &Filter,
-    dimension: Dimension,
-    configured: &[i64],
-) -> AppResult<Vec<Group>> {
-    let mut groups = store::groups(db, filter, Some(dimension)).await?;
-    let waves = store::waves(db, filter, Some(dimension)).await?;
-    for g in &mut groups {
-        g.waves = with_waves(configured, &waves, &g.key);
-    }
-    Ok(groups)
 }
 
 /// Every configured wave (zeros where nobody was invited) plus any other wave with rows, for

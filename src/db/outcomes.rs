@@ -54,19 +54,6 @@ const OFFICE_REVENUE: &str = "SELECT bz.alumnus_id, CAST(SUM(pay.gross) AS BIGIN
     JOIN businesses bz ON bz.id = r.business_id \
     WHERE pay.voided_at IS NULL GROUP BY bz.alumnus_id";
 
-/// Approved states of a capital application.
-const APPROVED: &str = "('approved','disbursed','closed')";
-
-/// Capital per alumnus.
-const CAPITAL: &str = "SELECT alumnus_id, \
-      CAST(SUM(CASE WHEN submitted_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS applied, \
-      CAST(SUM(CASE WHEN submitted_at IS NOT NULL THEN amount ELSE 0 END) AS BIGINT) AS applied_amount, \
-      CAST(SUM(CASE WHEN state IN ('approved','disbursed','closed') THEN 1 ELSE 0 END) AS BIGINT) AS approved, \
-      CAST(SUM(CASE WHEN state IN ('approved','disbursed','closed') THEN COALESCE(approved_amount, amount) ELSE 0 END) AS BIGINT) AS approved_amount, \
-      CAST(SUM(CASE WHEN disbursed_amount IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS disbursed, \
-      CAST(SUM(COALESCE(disbursed_amount, 0)) AS BIGINT) AS disbursed_amount \
-    FROM capital_applications GROUP BY alumnus_id";
-
 /// The group key and name of a dimension, as SQL over `FROM`; `None` is everyone.
 fn key_sql(dimension: Option<Dimension>) -> (&'static str, String) {
     match dimension {
@@ -102,97 +89,169 @@ fn label_of(dimension: Option<Dimension>, raw: String) -> String {
     }
 }
 
-/// Counts per group of `dimension` (`None`: one group, everyone), ordered by name (years
-/// ascending).
-pub async fn groups(db: &Db, filter: &Filter, dimension: Option<Dimension>) -> DbResult<Vec<Group>> {
-    let (key, label) = key_sql(dimension);
+/// Per alumnus of the cohort `c`: storefront, paid, revenue and capital, in one pass over each
+/// source (restricted to the cohort's alumni), so that every breakdown reads the same facts.
+const FACTS: &str = "facts AS (SELECT alumnus_id, MAX(shop) AS shop, \
+      CAST(SUM(pub) AS BIGINT) AS pub, CAST(SUM(off) AS BIGINT) AS off, \
+      CAST(SUM(applied) AS BIGINT) AS applied, CAST(SUM(applied_amount) AS BIGINT) AS applied_amount, \
+      CAST(SUM(approved) AS BIGINT) AS approved, CAST(SUM(approved_amount) AS BIGINT) AS approved_amount, \
+      CAST(SUM(disbursed) AS BIGINT) AS disbursed, CAST(SUM(disbursed_amount) AS BIGINT) AS disbursed_amount, \
+      MAX(paid) AS paid \
+    FROM ( \
+      SELECT alumnus_id, 1 AS shop, 0 AS pub, 0 AS off, 0 AS applied, 0 AS applied_amount, 0 AS approved, \
+        0 AS approved_amount, 0 AS disbursed, 0 AS disbursed_amount, 0 AS paid \
+      FROM (SELECT DISTINCT bz.alumnus_id FROM businesses bz WHERE bz.active = 1 \
+        AND EXISTS (SELECT 1 FROM listings l WHERE l.business_id = bz.id AND l.active = 1)) s \
+      WHERE alumnus_id IN (SELECT alumnus_id FROM c) \
+      UNION ALL \
+      SELECT bz.alumnus_id, 0, op.amount, 0, 0, 0, 0, 0, 0, 0, 1 \
+      FROM order_payments op JOIN orders o ON o.id = op.order_id JOIN businesses bz ON bz.id = o.business_id \
+      WHERE op.confirmed_at IS NOT NULL AND bz.alumnus_id IN (SELECT alumnus_id FROM c) \
+      UNION ALL \
+      SELECT bz.alumnus_id, 0, 0, pay.gross, 0, 0, 0, 0, 0, 0, 1 \
+      FROM office_payments pay JOIN office_requests r ON r.id = pay.request_id \
+        JOIN businesses bz ON bz.id = r.business_id \
+      WHERE pay.voided_at IS NULL AND bz.alumnus_id IN (SELECT alumnus_id FROM c) \
+      UNION ALL \
+      SELECT alumnus_id, 0, 0, 0, \
+        CASE WHEN submitted_at IS NOT NULL THEN 1 ELSE 0 END, \
+        CASE WHEN submitted_at IS NOT NULL THEN amount ELSE 0 END, \
+        CASE WHEN state IN ('approved','disbursed','closed') THEN 1 ELSE 0 END, \
+        CASE WHEN state IN ('approved','disbursed','closed') THEN COALESCE(approved_amount, amount) ELSE 0 END, \
+        CASE WHEN disbursed_amount IS NOT NULL THEN 1 ELSE 0 END, \
+        COALESCE(disbursed_amount, 0), 0 \
+      FROM capital_applications WHERE alumnus_id IN (SELECT alumnus_id FROM c) \
+    ) u GROUP BY alumnus_id)";
+
+/// Counts per group of each of `dimensions` (`None`: one group, everyone), in one query whose
+/// per-alumnus facts are computed once; each list ordered by name (years ascending).
+pub async fn groups(
+    db: &Db,
+    filter: &Filter,
+    dimensions: &[Option<Dimension>],
+) -> DbResult<Vec<Vec<Group>>> {
+    if dimensions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut keys = String::new();
+    let mut arms = Vec::new();
+    for (i, d) in dimensions.iter().enumerate() {
+        let (key, label) = key_sql(*d);
+        keys.push_str(&format!(", {key} AS k{i}, {label} AS l{i}"));
+        arms.push(format!(
+            "SELECT {i} AS d, x.k, x.l, x.trained, x.completed, x.certified, y.alumni, y.storefront, \
+               y.paid, y.rev_pub, y.rev_off, y.applied, y.applied_amount, y.approved, \
+               y.approved_amount, y.disbursed, y.disbursed_amount \
+             FROM (SELECT k{i} AS k, MIN(l{i}) AS l, COUNT(*) AS trained, \
+                     CAST(SUM(CASE WHEN result = 'lulus' THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
+                     CAST(SUM(CASE WHEN competency = 'kompeten' THEN 1 ELSE 0 END) AS BIGINT) AS certified \
+                   FROM c GROUP BY k{i}) x \
+             JOIN (SELECT ca.k, COUNT(*) AS alumni, \
+                     CAST(COALESCE(SUM(f.shop), 0) AS BIGINT) AS storefront, \
+                     CAST(COALESCE(SUM(f.paid), 0) AS BIGINT) AS paid, \
+                     CAST(COALESCE(SUM(f.pub), 0) AS BIGINT) AS rev_pub, \
+                     CAST(COALESCE(SUM(f.off), 0) AS BIGINT) AS rev_off, \
+                     CAST(COALESCE(SUM(f.applied), 0) AS BIGINT) AS applied, \
+                     CAST(COALESCE(SUM(f.applied_amount), 0) AS BIGINT) AS applied_amount, \
+                     CAST(COALESCE(SUM(f.approved), 0) AS BIGINT) AS approved, \
+                     CAST(COALESCE(SUM(f.approved_amount), 0) AS BIGINT) AS approved_amount, \
+                     CAST(COALESCE(SUM(f.disbursed), 0) AS BIGINT) AS disbursed, \
+                     CAST(COALESCE(SUM(f.disbursed_amount), 0) AS BIGINT) AS disbursed_amount \
+                   FROM (SELECT DISTINCT alumnus_id, k{i} AS k FROM c) ca \
+                     LEFT JOIN facts f ON f.alumnus_id = ca.alumnus_id \
+                   GROUP BY ca.k) y ON y.k = x.k"
+        ));
+    }
     let sql = format!(
-        "WITH c AS (SELECT p.id AS pid, p.alumnus_id, p.result, p.competency, {key} AS k, {label} AS l {FROM} {WHERE}), \
-         ca AS (SELECT DISTINCT alumnus_id, k FROM c), \
-         shop AS ({STOREFRONT_ALUMNI}), pub AS ({PUBLIC_REVENUE}), off AS ({OFFICE_REVENUE}), \
-         cap AS ({CAPITAL}) \
-         SELECT x.k, x.l, x.trained, x.completed, x.certified, y.alumni, y.storefront, y.paid, \
-           y.rev_pub, y.rev_off, y.applied, y.applied_amount, y.approved, y.approved_amount, \
-           y.disbursed, y.disbursed_amount \
-         FROM (SELECT k, MIN(l) AS l, COUNT(*) AS trained, \
-                 CAST(SUM(CASE WHEN result = 'lulus' THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
-                 CAST(SUM(CASE WHEN competency = 'kompeten' THEN 1 ELSE 0 END) AS BIGINT) AS certified \
-               FROM c GROUP BY k) x \
-         JOIN (SELECT ca.k, COUNT(*) AS alumni, \
-                 CAST(SUM(CASE WHEN shop.alumnus_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS storefront, \
-                 CAST(SUM(CASE WHEN pub.alumnus_id IS NOT NULL OR off.alumnus_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS paid, \
-                 CAST(COALESCE(SUM(pub.amount), 0) AS BIGINT) AS rev_pub, \
-                 CAST(COALESCE(SUM(off.amount), 0) AS BIGINT) AS rev_off, \
-                 CAST(COALESCE(SUM(cap.applied), 0) AS BIGINT) AS applied, \
-                 CAST(COALESCE(SUM(cap.applied_amount), 0) AS BIGINT) AS applied_amount, \
-                 CAST(COALESCE(SUM(cap.approved), 0) AS BIGINT) AS approved, \
-                 CAST(COALESCE(SUM(cap.approved_amount), 0) AS BIGINT) AS approved_amount, \
-                 CAST(COALESCE(SUM(cap.disbursed), 0) AS BIGINT) AS disbursed, \
-                 CAST(COALESCE(SUM(cap.disbursed_amount), 0) AS BIGINT) AS disbursed_amount \
-               FROM ca LEFT JOIN shop ON shop.alumnus_id = ca.alumnus_id \
-                 LEFT JOIN pub ON pub.alumnus_id = ca.alumnus_id \
-                 LEFT JOIN off ON off.alumnus_id = ca.alumnus_id \
-                 LEFT JOIN cap ON cap.alumnus_id = ca.alumnus_id \
-               GROUP BY ca.k) y ON y.k = x.k \
-         ORDER BY x.l, x.k"
+        "WITH c AS (SELECT p.id AS pid, p.alumnus_id, p.result, p.competency{keys} {FROM} {WHERE}), \
+         {FACTS} \
+         SELECT * FROM ({}) z ORDER BY d, l, k",
+        arms.join(" UNION ALL ")
     );
     let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Group {
-                key: r.try_get("k")?,
-                label: label_of(dimension, r.try_get("l")?),
-                counts: Counts {
-                    trained: r.try_get("trained")?,
-                    completed: r.try_get("completed")?,
-                    certified: r.try_get("certified")?,
-                    alumni: r.try_get("alumni")?,
-                    storefront: r.try_get("storefront")?,
-                    paid: r.try_get("paid")?,
-                    revenue_public: r.try_get("rev_pub")?,
-                    revenue_office: r.try_get("rev_off")?,
-                    capital_applied: r.try_get("applied")?,
-                    capital_applied_amount: r.try_get("applied_amount")?,
-                    capital_approved: r.try_get("approved")?,
-                    capital_approved_amount: r.try_get("approved_amount")?,
-                    capital_disbursed: r.try_get("disbursed")?,
-                    capital_disbursed_amount: r.try_get("disbursed_amount")?,
-                },
-                waves: Vec::new(),
-            })
-        })
-        .collect()
+    let mut out: Vec<Vec<Group>> = vec![Vec::new(); dimensions.len()];
+    for r in &rows {
+        let d: i64 = r.try_get("d")?;
+        let Some(list) = usize::try_from(d).ok().and_then(|d| out.get_mut(d)) else {
+            continue;
+        };
+        let dimension = dimensions[usize::try_from(d).unwrap_or(0)];
+        list.push(Group {
+            key: r.try_get("k")?,
+            label: label_of(dimension, r.try_get("l")?),
+            counts: Counts {
+                trained: r.try_get("trained")?,
+                completed: r.try_get("completed")?,
+                certified: r.try_get("certified")?,
+                alumni: r.try_get("alumni")?,
+                storefront: r.try_get("storefront")?,
+                paid: r.try_get("paid")?,
+                revenue_public: r.try_get("rev_pub")?,
+                revenue_office: r.try_get("rev_off")?,
+                capital_applied: r.try_get("applied")?,
+                capital_applied_amount: r.try_get("applied_amount")?,
+                capital_approved: r.try_get("approved")?,
+                capital_approved_amount: r.try_get("approved_amount")?,
+                capital_disbursed: r.try_get("disbursed")?,
+                capital_disbursed_amount: r.try_get("disbursed_amount")?,
+            },
+            waves: Vec::new(),
+        });
+    }
+    Ok(out)
 }
 
-/// Tracer waves per group key of `dimension` (`None`: key `semua`), from the stored flags:
-/// (key, wave) rows for every wave with at least one invitation.
+/// Tracer waves per group key of each of `dimensions` (`None`: key `semua`), from the stored
+/// flags, in one query: for each dimension, (key, wave) rows for every wave with invitations.
 pub async fn waves(
     db: &Db,
     filter: &Filter,
-    dimension: Option<Dimension>,
-) -> DbResult<Vec<(String, Wave)>> {
-    let (key, _) = key_sql(dimension);
+    dimensions: &[Option<Dimension>],
+) -> DbResult<Vec<Vec<(String, Wave)>>> {
+    if dimensions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut keys = String::new();
+    let mut arms = Vec::new();
+    for (i, d) in dimensions.iter().enumerate() {
+        let (key, _) = key_sql(*d);
+        keys.push_str(&format!(", {key} AS k{i}"));
+        arms.push(format!(
+            "SELECT {i} AS d, k{i} AS k, wave, COUNT(*) AS invited, \
+               CAST(SUM(responded) AS BIGINT) AS responded, CAST(SUM(works) AS BIGINT) AS works, \
+               CAST(SUM(umk) AS BIGINT) AS umk, CAST(SUM(platform) AS BIGINT) AS platform \
+             FROM w GROUP BY k{i}, wave"
+        ));
+    }
     let sql = format!(
-        "WITH c AS (SELECT p.id AS pid, p.alumnus_id, {key} AS k {FROM} {WHERE} AND p.result = 'lulus'), \
-         paid AS ({PAID_ALUMNI}) \
-         SELECT c.k, i.wave, COUNT(*) AS invited, \
-           CAST(SUM(CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS responded, \
-           CAST(SUM(COALESCE(r.works_in_trade, 0)) AS BIGINT) AS works, \
-           CAST(SUM(COALESCE(r.earns_umk, 0)) AS BIGINT) AS umk, \
-           CAST(SUM(CASE WHEN paid.alumnus_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS platform \
-         FROM c JOIN tracer_invitations i ON i.participation_id = c.pid \
-           LEFT JOIN tracer_responses r ON r.invitation_id = i.id \
-           LEFT JOIN paid ON paid.alumnus_id = c.alumnus_id \
-         GROUP BY c.k, i.wave ORDER BY c.k, i.wave"
+        "WITH c AS (SELECT p.id AS pid, p.alumnus_id{keys} {FROM} {WHERE} AND p.result = 'lulus'), \
+         paid AS (SELECT bz.alumnus_id FROM businesses bz \
+             JOIN orders o ON o.business_id = bz.id \
+             JOIN order_payments op ON op.order_id = o.id AND op.confirmed_at IS NOT NULL \
+           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c) \
+           UNION SELECT bz.alumnus_id FROM businesses bz \
+             JOIN office_requests r ON r.business_id = bz.id \
+             JOIN office_payments pay ON pay.request_id = r.id AND pay.voided_at IS NULL \
+           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c)), \
+         w AS (SELECT c.*, i.wave, CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END AS responded, \
+             COALESCE(r.works_in_trade, 0) AS works, COALESCE(r.earns_umk, 0) AS umk, \
+             CASE WHEN paid.alumnus_id IS NOT NULL THEN 1 ELSE 0 END AS platform \
+           FROM c JOIN tracer_invitations i ON i.participation_id = c.pid \
+             LEFT JOIN tracer_responses r ON r.invitation_id = i.id \
+             LEFT JOIN paid ON paid.alumnus_id = c.alumnus_id) \
+         SELECT * FROM ({}) z ORDER BY d, k, wave",
+        arms.join(" UNION ALL ")
     );
     let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
+    let mut out: Vec<Vec<(String, Wave)>> = vec![Vec::new(); dimensions.len()];
+    for r in &rows {
+        let d: i64 = r.try_get("d")?;
+        if let Some(list) = usize::try_from(d).ok().and_then(|d| out.get_mut(d)) {
+            list.push((
                 r.try_get("k")?,
                 Wave {
                     wave: r.try_get("wave")?,
@@ -202,9 +261,10 @@ pub async fn waves(
                     earns_umk: r.try_get("umk")?,
                     platform_paid: r.try_get("platform")?,
                 },
-            ))
-        })
-        .collect()
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Obstacles named in the answers of the cohort's completers (all waves), most named first.
@@ -315,7 +375,6 @@ pub async fn behind(db: &Db, filter: &Filter, measure: &Measure) -> DbResult<(i6
                 ),
                 _ => ("x.disbursed_amount IS NOT NULL", "x.disbursed_amount"),
             };
-            debug_assert!(APPROVED.contains("approved"));
             (
                 format!(
                     "WITH c AS ({person}) SELECT {cols}, {amount} AS amount, x.state AS note \
