@@ -1,5 +1,5 @@
 //! The command line: `karya serve | migrate | user add | backup | audit verify | check | import |
-//! export sikp | simulate`.
+//! export sikp | report outcomes | simulate`.
 //! Exit codes: 0 success, 1 runtime failure (e.g. database unreachable), 2 bad usage or
 //! configuration, 3 audit chain broken.
 
@@ -85,6 +85,11 @@ pub enum Command {
         #[command(subcommand)]
         command: GenerateCommand,
     },
+    /// Reports for the agency.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Simulations that need no database.
     Simulate {
         #[command(subcommand)]
@@ -142,6 +147,19 @@ pub enum GenerateCommand {
         alumni: i64,
         #[arg(long, default_value_t = 1_000_000)]
         orders: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// "Laporan Pemberdayaan Alumni BLK" for the batches that ended in a year, the same figures
+    /// as the dashboard at /admin/hasil. The extension of --out chooses the format (.pdf or
+    /// .xlsx); the file is written owner-only.
+    Outcomes {
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -282,6 +300,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Generate {
             command: GenerateCommand::Scale { alumni, orders },
         } => generate_scale(&cli.global, alumni, orders).await,
+        Command::Report {
+            command: ReportCommand::Outcomes { year, out },
+        } => report_outcomes(&cli.global, year, &out).await,
         Command::Simulate {
             command:
                 SimulateCommand::Rotation {
@@ -775,6 +796,52 @@ async fn export_sikp(
         file.display()
     );
     println!("baris={rows}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn report_outcomes(
+    global: &Global,
+    year: i64,
+    file: &std::path::Path,
+) -> Result<ExitCode, StartupError> {
+    let extension = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !matches!(extension.as_str(), "pdf" | "xlsx") {
+        eprintln!(
+            "galat: nama berkas harus berakhiran .pdf atau .xlsx (format dipilih dari akhiran), misalnya laporan-2026.pdf"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if !(2000..=2100).contains(&year) {
+        eprintln!("galat: tahun harus antara 2000 dan 2100");
+        return Ok(ExitCode::from(2));
+    }
+    let s = settings(global)?;
+    let secrets = Secrets::load_or_create(&s.data_dir)?;
+    let db = startup::open_database(&s, &secrets).await?;
+    startup::prepare_database(&db, &s, &secrets).await?;
+    let started = std::time::Instant::now();
+    let bytes = if extension == "pdf" {
+        crate::app::outcomes::report_pdf(&db, &s.instance, year).await
+    } else {
+        crate::app::outcomes::report_xlsx(&db, year).await
+    }
+    .map_err(|e| StartupError::Db(crate::db::DbError::Other(e.to_string())))?;
+    let elapsed = started.elapsed();
+    if let Err(e) = write_owner_only(file, &bytes) {
+        eprintln!(
+            "galat: berkas tidak dapat ditulis ke {}: {e}",
+            file.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "laporan pemberdayaan alumni {year} ditulis ke {}",
+        file.display()
+    );
+    println!("bytes={} ms={}", bytes.len(), elapsed.as_millis());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -18,25 +18,48 @@ pub struct Table {
 pub struct ExportError(String);
 
 pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
+    to_workbook(std::slice::from_ref(table))
+}
+
+/// Several tables as one workbook, a sheet each (the outcomes report: one sheet per table).
+/// Sheet names are cut to Excel's 31 characters and made unique with a number.
+pub fn to_workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
     let err = |e: rust_xlsxwriter::XlsxError| ExportError(e.to_string());
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    // Sheet names: at most 31 characters, some punctuation forbidden.
-    let name: String = table
-        .sheet
-        .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-        .take(31)
-        .collect();
-    sheet
-        .set_name(if name.is_empty() { "Data" } else { &name })
-        .map_err(err)?;
+    let mut used: Vec<String> = Vec::new();
+    for table in tables {
+        // Sheet names: at most 31 characters, some punctuation forbidden.
+        let mut name: String = table
+            .sheet
+            .chars()
+            .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+            .take(31)
+            .collect();
+        if name.is_empty() {
+            name = "Data".into();
+        }
+        let base: String = name.chars().take(27).collect();
+        let mut k = 2;
+        while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+            name = format!("{base} {k}");
+            k += 1;
+        }
+        used.push(name.clone());
+        let sheet = book.add_worksheet();
+        sheet.set_name(&name).map_err(err)?;
+        write_sheet(sheet, table).map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+fn write_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    table: &Table,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let bold = Format::new().set_bold();
     let mut widths: Vec<usize> = table.header.iter().map(|h| h.chars().count()).collect();
     for (c, h) in table.header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h, &bold)
-            .map_err(err)?;
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
     }
     // Every cell is a string cell in the Text number format ("@"): a NIK, an NPWP or a phone
     // number keeps every digit, and a cell someone retypes in Excel stays text. A string cell is
@@ -44,21 +67,17 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
     let text = Format::new().set_num_format("@");
     for (r, row) in table.rows.iter().enumerate() {
         for (c, value) in row.iter().enumerate() {
-            sheet
-                .write_string_with_format((r + 1) as u32, c as u16, value, &text)
-                .map_err(err)?;
+            sheet.write_string_with_format((r + 1) as u32, c as u16, value, &text)?;
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(value.chars().count().min(60));
             }
         }
     }
     for (c, w) in widths.iter().enumerate() {
-        sheet
-            .set_column_width(c as u16, (*w as f64 + 2.0).min(62.0))
-            .map_err(err)?;
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(62.0))?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(err)?;
-    book.save_to_buffer().map_err(err)
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
 /// A cell a spreadsheet would run as a formula (OWASP's CSV injection rule: it starts with `=`,

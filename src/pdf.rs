@@ -680,8 +680,19 @@ enum Align {
 
 /// One table row: per cell its lines, face and alignment; moves `c.y` below it.
 fn row(c: &mut Canvas, edges: &[f32], cells: &[(Vec<String>, Face, Align)], fill: bool) {
-    let lead = TABLE * LEADING;
-    let h = row_height(cells);
+    row_sized(c, edges, cells, fill, TABLE);
+}
+
+/// `row` at a font size of `size`.
+fn row_sized(
+    c: &mut Canvas,
+    edges: &[f32],
+    cells: &[(Vec<String>, Face, Align)],
+    fill: bool,
+    size: f32,
+) {
+    let lead = size * LEADING;
+    let h = row_height_sized(cells, size);
     let top = c.y;
     if fill {
         c.rect(
@@ -696,11 +707,11 @@ fn row(c: &mut Canvas, edges: &[f32], cells: &[(Vec<String>, Face, Align)], fill
     for (i, (texts, face, align)) in cells.iter().enumerate() {
         let (x0, x1) = (edges[i], edges[i + 1]);
         for (k, t) in texts.iter().enumerate() {
-            let baseline = top - CELL_PAD - TABLE * 0.8 - k as f32 * lead;
+            let baseline = top - CELL_PAD - size * 0.8 - k as f32 * lead;
             match align {
-                Align::Left => c.text(x0 + CELL_PAD, baseline, *face, TABLE, t),
-                Align::Center => c.text_center(x0, x1, baseline, *face, TABLE, t),
-                Align::Right => c.text_right(x1 - CELL_PAD, baseline, *face, TABLE, t),
+                Align::Left => c.text(x0 + CELL_PAD, baseline, *face, size, t),
+                Align::Center => c.text_center(x0, x1, baseline, *face, size, t),
+                Align::Right => c.text_right(x1 - CELL_PAD, baseline, *face, size, t),
             }
         }
     }
@@ -714,14 +725,18 @@ fn row(c: &mut Canvas, edges: &[f32], cells: &[(Vec<String>, Face, Align)], fill
 }
 
 fn row_height(cells: &[(Vec<String>, Face, Align)]) -> f32 {
-    let lead = TABLE * LEADING;
+    row_height_sized(cells, TABLE)
+}
+
+fn row_height_sized(cells: &[(Vec<String>, Face, Align)], size: f32) -> f32 {
+    let lead = size * LEADING;
     let lines = cells
         .iter()
         .map(|(l, _, _)| l.len())
         .max()
         .unwrap_or(1)
         .max(1);
-    lines as f32 * lead + 2.0 * CELL_PAD - (lead - TABLE) + 1.0
+    lines as f32 * lead + 2.0 * CELL_PAD - (lead - size) + 1.0
 }
 
 fn table_header(c: &mut Canvas, edges: &[f32; 7]) {
@@ -892,6 +907,240 @@ fn footer(c: &mut Canvas, left: &str, page: usize, total: usize) {
         c.text_colored(LEFT, y, Face::Regular, size, first, GREY);
     }
     c.text_colored(RIGHT - right_w, y, Face::Regular, size, &right, GREY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: a letterhead, a title, then sections of paragraphs, a bar chart and tables with any
+// number of columns that flow across pages (the header repeated).
+
+/// Horizontal bars of whole numbers, one per item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportBars {
+    pub title: String,
+    pub items: Vec<(String, i64)>,
+}
+
+/// A table of text cells; the first column is the label, the others are right-aligned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportTable {
+    pub title: String,
+    pub note: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportSection {
+    pub heading: String,
+    /// Start the section on a new page.
+    pub new_page: bool,
+    pub paragraphs: Vec<String>,
+    pub bars: Option<ReportBars>,
+    pub tables: Vec<ReportTable>,
+}
+
+/// A report ready to print (A4 portrait).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub letterhead: Letterhead,
+    pub title: String,
+    pub subtitle: String,
+    /// Left of the page number in every footer.
+    pub footer: String,
+    pub sections: Vec<ReportSection>,
+}
+
+/// Renders the report to PDF bytes.
+pub fn render_report(report: &Report) -> Result<Vec<u8>, PdfError> {
+    let mut pdf = PdfDocument::new(&report.title);
+    let logo = match &report.letterhead.logo_png {
+        Some(bytes) => {
+            let (image, w, h) = decode_logo(bytes)?;
+            Some((pdf.add_image(&image), w, h))
+        }
+        None => None,
+    };
+    let mut c = Canvas::new();
+    letterhead(&mut c, &report.letterhead, logo.as_ref());
+    let doc = Document {
+        title: report.title.clone(),
+        ..Document::default()
+    };
+    title(&mut c, &doc);
+    c.text_center(
+        LEFT,
+        RIGHT,
+        c.y,
+        Face::Regular,
+        BODY,
+        &one_line(&report.subtitle),
+    );
+    c.y -= 18.0;
+    for (i, section) in report.sections.iter().enumerate() {
+        if section.new_page && i > 0 {
+            c.new_page();
+        }
+        c.ensure(60.0);
+        c.y -= 14.0;
+        c.text(LEFT, c.y, Face::Bold, 12.0, &one_line(&section.heading));
+        c.y -= 8.0;
+        for p in &section.paragraphs {
+            c.paragraph(Face::Regular, BODY, p);
+        }
+        if let Some(bars) = &section.bars {
+            report_bars(&mut c, bars);
+        }
+        for t in &section.tables {
+            report_table(&mut c, t);
+        }
+    }
+    let pages = c.finish();
+    let total = pages.len();
+    let pages = pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let mut page = Canvas::new();
+            page.ops.extend(body);
+            footer(&mut page, &report.footer, i + 1, total);
+            PdfPage::new(
+                printpdf::Mm(210.0),
+                printpdf::Mm(297.0),
+                std::mem::take(&mut page.ops),
+            )
+        })
+        .collect();
+    Ok(pdf
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new()))
+}
+
+fn report_bars(c: &mut Canvas, bars: &ReportBars) {
+    const ROW: f32 = 14.0;
+    const LABEL: f32 = 170.0;
+    c.ensure(30.0 + ROW * bars.items.len().min(4) as f32);
+    c.y -= 12.0;
+    c.text(LEFT, c.y, Face::Bold, BODY, &one_line(&bars.title));
+    c.y -= 6.0;
+    let max = bars.items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let plot = WIDTH - LABEL - 50.0;
+    for (label, value) in &bars.items {
+        c.ensure(ROW);
+        c.y -= ROW;
+        let mut l = one_line(label);
+        while text_width(Face::Regular, TABLE, &l) > LABEL - 6.0 && l.chars().count() > 4 {
+            l.pop();
+        }
+        c.text(LEFT, c.y + 3.0, Face::Regular, TABLE, &l);
+        let w = (*value).max(0) as f32 / max as f32 * plot;
+        if w > 0.0 {
+            c.rect(
+                LEFT + LABEL,
+                c.y + 1.0,
+                w,
+                10.0,
+                PaintMode::Fill,
+                (0.04, 0.43, 0.31),
+            );
+        }
+        c.text(
+            LEFT + LABEL + w + 4.0,
+            c.y + 3.0,
+            Face::Regular,
+            TABLE,
+            &group_thousands(*value),
+        );
+    }
+    c.y -= 8.0;
+}
+
+/// Column edges sized to their contents at `size`, the first column taking what is left.
+fn report_edges(t: &ReportTable, size: f32) -> Vec<f32> {
+    let cols = t.header.len().max(1);
+    let mut widths: Vec<f32> = (0..cols)
+        .map(|j| {
+            let head = t.header[j]
+                .split_whitespace()
+                .map(|w| text_width(Face::Bold, size, w))
+                .fold(0.0, f32::max);
+            let body = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(j))
+                .map(|v| text_width(Face::Regular, size, &one_line(v)))
+                .fold(0.0, f32::max);
+            head.max(body) + 2.0 * CELL_PAD + 1.0
+        })
+        .collect();
+    widths[0] = widths[0].min(150.0);
+    let rest: f32 = widths[1..].iter().sum();
+    widths[0] = (WIDTH - rest).max(widths[0].min(WIDTH - rest));
+    let mut edges = vec![LEFT];
+    for w in widths {
+        let last = *edges.last().unwrap_or(&LEFT);
+        edges.push(last + w);
+    }
+    edges
+}
+
+fn report_table(c: &mut Canvas, t: &ReportTable) {
+    if t.header.is_empty() {
+        return;
+    }
+    // The largest size at which the columns other than the first leave it 90 pt.
+    let mut size = TABLE;
+    let mut edges = report_edges(t, size);
+    while size > 5.5 && edges[edges.len() - 1] - edges[1] > WIDTH - 90.0 {
+        size -= 0.5;
+        edges = report_edges(t, size);
+    }
+    let cell = |text: &str, j: usize, face: Face| {
+        let w = edges[j + 1] - edges[j] - 2.0 * CELL_PAD;
+        let align = if j == 0 {
+            Align::Left
+        } else if face == Face::Bold {
+            Align::Center
+        } else {
+            Align::Right
+        };
+        (wrap(face, size, &clean(text), w), face, align)
+    };
+    let header: Vec<_> = t
+        .header
+        .iter()
+        .enumerate()
+        .map(|(j, h)| cell(h, j, Face::Bold))
+        .collect();
+    let head_h = row_height_sized(&header, size);
+    c.ensure(30.0 + head_h * 2.0);
+    c.y -= 12.0;
+    c.text(LEFT, c.y, Face::Bold, BODY, &one_line(&t.title));
+    c.y -= 4.0;
+    if !t.note.is_empty() {
+        c.paragraph(Face::Italic, 8.0, &t.note);
+    }
+    let last = edges[edges.len() - 1];
+    c.line(edges[0], c.y, last, c.y, 0.5);
+    row_sized(c, &edges, &header, true, size);
+    if t.rows.is_empty() {
+        let empty = vec![(
+            vec!["Belum ada data.".to_string()],
+            Face::Italic,
+            Align::Left,
+        )];
+        row_sized(c, &[edges[0], last], &empty, false, size);
+    }
+    for r in &t.rows {
+        let cells: Vec<_> = (0..t.header.len())
+            .map(|j| cell(r.get(j).map(String::as_str).unwrap_or(""), j, Face::Regular))
+            .collect();
+        if c.ensure(row_height_sized(&cells, size)) {
+            c.line(edges[0], c.y, last, c.y, 0.5);
+            row_sized(c, &edges, &header, true, size);
+        }
+        row_sized(c, &edges, &cells, false, size);
+    }
+    c.y -= 6.0;
 }
 
 // Standard Adobe AFM advance widths (1/1000 em) of Helvetica and Helvetica-Bold for WinAnsi

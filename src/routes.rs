@@ -11,8 +11,8 @@ use axum::routing::{get, post};
 use crate::domain::policy::{self, Permission};
 use crate::web::{
     AppState, admin, api, assets, auth, capital, catalog, claim, dashboard, gov_admin, imports,
-    notifications, offices, open_data, orders, procurement, public, register, session, storefront,
-    tracer, track_record,
+    notifications, offices, open_data, orders, outcomes, procurement, public, register, session,
+    storefront, tracer, track_record,
 };
 
 pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {
@@ -546,6 +546,18 @@ pub fn router() -> Router<AppState> {
         public.merge(alumni).merge(agency).merge(partner)
     };
 
+    // Outcomes: the dashboard of what the training achieves, the lists behind its numbers, the
+    // training feedback and the report, for the agency and its head.
+    let outcomes_routes = guarded(
+        Permission::ViewOutcomes,
+        Router::new()
+            .route("/admin/hasil", get(outcomes::dashboard))
+            .route("/admin/hasil/daftar", get(outcomes::behind))
+            .route("/admin/hasil/umpan-balik", get(outcomes::feedback))
+            .route("/admin/hasil/laporan.pdf", get(outcomes::report_pdf))
+            .route("/admin/hasil/laporan.xlsx", get(outcomes::report_xlsx)),
+    );
+
     Router::new()
         .merge(public)
         .merge(signed_in)
@@ -566,6 +578,7 @@ pub fn router() -> Router<AppState> {
         .merge(open_procurement_data)
         .merge(office_requests)
         .merge(tracer_routes)
+        .merge(outcomes_routes)
         .merge(capital_routes)
         .merge(track_records)
         .fallback(public::not_found)

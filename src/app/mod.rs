@@ -15,6 +15,7 @@ pub mod imports;
 pub mod notifications;
 pub mod offices;
 pub mod orders;
+pub mod outcomes;
 pub mod procurement;
 pub mod register;
 pub mod storefronts;

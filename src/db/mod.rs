@@ -14,6 +14,9 @@ pub mod imports;
 pub mod notifications;
 pub mod open_data;
 pub mod orders;
+pub mod outcomes;
+#[cfg(test)]
+mod outcomes_scale;
 pub mod procurement;
 pub mod regions;
 pub mod register;

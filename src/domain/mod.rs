@@ -10,6 +10,7 @@ pub mod nik;
 pub mod nip;
 pub mod npwp;
 pub mod order;
+pub mod outcomes;
 pub mod password;
 pub mod personal;
 pub mod phone;

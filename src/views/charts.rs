@@ -190,6 +190,201 @@ pub fn stacked_bars(chart: &StackedBars) -> String {
     s
 }
 
+/// One item of a bar chart: its label and one value per series, with the text shown for it
+/// (the same text as the data table's cell).
+pub struct BarItem {
+    pub label: String,
+    pub values: Vec<(i64, String)>,
+}
+
+/// Horizontal bars, one group per item and one bar per series: long labels (trade names) stay
+/// readable at 360 px. Each bar carries `data-label`, `data-series` and `data-value` (its text).
+pub struct Bars<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub desc: &'a str,
+    pub series: &'a [Series<'a>],
+    pub items: &'a [BarItem],
+    pub empty: &'a str,
+}
+
+/// The bar chart as an `<svg>` element.
+pub fn bars(chart: &Bars) -> String {
+    let id = escape(chart.id);
+    let n = chart.series.len().max(1);
+    let legend_h = if chart.series.len() > 1 { 24.0 } else { 4.0 };
+    let item_h = 18.0 + 14.0 * n as f64 + 8.0;
+    let height = legend_h + item_h * chart.items.len().max(1) as f64;
+    let max = chart
+        .items
+        .iter()
+        .flat_map(|i| i.values.iter().map(|(v, _)| (*v).max(0)))
+        .max()
+        .unwrap_or(0);
+    let plot_w = WIDTH - 80.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" id="{id}" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(chart.title),
+        escape(chart.desc)
+    );
+    if chart.series.len() > 1 {
+        legend(&mut s, chart.series, 0.0);
+    }
+    for (i, item) in chart.items.iter().enumerate() {
+        let top = legend_h + item_h * i as f64;
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{:.1}" font-size="12" fill="{INK}">{}</text>"#,
+            top + 13.0,
+            escape(&item.label)
+        );
+        for (k, ((value, text), series)) in item.values.iter().zip(chart.series).enumerate() {
+            let y = top + 18.0 + 14.0 * k as f64;
+            let w = if max > 0 {
+                (*value).max(0) as f64 / max as f64 * plot_w
+            } else {
+                0.0
+            };
+            let _ = write!(
+                s,
+                r#"<rect x="0" y="{y:.1}" width="{w:.1}" height="11" fill="{}" data-label="{}" data-series="{}" data-value="{}"><title>{}</title></rect><text x="{:.1}" y="{:.1}" font-size="11" fill="{INK}">{}</text>"#,
+                escape(series.colour),
+                escape(&item.label),
+                escape(series.name),
+                escape(text),
+                escape(&format!("{} · {}: {}", item.label, series.name, text)),
+                w + 4.0,
+                y + 10.0,
+                escape(text)
+            );
+        }
+    }
+    if max == 0 && !chart.empty.is_empty() {
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="{MUTED}">{}</text>"#,
+            WIDTH / 2.0,
+            height / 2.0,
+            escape(chart.empty)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn legend(s: &mut String, series: &[Series], x0: f64) {
+    let mut x = x0;
+    for series in series {
+        let _ = write!(
+            s,
+            r#"<rect x="{x}" y="6" width="12" height="12" rx="2" fill="{}"/><text x="{}" y="16" font-size="12" fill="{INK}">{}</text>"#,
+            escape(series.colour),
+            x + 16.0,
+            escape(series.name)
+        );
+        x += 32.0 + 7.0 * series.name.chars().count() as f64;
+    }
+}
+
+/// A line chart of counts over ordered labels (years): one line per series, a point per value
+/// carrying `data-label`, `data-series` and `data-value`.
+pub struct Lines<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub desc: &'a str,
+    pub series: &'a [Series<'a>],
+    pub labels: &'a [String],
+    /// One row per series, one value per label.
+    pub values: &'a [Vec<i64>],
+    pub empty: &'a str,
+}
+
+/// The line chart as an `<svg>` element.
+pub fn lines(chart: &Lines) -> String {
+    let id = escape(chart.id);
+    let max = chart
+        .values
+        .iter()
+        .flat_map(|v| v.iter().map(|x| (*x).max(0)))
+        .max()
+        .unwrap_or(0);
+    let step = nice_step(max.max(1));
+    let steps = if max == 0 { 1 } else { (max + step - 1) / step };
+    let top_value = (step * steps) as f64;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let y_of = |v: f64| TOP + plot_h - v / top_value * plot_h;
+    let slot = plot_w / chart.labels.len().max(1) as f64;
+    let x_of = |i: usize| LEFT + slot * i as f64 + slot / 2.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" id="{id}" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(chart.title),
+        escape(chart.desc)
+    );
+    legend(&mut s, chart.series, LEFT);
+    for i in 0..=steps {
+        let v = step * i;
+        let y = y_of(v as f64);
+        let _ = write!(
+            s,
+            r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{LINE}" stroke-width="1"/><text x="{}" y="{:.1}" font-size="12" text-anchor="end" fill="{MUTED}">{v}</text>"#,
+            WIDTH - RIGHT,
+            LEFT - 4.0,
+            y + 4.0,
+        );
+    }
+    for (values, series) in chart.values.iter().zip(chart.series) {
+        let points: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x_of(i), y_of((*v).max(0) as f64)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>"#,
+            points.join(" "),
+            escape(series.colour)
+        );
+        for (i, v) in values.iter().enumerate() {
+            let label = chart.labels.get(i).map(String::as_str).unwrap_or("");
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}" data-label="{}" data-series="{}" data-value="{v}"><title>{}</title></circle>"#,
+                x_of(i),
+                y_of((*v).max(0) as f64),
+                escape(series.colour),
+                escape(label),
+                escape(series.name),
+                escape(&format!("{label} · {}: {v}", series.name))
+            );
+        }
+    }
+    for (i, label) in chart.labels.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,
+            x_of(i),
+            HEIGHT - 6.0,
+            escape(label)
+        );
+    }
+    if max == 0 && !chart.empty.is_empty() {
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="{MUTED}">{}</text>"#,
+            LEFT + plot_w / 2.0,
+            TOP + plot_h / 2.0,
+            escape(chart.empty)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +484,60 @@ mod tests {
         assert!(svg.contains(">Rp0</text>"));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
         assert_eq!(svg.matches("<rect x=").count(), 2, "only the legend");
+    }
+
+    #[test]
+    fn bars_and_lines_are_well_formed_and_carry_their_values() {
+        let items = vec![
+            BarItem {
+                label: "Tata Boga & Roti".into(),
+                values: vec![(12, "12".into()), (3, "3".into())],
+            },
+            BarItem {
+                label: "Las".into(),
+                values: vec![(0, "0".into()), (0, "0".into())],
+            },
+        ];
+        let series = [
+            Series {
+                name: "Lulus",
+                colour: GREEN,
+            },
+            Series {
+                name: "Dibayar",
+                colour: AMBER,
+            },
+        ];
+        let svg = bars(&Bars {
+            id: "b",
+            title: "Judul",
+            desc: "Uraian",
+            series: &series,
+            items: &items,
+            empty: "Kosong",
+        });
+        assert_well_formed(&svg);
+        assert!(
+            svg.contains(
+                r#"data-label="Tata Boga &amp; Roti" data-series="Lulus" data-value="12""#
+            )
+        );
+        assert_eq!(svg.matches("data-value=").count(), 4);
+        assert!(!svg.contains("Kosong"));
+        let labels = vec!["2025".to_string(), "2026".to_string()];
+        let values = vec![vec![10, 20], vec![5, 0]];
+        let svg = lines(&Lines {
+            id: "l",
+            title: "Tren",
+            desc: "Per tahun",
+            series: &series,
+            labels: &labels,
+            values: &values,
+            empty: "Kosong",
+        });
+        assert_well_formed(&svg);
+        assert!(svg.contains(r#"data-label="2026" data-series="Lulus" data-value="20""#));
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(!svg.contains("NaN"));
     }
 }

@@ -8,6 +8,7 @@ pub mod gov_admin;
 pub mod notifications;
 pub mod open_data;
 pub mod orders;
+pub mod outcomes;
 pub mod procurement;
 pub mod storefront;
 pub mod tracer;
@@ -49,6 +50,8 @@ pub struct NavUser {
     pub uses_procurement: bool,
     /// Capital partners get their referrals in the menu.
     pub is_partner: bool,
+    /// The agency and its head get the outcomes dashboard in the menu.
+    pub sees_outcomes: bool,
 }
 
 impl Layout {
@@ -68,6 +71,10 @@ impl Layout {
                 is_alumnus: u.role == crate::domain::policy::Role::Alumni,
                 is_buyer: u.role == crate::domain::policy::Role::Pembeli,
                 is_partner: u.role == crate::domain::policy::Role::Mitra,
+                sees_outcomes: crate::domain::policy::allows(
+                    u.role,
+                    crate::domain::policy::Permission::ViewOutcomes,
+                ),
                 uses_procurement: matches!(
                     u.role,
                     crate::domain::policy::Role::Opd

@@ -265,7 +265,33 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 "Hasil pelatihan BLK {}: alumni yang bekerja dan berusaha dari kejuruannya.",
                 state.settings.instance.district_name
             );
-            page.links = vec![link("/admin/hasil", "Dasbor hasil pelatihan")];
+            // Headline numbers of every batch so far; the dashboard filters and breaks down.
+            let outcomes = crate::app::outcomes::build(
+                &state.db,
+                &crate::domain::outcomes::Filter::default(),
+                &[],
+            )
+            .await?;
+            page.cards = crate::views::outcomes::cards(&outcomes)
+                .into_iter()
+                .map(|c| StatCard {
+                    label: c.label,
+                    value: c.value,
+                    note: c.note,
+                })
+                .collect();
+            let year = outcomes.office.fiscal_year;
+            page.links = vec![
+                link("/admin/hasil", "Dasbor hasil pelatihan"),
+                LinkItem {
+                    href: format!("/admin/hasil/laporan.pdf?tahun={year}"),
+                    label: format!("Laporan {year} (PDF)"),
+                },
+                LinkItem {
+                    href: format!("/admin/hasil/laporan.xlsx?tahun={year}"),
+                    label: format!("Laporan {year} (XLSX)"),
+                },
+            ];
         }
         Role::Mitra => {
             let partner = match user.links.partner_id {

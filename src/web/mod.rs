@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod offices;
 pub mod open_data;
 pub mod orders;
+pub mod outcomes;
 pub mod procurement;
 pub mod public;
 pub mod register;

@@ -35,6 +35,7 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
     ];
     const ADMIN: &[&str] = &["admin"];
     const PROCUREMENT: &[&str] = &["admin", "opd", "bendahara", "alumni"];
+    const OUTCOMES: &[&str] = &["admin", "kepala"];
     vec![
         ("GET", "/dasbor".into(), ALL),
         ("GET", "/akun/sandi".into(), ALL),
@@ -62,6 +63,20 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("POST", "/admin/impor/999999/laporan-lengkap".into(), ADMIN),
         ("POST", "/admin/alumni/ekspor".into(), ADMIN),
         ("GET", "/klaim".into(), &["alumni"]),
+        // --- outcomes: the agency and its head ---
+        ("GET", "/admin/hasil".into(), OUTCOMES),
+        ("GET", "/admin/hasil/daftar?ukuran=lulus".into(), OUTCOMES),
+        ("GET", "/admin/hasil/umpan-balik".into(), OUTCOMES),
+        (
+            "GET",
+            "/admin/hasil/laporan.pdf?tahun=2026".into(),
+            OUTCOMES,
+        ),
+        (
+            "GET",
+            "/admin/hasil/laporan.xlsx?tahun=2026".into(),
+            OUTCOMES,
+        ),
         // The register: lists for reading, forms for keeping it.
         ("GET", "/admin/kejuruan".into(), ADMIN),
         ("GET", "/admin/angkatan".into(), ADMIN),

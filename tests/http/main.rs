@@ -17,6 +17,7 @@ mod notifications;
 mod ocds_schema; // helper G: temporary, for running open_data
 mod open_data; // helper G: temporary
 pub(crate) mod orders;
+mod outcomes;
 mod pdftext;
 mod platform;
 mod procurement;
