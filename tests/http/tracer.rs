@@ -264,7 +264,8 @@ async fn phone_entries_reminders_and_the_agency_pages(app: TestApp) {
 
     // Reminders: every 7 days, at most 2, the same link each time.
     let yani = i64_q(&app, "SELECT id FROM tracer_invitations WHERE participation_id = $1", &[p[1]]).await;
-    let reminders = || i64_q(&app, "SELECT reminders FROM tracer_invitations WHERE id = $1", &[yani]);
+    let binds = [yani];
+    let reminders = || i64_q(&app, "SELECT reminders FROM tracer_invitations WHERE id = $1", &binds);
     flow.reminders(now + 6 * DAY).await.unwrap();
     assert_eq!(reminders().await, 0, "not before the interval");
     flow.reminders(now + 7 * DAY).await.unwrap();
@@ -314,7 +315,7 @@ async fn phone_entries_reminders_and_the_agency_pages(app: TestApp) {
     assert!(list.contains("Wati Telepon") && list.contains("telepon,") && list.contains("oleh Nur Aini (BLK)"), "{}", list.body);
     assert!(list.contains("Yani Pengingat") && list.contains("belum menjawab"));
     let overview = staff.get("/admin/tracer").await;
-    assert!(overview.contains(&format!("/admin/tracer/daftar?angkatan={batch}&amp;gelombang=3")), "{}", overview.body);
+    assert!(overview.contains(&format!("/admin/tracer/daftar?angkatan={batch}&#38;gelombang=3")), "{}", overview.body);
     let again = staff.post(&format!("/admin/tracer/undangan/{wati}"), &[("version_id", &version), ("status", "studi")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "answered once");
     let audit = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'tracer.answered' AND actor_label = 'staf.blk'").await;

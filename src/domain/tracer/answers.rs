@@ -105,6 +105,9 @@ pub fn parse(
             Some(v) => {
                 answers.insert(q.key.clone(), v);
             }
+            None if q.key == STATUS => {
+                errors.push((STATUS, "Pilih kegiatan utama Anda sekarang.".to_owned()));
+            }
             None if q.required => {
                 let why = if q.only_when_working() { " karena Anda bekerja atau berusaha" } else { "" };
                 errors.push((field, format!("Pertanyaan \u{201c}{name}\u{201d} wajib dijawab{why}.")));
