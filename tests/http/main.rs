@@ -25,7 +25,7 @@ mod register;
 mod schema;
 mod storefront;
 mod track_record;
-mod tracer;
+pub(crate) mod tracer;
 
 #[path = "../browser/mod.rs"]
 mod browser;

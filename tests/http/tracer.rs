@@ -48,14 +48,14 @@ async fn exec(app: &TestApp, sql: &str, binds: &[&str]) {
     q.execute(app.db.pool()).await.expect(sql);
 }
 
-fn today() -> time::Date {
+pub(crate) fn today() -> time::Date {
     wib_date(karya::db::now())
 }
 
 /// A batch that ended `months` months ago (less `days_more` days), with people of the given
 /// results (`lulus`/`tidak_lulus`) and, for each, an alumnus with a phone (or `alumni` ids
 /// given). Returns the participation ids.
-async fn cohort(app: &TestApp, number: i64, ended: time::Date, people: &[(&str, &str)]) -> Vec<i64> {
+pub(crate) async fn cohort(app: &TestApp, number: i64, ended: time::Date, people: &[(&str, &str)]) -> Vec<i64> {
     let program = i64_q(app, "SELECT MIN(id) FROM programs", &[]).await;
     let now = karya::db::now();
     let end = to_iso(ended);
@@ -100,7 +100,7 @@ async fn participation(app: &TestApp, alumnus: i64, batch: i64, result: &str) ->
 }
 
 /// The personal link sent to `name` (the latest message naming her), as a path.
-async fn link_of(app: &TestApp, name: &str) -> String {
+pub(crate) async fn link_of(app: &TestApp, name: &str) -> String {
     let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE body LIKE $1 ORDER BY id DESC LIMIT 1")
         .bind(format!("%Halo {name},%"))
         .fetch_one(app.db.pool())
