@@ -12,7 +12,7 @@ use crate::domain::policy::{self, Permission};
 use crate::web::{
     AppState, admin, api, assets, auth, capital, catalog, claim, dashboard, gov_admin, imports,
     notifications, offices, open_data, orders, procurement, public, register, session, storefront,
-    track_record, tracer,
+    tracer, track_record,
 };
 
 pub(crate) fn guarded(permission: Permission, routes: Router<AppState>) -> Router<AppState> {

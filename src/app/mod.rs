@@ -18,8 +18,8 @@ pub mod orders;
 pub mod procurement;
 pub mod register;
 pub mod storefronts;
-pub mod track_record;
 pub mod tracer;
+pub mod track_record;
 
 use crate::db::DbError;
 use crate::domain::Refusal;

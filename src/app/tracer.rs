@@ -22,7 +22,7 @@ use crate::domain::tracer::answers::{self, Answer};
 use crate::domain::tracer::prefill::{self, Prefill};
 use crate::domain::tracer::questionnaire::{self, Questionnaire};
 use crate::domain::tracer::settings::{Settings, parse_umk};
-use crate::domain::tracer::{classify, Status};
+use crate::domain::tracer::{Status, classify};
 use crate::secrets::{Key, personal, token_hash};
 
 const DAY: i64 = 86_400;
@@ -73,14 +73,17 @@ pub async fn questionnaire(db: &Db) -> AppResult<(i64, Questionnaire)> {
         .await?;
     }
     tx.commit().await?;
-    let (id, body) = store::current_version(db).await?.ok_or(AppError::NotFound)?;
+    let (id, body) = store::current_version(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((id, Questionnaire::from_json(&body).unwrap_or_default()))
 }
 
 /// A stored version by id.
 pub async fn version(db: &Db, id: i64) -> AppResult<Questionnaire> {
     let body = store::version(db, id).await?;
-    Questionnaire::from_json(&body).ok_or_else(|| AppError::Internal(format!("tracer version {id} unreadable")))
+    Questionnaire::from_json(&body)
+        .ok_or_else(|| AppError::Internal(format!("tracer version {id} unreadable")))
 }
 
 /// Saves the editor's form as a new version; `None` when nothing changed (no version made).
@@ -122,8 +125,13 @@ pub struct SettingsInput<'a> {
 }
 
 pub async fn save_settings(db: &Db, who: &Who<'_>, input: &SettingsInput<'_>) -> FormResult<()> {
-    let next = Settings::parse(input.waves, input.window_days, input.reminder_days, input.max_reminders)
-        .map_err(FormError::Fields)?;
+    let next = Settings::parse(
+        input.waves,
+        input.window_days,
+        input.reminder_days,
+        input.max_reminders,
+    )
+    .map_err(FormError::Fields)?;
     let before = settings(db).await?;
     let mut tx = db.begin().await?;
     for (k, v) in next.to_stored() {
@@ -204,7 +212,10 @@ impl Given {
 }
 
 pub fn batch_label(i: &Invitation) -> String {
-    format!("{} · {} angkatan {} tahun {}", i.trade, i.program, i.batch_number, i.batch_year)
+    format!(
+        "{} · {} angkatan {} tahun {}",
+        i.trade, i.program, i.batch_number, i.batch_year
+    )
 }
 
 fn state(i: &Invitation, at: i64) -> LinkState {
@@ -222,16 +233,21 @@ fn state(i: &Invitation, at: i64) -> LinkState {
 
 /// The UMK of the wave's year (its opening date's year), else the latest earlier year.
 async fn umk_of(db: &Db, opens_on: &str) -> AppResult<(i64, i64)> {
-    let year = parse_iso(opens_on).map(|d| i64::from(d.year())).unwrap_or(2026);
-    store::umk_for(db, year)
-        .await?
-        .ok_or_else(|| rule(format!("UMK tahun {year} belum diisi di pengaturan tracer.")))
+    let year = parse_iso(opens_on)
+        .map(|d| i64::from(d.year()))
+        .unwrap_or(2026);
+    store::umk_for(db, year).await?.ok_or_else(|| {
+        rule(format!(
+            "UMK tahun {year} belum diisi di pengaturan tracer."
+        ))
+    })
 }
 
 impl Tracer<'_> {
     /// The personal link's secret for one completer's wave, derived with the instance key.
     pub fn token(&self, participation_id: i64, wave: i64) -> String {
-        personal::keyed_hash(self.key, &format!("tracer:{participation_id}:{wave}"))[..32].to_owned()
+        personal::keyed_hash(self.key, &format!("tracer:{participation_id}:{wave}"))[..32]
+            .to_owned()
     }
 
     fn link(&self, token: &str) -> String {
@@ -266,15 +282,21 @@ impl Tracer<'_> {
         };
         let today_date = wib_date(at);
         let today = to_iso(today_date);
-        let ended_by = add_months(today_date, -(first as i32)).map(to_iso).unwrap_or_default();
+        let ended_by = add_months(today_date, -(first as i32))
+            .map(to_iso)
+            .unwrap_or_default();
         let mut invited = 0;
         for c in store::completers(self.db, &ended_by).await? {
-            let Some(end) = parse_iso(&c.end_date) else { continue };
+            let Some(end) = parse_iso(&c.end_date) else {
+                continue;
+            };
             for &wave in &settings.waves {
                 if c.invited.contains(&wave) {
                     continue;
                 }
-                let Some(opens) = add_months(end, wave as i32) else { continue };
+                let Some(opens) = add_months(end, wave as i32) else {
+                    continue;
+                };
                 let closes = opens + time::Duration::days(settings.window_days);
                 let (opens_on, closes_on) = (to_iso(opens), to_iso(closes));
                 if opens_on > today || closes_on < today {
@@ -319,7 +341,13 @@ impl Tracer<'_> {
     /// The link through the outbox (email where the alumnus's account has an address and SMTP
     /// is set, else a WhatsApp hand-off for staff to send) and in the app when there is an
     /// account.
-    async fn send(&self, tx: &mut crate::db::Tx, i: &Invitation, token: &str, reminder: bool) -> AppResult<()> {
+    async fn send(
+        &self,
+        tx: &mut crate::db::Tx,
+        i: &Invitation,
+        token: &str,
+        reminder: bool,
+    ) -> AppResult<()> {
         let closes = parse_iso(&i.closes_on).map(format_date).unwrap_or_default();
         let title = if reminder {
             format!("Pengingat survei alumni BLK ({} bulan)", i.wave)
@@ -334,13 +362,31 @@ impl Tracer<'_> {
         let mut email = None;
         let mut phone = i.phone.clone();
         if let Some(user) = i.user_id {
-            notifications::notify_user(tx, user, &Notice { title: &title, body: &body, link: &format!("/tracer/{token}") }).await?;
+            notifications::notify_user(
+                tx,
+                user,
+                &Notice {
+                    title: &title,
+                    body: &body,
+                    link: &format!("/tracer/{token}"),
+                },
+            )
+            .await?;
             let (address, user_phone) = crate::db::capital::user_contact(tx, user).await?;
             email = Some(address);
             phone = phone.or(user_phone);
         }
         let phone = phone.as_deref().and_then(|p| Phone::parse(p).ok());
-        notifications::enqueue_contact(tx, self.reach.email, email.as_deref(), phone.as_ref(), &title, &text, None).await?;
+        notifications::enqueue_contact(
+            tx,
+            self.reach.email,
+            email.as_deref(),
+            phone.as_ref(),
+            &title,
+            &text,
+            None,
+        )
+        .await?;
         Ok(())
     }
 
@@ -360,7 +406,8 @@ impl Tracer<'_> {
                 other => other?,
             }
             let (participation_id, wave) = (i.participation_id, i.wave);
-            self.send(&mut tx, &i, &self.token(participation_id, wave), true).await?;
+            self.send(&mut tx, &i, &self.token(participation_id, wave), true)
+                .await?;
             audit::append(
                 &mut tx,
                 SYSTEM.event(
@@ -417,7 +464,13 @@ impl Tracer<'_> {
     }
 
     /// The answer taken by phone by staff: once the wave has opened, while nobody answered.
-    pub async fn answer_by_phone(&self, who: &Who<'_>, id: i64, form: &Posted<'_>, at: i64) -> FormResult<i64> {
+    pub async fn answer_by_phone(
+        &self,
+        who: &Who<'_>,
+        id: i64,
+        form: &Posted<'_>,
+        at: i64,
+    ) -> FormResult<i64> {
         let invitation = store::invitation(self.db, id).await?;
         match state(&invitation, at) {
             LinkState::Open | LinkState::Expired => {}
@@ -430,10 +483,21 @@ impl Tracer<'_> {
         self.store(who, invitation, form, "telepon", at).await
     }
 
-    async fn store(&self, who: &Who<'_>, invitation: Invitation, form: &Posted<'_>, source: &str, at: i64) -> FormResult<i64> {
-        let version_id = (form.get)("version_id").trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    async fn store(
+        &self,
+        who: &Who<'_>,
+        invitation: Invitation,
+        form: &Posted<'_>,
+        source: &str,
+        at: i64,
+    ) -> FormResult<i64> {
+        let version_id = (form.get)("version_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)?;
         let given = self.given(invitation, Some(version_id)).await?;
-        let answer: Answer = answers::parse(&given.questionnaire, &form.get, &form.all).map_err(FormError::Fields)?;
+        let answer: Answer =
+            answers::parse(&given.questionnaire, form.get, form.all).map_err(FormError::Fields)?;
         let (works_in_trade, earns_umk) = classify(answer.status, answer.related, answer.income);
         let working = answer.status.working();
         let mut tx = self.db.begin().await?;
@@ -453,7 +517,11 @@ impl Tracer<'_> {
                 next_training: &answer.next_training,
                 answers: &answer.answers_json(),
                 prefill: &given.prefill.to_json(),
-                confirmed_prefill: given.prefill.confirmed_by(answer.status, answer.related, answer.income),
+                confirmed_prefill: given.prefill.confirmed_by(
+                    answer.status,
+                    answer.related,
+                    answer.income,
+                ),
                 entered_by: if source == "telepon" { who.id } else { None },
                 obstacles: &answer.obstacles,
                 at,
@@ -461,7 +529,11 @@ impl Tracer<'_> {
         )
         .await
         .map_err(|e| match e {
-            DbError::Conflict(name) if name == crate::db::constraint::TRACER_RESPONSES_INVITATION => answered(),
+            DbError::Conflict(name)
+                if name == crate::db::constraint::TRACER_RESPONSES_INVITATION =>
+            {
+                answered()
+            }
             e => e.into(),
         })?;
         audit::append(
@@ -511,7 +583,11 @@ pub async fn run_periodically(db: Db, settings: std::sync::Arc<crate::config::Se
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let tracer = Tracer { db: &db, key: &key, reach: &reach };
+        let tracer = Tracer {
+            db: &db,
+            key: &key,
+            reach: &reach,
+        };
         let at = crate::db::now();
         match tracer.open_waves(&SYSTEM, at).await {
             Ok(0) => {}

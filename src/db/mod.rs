@@ -22,8 +22,8 @@ pub mod revision;
 pub mod sessions;
 pub mod stats;
 pub mod storefront;
-pub mod track_record;
 pub mod tracer;
+pub mod track_record;
 pub mod users;
 
 use std::sync::Arc;

@@ -84,10 +84,11 @@ pub async fn umk_list(db: &Db) -> DbResult<Vec<(i64, i64)>> {
 
 /// The UMK of `year`, else of the latest earlier year: (year, amount).
 pub async fn umk_for(db: &Db, year: i64) -> DbResult<Option<(i64, i64)>> {
-    let row = sqlx::query("SELECT year, amount FROM umk WHERE year <= $1 ORDER BY year DESC LIMIT 1")
-        .bind(year)
-        .fetch_optional(db.pool())
-        .await?;
+    let row =
+        sqlx::query("SELECT year, amount FROM umk WHERE year <= $1 ORDER BY year DESC LIMIT 1")
+            .bind(year)
+            .fetch_optional(db.pool())
+            .await?;
     row.map(|r| Ok((r.try_get("year")?, r.try_get("amount")?)))
         .transpose()
 }
@@ -264,11 +265,13 @@ pub async fn invitation_in(tx: &mut Tx, id: i64) -> DbResult<Invitation> {
 }
 
 pub async fn invitation_by_hash(db: &Db, token_hash: &str) -> DbResult<Invitation> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{INVITATION} WHERE i.token_hash = $1")))
-        .bind(token_hash)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(DbError::NotFound)?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{INVITATION} WHERE i.token_hash = $1"
+    )))
+    .bind(token_hash)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(DbError::NotFound)?;
     invitation_row(&row)
 }
 

@@ -26,7 +26,11 @@ const FIRST_WAVE_DAY: &str = "2025-01-01";
 
 fn morning(iso: &str) -> Option<i64> {
     let d = parse_iso(iso)?;
-    Some(PrimitiveDateTime::new(d, Time::from_hms(9, 0, 0).ok()?).assume_offset(WIB).unix_timestamp())
+    Some(
+        PrimitiveDateTime::new(d, Time::from_hms(9, 0, 0).ok()?)
+            .assume_offset(WIB)
+            .unix_timestamp(),
+    )
 }
 
 fn internal(e: impl std::fmt::Display) -> DbError {
@@ -37,15 +41,57 @@ fn internal(e: impl std::fmt::Display) -> DbError {
 fn trade_profile(trade: &str) -> (&'static [(&'static str, u32)], u32) {
     let t = trade.to_lowercase();
     if t.contains("pendingin") || t.contains("ac") {
-        (&[("alat", 45), ("bahan", 35), ("modal", 30), ("pemasaran", 20), ("izin_usaha", 5)], 80)
+        (
+            &[
+                ("alat", 45),
+                ("bahan", 35),
+                ("modal", 30),
+                ("pemasaran", 20),
+                ("izin_usaha", 5),
+            ],
+            80,
+        )
     } else if t.contains("boga") || t.contains("kue") {
-        (&[("modal", 45), ("pemasaran", 40), ("bahan", 25), ("izin_usaha", 20), ("alat", 10)], 75)
+        (
+            &[
+                ("modal", 45),
+                ("pemasaran", 40),
+                ("bahan", 25),
+                ("izin_usaha", 20),
+                ("alat", 10),
+            ],
+            75,
+        )
     } else if t.contains("jahit") || t.contains("busana") {
-        (&[("pemasaran", 40), ("alat", 30), ("modal", 30), ("bahan", 15)], 70)
+        (
+            &[
+                ("pemasaran", 40),
+                ("alat", 30),
+                ("modal", 30),
+                ("bahan", 15),
+            ],
+            70,
+        )
     } else if t.contains("las") {
-        (&[("alat", 40), ("modal", 35), ("izin_usaha", 10), ("pemasaran", 15)], 65)
+        (
+            &[
+                ("alat", 40),
+                ("modal", 35),
+                ("izin_usaha", 10),
+                ("pemasaran", 15),
+            ],
+            65,
+        )
     } else {
-        (&[("pemasaran", 35), ("modal", 35), ("alat", 20), ("lainnya", 10)], 60)
+        (
+            &[
+                ("pemasaran", 35),
+                ("modal", 35),
+                ("alat", 20),
+                ("lainnya", 10),
+            ],
+            60,
+        )
     }
 }
 
@@ -80,22 +126,32 @@ pub async fn seed(db: &Db, key: &Key, reach: &Reach, staff: Option<i64>) -> DbRe
     let today = crate::domain::dates::to_iso(wib_date(now));
     let mut days: Vec<String> = Vec::new();
     for c in store::completers(db, &today).await? {
-        let Some(end) = parse_iso(&c.end_date) else { continue };
+        let Some(end) = parse_iso(&c.end_date) else {
+            continue;
+        };
         for &w in &settings.waves {
-            if let Some(d) = add_months(end, w as i32).map(crate::domain::dates::to_iso) {
-                if d.as_str() >= FIRST_WAVE_DAY && d <= today {
-                    days.push(d);
-                }
+            if let Some(d) = add_months(end, w as i32).map(crate::domain::dates::to_iso)
+                && d.as_str() >= FIRST_WAVE_DAY
+                && d <= today
+            {
+                days.push(d);
             }
         }
     }
     days.sort();
     days.dedup();
-    let system = Who { id: None, label: "sistem", ip: "" };
+    let system = Who {
+        id: None,
+        label: "sistem",
+        ip: "",
+    };
     let mut invited = 0;
     for day in &days {
         let Some(at) = morning(day) else { continue };
-        invited += tracer.open_waves(&system, at.min(now)).await.map_err(internal)?;
+        invited += tracer
+            .open_waves(&system, at.min(now))
+            .await
+            .map_err(internal)?;
     }
     // Answers, in invitation order.
     let mut rng = StdRng::seed_from_u64(SEED);
@@ -106,15 +162,27 @@ pub async fn seed(db: &Db, key: &Key, reach: &Reach, staff: Option<i64>) -> DbRe
     }
     rows.sort_by_key(|i| i.id);
     for inv in rows {
-        let Some(opens) = morning(&inv.opens_on) else { continue };
+        let Some(opens) = morning(&inv.opens_on) else {
+            continue;
+        };
         let age_days = (now - opens) / DAY;
         // The latest waves answer more; a wave still open has had less time.
-        let rate = if age_days > 300 { 48 } else if age_days > 120 { 60 } else { 72 };
+        let rate = if age_days > 300 {
+            48
+        } else if age_days > 120 {
+            60
+        } else {
+            72
+        };
         if rng.random_range(0..100) >= rate {
             continue;
         }
         let by_phone = staff.is_some() && rng.random_range(0..100) < 25;
-        let day = if by_phone { rng.random_range(20..40) } else { rng.random_range(0..20) };
+        let day = if by_phone {
+            rng.random_range(20..40)
+        } else {
+            rng.random_range(0..20)
+        };
         let at = opens + day * DAY + rng.random_range(0..8) * 3600;
         if at >= now {
             continue;
@@ -126,20 +194,32 @@ pub async fn seed(db: &Db, key: &Key, reach: &Reach, staff: Option<i64>) -> DbRe
         }
         let given = &link.given;
         let (obstacles, related_share) = trade_profile(&inv.trade);
-        let mut pairs: Vec<(String, String)> = vec![("version_id".into(), given.version_id.to_string())];
+        let mut pairs: Vec<(String, String)> =
+            vec![("version_id".into(), given.version_id.to_string())];
         let p = &given.prefill;
         if p.suggests() && rng.random_range(0..100) < 75 {
-            for (k, v) in [("status", &p.status), ("related", &p.related), ("income", &p.income)] {
+            for (k, v) in [
+                ("status", &p.status),
+                ("related", &p.related),
+                ("income", &p.income),
+            ] {
                 if let Some(v) = v {
                     pairs.push((k.into(), v.clone()));
                 }
             }
         } else {
-            let status = if p.suggests() { "wirausaha" } else { roll_status(&mut rng) };
+            let status = if p.suggests() {
+                "wirausaha"
+            } else {
+                roll_status(&mut rng)
+            };
             pairs.push(("status".into(), status.into()));
             if uc::working(status) {
                 let related = rng.random_range(0..100) < related_share;
-                pairs.push(("related".into(), if related { "ya" } else { "tidak" }.into()));
+                pairs.push((
+                    "related".into(),
+                    if related { "ya" } else { "tidak" }.into(),
+                ));
                 let band = match rng.random_range(0..100) {
                     0..25 => "kurang_setengah",
                     25..60 => "setengah_umk",
@@ -154,21 +234,55 @@ pub async fn seed(db: &Db, key: &Key, reach: &Reach, staff: Option<i64>) -> DbRe
                 pairs.push(("obstacles".into(), (*key).into()));
             }
         }
-        pairs.push(("satisfaction".into(), rng.random_range(3..=5i64).to_string()));
+        pairs.push((
+            "satisfaction".into(),
+            rng.random_range(3..=5i64).to_string(),
+        ));
         if rng.random_range(0..3) == 0 {
-            let next = ["Pemasaran digital", "Manajemen usaha kecil", "Lanjutan kejuruan yang sama", "Pengemasan produk"];
-            pairs.push(("next_training".into(), next[rng.random_range(0..next.len())].into()));
+            let next = [
+                "Pemasaran digital",
+                "Manajemen usaha kecil",
+                "Lanjutan kejuruan yang sama",
+                "Pengemasan produk",
+            ];
+            pairs.push((
+                "next_training".into(),
+                next[rng.random_range(0..next.len())].into(),
+            ));
         }
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-        let all = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect();
-        let posted = Posted { get: &get, all: &all };
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let all = |k: &str| {
+            pairs
+                .iter()
+                .filter(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let posted = Posted {
+            get: &get,
+            all: &all,
+        };
         let result = match (by_phone, staff) {
             (true, Some(id)) => {
-                let who = Who { id: Some(id), label: "staf.blk", ip: "demo" };
+                let who = Who {
+                    id: Some(id),
+                    label: "staf.blk",
+                    ip: "demo",
+                };
                 tracer.answer_by_phone(&who, inv.id, &posted, at).await
             }
             _ => {
-                let who = Who { id: None, label: "alumni (tautan survei)", ip: "demo" };
+                let who = Who {
+                    id: None,
+                    label: "alumni (tautan survei)",
+                    ip: "demo",
+                };
                 tracer.answer_by_link(&who, &token, &posted, at).await
             }
         };

@@ -10,8 +10,8 @@ pub mod open_data;
 pub mod orders;
 pub mod procurement;
 pub mod storefront;
-pub mod track_record;
 pub mod tracer;
+pub mod track_record;
 
 use askama::Template;
 

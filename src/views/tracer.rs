@@ -193,7 +193,11 @@ impl EditorQuestion {
             .iter()
             .map(|x| {
                 let v = |f: &str, stored: String| {
-                    if echoed { echo.value(&format!("{f}_{}", x.key)).to_owned() } else { stored }
+                    if echoed {
+                        echo.value(&format!("{f}_{}", x.key)).to_owned()
+                    } else {
+                        stored
+                    }
                 };
                 EditorQuestion {
                     text: v("text", x.text.clone()),
@@ -201,7 +205,11 @@ impl EditorQuestion {
                     kind: x.kind.label(),
                     has_options: matches!(x.kind, Kind::Single | Kind::Multiple),
                     options: v("options", options_text(&x.options)),
-                    required: if echoed { !echo.value(&format!("required_{}", x.key)).is_empty() } else { x.required },
+                    required: if echoed {
+                        !echo.value(&format!("required_{}", x.key)).is_empty()
+                    } else {
+                        x.required
+                    },
                     standard: x.standard(),
                     status: x.key == "status",
                     key: x.key.clone(),

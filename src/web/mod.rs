@@ -23,8 +23,8 @@ pub mod public;
 pub mod register;
 pub mod session;
 pub mod storefront;
-pub mod track_record;
 pub mod tracer;
+pub mod track_record;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -472,7 +472,10 @@ mod tests {
         assert_eq!(crate::domain::rupiah::short_amount(123_450_000), "123 juta");
         assert_eq!(crate::domain::rupiah::short_amount(99_960_000), "100 juta");
         assert_eq!(crate::domain::rupiah::short_amount(2_000_000), "2 juta");
-        assert_eq!(crate::domain::rupiah::short_amount(1_250_000_000), "1,3 miliar");
+        assert_eq!(
+            crate::domain::rupiah::short_amount(1_250_000_000),
+            "1,3 miliar"
+        );
         assert_eq!(crate::domain::rupiah::short_amount(999_600_000), "1 miliar");
     }
 

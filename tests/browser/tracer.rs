@@ -20,22 +20,39 @@ async fn an_alumna_answers_her_link_on_a_phone_without_javascript() {
     let ended = karya::domain::dates::add_months(today(), -1).unwrap() - time::Duration::days(1);
     let people = cohort(&app, 81, ended, &[("Lina Peramban", "lulus")]).await;
     let admin = app.signed_in("admin").await;
-    admin.post("/admin/tracer/kirim", &[]).await.assert_redirect_to("/admin/tracer?kirim=");
+    admin
+        .post("/admin/tracer/kirim", &[])
+        .await
+        .assert_redirect_to("/admin/tracer?kirim=");
     let link = link_of(&app, "Lina Peramban").await;
 
-    browser.client.set_window_size(360, 800).await.expect("phone width");
+    browser
+        .client
+        .set_window_size(360, 800)
+        .await
+        .expect("phone width");
     browser.open(&app, &link).await;
     browser.expect_text("Halo Lina Peramban").await;
-    for (name, value) in [("status", "wirausaha"), ("related", "ya"), ("income", "setengah_umk"), ("obstacles", "alat"), ("satisfaction", "5")] {
+    for (name, value) in [
+        ("status", "wirausaha"),
+        ("related", "ya"),
+        ("income", "setengah_umk"),
+        ("obstacles", "alat"),
+        ("satisfaction", "5"),
+    ] {
         browser
-            .find(Locator::Css(&format!("input[name=\"{name}\"][value=\"{value}\"]")))
+            .find(Locator::Css(&format!(
+                "input[name=\"{name}\"][value=\"{value}\"]"
+            )))
             .await
             .click()
             .await
             .unwrap_or_else(|e| panic!("tap {name}={value}: {e}"));
     }
     browser.fill("next_training", "Servis kulkas").await;
-    browser.press("//form[contains(@class,'tracer-form')]", "Kirim jawaban").await;
+    browser
+        .press("//form[contains(@class,'tracer-form')]", "Kirim jawaban")
+        .await;
     browser.expect_text("Jawaban Anda sudah diterima").await;
 
     let row: (String, String, i64) = sqlx::query_as(

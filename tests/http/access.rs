@@ -257,7 +257,11 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         // The tracer study (the personal link /tracer/{token} is public).
         ("GET", "/admin/tracer".into(), ADMIN),
         ("POST", "/admin/tracer/kirim".into(), ADMIN),
-        ("GET", "/admin/tracer/daftar?angkatan=1&gelombang=1".into(), ADMIN),
+        (
+            "GET",
+            "/admin/tracer/daftar?angkatan=1&gelombang=1".into(),
+            ADMIN,
+        ),
         ("GET", "/admin/tracer/undangan/999999".into(), ADMIN),
         ("POST", "/admin/tracer/undangan/999999".into(), ADMIN),
         ("GET", "/admin/tracer/kuesioner".into(), ADMIN),

@@ -24,8 +24,8 @@ mod procurement_flow;
 mod register;
 mod schema;
 mod storefront;
-mod track_record;
 pub(crate) mod tracer;
+mod track_record;
 
 #[path = "../browser/mod.rs"]
 mod browser;

@@ -232,7 +232,8 @@ impl Activity {
     /// Completed work (public orders and office jobs) finished on a WIB date in `from..until`
     /// (ISO dates, `until` excluded), by the same predicates as the record's counts.
     pub fn completed_between(&self, from: &str, until: &str) -> u32 {
-        let inside = |at: Option<i64>| at.is_some_and(|t| (from..until).contains(&date_of(t).as_str()));
+        let inside =
+            |at: Option<i64>| at.is_some_and(|t| (from..until).contains(&date_of(t).as_str()));
         count(self.completed_orders().filter(|o| inside(o.completed_at)))
             + count(self.completed_jobs().filter(|j| inside(j.finished_at)))
     }

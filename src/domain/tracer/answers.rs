@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::questionnaire::{INCOME, Kind, NEXT_TRAINING, OBSTACLES, Questionnaire, RELATED, SATISFACTION, STATUS};
+use super::questionnaire::{
+    INCOME, Kind, NEXT_TRAINING, OBSTACLES, Questionnaire, RELATED, SATISFACTION, STATUS,
+};
 use super::{Band, Status};
 use crate::domain::user::FieldErrors;
 
@@ -69,14 +71,24 @@ pub fn parse(
                 }
             }
             Kind::Multiple => {
-                let mut picked: Vec<String> = all(&q.key).into_iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
+                let mut picked: Vec<String> = all(&q.key)
+                    .into_iter()
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+                    .collect();
                 picked.sort();
                 picked.dedup();
                 if let Some(bad) = picked.iter().find(|v| q.option(v).is_none()) {
-                    errors.push((field, format!("Pilihan \u{201c}{bad}\u{201d} untuk \u{201c}{name}\u{201d} tidak ada.")));
+                    errors.push((
+                        field,
+                        format!(
+                            "Pilihan \u{201c}{bad}\u{201d} untuk \u{201c}{name}\u{201d} tidak ada."
+                        ),
+                    ));
                     continue;
                 }
-                (!picked.is_empty()).then(|| Value::Array(picked.into_iter().map(Value::String).collect()))
+                (!picked.is_empty())
+                    .then(|| Value::Array(picked.into_iter().map(Value::String).collect()))
             }
             Kind::Scale => {
                 let v = get(&q.key).trim().to_owned();
@@ -86,7 +98,10 @@ pub fn parse(
                     match v.parse::<i64>() {
                         Ok(n) if (1..=5).contains(&n) => Some(Value::from(n)),
                         _ => {
-                            errors.push((field, format!("Jawaban \u{201c}{name}\u{201d} harus angka 1 sampai 5.")));
+                            errors.push((
+                                field,
+                                format!("Jawaban \u{201c}{name}\u{201d} harus angka 1 sampai 5."),
+                            ));
                             continue;
                         }
                     }
@@ -95,7 +110,10 @@ pub fn parse(
             Kind::Text => {
                 let v = get(&q.key).trim().to_owned();
                 if v.chars().count() > MAX_TEXT {
-                    errors.push((field, format!("Jawaban \u{201c}{name}\u{201d} paling panjang {MAX_TEXT} huruf.")));
+                    errors.push((
+                        field,
+                        format!("Jawaban \u{201c}{name}\u{201d} paling panjang {MAX_TEXT} huruf."),
+                    ));
                     continue;
                 }
                 (!v.is_empty()).then_some(Value::String(v))
@@ -109,8 +127,15 @@ pub fn parse(
                 errors.push((STATUS, "Pilih kegiatan utama Anda sekarang.".to_owned()));
             }
             None if q.required => {
-                let why = if q.only_when_working() { " karena Anda bekerja atau berusaha" } else { "" };
-                errors.push((field, format!("Pertanyaan \u{201c}{name}\u{201d} wajib dijawab{why}.")));
+                let why = if q.only_when_working() {
+                    " karena Anda bekerja atau berusaha"
+                } else {
+                    ""
+                };
+                errors.push((
+                    field,
+                    format!("Pertanyaan \u{201c}{name}\u{201d} wajib dijawab{why}."),
+                ));
             }
             None => {}
         }
@@ -132,7 +157,12 @@ pub fn parse(
         obstacles: answers
             .get(OBSTACLES)
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
         satisfaction: answers.get(SATISFACTION).and_then(Value::as_i64),
         next_training: text(NEXT_TRAINING).unwrap_or_default(),
@@ -158,8 +188,20 @@ mod tests {
         let q = Questionnaire::default();
         parse(
             &q,
-            |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned()).unwrap_or_default(),
-            |k| pairs.iter().filter(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned()).collect(),
+            |k| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+                    .unwrap_or_default()
+            },
+            |k| {
+                pairs
+                    .iter()
+                    .filter(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+                    .collect()
+            },
         )
     }
 
@@ -167,7 +209,15 @@ mod tests {
     fn working_answers_need_related_and_income() {
         let e = run(&[("status", "wirausaha")]).unwrap_err();
         assert_eq!(e.len(), 2, "{e:?}");
-        let a = run(&[("status", "wirausaha"), ("related", "ya"), ("income", "umk"), ("obstacles", "modal"), ("obstacles", "alat"), ("satisfaction", "5")]).unwrap();
+        let a = run(&[
+            ("status", "wirausaha"),
+            ("related", "ya"),
+            ("income", "umk"),
+            ("obstacles", "modal"),
+            ("obstacles", "alat"),
+            ("satisfaction", "5"),
+        ])
+        .unwrap();
         assert_eq!((a.related, a.income), (Some(true), Some(Band::Umk)));
         assert_eq!(a.obstacles, vec!["alat", "modal"]);
         assert_eq!(a.satisfaction, Some(5));
@@ -175,7 +225,12 @@ mod tests {
 
     #[test]
     fn not_working_stores_no_related_or_income() {
-        let a = run(&[("status", "mencari"), ("related", "ya"), ("income", "di_atas")]).unwrap();
+        let a = run(&[
+            ("status", "mencari"),
+            ("related", "ya"),
+            ("income", "di_atas"),
+        ])
+        .unwrap();
         assert_eq!((a.related, a.income), (None, None));
         assert!(!a.answers.contains_key("income"));
     }

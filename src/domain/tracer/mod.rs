@@ -181,8 +181,14 @@ mod tests {
             classify(Status::PartTime, Some(true), Some(Band::BelowHalf)),
             (true, false)
         );
-        assert_eq!(classify(Status::Looking, Some(true), Some(Band::Above)), (false, false));
-        assert_eq!(classify(Status::Studying, Some(true), Some(Band::Umk)), (false, false));
+        assert_eq!(
+            classify(Status::Looking, Some(true), Some(Band::Above)),
+            (false, false)
+        );
+        assert_eq!(
+            classify(Status::Studying, Some(true), Some(Band::Umk)),
+            (false, false)
+        );
     }
 
     #[test]

@@ -44,7 +44,12 @@ impl Prefill {
     }
 
     /// Whether an answer's standard choices are exactly the suggestion.
-    pub fn confirmed_by(&self, status: Status, related: Option<bool>, income: Option<Band>) -> bool {
+    pub fn confirmed_by(
+        &self,
+        status: Status,
+        related: Option<bool>,
+        income: Option<Band>,
+    ) -> bool {
         self.suggests()
             && self.status.as_deref() == Some(status.as_str())
             && self.related.as_deref() == related.map(|r| if r { "ya" } else { "tidak" })
@@ -55,7 +60,9 @@ impl Prefill {
 /// The evidence of `activity` over the `MONTHS` before `wave_date`, judged against `umk`.
 pub fn prefill(activity: &Activity, wave_date: Date, umk: i64) -> Prefill {
     let until = to_iso(wave_date);
-    let from = add_months(wave_date, -MONTHS).map(to_iso).unwrap_or_default();
+    let from = add_months(wave_date, -MONTHS)
+        .map(to_iso)
+        .unwrap_or_default();
     let orders = activity.completed_between(&from, &until);
     let revenue = activity.revenue_between(&from, &until);
     let has_sales = orders > 0 || revenue > 0;
@@ -89,7 +96,10 @@ mod tests {
     fn sales_in_the_window_fill_the_sentence_and_the_answers() {
         let at = |iso: &str| {
             let d = crate::domain::dates::parse_iso(iso).unwrap();
-            d.midnight().assume_offset(crate::domain::dates::WIB).unix_timestamp() + 3600 * 10
+            d.midnight()
+                .assume_offset(crate::domain::dates::WIB)
+                .unix_timestamp()
+                + 3600 * 10
         };
         let order = |id, done: &str, paid: &str, amount| OrderFact {
             id,
@@ -115,7 +125,10 @@ mod tests {
         };
         let wave = crate::domain::dates::parse_iso("2026-07-01").unwrap();
         let p = prefill(&activity, wave, 3_486_521);
-        assert_eq!((p.from.as_str(), p.orders, p.revenue), ("2026-04-01", 2, 4_200_000));
+        assert_eq!(
+            (p.from.as_str(), p.orders, p.revenue),
+            ("2026-04-01", 2, 4_200_000)
+        );
         assert_eq!(
             p.sentence,
             "Usaha aktif di Karya: 2 pesanan selesai dalam 3 bulan terakhir, pendapatan Rp4,2 juta"

@@ -17,11 +17,21 @@ pub const SATISFACTION: &str = "satisfaction";
 pub const NEXT_TRAINING: &str = "next_training";
 
 /// The standard questions, in their default order.
-pub const STANDARD: [&str; 6] = [STATUS, RELATED, INCOME, OBSTACLES, SATISFACTION, NEXT_TRAINING];
+pub const STANDARD: [&str; 6] = [
+    STATUS,
+    RELATED,
+    INCOME,
+    OBSTACLES,
+    SATISFACTION,
+    NEXT_TRAINING,
+];
 
 /// The standard obstacle options (the agency may add more, never remove these).
 pub const OBSTACLE_KEYS: [(&str, &str); 6] = [
-    ("pemasaran", "Pemasaran: sulit mendapat pembeli atau pelanggan"),
+    (
+        "pemasaran",
+        "Pemasaran: sulit mendapat pembeli atau pelanggan",
+    ),
     ("modal", "Modal usaha atau modal kerja"),
     ("alat", "Alat kerja belum punya atau kurang"),
     ("bahan", "Bahan baku mahal atau sulit didapat"),
@@ -119,7 +129,14 @@ fn choices(pairs: &[(&str, &str)]) -> Vec<Choice> {
         .collect()
 }
 
-fn question(key: &str, text: &str, help: &str, kind: Kind, options: Vec<Choice>, required: bool) -> Question {
+fn question(
+    key: &str,
+    text: &str,
+    help: &str,
+    kind: Kind,
+    options: Vec<Choice>,
+    required: bool,
+) -> Question {
     Question {
         key: key.to_owned(),
         text: text.to_owned(),
@@ -133,11 +150,21 @@ fn question(key: &str, text: &str, help: &str, kind: Kind, options: Vec<Choice>,
 impl Default for Questionnaire {
     /// Version 1: the standard questions, adapted from the national graduate tracer standard.
     fn default() -> Self {
-        let status: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
+        let status: Vec<(&str, &str)> = Status::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect();
         let bands: Vec<(&str, &str)> = Band::ALL.iter().map(|b| (b.as_str(), b.label())).collect();
         Questionnaire {
             questions: vec![
-                question(STATUS, "Apa kegiatan utama Anda sekarang?", "", Kind::Single, choices(&status), true),
+                question(
+                    STATUS,
+                    "Apa kegiatan utama Anda sekarang?",
+                    "",
+                    Kind::Single,
+                    choices(&status),
+                    true,
+                ),
                 question(
                     RELATED,
                     "Jika bekerja atau berusaha: apakah pekerjaan atau usaha Anda sesuai dengan kejuruan pelatihan?",
@@ -208,7 +235,11 @@ impl Questionnaire {
         let mut errors = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for q in &self.questions {
-            let name = if q.text.trim().is_empty() { q.key.clone() } else { q.text.clone() };
+            let name = if q.text.trim().is_empty() {
+                q.key.clone()
+            } else {
+                q.text.clone()
+            };
             let say = |m: &str| format!("Pertanyaan \u{201c}{name}\u{201d}: {m}");
             if seen.contains(&q.key.as_str()) {
                 errors.push(say("kode pertanyaan dipakai dua kali."));
@@ -218,7 +249,9 @@ impl Questionnaire {
                 errors.push(say("kode hanya boleh huruf kecil, angka dan garis bawah (paling panjang 30), dan bukan kode khusus."));
             }
             if q.text.trim().is_empty() || q.text.chars().count() > 300 {
-                errors.push(say("teks pertanyaan wajib diisi, paling panjang 300 huruf."));
+                errors.push(say(
+                    "teks pertanyaan wajib diisi, paling panjang 300 huruf.",
+                ));
             }
             if q.help.chars().count() > 500 {
                 errors.push(say("keterangan paling panjang 500 huruf."));
@@ -229,10 +262,16 @@ impl Questionnaire {
                     errors.push(say(&format!("kode pilihan \u{201c}{}\u{201d} hanya boleh huruf kecil, angka dan garis bawah.", c.key)));
                 }
                 if c.label.trim().is_empty() || c.label.chars().count() > 160 {
-                    errors.push(say(&format!("pilihan \u{201c}{}\u{201d} perlu teks, paling panjang 160 huruf.", c.key)));
+                    errors.push(say(&format!(
+                        "pilihan \u{201c}{}\u{201d} perlu teks, paling panjang 160 huruf.",
+                        c.key
+                    )));
                 }
                 if keys.contains(&c.key.as_str()) {
-                    errors.push(say(&format!("pilihan \u{201c}{}\u{201d} tertulis dua kali.", c.key)));
+                    errors.push(say(&format!(
+                        "pilihan \u{201c}{}\u{201d} tertulis dua kali.",
+                        c.key
+                    )));
                 }
                 keys.push(&c.key);
             }
@@ -243,10 +282,22 @@ impl Questionnaire {
                 errors.push(say("jenis ini tidak memakai pilihan."));
             }
             let fixed: Option<(Kind, Vec<&str>, bool)> = match q.key.as_str() {
-                STATUS => Some((Kind::Single, Status::ALL.iter().map(|s| s.as_str()).collect(), true)),
+                STATUS => Some((
+                    Kind::Single,
+                    Status::ALL.iter().map(|s| s.as_str()).collect(),
+                    true,
+                )),
                 RELATED => Some((Kind::Single, vec!["ya", "tidak"], true)),
-                INCOME => Some((Kind::Single, Band::ALL.iter().map(|b| b.as_str()).collect(), true)),
-                OBSTACLES => Some((Kind::Multiple, OBSTACLE_KEYS.iter().map(|(k, _)| *k).collect(), false)),
+                INCOME => Some((
+                    Kind::Single,
+                    Band::ALL.iter().map(|b| b.as_str()).collect(),
+                    true,
+                )),
+                OBSTACLES => Some((
+                    Kind::Multiple,
+                    OBSTACLE_KEYS.iter().map(|(k, _)| *k).collect(),
+                    false,
+                )),
                 SATISFACTION => Some((Kind::Scale, vec![], true)),
                 NEXT_TRAINING => Some((Kind::Text, vec![], true)),
                 _ => None,
@@ -255,7 +306,11 @@ impl Questionnaire {
                 if q.kind != kind {
                     errors.push(say("jenis pertanyaan baku tidak dapat diubah."));
                 }
-                let missing: Vec<&str> = wanted.iter().copied().filter(|w| !keys.contains(w)).collect();
+                let missing: Vec<&str> = wanted
+                    .iter()
+                    .copied()
+                    .filter(|w| !keys.contains(w))
+                    .collect();
                 if !missing.is_empty() {
                     errors.push(say(&format!(
                         "pilihan baku tidak boleh dihapus ({}); indikator dihitung darinya.",
@@ -263,7 +318,9 @@ impl Questionnaire {
                     )));
                 }
                 if exact && keys.iter().any(|k| !wanted.contains(k)) {
-                    errors.push(say("pilihan pertanyaan ini tetap; hanya teksnya yang dapat diubah."));
+                    errors.push(say(
+                        "pilihan pertanyaan ini tetap; hanya teksnya yang dapat diubah.",
+                    ));
                 }
             }
         }
@@ -327,10 +384,10 @@ pub fn edit(
         if let Some(h) = field("help") {
             next.help = h.trim().to_owned();
         }
-        if q.kind.has_options() {
-            if let Some(o) = field("options") {
-                next.options = parse_options(&o);
-            }
+        if q.kind.has_options()
+            && let Some(o) = field("options")
+        {
+            next.options = parse_options(&o);
         }
         next.required = field("required").is_some_and(|v| !v.is_empty());
         questions.push(next);
@@ -356,7 +413,11 @@ pub fn edit(
     }
     let next = Questionnaire { questions };
     errors.extend(next.check().into_iter().map(|m| ("kuesioner", m)));
-    if errors.is_empty() { Ok(next) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(next)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -364,7 +425,12 @@ mod tests {
     use super::*;
 
     fn form<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
@@ -381,13 +447,25 @@ mod tests {
         assert!(q.check().iter().any(|m| m.contains("income")));
         let mut q = Questionnaire::default();
         q.questions[0].options.pop();
-        assert!(q.check().iter().any(|m| m.contains("tidak_mencari")), "{:?}", q.check());
+        assert!(
+            q.check().iter().any(|m| m.contains("tidak_mencari")),
+            "{:?}",
+            q.check()
+        );
     }
 
     #[test]
     fn the_editor_rewords_adds_and_removes() {
         let q = Questionnaire::default();
-        let same = edit(&q, form(&[("required_status", "1"), ("required_related", "1"), ("required_income", "1")])).unwrap();
+        let same = edit(
+            &q,
+            form(&[
+                ("required_status", "1"),
+                ("required_related", "1"),
+                ("required_income", "1"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(same, q, "an unchanged form is the same questionnaire");
         let added = edit(
             &q,
@@ -401,12 +479,50 @@ mod tests {
         )
         .unwrap();
         assert_eq!(added.questions.len(), 7);
-        assert!(added.question(OBSTACLES).unwrap().option("sinyal").is_some());
-        let removed = edit(&added, form(&[("required_status", "1"), ("remove_kerja_di", "1"), ("remove_status", "1")])).unwrap();
-        assert_eq!(removed.questions.len(), 6, "extra removed, the standard one kept");
-        let bad = edit(&q, form(&[("required_status", "1"), ("options_status", "penuh_waktu = Kerja")])).unwrap_err();
-        assert!(bad.iter().any(|(_, m)| m.contains("tidak boleh dihapus")), "{bad:?}");
-        let bad = edit(&q, form(&[("required_status", "1"), ("new_key", "x"), ("new_text", "Pilih"), ("new_kind", "single"), ("new_options", "a = A")])).unwrap_err();
+        assert!(
+            added
+                .question(OBSTACLES)
+                .unwrap()
+                .option("sinyal")
+                .is_some()
+        );
+        let removed = edit(
+            &added,
+            form(&[
+                ("required_status", "1"),
+                ("remove_kerja_di", "1"),
+                ("remove_status", "1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            removed.questions.len(),
+            6,
+            "extra removed, the standard one kept"
+        );
+        let bad = edit(
+            &q,
+            form(&[
+                ("required_status", "1"),
+                ("options_status", "penuh_waktu = Kerja"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(
+            bad.iter().any(|(_, m)| m.contains("tidak boleh dihapus")),
+            "{bad:?}"
+        );
+        let bad = edit(
+            &q,
+            form(&[
+                ("required_status", "1"),
+                ("new_key", "x"),
+                ("new_text", "Pilih"),
+                ("new_kind", "single"),
+                ("new_options", "a = A"),
+            ]),
+        )
+        .unwrap_err();
         assert!(bad[0].1.contains("dua pilihan"), "{bad:?}");
     }
 }

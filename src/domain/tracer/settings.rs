@@ -30,7 +30,11 @@ impl Default for Settings {
 
 fn parse_waves(raw: &str) -> Result<Vec<i64>, String> {
     let mut waves = Vec::new();
-    for part in raw.split([',', ' ', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in raw
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match part.parse::<i64>() {
             Ok(n) if (1..=120).contains(&n) => waves.push(n),
             _ => return Err(format!("\u{201c}{part}\u{201d} bukan bulan 1 sampai 120.")),
@@ -53,9 +57,17 @@ impl Settings {
     /// Stored values; a missing or unreadable one takes the default.
     pub fn from_stored(stored: &BTreeMap<String, String>) -> Settings {
         let d = Settings::default();
-        let get = |k: &str, range, default| stored.get(k).and_then(|v| number(v, range)).unwrap_or(default);
+        let get = |k: &str, range, default| {
+            stored
+                .get(k)
+                .and_then(|v| number(v, range))
+                .unwrap_or(default)
+        };
         Settings {
-            waves: stored.get("waves").and_then(|w| parse_waves(w).ok()).unwrap_or(d.waves),
+            waves: stored
+                .get("waves")
+                .and_then(|w| parse_waves(w).ok())
+                .unwrap_or(d.waves),
             window_days: get("window_days", 1..=365, d.window_days),
             reminder_days: get("reminder_days", 1..=90, d.reminder_days),
             max_reminders: get("max_reminders", 0..=10, d.max_reminders),
@@ -73,25 +85,48 @@ impl Settings {
     }
 
     pub fn waves_text(&self) -> String {
-        self.waves.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+        self.waves
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
-    pub fn parse(waves: &str, window: &str, reminder: &str, max: &str) -> Result<Settings, FieldErrors> {
+    pub fn parse(
+        waves: &str,
+        window: &str,
+        reminder: &str,
+        max: &str,
+    ) -> Result<Settings, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let waves = parse_waves(waves).map_err(|m| errors.push(("waves", m))).unwrap_or_default();
-        let mut one = |field: &'static str, raw: &str, range: std::ops::RangeInclusive<i64>, label: &str| {
-            number(raw, range.clone()).unwrap_or_else(|| {
-                errors.push((field, format!("{label} harus angka {} sampai {}.", range.start(), range.end())));
-                0
-            })
-        };
+        let waves = parse_waves(waves)
+            .map_err(|m| errors.push(("waves", m)))
+            .unwrap_or_default();
+        let mut one =
+            |field: &'static str, raw: &str, range: std::ops::RangeInclusive<i64>, label: &str| {
+                number(raw, range.clone()).unwrap_or_else(|| {
+                    errors.push((
+                        field,
+                        format!(
+                            "{label} harus angka {} sampai {}.",
+                            range.start(),
+                            range.end()
+                        ),
+                    ));
+                    0
+                })
+            };
         let s = Settings {
             window_days: one("window_days", window, 1..=365, "Masa berlaku tautan"),
             reminder_days: one("reminder_days", reminder, 1..=90, "Jarak pengingat"),
             max_reminders: one("max_reminders", max, 0..=10, "Jumlah pengingat"),
             waves,
         };
-        if errors.is_empty() { Ok(s) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -105,11 +140,18 @@ pub fn parse_umk(year: &str, amount: &str) -> Result<(i64, i64), FieldErrors> {
     let amount = match crate::domain::rupiah::Rupiah::parse(amount) {
         Ok(r) if r.amount() > 0 => r.amount(),
         _ => {
-            errors.push(("umk_amount", "UMK harus jumlah Rupiah lebih dari 0, misalnya 3.486.521.".into()));
+            errors.push((
+                "umk_amount",
+                "UMK harus jumlah Rupiah lebih dari 0, misalnya 3.486.521.".into(),
+            ));
             0
         }
     };
-    if errors.is_empty() { Ok((year, amount)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((year, amount))
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -118,12 +160,21 @@ mod tests {
 
     #[test]
     fn waves_must_increase_within_ten_years() {
-        assert_eq!(Settings::parse("1, 3,6 12", "30", "7", "2").unwrap(), Settings::default());
+        assert_eq!(
+            Settings::parse("1, 3,6 12", "30", "7", "2").unwrap(),
+            Settings::default()
+        );
         let e = Settings::parse("1, 6, 3", "0", "7", "2").unwrap_err();
-        assert_eq!(e.iter().map(|(f, _)| *f).collect::<Vec<_>>(), vec!["waves", "window_days"]);
+        assert_eq!(
+            e.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+            vec!["waves", "window_days"]
+        );
         assert!(Settings::parse("1, 1", "30", "7", "2").is_err());
         assert!(Settings::parse("121", "30", "7", "2").is_err());
-        assert_eq!(Settings::from_stored(&BTreeMap::from([("waves".into(), "6, 2".into())])), Settings::default());
+        assert_eq!(
+            Settings::from_stored(&BTreeMap::from([("waves".into(), "6, 2".into())])),
+            Settings::default()
+        );
     }
 
     #[test]
