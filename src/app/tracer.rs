@@ -496,8 +496,8 @@ impl Tracer<'_> {
             .parse::<i64>()
             .map_err(|_| AppError::NotFound)?;
         let given = self.given(invitation, Some(version_id)).await?;
-        let answer: Answer = answers::parse(&given.questionnaire, &form.get, &form.all)
-            .map_err(FormError::Fields)?;
+        let answer: Answer =
+            answers::parse(&given.questionnaire, form.get, form.all).map_err(FormError::Fields)?;
         let (works_in_trade, earns_umk) = classify(answer.status, answer.related, answer.income);
         let working = answer.status.working();
         let mut tx = self.db.begin().await?;

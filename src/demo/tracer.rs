@@ -130,10 +130,11 @@ pub async fn seed(db: &Db, key: &Key, reach: &Reach, staff: Option<i64>) -> DbRe
             continue;
         };
         for &w in &settings.waves {
-            if let Some(d) = add_months(end, w as i32).map(crate::domain::dates::to_iso) {
-                if d.as_str() >= FIRST_WAVE_DAY && d <= today {
-                    days.push(d);
-                }
+            if let Some(d) = add_months(end, w as i32).map(crate::domain::dates::to_iso)
+                && d.as_str() >= FIRST_WAVE_DAY
+                && d <= today
+            {
+                days.push(d);
             }
         }
     }

@@ -22,6 +22,7 @@ mod capital;
 mod gov_admin; // helper F: for gov_admin_screenshots (the lead adds this line)
 mod market;
 mod procurement;
+mod tracer;
 mod track_record;
 
 /// How long to wait for a page, an element or chromedriver itself.

@@ -25,7 +25,7 @@ mod procurement_flow;
 mod register;
 mod schema;
 mod storefront;
-mod tracer;
+pub(crate) mod tracer;
 mod track_record;
 
 #[path = "../browser/mod.rs"]

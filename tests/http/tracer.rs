@@ -52,14 +52,14 @@ async fn exec(app: &TestApp, sql: &str, binds: &[&str]) {
     q.execute(app.db.pool()).await.expect(sql);
 }
 
-fn today() -> time::Date {
+pub(crate) fn today() -> time::Date {
     wib_date(karya::db::now())
 }
 
 /// A batch that ended `months` months ago (less `days_more` days), with people of the given
 /// results (`lulus`/`tidak_lulus`) and, for each, an alumnus with a phone (or `alumni` ids
 /// given). Returns the participation ids.
-async fn cohort(
+pub(crate) async fn cohort(
     app: &TestApp,
     number: i64,
     ended: time::Date,
@@ -109,7 +109,7 @@ async fn participation(app: &TestApp, alumnus: i64, batch: i64, result: &str) ->
 }
 
 /// The personal link sent to `name` (the latest message naming her), as a path.
-async fn link_of(app: &TestApp, name: &str) -> String {
+pub(crate) async fn link_of(app: &TestApp, name: &str) -> String {
     let body: String =
         sqlx::query_scalar("SELECT body FROM outbox WHERE body LIKE $1 ORDER BY id DESC LIMIT 1")
             .bind(format!("%Halo {name},%"))
@@ -474,11 +474,12 @@ async fn phone_entries_reminders_and_the_agency_pages(app: TestApp) {
         &[p[1]],
     )
     .await;
+    let binds = [yani];
     let reminders = || {
         i64_q(
             &app,
             "SELECT reminders FROM tracer_invitations WHERE id = $1",
-            &[yani],
+            &binds,
         )
     };
     flow.reminders(now + 6 * DAY).await.unwrap();
@@ -592,7 +593,7 @@ async fn phone_entries_reminders_and_the_agency_pages(app: TestApp) {
     let overview = staff.get("/admin/tracer").await;
     assert!(
         overview.contains(&format!(
-            "/admin/tracer/daftar?angkatan={batch}&amp;gelombang=3"
+            "/admin/tracer/daftar?angkatan={batch}&#38;gelombang=3"
         )),
         "{}",
         overview.body

@@ -123,6 +123,9 @@ pub fn parse(
             Some(v) => {
                 answers.insert(q.key.clone(), v);
             }
+            None if q.key == STATUS => {
+                errors.push((STATUS, "Pilih kegiatan utama Anda sekarang.".to_owned()));
+            }
             None if q.required => {
                 let why = if q.only_when_working() {
                     " karena Anda bekerja atau berusaha"

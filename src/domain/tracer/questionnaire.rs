@@ -384,10 +384,10 @@ pub fn edit(
         if let Some(h) = field("help") {
             next.help = h.trim().to_owned();
         }
-        if q.kind.has_options() {
-            if let Some(o) = field("options") {
-                next.options = parse_options(&o);
-            }
+        if q.kind.has_options()
+            && let Some(o) = field("options")
+        {
+            next.options = parse_options(&o);
         }
         next.required = field("required").is_some_and(|v| !v.is_empty());
         questions.push(next);
