@@ -499,7 +499,6 @@ impl Tracer<'_> {
         let answer: Answer =
             answers::parse(&given.questionnaire, form.get, form.all).map_err(FormError::Fields)?;
         let (works_in_trade, earns_umk) = classify(answer.status, answer.related, answer.income);
-        let working = answer.status.working();
         let mut tx = self.db.begin().await?;
         let id = store::insert_response(
             &mut tx,
@@ -510,7 +509,7 @@ impl Tracer<'_> {
                 status: answer.status.as_str(),
                 related: answer.related,
                 income_band: answer.income.map(|b| b.as_str()),
-                umk: working.then_some(given.umk),
+                umk: Some(given.umk),
                 works_in_trade,
                 earns_umk,
                 satisfaction: answer.satisfaction,

@@ -4,8 +4,8 @@
 //! waves, fewer for older ones — some taken by phone by staf.blk, some confirming Karya's own
 //! evidence in one tap. Statuses, relatedness, income and obstacles follow each trade (AC
 //! servicing: tools and freon; cake making: capital and marketing). Deterministic for a given
-//! day: a fixed seed, and the invitations in id order. No reminders are replayed: the hourly
-//! job sends those from the day the demo starts.
+//! day: a fixed seed, and the invitations in id order. Reminders are replayed day by day over
+//! the last weeks, to the unanswered.
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -291,8 +291,15 @@ pub async fn seed(db: &Db, key: &Key, reach: &Reach, staff: Option<i64>) -> DbRe
             Err(e) => return Err(internal(format!("{e:?}"))),
         }
     }
+    // The reminders the hourly job would have sent over the last weeks, day by day, so that
+    // none falls due the moment the demo starts.
+    let mut reminded = 0;
+    for k in (0..=45).rev() {
+        reminded += tracer.reminders(now - k * DAY).await.map_err(internal)?;
+    }
     tracing::info!(
         invited,
+        reminded,
         answered,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo: tracer waves and answers"
