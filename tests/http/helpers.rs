@@ -422,6 +422,18 @@ impl Visitor {
         .await
     }
 
+    /// The body of a download (a PDF, a workbook), asserting it answered 200.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(r.status(), reqwest::StatusCode::OK, "{path}");
+        r.bytes().await.expect("body").to_vec()
+    }
+
     /// The CSRF token this visitor's forms carry (read from a page, as a browser would).
     pub async fn csrf(&self) -> String {
         // Signed out, the login form carries it; signed in, the logout form on every page.

@@ -563,7 +563,10 @@ async fn phone_entries_reminders_and_the_agency_pages(app: TestApp) {
         "not working: not asked, stored empty"
     );
     assert_eq!(row.get::<Option<String>, _>("income_band"), None);
-    assert!(row.get::<Option<i64>, _>("umk_amount").is_some(), "the wave's UMK on every answer");
+    assert!(
+        row.get::<Option<i64>, _>("umk_amount").is_some(),
+        "the wave's UMK on every answer"
+    );
     assert_eq!(
         (
             row.get::<i64, _>("works_in_trade"),
