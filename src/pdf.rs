@@ -967,7 +967,14 @@ pub fn render_report(report: &Report) -> Result<Vec<u8>, PdfError> {
         ..Document::default()
     };
     title(&mut c, &doc);
-    c.text_center(LEFT, RIGHT, c.y, Face::Regular, BODY, &one_line(&report.subtitle));
+    c.text_center(
+        LEFT,
+        RIGHT,
+        c.y,
+        Face::Regular,
+        BODY,
+        &one_line(&report.subtitle),
+    );
     c.y -= 18.0;
     for (i, section) in report.sections.iter().enumerate() {
         if section.new_page && i > 0 {
@@ -1027,7 +1034,14 @@ fn report_bars(c: &mut Canvas, bars: &ReportBars) {
         c.text(LEFT, c.y + 3.0, Face::Regular, TABLE, &l);
         let w = (*value).max(0) as f32 / max as f32 * plot;
         if w > 0.0 {
-            c.rect(LEFT + LABEL, c.y + 1.0, w, 10.0, PaintMode::Fill, (0.04, 0.43, 0.31));
+            c.rect(
+                LEFT + LABEL,
+                c.y + 1.0,
+                w,
+                10.0,
+                PaintMode::Fill,
+                (0.04, 0.43, 0.31),
+            );
         }
         c.text(
             LEFT + LABEL + w + 4.0,
@@ -1109,7 +1123,11 @@ fn report_table(c: &mut Canvas, t: &ReportTable) {
     c.line(edges[0], c.y, last, c.y, 0.5);
     row_sized(c, &edges, &header, true, size);
     if t.rows.is_empty() {
-        let empty = vec![(vec!["Belum ada data.".to_string()], Face::Italic, Align::Left)];
+        let empty = vec![(
+            vec!["Belum ada data.".to_string()],
+            Face::Italic,
+            Align::Left,
+        )];
         row_sized(c, &[edges[0], last], &empty, false, size);
     }
     for r in &t.rows {

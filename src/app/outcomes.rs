@@ -38,7 +38,11 @@ pub async fn build(db: &Db, filter: &Filter, dimensions: &[Dimension]) -> AppRes
         .and_then(|l| l.first())
         .map(|g| g.counts.clone())
         .unwrap_or_default();
-    let waves = with_waves(&configured, traced.first().map(Vec::as_slice).unwrap_or(&[]), "semua");
+    let waves = with_waves(
+        &configured,
+        traced.first().map(Vec::as_slice).unwrap_or(&[]),
+        "semua",
+    );
     let breakdowns: Vec<(Dimension, Vec<Group>)> = dimensions
         .iter()
         .copied()
@@ -48,10 +52,7 @@ pub async fn build(db: &Db, filter: &Filter, dimensions: &[Dimension]) -> AppRes
     let obstacles = store::obstacles(db, filter).await?;
 
     let fiscal_year = filter.year.unwrap_or_else(|| i64::from(today_wib().year()));
-    let late_days = gov_settings::current(db)
-        .await?
-        .documents
-        .late_payment_days;
+    let late_days = gov_settings::current(db).await?.documents.late_payment_days;
     let report = gov_stats::year_report(db, fiscal_year, None, late_days, today_wib()).await?;
     let office = OfficeSpending {
         fiscal_year,

@@ -29,7 +29,8 @@ const WHERE: &str = "WHERE ($1 = '' OR SUBSTR(b.end_date, 1, 4) = $1) \
     AND ($6 = '' OR a.gender = $6)";
 
 /// A batch's name in lists: "Menjahit · Angkatan 2/2026".
-const BATCH_LABEL: &str = "pr.name || ' · Angkatan ' || CAST(b.number AS TEXT) || '/' || CAST(b.year AS TEXT)";
+const BATCH_LABEL: &str =
+    "pr.name || ' · Angkatan ' || CAST(b.number AS TEXT) || '/' || CAST(b.year AS TEXT)";
 
 /// Alumni with at least one confirmed public payment or live office payment.
 const PAID_ALUMNI: &str = "SELECT bz.alumnus_id FROM businesses bz \
@@ -58,7 +59,10 @@ const OFFICE_REVENUE: &str = "SELECT bz.alumnus_id, CAST(SUM(pay.gross) AS BIGIN
 fn key_sql(dimension: Option<Dimension>) -> (&'static str, String) {
     match dimension {
         None => ("'semua'", "'Semua'".into()),
-        Some(Dimension::Year) => ("SUBSTR(b.end_date, 1, 4)", "SUBSTR(b.end_date, 1, 4)".into()),
+        Some(Dimension::Year) => (
+            "SUBSTR(b.end_date, 1, 4)",
+            "SUBSTR(b.end_date, 1, 4)".into(),
+        ),
         Some(Dimension::Trade) => ("CAST(t.id AS TEXT)", "t.name".into()),
         Some(Dimension::Program) => ("CAST(pr.id AS TEXT)", "t.name || ' · ' || pr.name".into()),
         Some(Dimension::Batch) => ("CAST(b.id AS TEXT)", BATCH_LABEL.into()),
@@ -133,6 +137,15 @@ pub async fn groups(
     if dimensions.is_empty() {
         return Ok(Vec::new());
     }
+    let sql = groups_sql(dimensions);
+    let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
+        .fetch_all(db.pool())
+        .await?;
+    groups_of(&rows, dimensions)
+}
+
+/// The query of `groups` (its filter as `$1`..`$6`).
+pub(crate) fn groups_sql(dimensions: &[Option<Dimension>]) -> String {
     let mut keys = String::new();
     let mut arms = Vec::new();
     for (i, d) in dimensions.iter().enumerate() {
@@ -162,17 +175,17 @@ pub async fn groups(
                    GROUP BY ca.k) y ON y.k = x.k"
         ));
     }
-    let sql = format!(
+    format!(
         "WITH c AS (SELECT p.id AS pid, p.alumnus_id, p.result, p.competency{keys} {FROM} {WHERE}), \
          {FACTS} \
          SELECT * FROM ({}) z ORDER BY d, l, k",
         arms.join(" UNION ALL ")
-    );
-    let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
-        .fetch_all(db.pool())
-        .await?;
+    )
+}
+
+fn groups_of(rows: &[AnyRow], dimensions: &[Option<Dimension>]) -> DbResult<Vec<Vec<Group>>> {
     let mut out: Vec<Vec<Group>> = vec![Vec::new(); dimensions.len()];
-    for r in &rows {
+    for r in rows {
         let d: i64 = r.try_get("d")?;
         let Some(list) = usize::try_from(d).ok().and_then(|d| out.get_mut(d)) else {
             continue;
@@ -213,37 +226,7 @@ pub async fn waves(
     if dimensions.is_empty() {
         return Ok(Vec::new());
     }
-    let mut keys = String::new();
-    let mut arms = Vec::new();
-    for (i, d) in dimensions.iter().enumerate() {
-        let (key, _) = key_sql(*d);
-        keys.push_str(&format!(", {key} AS k{i}"));
-        arms.push(format!(
-            "SELECT {i} AS d, k{i} AS k, wave, COUNT(*) AS invited, \
-               CAST(SUM(responded) AS BIGINT) AS responded, CAST(SUM(works) AS BIGINT) AS works, \
-               CAST(SUM(umk) AS BIGINT) AS umk, CAST(SUM(platform) AS BIGINT) AS platform \
-             FROM w GROUP BY k{i}, wave"
-        ));
-    }
-    let sql = format!(
-        "WITH c AS (SELECT p.id AS pid, p.alumnus_id{keys} {FROM} {WHERE} AND p.result = 'lulus'), \
-         paid AS (SELECT bz.alumnus_id FROM businesses bz \
-             JOIN orders o ON o.business_id = bz.id \
-             JOIN order_payments op ON op.order_id = o.id AND op.confirmed_at IS NOT NULL \
-           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c) \
-           UNION SELECT bz.alumnus_id FROM businesses bz \
-             JOIN office_requests r ON r.business_id = bz.id \
-             JOIN office_payments pay ON pay.request_id = r.id AND pay.voided_at IS NULL \
-           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c)), \
-         w AS (SELECT c.*, i.wave, CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END AS responded, \
-             COALESCE(r.works_in_trade, 0) AS works, COALESCE(r.earns_umk, 0) AS umk, \
-             CASE WHEN paid.alumnus_id IS NOT NULL THEN 1 ELSE 0 END AS platform \
-           FROM c JOIN tracer_invitations i ON i.participation_id = c.pid \
-             LEFT JOIN tracer_responses r ON r.invitation_id = i.id \
-             LEFT JOIN paid ON paid.alumnus_id = c.alumnus_id) \
-         SELECT * FROM ({}) z ORDER BY d, k, wave",
-        arms.join(" UNION ALL ")
-    );
+    let sql = waves_sql(dimensions);
     let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
         .fetch_all(db.pool())
         .await?;
@@ -265,6 +248,41 @@ pub async fn waves(
         }
     }
     Ok(out)
+}
+
+/// The query of `waves` (its filter as `$1`..`$6`).
+pub(crate) fn waves_sql(dimensions: &[Option<Dimension>]) -> String {
+    let mut keys = String::new();
+    let mut arms = Vec::new();
+    for (i, d) in dimensions.iter().enumerate() {
+        let (key, _) = key_sql(*d);
+        keys.push_str(&format!(", {key} AS k{i}"));
+        arms.push(format!(
+            "SELECT {i} AS d, k{i} AS k, wave, COUNT(*) AS invited, \
+               CAST(SUM(responded) AS BIGINT) AS responded, CAST(SUM(works) AS BIGINT) AS works, \
+               CAST(SUM(umk) AS BIGINT) AS umk, CAST(SUM(platform) AS BIGINT) AS platform \
+             FROM w GROUP BY k{i}, wave"
+        ));
+    }
+    format!(
+        "WITH c AS (SELECT p.id AS pid, p.alumnus_id{keys} {FROM} {WHERE} AND p.result = 'lulus'), \
+         paid AS (SELECT bz.alumnus_id FROM businesses bz \
+             JOIN orders o ON o.business_id = bz.id \
+             JOIN order_payments op ON op.order_id = o.id AND op.confirmed_at IS NOT NULL \
+           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c) \
+           UNION SELECT bz.alumnus_id FROM businesses bz \
+             JOIN office_requests r ON r.business_id = bz.id \
+             JOIN office_payments pay ON pay.request_id = r.id AND pay.voided_at IS NULL \
+           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c)), \
+         w AS (SELECT c.*, i.wave, CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END AS responded, \
+             COALESCE(r.works_in_trade, 0) AS works, COALESCE(r.earns_umk, 0) AS umk, \
+             CASE WHEN paid.alumnus_id IS NOT NULL THEN 1 ELSE 0 END AS platform \
+           FROM c JOIN tracer_invitations i ON i.participation_id = c.pid \
+             LEFT JOIN tracer_responses r ON r.invitation_id = i.id \
+             LEFT JOIN paid ON paid.alumnus_id = c.alumnus_id) \
+         SELECT * FROM ({}) z ORDER BY d, k, wave",
+        arms.join(" UNION ALL ")
+    )
 }
 
 /// Obstacles named in the answers of the cohort's completers (all waves), most named first.
@@ -328,16 +346,26 @@ pub async fn behind(db: &Db, filter: &Filter, measure: &Measure) -> DbResult<(i6
                      LEFT JOIN tracer_responses r ON r.invitation_id = i.id";
     let none = "CAST(NULL AS BIGINT) AS amount, ''";
     let (body, extra): (String, Option<ExtraBind>) = match measure {
-        Measure::Trained => (format!("WITH c AS ({part}) SELECT {cols}, {none} AS note FROM c"), None),
+        Measure::Trained => (
+            format!("WITH c AS ({part}) SELECT {cols}, {none} AS note FROM c"),
+            None,
+        ),
         Measure::Completed => (
-            format!("WITH c AS ({part}) SELECT {cols}, {none} AS note FROM c WHERE c.result = 'lulus'"),
+            format!(
+                "WITH c AS ({part}) SELECT {cols}, {none} AS note FROM c WHERE c.result = 'lulus'"
+            ),
             None,
         ),
         Measure::Certified => (
-            format!("WITH c AS ({part}) SELECT {cols}, {none} AS note FROM c WHERE c.competency = 'kompeten'"),
+            format!(
+                "WITH c AS ({part}) SELECT {cols}, {none} AS note FROM c WHERE c.competency = 'kompeten'"
+            ),
             None,
         ),
-        Measure::Alumni => (format!("WITH c AS ({person}) SELECT {cols}, {none} AS note FROM c"), None),
+        Measure::Alumni => (
+            format!("WITH c AS ({person}) SELECT {cols}, {none} AS note FROM c"),
+            None,
+        ),
         Measure::Storefront => (
             format!(
                 "WITH c AS ({person}) SELECT {cols}, {none} AS note FROM c \

@@ -37,10 +37,13 @@ const CHUNK: usize = 1000;
 async fn insert(db: &Db, head: &str, rows: &[String]) {
     for chunk in rows.chunks(CHUNK) {
         let mut tx = db.begin().await.expect("begin");
-        sqlx::query(sqlx::AssertSqlSafe(format!("{head} VALUES {}", chunk.join(", "))))
-            .execute(&mut *tx)
-            .await
-            .expect("generator insert");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{head} VALUES {}",
+            chunk.join(", ")
+        )))
+        .execute(&mut *tx)
+        .await
+        .expect("generator insert");
         tx.commit().await.expect("commit");
     }
 }
@@ -84,6 +87,40 @@ async fn generate_and_measure() {
             .fetch_all(db.pool())
             .await
             .unwrap();
+    if let Ok(dir) = std::env::var("KARYA_MEASURE_PRINT_SQL") {
+        // The two big queries with "all" bound, for timing in sqlite3 or psql.
+        let asked = [None, Some(Dimension::Year), Some(Dimension::Trade)];
+        let bare = |sql: String| {
+            sql.replace("$1", "''")
+                .replace("$2", "0")
+                .replace("$3", "0")
+                .replace("$4", "0")
+                .replace("$5", "''")
+                .replace("$6", "''")
+        };
+        std::fs::write(
+            format!("{dir}/groups.sql"),
+            bare(crate::db::outcomes::groups_sql(&asked)) + ";\n",
+        )
+        .unwrap();
+        std::fs::write(
+            format!("{dir}/waves.sql"),
+            bare(crate::db::outcomes::waves_sql(&asked)) + ";\n",
+        )
+        .unwrap();
+    }
+    let present: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alumni")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    if present == 0 {
+        generate(&db, alumni, orders, &kecamatan).await;
+    }
+    measure(&db).await;
+}
+
+async fn generate(db: &Db, alumni: i64, orders: i64, kecamatan: &[String]) {
+    let db = db.clone();
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(14);
     let now = 1_765_000_000i64;
@@ -93,7 +130,12 @@ async fn generate_and_measure() {
     for (i, name) in TRADES.iter().enumerate() {
         rows.push(format!("({}, 'T{i}', '{name}', '', {now})", i + 1));
     }
-    insert(&db, "INSERT INTO trades (id, code, name, description, created_at)", &rows).await;
+    insert(
+        &db,
+        "INSERT INTO trades (id, code, name, description, created_at)",
+        &rows,
+    )
+    .await;
     let rows: Vec<String> = (1..=TRADES.len())
         .map(|i| format!("({i}, {i}, 'Program {i}', 160, 20, '', {now})"))
         .collect();
@@ -133,7 +175,11 @@ async fn generate_and_measure() {
     let mut people = Vec::new();
     let mut parts = Vec::new(); // (id, alumnus, batch, lulus)
     for a in 1..=alumni {
-        let gender = if rng.random_range(0..2) == 0 { "L" } else { "P" };
+        let gender = if rng.random_range(0..2) == 0 {
+            "L"
+        } else {
+            "P"
+        };
         let kec = &kecamatan[rng.random_range(0..kecamatan.len())];
         people.push(format!(
             "({a}, 'Alumni {a}', '{gender}', '{kec}', {now}, {now})"
@@ -220,7 +266,9 @@ async fn generate_and_measure() {
                 "({id}, {business}, 'Pembeli', '+62812', 'service', '2026-01-01', {amount}, 'k{id}', {now}, {now})"
             ));
             if rng.random_range(0..10) < 6 {
-                p.push(format!("({id}, 'cash', '2026-01-02', {amount}, {now}, {now})"));
+                p.push(format!(
+                    "({id}, 'cash', '2026-01-02', {amount}, {now}, {now})"
+                ));
             }
         }
         insert(
@@ -246,8 +294,21 @@ async fn generate_and_measure() {
         &[format!("(1, '{{}}', {now})")],
     )
     .await;
-    let statuses = ["penuh_waktu", "wirausaha", "bekerja_wirausaha", "mencari", "studi"];
-    let obstacles = ["pemasaran", "modal", "alat", "bahan", "izin_usaha", "lainnya"];
+    let statuses = [
+        "penuh_waktu",
+        "wirausaha",
+        "bekerja_wirausaha",
+        "mencari",
+        "studi",
+    ];
+    let obstacles = [
+        "pemasaran",
+        "modal",
+        "alat",
+        "bahan",
+        "izin_usaha",
+        "lainnya",
+    ];
     let (mut inv, mut resp, mut obs) = (Vec::new(), Vec::new(), Vec::new());
     for (pid, _, _, lulus, b) in &parts {
         let (_, _, year, month) = batches[*b];
@@ -303,7 +364,10 @@ async fn generate_and_measure() {
         generated_orders.as_secs_f64(),
         generated.as_secs_f64()
     );
+}
 
+async fn measure(db: &Db) {
+    let db = db.clone();
     // The dashboard as the page builds it: figures with a breakdown by trade, then the tables
     // and charts; with no filter and with a year.
     for (name, filter) in [

@@ -414,8 +414,7 @@ mod tests {
             Measure::Obstacle("izin_usaha".into()),
         ] {
             let q = m.query();
-            let pairs: Vec<(&str, &str)> =
-                q.split('&').filter_map(|p| p.split_once('=')).collect();
+            let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|p| p.split_once('=')).collect();
             let get = |k: &str| pairs.iter().find(|(a, _)| *a == k).map(|(_, v)| *v);
             let back = Measure::parse(
                 get("ukuran").unwrap(),

@@ -517,7 +517,11 @@ mod tests {
             empty: "Kosong",
         });
         assert_well_formed(&svg);
-        assert!(svg.contains(r#"data-label="Tata Boga &amp; Roti" data-series="Lulus" data-value="12""#));
+        assert!(
+            svg.contains(
+                r#"data-label="Tata Boga &amp; Roti" data-series="Lulus" data-value="12""#
+            )
+        );
         assert_eq!(svg.matches("data-value=").count(), 4);
         assert!(!svg.contains("Kosong"));
         let labels = vec!["2025".to_string(), "2026".to_string()];

@@ -94,18 +94,48 @@ fn summary_rows(c: &Counts, f: &Filter) -> Vec<Vec<Cell>> {
     vec![
         row("Peserta pelatihan", n(c.trained, f, Measure::Trained)),
         row("Lulus", n(c.completed, f, Measure::Completed)),
-        row("Kompeten (bersertifikat)", n(c.certified, f, Measure::Certified)),
+        row(
+            "Kompeten (bersertifikat)",
+            n(c.certified, f, Measure::Certified),
+        ),
         row("Alumni (orang)", n(c.alumni, f, Measure::Alumni)),
-        row("Alumni dengan etalase aktif", n(c.storefront, f, Measure::Storefront)),
+        row(
+            "Alumni dengan etalase aktif",
+            n(c.storefront, f, Measure::Storefront),
+        ),
         row("Alumni dengan pesanan dibayar", n(c.paid, f, Measure::Paid)),
-        row("Pendapatan dari pembeli umum", rp(c.revenue_public, f, Measure::RevenuePublic)),
-        row("Pendapatan dari OPD", rp(c.revenue_office, f, Measure::RevenueOffice)),
-        row("Pengajuan modal", n(c.capital_applied, f, Measure::CapitalApplied)),
-        row("Nilai diajukan", rp(c.capital_applied_amount, f, Measure::CapitalApplied)),
-        row("Pengajuan modal disetujui", n(c.capital_approved, f, Measure::CapitalApproved)),
-        row("Nilai disetujui", rp(c.capital_approved_amount, f, Measure::CapitalApproved)),
-        row("Pengajuan modal dicairkan", n(c.capital_disbursed, f, Measure::CapitalDisbursed)),
-        row("Nilai dicairkan", rp(c.capital_disbursed_amount, f, Measure::CapitalDisbursed)),
+        row(
+            "Pendapatan dari pembeli umum",
+            rp(c.revenue_public, f, Measure::RevenuePublic),
+        ),
+        row(
+            "Pendapatan dari OPD",
+            rp(c.revenue_office, f, Measure::RevenueOffice),
+        ),
+        row(
+            "Pengajuan modal",
+            n(c.capital_applied, f, Measure::CapitalApplied),
+        ),
+        row(
+            "Nilai diajukan",
+            rp(c.capital_applied_amount, f, Measure::CapitalApplied),
+        ),
+        row(
+            "Pengajuan modal disetujui",
+            n(c.capital_approved, f, Measure::CapitalApproved),
+        ),
+        row(
+            "Nilai disetujui",
+            rp(c.capital_approved_amount, f, Measure::CapitalApproved),
+        ),
+        row(
+            "Pengajuan modal dicairkan",
+            n(c.capital_disbursed, f, Measure::CapitalDisbursed),
+        ),
+        row(
+            "Nilai dicairkan",
+            rp(c.capital_disbursed_amount, f, Measure::CapitalDisbursed),
+        ),
     ]
 }
 
@@ -321,7 +351,10 @@ pub fn charts(o: &Outcomes) -> Vec<Chart> {
     let values = vec![
         o.by_year.iter().map(|g| g.counts.trained).collect(),
         o.by_year.iter().map(|g| g.counts.completed).collect(),
-        o.by_year.iter().map(|g| g.counts.paid).collect::<Vec<i64>>(),
+        o.by_year
+            .iter()
+            .map(|g| g.counts.paid)
+            .collect::<Vec<i64>>(),
     ];
     let trend_series = [
         Series {
@@ -393,7 +426,10 @@ pub fn charts(o: &Outcomes) -> Vec<Chart> {
             .collect();
         out.push(bar_chart(
             "grafik-lulus",
-            &format!("Lulusan dan alumni dibayar menurut {}", d.label().to_lowercase()),
+            &format!(
+                "Lulusan dan alumni dibayar menurut {}",
+                d.label().to_lowercase()
+            ),
             "Jumlah lulusan dan alumni dengan minimal satu pesanan dibayar per kelompok.",
             &series,
             d.label(),
@@ -414,14 +450,23 @@ pub fn charts(o: &Outcomes) -> Vec<Chart> {
             .map(|g| BarItem {
                 label: g.label.clone(),
                 values: vec![
-                    (g.counts.revenue_public, format_rupiah(g.counts.revenue_public)),
-                    (g.counts.revenue_office, format_rupiah(g.counts.revenue_office)),
+                    (
+                        g.counts.revenue_public,
+                        format_rupiah(g.counts.revenue_public),
+                    ),
+                    (
+                        g.counts.revenue_office,
+                        format_rupiah(g.counts.revenue_office),
+                    ),
                 ],
             })
             .collect();
         out.push(bar_chart(
             "grafik-pendapatan",
-            &format!("Pendapatan melalui Karya menurut {}", d.label().to_lowercase()),
+            &format!(
+                "Pendapatan melalui Karya menurut {}",
+                d.label().to_lowercase()
+            ),
             "Pendapatan alumni dari pembeli umum dan dari OPD per kelompok.",
             &series,
             d.label(),
@@ -446,8 +491,14 @@ pub fn charts(o: &Outcomes) -> Vec<Chart> {
             BarItem {
                 label: format!("Bulan ke-{}", w.wave),
                 values: vec![
-                    (share(w.works_in_trade, w.responded), percent(w.works_in_trade, w.responded)),
-                    (share(w.platform_paid, w.invited), percent(w.platform_paid, w.invited)),
+                    (
+                        share(w.works_in_trade, w.responded),
+                        percent(w.works_in_trade, w.responded),
+                    ),
+                    (
+                        share(w.platform_paid, w.invited),
+                        percent(w.platform_paid, w.invited),
+                    ),
                 ],
             }
         })
@@ -510,11 +561,36 @@ pub fn selects(filter: &Filter, choices: [Vec<Choice>; 5], per: Dimension) -> Ve
         })
         .collect();
     let mut s = vec![
-        pick("tahun", "Tahun selesai", years, filter.year.map(|v| v.to_string())),
-        pick("kejuruan", "Kejuruan", trades, filter.trade.map(|v| v.to_string())),
-        pick("program", "Program", programs, filter.program.map(|v| v.to_string())),
-        pick("angkatan", "Angkatan", batches, filter.batch.map(|v| v.to_string())),
-        pick("kecamatan", "Kecamatan", kecamatan, filter.kecamatan.clone()),
+        pick(
+            "tahun",
+            "Tahun selesai",
+            years,
+            filter.year.map(|v| v.to_string()),
+        ),
+        pick(
+            "kejuruan",
+            "Kejuruan",
+            trades,
+            filter.trade.map(|v| v.to_string()),
+        ),
+        pick(
+            "program",
+            "Program",
+            programs,
+            filter.program.map(|v| v.to_string()),
+        ),
+        pick(
+            "angkatan",
+            "Angkatan",
+            batches,
+            filter.batch.map(|v| v.to_string()),
+        ),
+        pick(
+            "kecamatan",
+            "Kecamatan",
+            kecamatan,
+            filter.kecamatan.clone(),
+        ),
         pick("jk", "Jenis kelamin", genders, filter.gender.clone()),
     ];
     let mut per_select = pick("rincian", "Rincian menurut", dims, Some(per.slug().into()));
@@ -541,7 +617,12 @@ pub fn cards(o: &Outcomes) -> Vec<Card> {
         href: href(f, &m),
         note,
     };
-    let w1 = o.waves.iter().find(|w| w.wave == 1).cloned().unwrap_or_default();
+    let w1 = o
+        .waves
+        .iter()
+        .find(|w| w.wave == 1)
+        .cloned()
+        .unwrap_or_default();
     vec![
         card(
             "lulus",
@@ -712,8 +793,18 @@ pub fn report(o: &Outcomes, letterhead: pdf::Letterhead, district: &str) -> pdf:
     let find = |id: &str| all.iter().find(|t| t.id == id).map(Table::to_pdf);
     let mut sections = Vec::new();
     let c = &o.totals;
-    let w1 = o.waves.iter().find(|w| w.wave == 1).cloned().unwrap_or_default();
-    let w6 = o.waves.iter().find(|w| w.wave == 6).cloned().unwrap_or_default();
+    let w1 = o
+        .waves
+        .iter()
+        .find(|w| w.wave == 1)
+        .cloned()
+        .unwrap_or_default();
+    let w6 = o
+        .waves
+        .iter()
+        .find(|w| w.wave == 6)
+        .cloned()
+        .unwrap_or_default();
     sections.push(pdf::ReportSection {
         heading: "Ringkasan".into(),
         new_page: false,

@@ -67,8 +67,16 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("GET", "/admin/hasil".into(), OUTCOMES),
         ("GET", "/admin/hasil/daftar?ukuran=lulus".into(), OUTCOMES),
         ("GET", "/admin/hasil/umpan-balik".into(), OUTCOMES),
-        ("GET", "/admin/hasil/laporan.pdf?tahun=2026".into(), OUTCOMES),
-        ("GET", "/admin/hasil/laporan.xlsx?tahun=2026".into(), OUTCOMES),
+        (
+            "GET",
+            "/admin/hasil/laporan.pdf?tahun=2026".into(),
+            OUTCOMES,
+        ),
+        (
+            "GET",
+            "/admin/hasil/laporan.xlsx?tahun=2026".into(),
+            OUTCOMES,
+        ),
         // The register: lists for reading, forms for keeping it.
         ("GET", "/admin/kejuruan".into(), ADMIN),
         ("GET", "/admin/angkatan".into(), ADMIN),

@@ -79,7 +79,9 @@ async fn cohort(app: &TestApp) -> Cohort {
     .await;
     let category = id(
         app,
-        format!("INSERT INTO categories (trade_id, name) VALUES ({trade}, 'Servis AC uji') RETURNING id"),
+        format!(
+            "INSERT INTO categories (trade_id, name) VALUES ({trade}, 'Servis AC uji') RETURNING id"
+        ),
     )
     .await;
     let version = id(
@@ -151,7 +153,9 @@ async fn cohort(app: &TestApp) -> Cohort {
             for o in *obstacles {
                 exec(
                     app,
-                    format!("INSERT INTO tracer_obstacles (response_id, obstacle) VALUES ({r}, '{o}')"),
+                    format!(
+                        "INSERT INTO tracer_obstacles (response_id, obstacle) VALUES ({r}, '{o}')"
+                    ),
                 )
                 .await;
             }
@@ -203,7 +207,11 @@ async fn cohort(app: &TestApp) -> Cohort {
         )
         .await;
         for state in ["accepted", "in_progress", "delivered", end] {
-            exec(app, format!("UPDATE orders SET state = '{state}' WHERE id = {o}")).await;
+            exec(
+                app,
+                format!("UPDATE orders SET state = '{state}' WHERE id = {o}"),
+            )
+            .await;
         }
         if *end == "disputed" {
             exec(
@@ -334,11 +342,33 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
     let wave = |w: &str| t.iter().find(|r| r[0] == w).cloned().expect(w);
     assert_eq!(
         wave("Bulan ke-1"),
-        ["Bulan ke-1", "4", "3", "75,0%", "2", "66,7%", "2", "66,7%", "2", "50,0%"]
+        [
+            "Bulan ke-1",
+            "4",
+            "3",
+            "75,0%",
+            "2",
+            "66,7%",
+            "2",
+            "66,7%",
+            "2",
+            "50,0%"
+        ]
     );
     assert_eq!(
         wave("Bulan ke-6"),
-        ["Bulan ke-6", "3", "2", "66,7%", "2", "100,0%", "1", "50,0%", "1", "33,3%"]
+        [
+            "Bulan ke-6",
+            "3",
+            "2",
+            "66,7%",
+            "2",
+            "100,0%",
+            "1",
+            "50,0%",
+            "1",
+            "33,3%"
+        ]
     );
     // Configured waves nobody reached yet are still shown.
     assert_eq!(wave("Bulan ke-3")[1], "0");
@@ -366,8 +396,14 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
             .collect();
         for mark in svg.select(&sel("[data-value]")) {
             let a = |k| mark.value().attr(k).unwrap().to_owned();
-            let col = header.iter().position(|h| *h == a("data-series")).expect("series column");
-            let row = body.iter().find(|r| r[0] == a("data-label")).expect("label row");
+            let col = header
+                .iter()
+                .position(|h| *h == a("data-series"))
+                .expect("series column");
+            let row = body
+                .iter()
+                .find(|r| r[0] == a("data-label"))
+                .expect("label row");
             assert_eq!(row[col], a("data-value"), "{chart}");
             checked += 1;
         }
@@ -386,10 +422,18 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
             let list = admin.get(&href).await;
             assert_eq!(list.status, StatusCode::OK, "{href}");
             let ld = Html::parse_document(&list.body);
-            assert_eq!(text(ld.select(&sel(".behind-total")).next().unwrap()), shown, "{href}");
+            assert_eq!(
+                text(ld.select(&sel(".behind-total")).next().unwrap()),
+                shown,
+                "{href}"
+            );
             assert_eq!(
                 ld.select(&sel(".behind-list tbody tr")).count().to_string(),
-                if shown == "0" { "0".to_owned() } else { shown.clone() },
+                if shown == "0" {
+                    "0".to_owned()
+                } else {
+                    shown.clone()
+                },
                 "{href}"
             );
             lists += 1;
@@ -418,15 +462,29 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
             .body,
     );
     assert_eq!(pairs(&by_trade, "#ringkasan")["Peserta pelatihan"], "6");
-    let none = Html::parse_document(&admin.get("/admin/hasil?tahun=2031&kejuruan=999999").await.body);
-    assert_eq!(pairs(&none, "#ringkasan").get("Peserta pelatihan").map(String::as_str), Some("0"));
+    let none = Html::parse_document(
+        &admin
+            .get("/admin/hasil?tahun=2031&kejuruan=999999")
+            .await
+            .body,
+    );
+    assert_eq!(
+        pairs(&none, "#ringkasan")
+            .get("Peserta pelatihan")
+            .map(String::as_str),
+        Some("0")
+    );
 
     // The XLSX: one sheet per table, the same cells as the page.
     let xlsx = get_bytes(&admin, "/admin/hasil/laporan.xlsx?tahun=2031").await;
     {
         use calamine::Reader;
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
-        for (sheet, table) in [("Ringkasan", "#ringkasan"), ("Tracer study", "#tracer"), ("Hambatan", "#hambatan")] {
+        for (sheet, table) in [
+            ("Ringkasan", "#ringkasan"),
+            ("Tracer study", "#tracer"),
+            ("Hambatan", "#hambatan"),
+        ] {
             let range = book.worksheet_range(sheet).expect(sheet);
             let cells: Vec<Vec<String>> = range
                 .rows()
@@ -443,9 +501,15 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
     let words = pdftext::text(&pdf);
     assert!(words.contains("LAPORAN PEMBERDAYAAN ALUMNI BLK"));
     for (label, value) in &want {
-        assert!(words.contains(&format!("{label} {value}")), "{label} {value} in PDF");
+        assert!(
+            words.contains(&format!("{label} {value}")),
+            "{label} {value} in PDF"
+        );
     }
-    assert!(words.contains("Bulan ke-1 4 3 75,0% 2 66,7% 2 66,7% 2 50,0%"), "{words}");
+    assert!(
+        words.contains("Bulan ke-1 4 3 75,0% 2 66,7% 2 66,7% 2 50,0%"),
+        "{words}"
+    );
     assert!(words.contains(&format!("Kejuruan {}", c.trade_name)));
     assert!(pdftext::pages(&pdf) > 3);
 
@@ -460,7 +524,10 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
         .expect("a group for the AC batch");
     let texts: Vec<String> = group.select(&sel(".feedback-text")).map(text).collect();
     assert!(texts.iter().any(|t| t.contains("freon bocor")), "{texts:?}");
-    assert!(texts.iter().any(|t| t.contains("Freon diisi kurang")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("Freon diisi kurang")),
+        "{texts:?}"
+    );
 
     // The head sees the same numbers and the lists, without links into the register.
     let head = app.signed_in("kepala").await;
@@ -473,5 +540,8 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
     let dash = head.get("/dasbor").await;
     assert!(dash.contains("/admin/hasil/laporan.pdf"), "{}", dash.body);
     // An unknown measure is a 404.
-    assert_eq!(head.get("/admin/hasil/daftar?ukuran=x").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        head.get("/admin/hasil/daftar?ukuran=x").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
