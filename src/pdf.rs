@@ -1332,6 +1332,54 @@ mod tests {
     }
 
     #[test]
+    fn a_report_table_flows_across_pages_with_its_header() {
+        let report = Report {
+            letterhead: surat_pesanan().letterhead,
+            title: "LAPORAN UJI".into(),
+            subtitle: "Tahun 2026".into(),
+            footer: "Laporan uji 2026".into(),
+            sections: vec![ReportSection {
+                heading: "Menurut angkatan".into(),
+                new_page: false,
+                paragraphs: vec!["Ringkasan singkat.".into()],
+                bars: Some(ReportBars {
+                    title: "Lulusan".into(),
+                    items: vec![("Tata Boga".into(), 12), ("Las".into(), 0)],
+                }),
+                tables: vec![ReportTable {
+                    title: "Angkatan".into(),
+                    note: "Catatan tabel.".into(),
+                    header: vec![
+                        "Angkatan".into(),
+                        "Peserta".into(),
+                        "Pendapatan umum".into(),
+                    ],
+                    rows: (1..=120)
+                        .map(|i| {
+                            vec![
+                                format!("Angkatan uji {i}"),
+                                i.to_string(),
+                                rupiah(i * 1_000_000),
+                            ]
+                        })
+                        .collect(),
+                }],
+            }],
+        };
+        let pdf = render_report(&report).unwrap();
+        let pages = pdftext::pages(&pdf);
+        assert!(pages >= 3, "{pages} page(s)");
+        let text = pdftext::text(&pdf);
+        assert!(
+            text.contains("Angkatan uji 120 120 Rp120.000.000"),
+            "{text}"
+        );
+        assert_eq!(text.matches("Pendapatan umum").count(), pages, "{text}");
+        assert!(text.contains(&format!("Halaman {pages} dari {pages}")));
+        save_sample("sample-report.pdf", &pdf);
+    }
+
+    #[test]
     fn voided_document_carries_the_banner() {
         let mut doc = surat_pesanan();
         doc.void_notice = Some("salah harga satuan, diganti 028/SP/DISNAKERTRANS/XI/2026".into());

@@ -15,8 +15,6 @@ pub mod notifications;
 pub mod open_data;
 pub mod orders;
 pub mod outcomes;
-#[cfg(test)]
-mod outcomes_scale;
 pub mod procurement;
 pub mod regions;
 pub mod register;

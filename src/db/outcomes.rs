@@ -33,9 +33,7 @@ const BATCH_LABEL: &str =
     "pr.name || ' · Angkatan ' || CAST(b.number AS TEXT) || '/' || CAST(b.year AS TEXT)";
 
 /// Alumni with at least one confirmed public payment or live office payment.
-const PAID_ALUMNI: &str = "SELECT bz.alumnus_id FROM businesses bz \
-      JOIN orders o ON o.business_id = bz.id \
-      JOIN order_payments op ON op.order_id = o.id AND op.confirmed_at IS NOT NULL \
+const PAID_ALUMNI: &str = "SELECT alumnus_id FROM alumni_sales WHERE paid_orders > 0 \
     UNION SELECT bz.alumnus_id FROM businesses bz \
       JOIN office_requests r ON r.business_id = bz.id \
       JOIN office_payments pay ON pay.request_id = r.id AND pay.voided_at IS NULL";
@@ -44,10 +42,11 @@ const PAID_ALUMNI: &str = "SELECT bz.alumnus_id FROM businesses bz \
 const STOREFRONT_ALUMNI: &str = "SELECT DISTINCT bz.alumnus_id FROM businesses bz \
     WHERE bz.active = 1 AND EXISTS (SELECT 1 FROM listings l WHERE l.business_id = bz.id AND l.active = 1)";
 
-/// Confirmed public revenue per alumnus.
-const PUBLIC_REVENUE: &str = "SELECT bz.alumnus_id, CAST(SUM(op.amount) AS BIGINT) AS amount \
-    FROM order_payments op JOIN orders o ON o.id = op.order_id JOIN businesses bz ON bz.id = o.business_id \
-    WHERE op.confirmed_at IS NOT NULL GROUP BY bz.alumnus_id";
+/// Confirmed public revenue per alumnus: `alumni_sales`, the sum of confirmed payments the
+/// triggers of migration 0012 keep (the same definition as `domain::capital::activity`; a test
+/// holds the table equal to the sum over the payments).
+const PUBLIC_REVENUE: &str =
+    "SELECT alumnus_id, revenue AS amount FROM alumni_sales WHERE paid_orders > 0";
 
 /// Live office revenue (gross) per alumnus.
 const OFFICE_REVENUE: &str = "SELECT bz.alumnus_id, CAST(SUM(pay.gross) AS BIGINT) AS amount \
@@ -108,9 +107,8 @@ const FACTS: &str = "facts AS (SELECT alumnus_id, MAX(shop) AS shop, \
         AND EXISTS (SELECT 1 FROM listings l WHERE l.business_id = bz.id AND l.active = 1)) s \
       WHERE alumnus_id IN (SELECT alumnus_id FROM c) \
       UNION ALL \
-      SELECT bz.alumnus_id, 0, op.amount, 0, 0, 0, 0, 0, 0, 0, 1 \
-      FROM order_payments op JOIN orders o ON o.id = op.order_id JOIN businesses bz ON bz.id = o.business_id \
-      WHERE op.confirmed_at IS NOT NULL AND bz.alumnus_id IN (SELECT alumnus_id FROM c) \
+      SELECT alumnus_id, 0, revenue, 0, 0, 0, 0, 0, 0, 0, 1 \
+      FROM alumni_sales WHERE paid_orders > 0 AND alumnus_id IN (SELECT alumnus_id FROM c) \
       UNION ALL \
       SELECT bz.alumnus_id, 0, 0, pay.gross, 0, 0, 0, 0, 0, 0, 1 \
       FROM office_payments pay JOIN office_requests r ON r.id = pay.request_id \
@@ -137,6 +135,15 @@ pub async fn groups(
     if dimensions.is_empty() {
         return Ok(Vec::new());
     }
+    let sql = groups_sql(dimensions);
+    let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
+        .fetch_all(db.pool())
+        .await?;
+    groups_of(&rows, dimensions)
+}
+
+/// The query of `groups` (its filter as `$1`..`$6`).
+pub(crate) fn groups_sql(dimensions: &[Option<Dimension>]) -> String {
     let mut keys = String::new();
     let mut arms = Vec::new();
     for (i, d) in dimensions.iter().enumerate() {
@@ -166,17 +173,17 @@ pub async fn groups(
                    GROUP BY ca.k) y ON y.k = x.k"
         ));
     }
-    let sql = format!(
+    format!(
         "WITH c AS (SELECT p.id AS pid, p.alumnus_id, p.result, p.competency{keys} {FROM} {WHERE}), \
          {FACTS} \
          SELECT * FROM ({}) z ORDER BY d, l, k",
         arms.join(" UNION ALL ")
-    );
-    let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
-        .fetch_all(db.pool())
-        .await?;
+    )
+}
+
+fn groups_of(rows: &[AnyRow], dimensions: &[Option<Dimension>]) -> DbResult<Vec<Vec<Group>>> {
     let mut out: Vec<Vec<Group>> = vec![Vec::new(); dimensions.len()];
-    for r in &rows {
+    for r in rows {
         let d: i64 = r.try_get("d")?;
         let Some(list) = usize::try_from(d).ok().and_then(|d| out.get_mut(d)) else {
             continue;
@@ -217,37 +224,7 @@ pub async fn waves(
     if dimensions.is_empty() {
         return Ok(Vec::new());
     }
-    let mut keys = String::new();
-    let mut arms = Vec::new();
-    for (i, d) in dimensions.iter().enumerate() {
-        let (key, _) = key_sql(*d);
-        keys.push_str(&format!(", {key} AS k{i}"));
-        arms.push(format!(
-            "SELECT {i} AS d, k{i} AS k, wave, COUNT(*) AS invited, \
-               CAST(SUM(responded) AS BIGINT) AS responded, CAST(SUM(works) AS BIGINT) AS works, \
-               CAST(SUM(umk) AS BIGINT) AS umk, CAST(SUM(platform) AS BIGINT) AS platform \
-             FROM w GROUP BY k{i}, wave"
-        ));
-    }
-    let sql = format!(
-        "WITH c AS (SELECT p.id AS pid, p.alumnus_id{keys} {FROM} {WHERE} AND p.result = 'lulus'), \
-         paid AS (SELECT bz.alumnus_id FROM businesses bz \
-             JOIN orders o ON o.business_id = bz.id \
-             JOIN order_payments op ON op.order_id = o.id AND op.confirmed_at IS NOT NULL \
-           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c) \
-           UNION SELECT bz.alumnus_id FROM businesses bz \
-             JOIN office_requests r ON r.business_id = bz.id \
-             JOIN office_payments pay ON pay.request_id = r.id AND pay.voided_at IS NULL \
-           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c)), \
-         w AS (SELECT c.*, i.wave, CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END AS responded, \
-             COALESCE(r.works_in_trade, 0) AS works, COALESCE(r.earns_umk, 0) AS umk, \
-             CASE WHEN paid.alumnus_id IS NOT NULL THEN 1 ELSE 0 END AS platform \
-           FROM c JOIN tracer_invitations i ON i.participation_id = c.pid \
-             LEFT JOIN tracer_responses r ON r.invitation_id = i.id \
-             LEFT JOIN paid ON paid.alumnus_id = c.alumnus_id) \
-         SELECT * FROM ({}) z ORDER BY d, k, wave",
-        arms.join(" UNION ALL ")
-    );
+    let sql = waves_sql(dimensions);
     let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), filter)
         .fetch_all(db.pool())
         .await?;
@@ -269,6 +246,39 @@ pub async fn waves(
         }
     }
     Ok(out)
+}
+
+/// The query of `waves` (its filter as `$1`..`$6`).
+pub(crate) fn waves_sql(dimensions: &[Option<Dimension>]) -> String {
+    let mut keys = String::new();
+    let mut arms = Vec::new();
+    for (i, d) in dimensions.iter().enumerate() {
+        let (key, _) = key_sql(*d);
+        keys.push_str(&format!(", {key} AS k{i}"));
+        arms.push(format!(
+            "SELECT {i} AS d, k{i} AS k, wave, COUNT(*) AS invited, \
+               CAST(SUM(responded) AS BIGINT) AS responded, CAST(SUM(works) AS BIGINT) AS works, \
+               CAST(SUM(umk) AS BIGINT) AS umk, CAST(SUM(platform) AS BIGINT) AS platform \
+             FROM w GROUP BY k{i}, wave"
+        ));
+    }
+    format!(
+        "WITH c AS (SELECT p.id AS pid, p.alumnus_id{keys} {FROM} {WHERE} AND p.result = 'lulus'), \
+         paid AS (SELECT alumnus_id FROM alumni_sales \
+           WHERE paid_orders > 0 AND alumnus_id IN (SELECT alumnus_id FROM c) \
+           UNION SELECT bz.alumnus_id FROM businesses bz \
+             JOIN office_requests r ON r.business_id = bz.id \
+             JOIN office_payments pay ON pay.request_id = r.id AND pay.voided_at IS NULL \
+           WHERE bz.alumnus_id IN (SELECT alumnus_id FROM c)), \
+         w AS (SELECT c.*, i.wave, CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END AS responded, \
+             COALESCE(r.works_in_trade, 0) AS works, COALESCE(r.earns_umk, 0) AS umk, \
+             CASE WHEN paid.alumnus_id IS NOT NULL THEN 1 ELSE 0 END AS platform \
+           FROM c JOIN tracer_invitations i ON i.participation_id = c.pid \
+             LEFT JOIN tracer_responses r ON r.invitation_id = i.id \
+             LEFT JOIN paid ON paid.alumnus_id = c.alumnus_id) \
+         SELECT * FROM ({}) z ORDER BY d, k, wave",
+        arms.join(" UNION ALL ")
+    )
 }
 
 /// Obstacles named in the answers of the cohort's completers (all waves), most named first.

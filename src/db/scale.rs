@@ -256,10 +256,13 @@ pub async fn generate(
     Ok(added)
 }
 
+/// A generated answer: status, related, income band, and the two flags.
+type Answer = (Status, Option<bool>, Option<Band>, bool, bool);
+
 /// The answers a generated respondent gives, with the flags `domain::tracer::classify` decides
 /// for them (the rule stays in one place; the SQL only picks a row by the invitation's number).
 /// Weighted as the demo's district answers: most working in their trade, a quarter not.
-fn answer_mix() -> Vec<(Status, Option<bool>, Option<Band>, bool, bool)> {
+fn answer_mix() -> Vec<Answer> {
     use Band::*;
     use Status::*;
     let picks: [(Status, Option<bool>, Option<Band>); 20] = [

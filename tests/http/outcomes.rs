@@ -11,7 +11,10 @@ use crate::both;
 use crate::helpers::TestApp;
 use crate::pdftext;
 
-both!(a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report);
+both!(
+    a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report,
+    alumni_sales_follow_every_payment
+);
 
 async fn id(app: &TestApp, sql: String) -> i64 {
     use sqlx::Row;
@@ -275,17 +278,6 @@ async fn cohort(app: &TestApp) -> Cohort {
     }
 }
 
-async fn get_bytes(v: &crate::helpers::Visitor, path: &str) -> Vec<u8> {
-    let r = v
-        .client
-        .get(format!("{}{path}", v.base))
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    r.bytes().await.unwrap().to_vec()
-}
-
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
@@ -476,7 +468,9 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
     );
 
     // The XLSX: one sheet per table, the same cells as the page.
-    let xlsx = get_bytes(&admin, "/admin/hasil/laporan.xlsx?tahun=2031").await;
+    let xlsx = admin
+        .get_bytes("/admin/hasil/laporan.xlsx?tahun=2031")
+        .await;
     {
         use calamine::Reader;
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
@@ -497,7 +491,7 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
     }
 
     // The PDF: the same figures, and a page for the trade.
-    let pdf = get_bytes(&admin, "/admin/hasil/laporan.pdf?tahun=2031").await;
+    let pdf = admin.get_bytes("/admin/hasil/laporan.pdf?tahun=2031").await;
     let words = pdftext::text(&pdf);
     assert!(words.contains("LAPORAN PEMBERDAYAAN ALUMNI BLK"));
     for (label, value) in &want {
@@ -544,4 +538,71 @@ async fn a_hand_computed_cohort_on_the_dashboard_the_lists_and_the_report(app: T
         head.get("/admin/hasil/daftar?ukuran=x").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// Each alumnus's confirmed public sales as `alumni_sales` keeps them (migration 0012's
+/// triggers), against the sum over the payments themselves.
+async fn sales_kept_and_summed(app: &TestApp) -> (Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>) {
+    let kept: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT alumnus_id, paid_orders, revenue FROM alumni_sales WHERE paid_orders > 0 \
+         ORDER BY alumnus_id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let summed: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT b.alumnus_id, COUNT(*), CAST(SUM(p.amount) AS BIGINT) FROM order_payments p \
+         JOIN orders o ON o.id = p.order_id JOIN businesses b ON b.id = o.business_id \
+         WHERE p.confirmed_at IS NOT NULL GROUP BY b.alumnus_id ORDER BY b.alumnus_id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    (kept, summed)
+}
+
+/// The dashboard reads public sales from `alumni_sales`; it must equal the payments after the
+/// demo (made through the use cases), after a buyer confirms a payment over HTTP, and after
+/// payments are unconfirmed, re-amounted or deleted by any writer.
+async fn alumni_sales_follow_every_payment(app: TestApp) {
+    let (kept, summed) = sales_kept_and_summed(&app).await;
+    assert!(!summed.is_empty(), "the demo has confirmed sales");
+    assert_eq!(kept, summed, "after the demo");
+
+    let order: i64 = sqlx::query_scalar(
+        "SELECT p.order_id FROM order_payments p JOIN orders o ON o.id = p.order_id \
+         JOIN users u ON u.id = o.buyer_user_id \
+         WHERE p.confirmed_at IS NULL AND u.username = 'pembeli' ORDER BY p.order_id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the demo buyer has a payment to confirm");
+    let (before, _) = sales_kept_and_summed(&app).await;
+    let buyer = app.signed_in("pembeli").await;
+    let page = buyer
+        .post(&format!("/pesanan/{order}/konfirmasi-pembayaran"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let (kept, summed) = sales_kept_and_summed(&app).await;
+    assert_eq!(kept, summed, "after a confirmation");
+    assert_eq!(
+        kept.iter().map(|r| r.1).sum::<i64>(),
+        before.iter().map(|r| r.1).sum::<i64>() + 1,
+        "one more paid order"
+    );
+
+    for sql in [
+        "UPDATE order_payments SET amount = amount + 1000 WHERE order_id = $1",
+        "UPDATE order_payments SET confirmed_at = NULL WHERE order_id = $1",
+        "UPDATE order_payments SET confirmed_at = recorded_at WHERE order_id = $1",
+        "DELETE FROM order_payments WHERE order_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(order)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let (kept, summed) = sales_kept_and_summed(&app).await;
+        assert_eq!(kept, summed, "after {sql}");
+    }
 }
