@@ -221,7 +221,15 @@ pub fn bars(chart: &Bars) -> String {
         .flat_map(|i| i.values.iter().map(|(v, _)| (*v).max(0)))
         .max()
         .unwrap_or(0);
-    let plot_w = WIDTH - 80.0;
+    // Room right of the longest bar for the longest value ("Rp194.482.500"), at about 6.5
+    // units a character of the 11-unit font.
+    let longest = chart
+        .items
+        .iter()
+        .flat_map(|i| i.values.iter().map(|(_, t)| t.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let plot_w = (WIDTH - 8.0 - 6.5 * longest as f64).max(WIDTH / 2.0);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -363,7 +371,16 @@ pub fn lines(chart: &Lines) -> String {
             );
         }
     }
-    for (i, label) in chart.labels.iter().enumerate() {
+    // Every label when they fit side by side (about 8 units a character), else every second,
+    // third…: the table beside the chart has them all.
+    let widest = chart
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let step = ((widest as f64 * 8.0 / slot).ceil() as usize).max(1);
+    for (i, label) in chart.labels.iter().enumerate().filter(|(i, _)| i % step == 0) {
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,
