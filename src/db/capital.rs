@@ -899,24 +899,11 @@ pub async fn note_eligibility(
 }
 
 pub async fn settings(db: &Db) -> DbResult<BTreeMap<String, String>> {
-    let rows = sqlx::query("SELECT key, value FROM capital_settings")
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("key")?, r.try_get("value")?)))
-        .collect()
+    super::settings::read(db, super::settings::Table::Capital).await
 }
 
 pub async fn put_setting(tx: &mut Tx, key: &str, value: &str) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO capital_settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    super::settings::put(tx, super::settings::Table::Capital, key, value).await
 }
 
 /// Active users of a role linked to a partner (`mitra`), or every active agency user.

@@ -22,6 +22,7 @@ pub mod reviews;
 pub mod revision;
 pub mod scale;
 pub mod sessions;
+pub mod settings;
 pub mod stats;
 pub mod storefront;
 pub mod tracer;

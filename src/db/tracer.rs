@@ -52,24 +52,11 @@ pub async fn has_version(tx: &mut Tx) -> DbResult<bool> {
 // ---- Settings and UMK ----------------------------------------------------------------------
 
 pub async fn settings(db: &Db) -> DbResult<BTreeMap<String, String>> {
-    let rows = sqlx::query("SELECT key, value FROM tracer_settings")
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("key")?, r.try_get("value")?)))
-        .collect()
+    super::settings::read(db, super::settings::Table::Tracer).await
 }
 
 pub async fn put_setting(tx: &mut Tx, key: &str, value: &str) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO tracer_settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    super::settings::put(tx, super::settings::Table::Tracer, key, value).await
 }
 
 /// Every year's UMK, newest first: (year, amount).

@@ -380,7 +380,12 @@ pub fn lines(chart: &Lines) -> String {
         .max()
         .unwrap_or(0);
     let step = ((widest as f64 * 8.0 / slot).ceil() as usize).max(1);
-    for (i, label) in chart.labels.iter().enumerate().filter(|(i, _)| i % step == 0) {
+    for (i, label) in chart
+        .labels
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % step == 0)
+    {
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,

@@ -30,7 +30,7 @@ pub(crate) async fn i64_of(app: &TestApp, sql: &str, id: i64) -> i64 {
         .expect("i64")
 }
 
-async fn text_of(app: &TestApp, sql: &str, id: i64) -> String {
+pub(crate) async fn text_of(app: &TestApp, sql: &str, id: i64) -> String {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(id)
         .fetch_one(app.db.pool())

@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use sqlx::Row;
 
 use crate::both;
+use crate::capital::text_of;
 use crate::helpers::TestApp;
 
 both!(
@@ -32,16 +33,6 @@ async fn i64_q(app: &TestApp, sql: &str, binds: &[i64]) -> i64 {
         .expect(sql)
         .try_get(0)
         .expect("i64")
-}
-
-async fn text_q(app: &TestApp, sql: &str, id: i64) -> String {
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-        .bind(id)
-        .fetch_one(app.db.pool())
-        .await
-        .expect(sql)
-        .try_get(0)
-        .expect("text")
 }
 
 async fn exec(app: &TestApp, sql: &str, binds: &[&str]) {
@@ -184,7 +175,7 @@ async fn a_wave_opens_once_and_its_link_answers_once(app: TestApp) {
         outbox,
         "nothing sent twice"
     );
-    let hash = text_q(
+    let hash = text_of(
         &app,
         "SELECT token_hash FROM tracer_invitations WHERE participation_id = $1",
         p[0],
@@ -203,7 +194,7 @@ async fn a_wave_opens_once_and_its_link_answers_once(app: TestApp) {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.contains("Halo Rina Uji") && form.contains("Apa kegiatan utama Anda sekarang?"));
     let shown = form.input_value("version_id").unwrap();
-    let old_body = text_q(
+    let old_body = text_of(
         &app,
         "SELECT body FROM tracer_versions WHERE id = $1",
         shown.parse().unwrap(),
@@ -229,7 +220,7 @@ async fn a_wave_opens_once_and_its_link_answers_once(app: TestApp) {
         "the edit made a new version"
     );
     assert_eq!(
-        text_q(
+        text_of(
             &app,
             "SELECT body FROM tracer_versions WHERE id = $1",
             shown.parse().unwrap()
@@ -656,7 +647,7 @@ async fn prefilled_figures_equal_the_records(app: TestApp) {
         .post("/admin/tracer/kirim", &[])
         .await
         .assert_redirect_to("/admin/tracer?kirim=");
-    let opens = text_q(
+    let opens = text_of(
         &app,
         "SELECT opens_on FROM tracer_invitations WHERE participation_id = $1",
         p,
@@ -667,7 +658,7 @@ async fn prefilled_figures_equal_the_records(app: TestApp) {
         to_iso(until),
         "the test's window is the prefill's window"
     );
-    let name = text_q(&app, "SELECT full_name FROM alumni WHERE id = $1", alumnus).await;
+    let name = text_of(&app, "SELECT full_name FROM alumni WHERE id = $1", alumnus).await;
     let link = link_of(&app, &name).await;
     let page = app.visitor().get(&link).await;
     assert!(page.contains(&format!("Usaha aktif di Karya: {orders} pesanan selesai dalam 3 bulan terakhir, pendapatan Rp{}", karya::domain::rupiah::short_amount(revenue))), "{}", page.body);
