@@ -542,19 +542,24 @@ pub struct Choice {
 }
 
 /// The filter form's choices: years with batches, trades, programs, batches, kecamatan.
-pub async fn choices(db: &Db) -> DbResult<[Vec<Choice>; 5]> {
-    let pick = |sql: &'static str| async move {
-        sqlx::query(sql)
-            .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Choice {
-                    value: r.try_get(0)?,
-                    label: r.try_get(1)?,
-                })
+/// Rows of (value, label) as choices.
+fn to_choices(rows: &[AnyRow]) -> DbResult<Vec<Choice>> {
+    rows.iter()
+        .map(|r| {
+            Ok(Choice {
+                value: r.try_get(0)?,
+                label: r.try_get(1)?,
             })
-            .collect::<DbResult<Vec<_>>>()
+        })
+        .collect()
+}
+
+/// The filter's choices. Batches are many (thousands at national scale), so the batch list holds
+/// those that ended in the filter's year (the latest year when none is chosen), narrowed to the
+/// chosen trade or program, and the chosen batch.
+pub async fn choices(db: &Db, filter: &Filter) -> DbResult<[Vec<Choice>; 5]> {
+    let pick = |sql: &'static str| async move {
+        to_choices(&sqlx::query(sql).fetch_all(db.pool()).await?)
     };
     Ok([
         pick(
@@ -567,11 +572,22 @@ pub async fn choices(db: &Db) -> DbResult<[Vec<Choice>; 5]> {
              JOIN trades t ON t.id = pr.trade_id ORDER BY 2",
         )
         .await?,
-        pick(
+        sqlx::query(
             "SELECT CAST(b.id AS TEXT), pr.name || ' · Angkatan ' || CAST(b.number AS TEXT) || '/' || CAST(b.year AS TEXT) \
-             FROM batches b JOIN programs pr ON pr.id = b.program_id ORDER BY b.year DESC, 2",
+             FROM batches b JOIN programs pr ON pr.id = b.program_id \
+             WHERE b.id = $4 OR (SUBSTR(b.end_date, 1, 4) = \
+                 COALESCE(NULLIF($1, ''), (SELECT MAX(SUBSTR(end_date, 1, 4)) FROM batches)) \
+               AND ($2 = 0 OR pr.trade_id = $2) AND ($3 = 0 OR b.program_id = $3)) \
+             ORDER BY b.year DESC, 2",
         )
-        .await?,
+        .bind(filter.year.map(|y| y.to_string()).unwrap_or_default())
+        .bind(filter.trade.unwrap_or(0))
+        .bind(filter.program.unwrap_or(0))
+        .bind(filter.batch.unwrap_or(0))
+        .fetch_all(db.pool())
+        .await
+        .map_err(super::DbError::from)
+        .and_then(|rows| to_choices(&rows))?,
         pick(
             "SELECT DISTINCT k.code, k.name FROM alumni a JOIN regions k ON k.code = a.kecamatan_code ORDER BY 2",
         )

@@ -33,9 +33,10 @@ pub struct Added {
     pub responses: i64,
 }
 
-/// A recursive counter 1..=$1 (both dialects).
+/// A recursive counter 1..=$1 (both dialects; 64-bit, so the arithmetic on it cannot overflow
+/// PostgreSQL's `integer`).
 const COUNTER: &str =
-    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)";
+    "WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < $1)";
 
 const MONTHS: &str = "(SELECT column1 AS k, column2 AS mm FROM (VALUES (1,'01'),(2,'02'),\
      (3,'03'),(4,'04'),(5,'05'),(6,'06'),(7,'07'),(8,'08'),(9,'09'),(10,'10'),(11,'11'),\

@@ -46,7 +46,7 @@ pub async fn dashboard(
     let outcomes = uc::build(&state.db, &filter, &[per]).await?;
     let page = DashboardPage {
         layout: ctx.layout("Hasil pelatihan"),
-        selects: v::selects(&filter, choices(&state.db).await?, per),
+        selects: v::selects(&filter, choices(&state.db, &filter).await?, per),
         cards: v::cards(&outcomes),
         charts: v::charts(&outcomes),
         tables: v::tables(&outcomes),
@@ -101,7 +101,11 @@ pub async fn feedback(
     ctx.user()?;
     let filter = filter_of(&q);
     let list = uc::feedback(&state.db, &filter).await?;
-    let mut selects = v::selects(&filter, choices(&state.db).await?, Dimension::Trade);
+    let mut selects = v::selects(
+        &filter,
+        choices(&state.db, &filter).await?,
+        Dimension::Trade,
+    );
     selects.retain(|s| s.name != "rincian");
     let page = FeedbackPage {
         layout: ctx.layout("Umpan balik pelatihan"),
