@@ -254,6 +254,9 @@ pub async fn generate(
     let (invitations, responses) = tracer(db, first_alumnus, now).await?;
     added.invitations = invitations;
     added.responses = responses;
+    // Fresh statistics for the planner, as autovacuum (PostgreSQL) or `PRAGMA optimize` would
+    // gather in time: without them PostgreSQL plans the dashboard for empty tables.
+    sqlx::query("ANALYZE").execute(db.pool()).await?;
     Ok(added)
 }
 
