@@ -104,6 +104,11 @@ pub struct Settings {
     pub smtp_url: String,
     /// Sender address for email, e.g. `Karya Tanjabtim <karya@tanjabtimkab.go.id>`.
     pub smtp_from: String,
+    /// Whether this instance runs the background jobs: the outbox sender, order
+    /// auto-completion, procurement deadlines, capital reminders, the tracer and the sweeper.
+    /// Every job is safe on several instances at once; `false` suits an instance that only
+    /// serves pages (at least one instance must keep them on).
+    pub background_jobs: bool,
     pub instance: Instance,
 }
 
@@ -129,6 +134,7 @@ impl Default for Settings {
             import_retention_days: 30,
             smtp_url: String::new(),
             smtp_from: String::new(),
+            background_jobs: true,
             instance: Instance::default(),
         }
     }
@@ -268,6 +274,9 @@ impl Settings {
         }
         if let Some(v) = env("SMTP_FROM") {
             self.smtp_from = v;
+        }
+        if let Some(v) = env("BACKGROUND_JOBS") {
+            self.background_jobs = flag("KARYA_BACKGROUND_JOBS", &v)?;
         }
         if let Some(v) = env("DISTRICT_NAME") {
             self.instance.district_name = v;

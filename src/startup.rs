@@ -169,39 +169,11 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = app(self.state.clone());
-        let sweeper = tokio::spawn(sweep_periodically(
-            self.state.db.clone(),
-            self.state.settings.clone(),
-        ));
-        let completer = tokio::spawn(crate::app::orders::autocomplete_periodically(
-            self.state.db.clone(),
-            self.state.settings.clone(),
-        ));
-        let expirer = tokio::spawn(crate::app::procurement::expire_periodically(
-            self.state.db.clone(),
-            self.state.settings.clone(),
-        ));
-        let reminder = tokio::spawn(crate::app::capital::remind_periodically(
-            self.state.db.clone(),
-            self.state.settings.clone(),
-            self.state.secrets.data_key.clone(),
-        ));
-        let tracer = tokio::spawn(crate::app::tracer::run_periodically(
-            self.state.db.clone(),
-            self.state.settings.clone(),
-            self.state.secrets.data_key.clone(),
-        ));
-        // The outbox sender; asked to stop after the server, it finishes its current step.
-        let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
-        let mailer = crate::outbox::Mailer::from_settings(
-            &self.state.settings.smtp_url,
-            &self.state.settings.smtp_from,
-        );
-        let outbox = tokio::spawn(crate::outbox::run(
-            self.state.db.clone(),
-            mailer,
-            outbox_stop,
-        ));
+        let jobs = self
+            .state
+            .settings
+            .background_jobs
+            .then(|| Jobs::start(&self.state));
         crate::server::serve(
             self.listener,
             app,
@@ -209,14 +181,61 @@ impl Application {
             shutdown,
         )
         .await;
-        sweeper.abort();
-        completer.abort();
-        expirer.abort();
-        reminder.abort();
-        tracer.abort();
-        let _ = stop_outbox.send(true);
-        let _ = tokio::time::timeout(Duration::from_secs(30), outbox).await;
+        if let Some(jobs) = jobs {
+            jobs.stop().await;
+        }
         Ok(())
+    }
+}
+
+/// The background jobs of an instance (`settings.background_jobs`).
+struct Jobs {
+    periodic: Vec<tokio::task::JoinHandle<()>>,
+    stop_outbox: tokio::sync::watch::Sender<bool>,
+    outbox: tokio::task::JoinHandle<()>,
+}
+
+impl Jobs {
+    fn start(state: &AppState) -> Jobs {
+        let (db, settings) = (&state.db, &state.settings);
+        let periodic = vec![
+            tokio::spawn(sweep_periodically(db.clone(), settings.clone())),
+            tokio::spawn(crate::app::orders::autocomplete_periodically(
+                db.clone(),
+                settings.clone(),
+            )),
+            tokio::spawn(crate::app::procurement::expire_periodically(
+                db.clone(),
+                settings.clone(),
+            )),
+            tokio::spawn(crate::app::capital::remind_periodically(
+                db.clone(),
+                settings.clone(),
+                state.secrets.data_key.clone(),
+            )),
+            tokio::spawn(crate::app::tracer::run_periodically(
+                db.clone(),
+                settings.clone(),
+                state.secrets.data_key.clone(),
+            )),
+        ];
+        // The outbox sender; asked to stop after the server, it finishes its current step.
+        let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
+        let mailer = crate::outbox::Mailer::from_settings(&settings.smtp_url, &settings.smtp_from);
+        let outbox = tokio::spawn(crate::outbox::run(db.clone(), mailer, outbox_stop));
+        Jobs {
+            periodic,
+            stop_outbox,
+            outbox,
+        }
+    }
+
+    async fn stop(self) {
+        for job in self.periodic {
+            job.abort();
+        }
+        let _ = self.stop_outbox.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(30), self.outbox).await;
     }
 }
 

@@ -478,17 +478,27 @@ impl Visitor {
 /// `KARYA_TEST_POSTGRES_URL` or `KARYA_TEST_REQUIRE=postgres` (cfg `karya_test_postgres`).
 #[macro_export]
 macro_rules! both {
-    ($($name:ident),+ $(,)?) => {$(
+    ($($name:ident),+ $(,)?) => {
+        $crate::both_with!(|_| {}; $($name),+);
+    };
+}
+
+/// `both!` with the settings changed first: `both_with!(|s| s.demo = false; name, …)`.
+#[macro_export]
+macro_rules! both_with {
+    ($tweak:expr; $($name:ident),+ $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::helpers::spawn(karya::config::Backend::Sqlite).await.expect("sqlite app");
+                let app = $crate::helpers::spawn_with(karya::config::Backend::Sqlite, $tweak)
+                    .await
+                    .expect("sqlite app");
                 super::$name(app).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             #[cfg_attr(not(karya_test_postgres), ignore = "KARYA_TEST_POSTGRES_URL not set")]
             async fn postgres() {
-                let app = $crate::helpers::spawn(karya::config::Backend::Postgres)
+                let app = $crate::helpers::spawn_with(karya::config::Backend::Postgres, $tweak)
                     .await
                     .expect("postgres app: KARYA_TEST_POSTGRES_URL not set");
                 super::$name(app).await;

@@ -13,13 +13,19 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
-use crate::both;
+use crate::{both, both_with};
 use crate::helpers::{TestApp, spawn_with};
 
 both!(
     in_app_notifications_show_in_the_badge_and_the_list,
     only_the_owner_opens_a_notification,
     the_list_is_paginated,
+);
+
+// The outbox tests drive the sender step by step at instants of their choosing: the app runs
+// no background job (its own sender, or a job queuing rows after the demo's were drained).
+both_with!(
+    |s: &mut karya::config::Settings| s.background_jobs = false;
     outbox_survives_a_failing_sender,
     outbox_rows_are_claimed_once_and_leases_expire,
     whatsapp_rows_become_handoffs_on_the_order,
@@ -415,8 +421,6 @@ async fn whatsapp_rows_become_handoffs_on_the_order(app: TestApp) {
     assert_eq!(handoffs.len(), 1);
     // A sender that fails is never asked: WhatsApp rows are not sent by a machine.
     let failing = Failing::default();
-    // (The server's own loop may have handed it off already: either way, once. Other rows,
-    // such as those of demo orders the auto-complete job finishes meanwhile, may go too.)
     outbox::deliver_due(&app.db, &failing, now).await.unwrap();
     assert_eq!(failing.0.load(Ordering::SeqCst), 0);
     assert_eq!(outbox_state(&app, id).await.0, "handoff");
