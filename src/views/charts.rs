@@ -169,25 +169,9 @@ pub fn stacked_bars(chart: &StackedBars) -> String {
             }
             base += value;
         }
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,
-            LEFT + slot * i as f64 + slot / 2.0,
-            HEIGHT - 6.0,
-            escape(&bar.label)
-        );
+        axis_label(&mut s, LEFT + slot * i as f64 + slot / 2.0, &bar.label);
     }
-    if max == 0 && !chart.empty.is_empty() {
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="{MUTED}">{}</text>"#,
-            LEFT + plot_w / 2.0,
-            TOP + plot_h / 2.0,
-            escape(chart.empty)
-        );
-    }
-    s.push_str("</svg>");
-    s
+    close_plot(&mut s, max == 0, chart.empty, plot_w, plot_h)
 }
 
 /// One item of a bar chart: its label and one value per series, with the text shown for it
@@ -386,25 +370,34 @@ pub fn lines(chart: &Lines) -> String {
         .enumerate()
         .filter(|(i, _)| i % step == 0)
     {
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,
-            x_of(i),
-            HEIGHT - 6.0,
-            escape(label)
-        );
+        axis_label(&mut s, x_of(i), label);
     }
-    if max == 0 && !chart.empty.is_empty() {
+    close_plot(&mut s, max == 0, chart.empty, plot_w, plot_h)
+}
+
+/// A label under the x axis, centred on `x`.
+fn axis_label(s: &mut String, x: f64, label: &str) {
+    let _ = write!(
+        s,
+        r#"<text x="{x:.1}" y="{}" font-size="12" text-anchor="middle" fill="{INK}">{}</text>"#,
+        HEIGHT - 6.0,
+        escape(label)
+    );
+}
+
+/// Ends a vertical chart's SVG; a chart with nothing to draw says so in the middle of the plot.
+fn close_plot(s: &mut String, nothing: bool, empty: &str, plot_w: f64, plot_h: f64) -> String {
+    if nothing && !empty.is_empty() {
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="{MUTED}">{}</text>"#,
             LEFT + plot_w / 2.0,
             TOP + plot_h / 2.0,
-            escape(chart.empty)
+            escape(empty)
         );
     }
     s.push_str("</svg>");
-    s
+    std::mem::take(s)
 }
 
 #[cfg(test)]
