@@ -109,6 +109,19 @@ pub struct Settings {
     /// Every job is safe on several instances at once; `false` suits an instance that only
     /// serves pages (at least one instance must keep them on).
     pub background_jobs: bool,
+    /// WhatsApp Business Cloud API: the access token and the sending number's id. Both set:
+    /// WhatsApp messages go out through the API as templates; empty: click-to-chat hand-offs.
+    pub whatsapp_token: String,
+    pub whatsapp_phone_number_id: String,
+    /// The Graph API base, version included (a test's fake server otherwise).
+    pub whatsapp_api_url: String,
+    /// The app secret that signs the webhook's status reports (X-Hub-Signature-256).
+    pub whatsapp_app_secret: String,
+    /// The token Meta echoes when the webhook is registered (hub.verify_token).
+    pub whatsapp_verify_token: String,
+    /// The approved message template (two body parameters: title, message) and its language.
+    pub whatsapp_template: String,
+    pub whatsapp_template_language: String,
     pub instance: Instance,
 }
 
@@ -135,6 +148,13 @@ impl Default for Settings {
             smtp_url: String::new(),
             smtp_from: String::new(),
             background_jobs: true,
+            whatsapp_token: String::new(),
+            whatsapp_phone_number_id: String::new(),
+            whatsapp_api_url: "https://graph.facebook.com/v21.0".into(),
+            whatsapp_app_secret: String::new(),
+            whatsapp_verify_token: String::new(),
+            whatsapp_template: "karya_notifikasi".into(),
+            whatsapp_template_language: "id".into(),
             instance: Instance::default(),
         }
     }
@@ -278,6 +298,24 @@ impl Settings {
         if let Some(v) = env("BACKGROUND_JOBS") {
             self.background_jobs = flag("KARYA_BACKGROUND_JOBS", &v)?;
         }
+        let text = |key: &str, field: &mut String| {
+            if let Some(v) = env(key) {
+                *field = v;
+            }
+        };
+        text("WHATSAPP_TOKEN", &mut self.whatsapp_token);
+        text(
+            "WHATSAPP_PHONE_NUMBER_ID",
+            &mut self.whatsapp_phone_number_id,
+        );
+        text("WHATSAPP_API_URL", &mut self.whatsapp_api_url);
+        text("WHATSAPP_APP_SECRET", &mut self.whatsapp_app_secret);
+        text("WHATSAPP_VERIFY_TOKEN", &mut self.whatsapp_verify_token);
+        text("WHATSAPP_TEMPLATE", &mut self.whatsapp_template);
+        text(
+            "WHATSAPP_TEMPLATE_LANGUAGE",
+            &mut self.whatsapp_template_language,
+        );
         if let Some(v) = env("DISTRICT_NAME") {
             self.instance.district_name = v;
         }
@@ -322,6 +360,28 @@ impl Settings {
                 "keep_alive_idle_secs harus antara 1 dan 86400".into(),
             ));
         }
+        if self.whatsapp_token.trim().is_empty() != self.whatsapp_phone_number_id.trim().is_empty()
+        {
+            return Err(ConfigError::Invalid(
+                "whatsapp_token dan whatsapp_phone_number_id harus diisi berdua (atau keduanya kosong)"
+                    .into(),
+            ));
+        }
+        if !(self.whatsapp_api_url.starts_with("https://")
+            || self.whatsapp_api_url.starts_with("http://"))
+        {
+            return Err(ConfigError::Invalid(
+                "whatsapp_api_url harus diawali https://".into(),
+            ));
+        }
+        if self.whatsapp_cloud().is_some()
+            && (self.whatsapp_template.trim().is_empty()
+                || self.whatsapp_template_language.trim().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "whatsapp_template dan whatsapp_template_language tidak boleh kosong".into(),
+            ));
+        }
         if self.instance.kabupaten.is_empty() {
             return Err(ConfigError::Invalid(
                 "instance.kabupaten harus berisi minimal satu kode".into(),
@@ -363,6 +423,39 @@ impl Settings {
             Ok(Backend::Postgres)
         } else {
             Err(ConfigError::UnknownDatabaseScheme(redact_url(&url)))
+        }
+    }
+
+    /// The WhatsApp Cloud API account, when both its token and number id are set.
+    pub fn whatsapp_cloud(&self) -> Option<crate::outbox::CloudConfig> {
+        let (token, id) = (
+            self.whatsapp_token.trim(),
+            self.whatsapp_phone_number_id.trim(),
+        );
+        (!token.is_empty() && !id.is_empty()).then(|| crate::outbox::CloudConfig {
+            api_url: self.whatsapp_api_url.trim().to_owned(),
+            phone_number_id: id.to_owned(),
+            token: token.to_owned(),
+            template: self.whatsapp_template.trim().to_owned(),
+            language: self.whatsapp_template_language.trim().to_owned(),
+        })
+    }
+
+    /// Who push services may contact about this instance's messages (the VAPID `sub` claim):
+    /// the public https address, else the email sender, else a placeholder.
+    pub fn push_contact(&self) -> String {
+        if self.public_url.starts_with("https://") {
+            return self.public_url.trim_end_matches('/').to_owned();
+        }
+        let from = self.smtp_from.trim();
+        let address = match (from.rfind('<'), from.rfind('>')) {
+            (Some(a), Some(b)) if a < b => &from[a + 1..b],
+            _ => from,
+        };
+        if address.contains('@') {
+            format!("mailto:{address}")
+        } else {
+            "mailto:karya@localhost".into()
         }
     }
 
@@ -509,6 +602,30 @@ mod tests {
             s.apply_env(|k| (k == key).then(|| value.into())).unwrap();
             assert!(s.validate().is_err(), "{key}={value} is refused");
         }
+    }
+
+    #[test]
+    fn whatsapp_cloud_needs_token_and_number_together() {
+        let mut s = Settings::default();
+        assert!(s.whatsapp_cloud().is_none());
+        s.apply_env(|k| (k == "KARYA_WHATSAPP_TOKEN").then(|| "t".into()))
+            .unwrap();
+        assert!(s.validate().is_err(), "a token without a number id");
+        s.whatsapp_phone_number_id = "123".into();
+        s.validate().unwrap();
+        let cloud = s.whatsapp_cloud().expect("configured");
+        assert_eq!(cloud.api_url, "https://graph.facebook.com/v21.0");
+        assert_eq!(
+            (cloud.template.as_str(), cloud.language.as_str()),
+            ("karya_notifikasi", "id")
+        );
+        s.whatsapp_api_url = "graph.facebook.com".into();
+        assert!(s.validate().is_err());
+        assert_eq!(s.push_contact(), "mailto:karya@localhost");
+        s.smtp_from = "Karya <karya@tanjabtimkab.go.id>".into();
+        assert_eq!(s.push_contact(), "mailto:karya@tanjabtimkab.go.id");
+        s.public_url = "https://karya.tanjabtimkab.go.id/".into();
+        assert_eq!(s.push_contact(), "https://karya.tanjabtimkab.go.id");
     }
 
     #[test]

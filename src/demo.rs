@@ -7,6 +7,7 @@ pub mod government;
 mod market;
 mod offers;
 mod pictures;
+mod reach;
 mod tracer;
 mod trading;
 
@@ -960,6 +961,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
         account_ids.get("staf.blk").copied(),
     )
     .await?;
+    reach::seed(db, account_ids.get("alumni").copied()).await?;
     tracing::info!(
         storefronts = opened.len(),
         listings = opened.iter().map(|o| o.listings.len()).sum::<usize>(),

@@ -303,8 +303,28 @@ pub fn router() -> Router<AppState> {
             Router::new()
                 .route("/notifikasi", get(notifications::list))
                 .route("/notifikasi/baca-semua", post(notifications::read_all))
-                .route("/notifikasi/{id}/baca", post(notifications::open)),
+                .route("/notifikasi/{id}/baca", post(notifications::open))
+                .route(
+                    "/akun/notifikasi",
+                    get(notifications::preferences).post(notifications::save_preferences),
+                )
+                .route(
+                    "/akun/notifikasi/perangkat",
+                    post(notifications::add_device),
+                )
+                .route(
+                    "/akun/notifikasi/perangkat/{id}/hapus",
+                    post(notifications::remove_device),
+                ),
         );
+        // The service worker (at the root, to control every page) and the WhatsApp Cloud
+        // API's webhook, whose posts are authenticated by their signature, not a session.
+        let public = Router::new()
+            .route("/sw.js", get(notifications::service_worker))
+            .route(
+                notifications::WHATSAPP_WEBHOOK,
+                get(notifications::whatsapp_verify).post(notifications::whatsapp_webhook),
+            );
         let admin = guarded(
             Permission::ManageMarketplace,
             Router::new()
@@ -314,7 +334,7 @@ pub fn router() -> Router<AppState> {
                     post(notifications::retry),
                 ),
         );
-        own.merge(admin)
+        own.merge(admin).merge(public)
     };
     // The public read-only API and its OpenAPI description.
     let api_v1 = {

@@ -269,3 +269,23 @@ pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
+
+/// The instance's VAPID private key (a P-256 scalar) for Web Push, derived from the data key:
+/// every instance sharing the data key signs with the same key, and nothing more is stored.
+/// Browsers subscribed with the matching public key (`outbox::PushSender::public_key`).
+pub fn vapid_private_key(data_key: &Key) -> [u8; 32] {
+    use hmac::{Hmac, KeyInit as _, Mac};
+    use web_push_native::p256::SecretKey;
+    // An HMAC output is a valid scalar except with probability about 2^-32; the counter makes
+    // the derivation total.
+    for counter in 0u32.. {
+        let mut mac = <Hmac<sha2::Sha256>>::new_from_slice(data_key.bytes()).expect("any key");
+        mac.update(b"karya vapid p256 v1");
+        mac.update(&counter.to_be_bytes());
+        let bytes: [u8; 32] = mac.finalize().into_bytes().into();
+        if SecretKey::from_slice(&bytes).is_ok() {
+            return bytes;
+        }
+    }
+    unreachable!("a valid scalar is found within a few tries")
+}

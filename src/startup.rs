@@ -145,6 +145,9 @@ impl Application {
                 .map_err(|e| StartupError::Bind(settings.bind.clone(), e))?;
             settings.public_url = format!("http://{addr}");
         }
+        // Notifications fan out to the channels this instance has (the demo, seeded above,
+        // reached people in the app only).
+        let db = db.with_fanout(db::notifications::Fanout::from_settings(&settings));
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -221,8 +224,11 @@ impl Jobs {
         ];
         // The outbox sender; asked to stop after the server, it finishes its current step.
         let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
-        let mailer = crate::outbox::Mailer::from_settings(&settings.smtp_url, &settings.smtp_from);
-        let outbox = tokio::spawn(crate::outbox::run(db.clone(), mailer, outbox_stop));
+        let sender = crate::outbox::Outbound::from_settings(
+            settings,
+            &crate::secrets::vapid_private_key(&state.secrets.data_key),
+        );
+        let outbox = tokio::spawn(crate::outbox::run(db.clone(), sender, outbox_stop));
         Jobs {
             periodic,
             stop_outbox,

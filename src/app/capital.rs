@@ -1140,7 +1140,10 @@ async fn tell(
     link: &str,
 ) -> AppResult<()> {
     for user in users {
-        notifications::notify_user(tx, *user, &Notice { title, body, link }).await?;
+        let id = notifications::notify_user(tx, *user, &Notice { title, body, link }).await?;
+        if notifications::reaches_outside(tx, id).await? {
+            continue; // the fan-out already sends it by WhatsApp or email
+        }
         let (email, phone) = store::user_contact(tx, *user).await?;
         let phone = phone.as_deref().and_then(|p| Phone::parse(p).ok());
         let text = format!("{title}\n{body}\n{}{link}", reach.base_url);

@@ -362,7 +362,7 @@ impl Tracer<'_> {
         let mut email = None;
         let mut phone = i.phone.clone();
         if let Some(user) = i.user_id {
-            notifications::notify_user(
+            let id = notifications::notify_user(
                 tx,
                 user,
                 &Notice {
@@ -372,6 +372,9 @@ impl Tracer<'_> {
                 },
             )
             .await?;
+            if notifications::reaches_outside(tx, id).await? {
+                return Ok(()); // the fan-out already sends it by WhatsApp or email
+            }
             let (address, user_phone) = crate::db::capital::user_contact(tx, user).await?;
             email = Some(address);
             phone = phone.or(user_phone);

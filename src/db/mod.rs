@@ -43,6 +43,7 @@ use crate::domain::audit::ChainKey;
 pub struct Tx {
     inner: Transaction<'static, Any>,
     chain_key: Arc<ChainKey>,
+    fanout: Arc<notifications::Fanout>,
 }
 
 impl std::ops::Deref for Tx {
@@ -70,6 +71,11 @@ impl Tx {
     /// The key audit entries written in this transaction are sealed with.
     pub(crate) fn chain_key(&self) -> &ChainKey {
         &self.chain_key
+    }
+
+    /// The channels this instance reaches people through (`notifications::notify_user`).
+    pub(crate) fn fanout(&self) -> &notifications::Fanout {
+        &self.fanout
     }
 }
 
@@ -141,10 +147,13 @@ pub mod constraint {
     pub const OFFICE_PAYMENTS_ONE_LIVE: &str = "office_payments_one_live";
     pub const OFFICES_CODE: &str = "offices_code_key";
     pub const OFFICES_NAME: &str = "offices_name_key";
+    pub const OUTBOX_NOTIFICATION_CHANNEL_RECIPIENT: &str =
+        "outbox_notification_id_channel_recipient_key";
     pub const ORDERS_IDEMPOTENCY_KEY: &str = "orders_idempotency_key_key";
     pub const PARTICIPATIONS_ALUMNUS_BATCH: &str = "participations_alumnus_id_batch_id_key";
     pub const PARTNERS_NAME: &str = "partners_name_key";
     pub const PROCUREMENT_CATEGORIES_NAME: &str = "procurement_categories_name_key";
+    pub const PUSH_SUBSCRIPTIONS_ENDPOINT: &str = "push_subscriptions_endpoint_key";
     pub const PROGRAMS_TRADE_NAME: &str = "programs_trade_id_name_key";
     pub const REVIEWS_ORDER_ID: &str = "reviews_order_id_key";
     pub const TRACER_INVITATIONS_PARTICIPATION_WAVE: &str =
@@ -220,6 +229,11 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = {
         (OFFICES_NAME, "offices", &["name"]),
         (ORDERS_IDEMPOTENCY_KEY, "orders", &["idempotency_key"]),
         (
+            OUTBOX_NOTIFICATION_CHANNEL_RECIPIENT,
+            "outbox",
+            &["notification_id", "channel", "recipient"],
+        ),
+        (
             PARTICIPATIONS_ALUMNUS_BATCH,
             "participations",
             &["alumnus_id", "batch_id"],
@@ -231,6 +245,11 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = {
             &["name"],
         ),
         (PROGRAMS_TRADE_NAME, "programs", &["trade_id", "name"]),
+        (
+            PUSH_SUBSCRIPTIONS_ENDPOINT,
+            "push_subscriptions",
+            &["endpoint"],
+        ),
         (REVIEWS_ORDER_ID, "reviews", &["order_id"]),
         (
             TRACER_INVITATIONS_PARTICIPATION_WAVE,
@@ -321,6 +340,7 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     chain_key: Arc<ChainKey>,
+    fanout: Arc<notifications::Fanout>,
 }
 
 impl Db {
@@ -351,7 +371,19 @@ impl Db {
             pool,
             backend,
             chain_key: Arc::new(options.chain_key),
+            fanout: Arc::default(),
         })
+    }
+
+    /// The same pool, with the channels besides the app that this instance has (set once at
+    /// start-up from the settings; without it a notification stays in the app and push).
+    pub fn with_fanout(mut self, fanout: notifications::Fanout) -> Db {
+        self.fanout = Arc::new(fanout);
+        self
+    }
+
+    pub fn fanout(&self) -> &notifications::Fanout {
+        &self.fanout
     }
 
     /// The key the audit chain is sealed with.
@@ -404,6 +436,7 @@ impl Db {
         Ok(Tx {
             inner,
             chain_key: self.chain_key.clone(),
+            fanout: self.fanout.clone(),
         })
     }
 

@@ -579,6 +579,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("synonym.update", "Sinonim pencarian diubah"),
     ("synonym.delete", "Sinonim pencarian dihapus"),
     ("outbox.retry", "Pesan kotak keluar dikirim ulang"),
+    ("notify.preferences_updated", "Pengaturan notifikasi diubah"),
+    ("notify.device_added", "HP didaftarkan untuk notifikasi"),
+    ("notify.device_removed", "HP dihapus dari notifikasi"),
     // Storefronts: businesses, listings, photos, verification, categories.
     ("business.create", "Usaha dibuka"),
     ("business.update", "Data usaha diubah"),
@@ -632,6 +635,7 @@ pub fn entity_label(entity: &str) -> &str {
         "order" => "Pesanan",
         "synonym" => "Sinonim pencarian",
         "outbox" => "Kotak keluar",
+        "push_subscription" => "HP penerima notifikasi",
         "import" => "Impor",
         "capital_application" => "Pengajuan modal",
         "capital_program" => "Program permodalan",
@@ -704,6 +708,11 @@ fn field_label(key: &str) -> &str {
         "cert_date" => "tanggal sertifikat",
         "cert_expiry" => "sertifikat berlaku sampai",
         "placement" => "penempatan",
+        "push" => "notifikasi HP",
+        "whatsapp" => "WhatsApp",
+        "email" => "email",
+        "quiet" => "jam tenang",
+        "device" => "perangkat",
         other => other,
     }
 }
@@ -844,6 +853,30 @@ mod describe_tests {
             );
         }
         assert_eq!(entity_label("import"), "Impor");
+    }
+
+    /// Every action the notification use cases write has an Indonesian label.
+    #[test]
+    fn notification_actions_have_labels() {
+        let src = include_str!("../app/notifications.rs");
+        let codes: Vec<String> = src
+            .split("\"notify.")
+            .skip(1)
+            .map(|part| format!("notify.{}", part.split('"').next().unwrap_or("")))
+            .chain(
+                src.split("\"outbox.")
+                    .skip(1)
+                    .map(|part| format!("outbox.{}", part.split('"').next().unwrap_or(""))),
+            )
+            .collect();
+        assert!(codes.len() >= 4, "found {codes:?}");
+        for code in codes {
+            assert!(
+                ACTIONS.iter().any(|(c, _)| *c == code),
+                "audit action {code:?} has no label"
+            );
+        }
+        assert_eq!(entity_label("push_subscription"), "HP penerima notifikasi");
     }
 
     #[test]

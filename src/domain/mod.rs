@@ -17,6 +17,7 @@ pub mod phone;
 pub mod policy;
 pub mod procurement;
 pub mod qris;
+pub mod reach;
 pub mod redirect;
 pub mod refusal;
 pub mod region;

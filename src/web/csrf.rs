@@ -64,6 +64,11 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         return response;
     }
 
+    // The WhatsApp webhook is posted by Meta's servers, with no cookie: its body is
+    // authenticated by the app secret's signature instead (`notifications::whatsapp_webhook`).
+    if req.uri().path() == super::notifications::WHATSAPP_WEBHOOK {
+        return next.run(req).await;
+    }
     let Some(cookie) = existing else {
         return reject(&req);
     };

@@ -22,6 +22,7 @@ mod capital;
 mod gov_admin; // helper F: for gov_admin_screenshots (the lead adds this line)
 mod market;
 mod procurement;
+mod reach;
 mod tracer;
 mod track_record;
 

@@ -177,6 +177,14 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
         ("GET", "/notifikasi".into(), ALL),
         ("POST", "/notifikasi/baca-semua".into(), ALL),
         ("POST", "/notifikasi/999999/baca".into(), ALL),
+        ("GET", "/akun/notifikasi".into(), ALL),
+        ("POST", "/akun/notifikasi".into(), ALL),
+        ("POST", "/akun/notifikasi/perangkat".into(), ALL),
+        (
+            "POST",
+            "/akun/notifikasi/perangkat/999999/hapus".into(),
+            ALL,
+        ),
         ("GET", "/admin/kotak-keluar".into(), ADMIN),
         (
             "POST",

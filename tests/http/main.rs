@@ -22,6 +22,7 @@ mod pdftext;
 mod platform;
 mod procurement;
 mod procurement_flow;
+mod reach;
 mod register;
 mod schema;
 mod storefront;
