@@ -591,6 +591,7 @@ impl Walker<'_> {
                 wib_date(at),
                 "transfer",
                 &proof,
+                &[],
                 &treasurer,
                 at,
             )
@@ -678,6 +679,8 @@ async fn procurement_measured(db: &Db, config: &Config) -> Vec<Measured> {
         base_url: "http://127.0.0.1:8080".into(),
         email: false,
     };
+    // The walk reads no NPWP: a key of its own is enough.
+    let key = karya::secrets::Key::random();
     let walker = Walker {
         db,
         flow: Flow {
@@ -685,6 +688,7 @@ async fn procurement_measured(db: &Db, config: &Config) -> Vec<Measured> {
             settings: &settings,
             instance: &instance,
             reach: &reach,
+            key: &key,
         },
         choice: CategoryChoice {
             id: template.category_id,

@@ -268,6 +268,12 @@ fn office(spec: &OfficeSpec, [head, ppk, treasurer]: [&str; 3], n: u32) -> Offic
         ppk_nip: nip(2),
         treasurer_name: treasurer.into(),
         treasurer_nip: nip(3),
+        phone: format!("(0741) 57{:04}", 1000 + n * 37),
+        email: format!(
+            "{}@tanjabtimkab.go.id",
+            code.to_lowercase().replace('.', "-")
+        ),
+        postal_code: "36761".into(),
         ..Office::default()
     }
 }

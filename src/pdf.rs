@@ -1,15 +1,18 @@
 //! Procurement documents (Surat Pesanan, SPK, bukti pembelian, kuitansi, BAST, invoice) and the
 //! alumni track record as PDF.
 //!
-//! Plain data in, bytes out: no SQL, no HTTP. A4 portrait with the district's letterhead, the
-//! built-in Helvetica faces (WinAnsi covers Indonesian, so no font is embedded and every word
-//! stays extractable text), an item table that flows onto further pages, totals with tax lines,
-//! the amount in words, and up to three signatures side by side.
+//! Plain data in, bytes out: no SQL, no HTTP. A4 portrait with the district's letterhead, an item
+//! table that flows onto further pages, totals with tax lines, the amount in words, and up to
+//! three signatures side by side. Text is set in Liberation Sans (metric-compatible with
+//! Helvetica, SIL OFL; `assets/fonts/`), embedded as a subset of the glyphs used, so every viewer
+//! renders the same letters and every word stays extractable text.
+
+use std::sync::OnceLock;
 
 use printpdf::{
-    BuiltinFont, Color, Line as PathLine, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb,
-    TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Color, FontId, Line as PathLine, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat,
+    Rect, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
 use crate::domain::rupiah::group_thousands;
@@ -23,6 +26,8 @@ pub struct Letterhead {
     pub office: String,
     /// Street, phone, e-mail: one line, wrapped when long.
     pub address: String,
+    /// A further line under the address ("Telepon … · Email … · Kode Pos …"); empty for none.
+    pub contact: String,
     /// PNG (or JPEG/WebP) bytes of the district's emblem, drawn left of the text.
     pub logo_png: Option<Vec<u8>>,
 }
@@ -37,6 +42,8 @@ pub struct Signature {
     /// Printed above the caption. For the last column the document's `place_date` is used
     /// when this is `None`.
     pub place_date: Option<String>,
+    /// A marked space for the stamp duty in the signing space ("Meterai Rp10.000").
+    pub meterai: Option<String>,
 }
 
 /// One row of the item table. Amounts are whole Rupiah.
@@ -95,6 +102,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
         return Err(PdfError::TooManySignatures(doc.signatures.len()));
     }
     let mut pdf = PdfDocument::new(format!("{} {}", doc.title, doc.number).trim_end());
+    let fonts = FontIds::new();
     let logo = match &doc.letterhead.logo_png {
         Some(bytes) => {
             let (image, w, h) = decode_logo(bytes)?;
@@ -103,7 +111,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
         None => None,
     };
 
-    let mut c = Canvas::new();
+    let mut c = Canvas::new(&fonts);
     letterhead(&mut c, &doc.letterhead, logo.as_ref());
     if let Some(notice) = &doc.void_notice {
         void_banner(&mut c, notice);
@@ -137,23 +145,27 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
         .into_iter()
         .enumerate()
         .map(|(i, body)| {
-            let mut page = Canvas::new();
+            let mut page = Canvas::new(&fonts);
             if doc.void_notice.is_some() {
                 watermark(&mut page);
             }
             page.ops.extend(body);
             footer(&mut page, &footer_left, i + 1, total);
-            PdfPage::new(
-                printpdf::Mm(210.0),
-                printpdf::Mm(297.0),
-                std::mem::take(&mut page.ops),
-            )
+            page.ops
         })
+        .collect::<Vec<_>>();
+    Ok(save(pdf, &fonts, pages))
+}
+
+/// Embeds the fonts the pages use and writes the A4 pages out.
+fn save(mut pdf: PdfDocument, fonts: &FontIds, pages: Vec<Vec<Op>>) -> Vec<u8> {
+    embed_fonts(&mut pdf, fonts, &pages);
+    let pages = pages
+        .into_iter()
+        .map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops))
         .collect();
-    let bytes = pdf
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new());
-    Ok(bytes)
+    pdf.with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,57 +195,159 @@ enum Face {
     Italic,
 }
 
-impl Face {
-    fn builtin(self) -> BuiltinFont {
-        match self {
-            Face::Regular => BuiltinFont::Helvetica,
-            Face::Bold => BuiltinFont::HelveticaBold,
-            Face::Italic => BuiltinFont::HelveticaOblique,
+const REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
+const ITALIC_TTF: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Italic.ttf");
+
+/// The three faces, parsed once from the bundled TrueType files: their glyph map and advance
+/// widths measure and place the text.
+struct Faces {
+    regular: ParsedFont,
+    bold: ParsedFont,
+    italic: ParsedFont,
+}
+
+fn faces() -> &'static Faces {
+    static FACES: OnceLock<Faces> = OnceLock::new();
+    FACES.get_or_init(|| {
+        let parse = |bytes: &[u8]| {
+            ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+                .expect("the bundled Liberation Sans files parse")
+        };
+        Faces {
+            regular: parse(REGULAR_TTF),
+            bold: parse(BOLD_TTF),
+            italic: parse(ITALIC_TTF),
+        }
+    })
+}
+
+/// The font resource names the pages refer to; the fonts themselves are added once the pages
+/// are drawn ([`embed_fonts`]), as subsets of the glyphs they use.
+#[derive(Clone)]
+struct FontIds {
+    regular: FontId,
+    bold: FontId,
+    italic: FontId,
+}
+
+impl FontIds {
+    fn new() -> FontIds {
+        FontIds {
+            regular: FontId("KaryaSans".into()),
+            bold: FontId("KaryaSansBold".into()),
+            italic: FontId("KaryaSansItalic".into()),
         }
     }
 
-    fn widths(self) -> &'static [u16; 224] {
+    fn get(&self, face: Face) -> PdfFontHandle {
+        PdfFontHandle::External(match face {
+            Face::Regular => self.regular.clone(),
+            Face::Bold => self.bold.clone(),
+            Face::Italic => self.italic.clone(),
+        })
+    }
+}
+
+/// Adds each face the pages use to the document, cut down to the glyphs they show (a few
+/// kilobytes instead of 400). Should subsetting fail, the whole face is embedded.
+fn embed_fonts(pdf: &mut PdfDocument, ids: &FontIds, pages: &[Vec<Op>]) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut used: BTreeMap<String, BTreeSet<char>> = BTreeMap::new();
+    for ops in pages {
+        let mut current: Option<String> = None;
+        for op in ops {
+            match op {
+                Op::SetFont {
+                    font: PdfFontHandle::External(id),
+                    ..
+                } => current = Some(id.0.clone()),
+                Op::ShowText { items } => {
+                    if let Some(id) = &current {
+                        let set = used.entry(id.clone()).or_default();
+                        for item in items {
+                            if let TextItem::Text(t) = item {
+                                set.extend(t.chars());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (id, face, bytes) in [
+        (&ids.regular, Face::Regular, REGULAR_TTF),
+        (&ids.bold, Face::Bold, BOLD_TTF),
+        (&ids.italic, Face::Italic, ITALIC_TTF),
+    ] {
+        let Some(chars) = used.get(&id.0) else {
+            continue;
+        };
+        let full = face.parsed();
+        let mut glyphs: Vec<u16> = chars
+            .iter()
+            .filter_map(|c| full.lookup_glyph_index(*c as u32))
+            .filter(|g| *g != 0)
+            .collect();
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        glyphs.insert(0, 0);
+        let font = subset(bytes, &glyphs)
+            .and_then(|b| ParsedFont::from_bytes(&b, 0, &mut Vec::new()))
+            .unwrap_or_else(|| full.clone());
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(font));
+    }
+}
+
+/// The TrueType font cut down to `glyphs` (the first being .notdef), with a Unicode cmap.
+fn subset(bytes: &[u8], glyphs: &[u16]) -> Option<Vec<u8>> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile};
+    let data = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    allsorts::subset::subset(&provider, glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()
+}
+
+impl Face {
+    fn parsed(self) -> &'static ParsedFont {
+        let f = faces();
         match self {
-            Face::Regular | Face::Italic => &HELVETICA,
-            Face::Bold => &HELVETICA_BOLD,
+            Face::Regular => &f.regular,
+            Face::Bold => &f.bold,
+            Face::Italic => &f.italic,
         }
     }
 }
 
-/// Width of `s` in points, with the standard Adobe metrics of the built-in faces (the viewer
-/// uses the same ones, since the faces are not embedded).
+/// The character as drawn: a non-breaking space as a space, one the face has no glyph for as
+/// `?`.
+fn drawable(face: Face, ch: char) -> char {
+    if ch == '\u{a0}' {
+        ' '
+    } else if face.parsed().lookup_glyph_index(ch as u32).is_some() {
+        ch
+    } else {
+        '?'
+    }
+}
+
+/// Width of `s` in points, from the embedded face's advance widths.
 fn text_width(face: Face, size: f32, s: &str) -> f32 {
-    let table = face.widths();
+    let font = face.parsed();
     let units: u32 = s
         .chars()
         .map(|ch| {
-            let code = win_ansi(ch).unwrap_or(b'?');
-            match code {
-                0x20.. => u32::from(table[usize::from(code - 0x20)]),
-                _ => 0,
-            }
+            font.lookup_glyph_index(drawable(face, ch) as u32)
+                .and_then(|gid| font.get_glyph_width(gid))
+                .map_or(0, u32::from)
         })
         .sum();
-    units as f32 * size / 1000.0
-}
-
-/// The WinAnsi byte printpdf writes for `ch` (it writes `?` for anything else).
-fn win_ansi(ch: char) -> Option<u8> {
-    match ch as u32 {
-        cp @ (0x20..=0x7E | 0xA0..=0xFF) => Some(cp as u8),
-        _ => Some(match ch {
-            '\u{20AC}' => 0x80,
-            '\u{2026}' => 0x85,
-            '\u{2018}' => 0x91,
-            '\u{2019}' => 0x92,
-            '\u{201C}' => 0x93,
-            '\u{201D}' => 0x94,
-            '\u{2022}' => 0x95,
-            '\u{2013}' => 0x96,
-            '\u{2014}' => 0x97,
-            _ => return None,
-        }),
-    }
+    units as f32 * size / f32::from(font.units_per_em.max(1))
 }
 
 /// Control characters other than `\n` become spaces so they do not print as `?`; `\r\n`
@@ -252,12 +366,16 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
-/// Greedy word wrap; `\n` forces a break, a word wider than the box is cut.
+/// Greedy word wrap; `\n` forces a break, a word wider than the box is cut. A non-breaking
+/// space (U+00A0) joins words that must stay on one line, such as a date.
 fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<String> {
     let mut out = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
-        for word in para.split_whitespace() {
+        for word in para
+            .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+            .filter(|w| !w.is_empty())
+        {
             let candidate = if line.is_empty() {
                 word.to_string()
             } else {
@@ -311,14 +429,16 @@ struct Canvas {
     done: Vec<Vec<Op>>,
     ops: Vec<Op>,
     y: f32,
+    fonts: FontIds,
 }
 
 impl Canvas {
-    fn new() -> Self {
+    fn new(fonts: &FontIds) -> Self {
         Canvas {
             done: Vec::new(),
             ops: Vec::new(),
             y: TOP,
+            fonts: fonts.clone(),
         }
     }
 
@@ -358,10 +478,11 @@ impl Canvas {
         if s.is_empty() {
             return;
         }
+        let s: String = s.chars().map(|ch| drawable(face, ch)).collect();
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFont {
-                font: PdfFontHandle::Builtin(face.builtin()),
+                font: self.fonts.get(face),
                 size: Pt(size),
             },
             Op::SetFillColor { col: rgb(color) },
@@ -372,7 +493,7 @@ impl Canvas {
                 },
             },
             Op::ShowText {
-                items: vec![TextItem::Text(s.to_string())],
+                items: vec![TextItem::Text(s)],
             },
             Op::EndTextSection,
         ]);
@@ -420,6 +541,30 @@ impl Canvas {
         ]);
     }
 
+    /// A dashed grey outline.
+    fn dashed_rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let dash = 3.0;
+        let mut edge = |x0: f32, y0: f32, x1: f32, y1: f32| {
+            let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+            let n = (len / (2.0 * dash)).floor().max(1.0) as usize;
+            for i in 0..n {
+                let t0 = (2 * i) as f32 * dash / len;
+                let t1 = ((2 * i + 1) as f32 * dash / len).min(1.0);
+                self.line(
+                    x0 + (x1 - x0) * t0,
+                    y0 + (y1 - y0) * t0,
+                    x0 + (x1 - x0) * t1,
+                    y0 + (y1 - y0) * t1,
+                    0.6,
+                );
+            }
+        };
+        edge(x, y, x + w, y);
+        edge(x + w, y, x + w, y + h);
+        edge(x + w, y + h, x, y + h);
+        edge(x, y + h, x, y);
+    }
+
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, mode: PaintMode, color: (f32, f32, f32)) {
         self.ops.extend([
             Op::SetFillColor { col: rgb(color) },
@@ -448,6 +593,40 @@ impl Canvas {
         }
         self.y -= size * 0.4;
     }
+}
+
+/// The emblem drawn when the instance names no logo file: a green shield with a gold sun and
+/// a white band, clearly a stand-in, as PNG bytes.
+pub fn placeholder_emblem() -> Vec<u8> {
+    let (w, h) = (240u32, 280u32);
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let dx = fx - 120.0;
+        // Straight sides down to 60%, then tapering to a point.
+        let half = if fy < 168.0 {
+            116.0
+        } else {
+            116.0 - (fy - 168.0) * 1.04
+        };
+        if dx.abs() > half || fy < 4.0 {
+            return image::Rgba([0, 0, 0, 0]);
+        }
+        let edge = dx.abs() > half - 8.0 || fy < 12.0;
+        let dy = fy - 110.0;
+        if edge {
+            image::Rgba([200, 160, 30, 255])
+        } else if dx * dx + dy * dy < 46.0 * 46.0 {
+            image::Rgba([235, 185, 35, 255])
+        } else if (180.0..196.0).contains(&fy) {
+            image::Rgba([250, 250, 250, 255])
+        } else {
+            image::Rgba([22, 110, 62, 255])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    // Encoding an in-memory RGBA image as PNG cannot fail.
+    let _ = img.write_to(&mut out, image::ImageFormat::Png);
+    out.into_inner()
 }
 
 /// Decodes the logo and shrinks it to at most 300 px high (plenty for ~22 mm at print size).
@@ -508,19 +687,30 @@ fn letterhead(c: &mut Canvas, lh: &Letterhead, logo: Option<&(XObjectId, u32, u3
     let office = one_line(&lh.office);
     let gov_size = fit(Face::Bold, 13.0, &gov, area);
     let office_size = fit(Face::Bold, 16.0, &office, area);
-    let address = wrap(Face::Regular, 9.0, &clean(&lh.address), area);
-    let block = gov_size * 1.3 + office_size * 1.3 + address.len() as f32 * 11.5;
+    let mut address = wrap(Face::Regular, 9.0, &clean(&lh.address), area);
+    if !lh.contact.trim().is_empty() {
+        address.extend(wrap(Face::Regular, 9.0, &clean(&lh.contact), area));
+    }
+    address.retain(|l| !l.is_empty());
+    let gov_h = if gov.trim().is_empty() {
+        0.0
+    } else {
+        gov_size * 1.3
+    };
+    let block = gov_h + office_size * 1.3 + address.len() as f32 * 11.5;
     let height = block.max(logo_h);
     let mut y = top - (height - block) / 2.0;
-    y -= gov_size * 1.3;
-    c.text_center(
-        text_left,
-        RIGHT,
-        y + gov_size * 0.3,
-        Face::Bold,
-        gov_size,
-        &gov,
-    );
+    if gov_h > 0.0 {
+        y -= gov_h;
+        c.text_center(
+            text_left,
+            RIGHT,
+            y + gov_size * 0.3,
+            Face::Bold,
+            gov_size,
+            &gov,
+        );
+    }
     y -= office_size * 1.3;
     c.text_center(
         text_left,
@@ -582,7 +772,7 @@ fn watermark(c: &mut Canvas) {
     c.ops.extend([
         Op::StartTextSection,
         Op::SetFont {
-            font: PdfFontHandle::Builtin(BuiltinFont::HelveticaBold),
+            font: c.fonts.get(Face::Bold),
             size: Pt(size),
         },
         Op::SetFillColor {
@@ -871,6 +1061,26 @@ fn signatures(c: &mut Canvas, doc: &Document) {
             c.text_center(x0, x1, baseline, Face::Regular, size, l);
         }
         let name_base = top - head_lines as f32 * lead - SPACE;
+        if let Some(label) = &s.meterai {
+            // A dashed box left of centre in the signing space, where the stamp is stuck on.
+            let (w, h) = (62.0, 40.0);
+            let x = x0 + 6.0;
+            let y = name_base + 12.0;
+            c.dashed_rect(x, y, w, h);
+            let words = wrap(Face::Regular, 7.0, &clean(label), w - 6.0);
+            let mut baseline = y + h / 2.0 + (words.len() as f32 * 8.5) / 2.0 - 7.0;
+            for l in &words {
+                c.text_colored(
+                    x + (w - text_width(Face::Regular, 7.0, l)) / 2.0,
+                    baseline,
+                    Face::Regular,
+                    7.0,
+                    l,
+                    GREY,
+                );
+                baseline -= 8.5;
+            }
+        }
         let name = clean(&s.name);
         let name_lines = wrap(Face::Bold, size, &name, x1 - x0 - 8.0);
         let mut y = name_base;
@@ -953,6 +1163,7 @@ pub struct Report {
 /// Renders the report to PDF bytes.
 pub fn render_report(report: &Report) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new(&report.title);
+    let fonts = FontIds::new();
     let logo = match &report.letterhead.logo_png {
         Some(bytes) => {
             let (image, w, h) = decode_logo(bytes)?;
@@ -960,7 +1171,7 @@ pub fn render_report(report: &Report) -> Result<Vec<u8>, PdfError> {
         }
         None => None,
     };
-    let mut c = Canvas::new();
+    let mut c = Canvas::new(&fonts);
     letterhead(&mut c, &report.letterhead, logo.as_ref());
     let doc = Document {
         title: report.title.clone(),
@@ -1000,19 +1211,13 @@ pub fn render_report(report: &Report) -> Result<Vec<u8>, PdfError> {
         .into_iter()
         .enumerate()
         .map(|(i, body)| {
-            let mut page = Canvas::new();
+            let mut page = Canvas::new(&fonts);
             page.ops.extend(body);
             footer(&mut page, &report.footer, i + 1, total);
-            PdfPage::new(
-                printpdf::Mm(210.0),
-                printpdf::Mm(297.0),
-                std::mem::take(&mut page.ops),
-            )
+            page.ops
         })
-        .collect();
-    Ok(pdf
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new()))
+        .collect::<Vec<_>>();
+    Ok(save(pdf, &fonts, pages))
 }
 
 fn report_bars(c: &mut Canvas, bars: &ReportBars) {
@@ -1143,44 +1348,6 @@ fn report_table(c: &mut Canvas, t: &ReportTable) {
     c.y -= 6.0;
 }
 
-// Standard Adobe AFM advance widths (1/1000 em) of Helvetica and Helvetica-Bold for WinAnsi
-// codes 0x20..=0xFF; Helvetica-Oblique shares Helvetica's. Unassigned codes are 0.
-#[rustfmt::skip]
-const HELVETICA: [u16; 224] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 0,
-    556, 0, 222, 556, 333, 1000, 556, 556, 333, 1000, 667, 333, 1000, 0, 611, 0,
-    0, 222, 222, 333, 333, 350, 556, 1000, 333, 1000, 500, 333, 944, 0, 500, 667,
-    278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 333,
-    400, 584, 333, 333, 333, 578, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611,
-    667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278,
-    722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611,
-    556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500,
-];
-
-#[rustfmt::skip]
-const HELVETICA_BOLD: [u16; 224] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
-    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,
-    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
-    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584, 0,
-    556, 0, 278, 556, 500, 1000, 556, 556, 333, 1000, 667, 333, 1000, 0, 611, 0,
-    0, 278, 278, 500, 500, 350, 556, 1000, 333, 1000, 556, 333, 944, 0, 500, 667,
-    278, 333, 556, 556, 556, 556, 280, 556, 333, 737, 370, 556, 584, 333, 737, 333,
-    400, 584, 333, 333, 333, 611, 556, 278, 333, 333, 365, 556, 834, 834, 834, 611,
-    722, 722, 722, 722, 722, 722, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278,
-    722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611,
-    556, 556, 556, 556, 556, 556, 889, 556, 556, 556, 556, 556, 278, 278, 278, 278,
-    611, 611, 611, 611, 611, 611, 611, 584, 611, 611, 611, 611, 611, 556, 611, 556,
-];
-
 #[cfg(test)]
 #[path = "../tests/http/pdftext.rs"]
 mod pdftext;
@@ -1191,20 +1358,7 @@ mod tests {
 
     /// A small emblem with transparency, made here so the tests need no asset.
     fn logo() -> Vec<u8> {
-        let img = image::RgbaImage::from_fn(120, 140, |x, y| {
-            let (dx, dy) = (x as f32 - 60.0, y as f32 - 62.0);
-            let shield = y < 90 || dx.abs() < 60.0 - (y as f32 - 90.0) * 1.2;
-            if !shield {
-                image::Rgba([0, 0, 0, 0])
-            } else if dx * dx + dy * dy < 30.0 * 30.0 {
-                image::Rgba([230, 180, 20, 255])
-            } else {
-                image::Rgba([20, 110, 60, 255])
-            }
-        });
-        let mut out = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-        out.into_inner()
+        placeholder_emblem()
     }
 
     fn surat_pesanan() -> Document {
@@ -1213,6 +1367,7 @@ mod tests {
                 government: "PEMERINTAH KABUPATEN TANJUNG JABUNG TIMUR".into(),
                 office: "DINAS TENAGA KERJA DAN TRANSMIGRASI".into(),
                 address: "Jl. Lintas Timur, Rano, Muara Sabak Barat, Tanjung Jabung Timur, Jambi 36761 · Telp. (0741) 570123 · disnakertrans@tanjabtimkab.go.id".into(),
+                contact: String::new(),
                 logo_png: Some(logo()),
             },
             title: "SURAT PESANAN".into(),
@@ -1252,12 +1407,14 @@ mod tests {
                     name: "Siti Aminah".into(),
                     nip: None,
                     place_date: None,
+                    meterai: None,
                 },
                 Signature {
                     caption: "Pejabat Pengadaan".into(),
                     name: "Drs. Ahmad Yani, M.Si.".into(),
                     nip: Some("19700101 199803 1 005".into()),
                     place_date: None,
+                    meterai: None,
                 },
             ],
             void_notice: None,
@@ -1408,10 +1565,65 @@ mod tests {
     }
 
     #[test]
+    fn the_font_is_embedded_as_a_subset() {
+        let pdf = render(&surat_pesanan()).unwrap();
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(
+            raw.contains("/FontFile2"),
+            "the TrueType program is embedded"
+        );
+        assert!(
+            !raw.contains("/Helvetica"),
+            "no viewer-supplied face is named"
+        );
+        // A subset: far smaller than the three 400 KB faces.
+        assert!(pdf.len() < 100_000, "{} bytes", pdf.len());
+        let text = pdftext::text(&pdf);
+        assert!(
+            text.contains("DINAS TENAGA KERJA DAN TRANSMIGRASI"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_place_and_date_break_only_after_the_comma() {
+        let date = format!("Muara Sabak Barat, 7{0}Desember{0}2026", '\u{a0}');
+        // A column too narrow for the whole line.
+        let lines = wrap(Face::Regular, BODY, &date, 150.0);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[1], format!("7{0}Desember{0}2026", '\u{a0}'));
+        // Drawn, the non-breaking spaces are spaces.
+        assert_eq!(drawable(Face::Regular, '\u{a0}'), ' ');
+        let mut doc = surat_pesanan();
+        doc.place_date = date;
+        doc.signatures[1].meterai = Some("Meterai Rp10.000".into());
+        let text = pdftext::text(&render(&doc).unwrap());
+        assert!(text.contains("7 Desember 2026"), "{text}");
+        assert!(text.contains("Meterai Rp10.000"), "{text}");
+    }
+
+    #[test]
+    fn a_provider_heading_has_no_government_line() {
+        let mut doc = surat_pesanan();
+        doc.letterhead = Letterhead {
+            government: String::new(),
+            office: "DAPUR KUE SITI".into(),
+            address: "Jl. Pelabuhan 3, Kecamatan Muara Sabak Timur".into(),
+            contact: "Rekening BRI 1234 a.n. Siti Aminah · NPWP 012345678901000".into(),
+            logo_png: None,
+        };
+        let text = pdftext::text(&render(&doc).unwrap());
+        assert!(text.starts_with("DAPUR KUE SITI"), "{text}");
+        assert!(text.contains("NPWP 012345678901000"), "{text}");
+        assert!(!text.contains("PEMERINTAH"), "{text}");
+    }
+
+    #[test]
     fn widths_and_wrapping_follow_the_metrics() {
         // "Rp" in Helvetica: R 722 + p 556 = 1278 units.
-        assert!((text_width(Face::Regular, 10.0, "Rp") - 12.78).abs() < 1e-4);
-        assert!((text_width(Face::Bold, 10.0, "Rp") - 13.33).abs() < 1e-4);
+        // Liberation Sans keeps Helvetica's advance widths (2048 units to the em).
+        assert!((text_width(Face::Regular, 10.0, "Rp") - 12.78).abs() < 0.01);
+        assert!((text_width(Face::Bold, 10.0, "Rp") - 13.33).abs() < 0.01);
         let lines = wrap(Face::Regular, 10.0, "satu dua tiga empat lima", 60.0);
         assert!(lines.len() > 1, "{lines:?}");
         assert!(

@@ -13,14 +13,16 @@ use crate::db::audit::Who;
 use crate::db::directory::{self, Office};
 use crate::db::gov_settings::ProcurementSettings;
 use crate::db::procurement::{
-    self as store, Ask, BusinessFacts, Change, DocumentRow, Effect, Issuer, NewDocument, Next,
-    PaymentInput, Request, StoredItem,
+    self as store, Ask, BusinessFacts, Change, Deposit, DocumentRow, Effect, Issuer, NewDocument,
+    Next, PaymentInput, Request, StoredItem,
 };
 use crate::db::{Db, DbError};
 use crate::domain::Refusal;
-use crate::domain::dates::{WIB, format_date};
+use crate::domain::dates::{WIB, date_in_words, format_date_unbroken};
 use crate::domain::npwp::Npwp;
-use crate::domain::procurement::documents::{DocumentKind, contract_document};
+use crate::domain::procurement::documents::{
+    DocumentKind, DocumentRules, contract_document, signer_for,
+};
 use crate::domain::procurement::request::{
     Action, Allowed, Party, Quote, Refusal as Why, State, passed_on,
 };
@@ -41,6 +43,8 @@ pub struct Flow<'a> {
     pub instance: &'a Instance,
     /// The public address for links in messages, and whether email is configured.
     pub reach: &'a crate::db::orders::Reach,
+    /// The data key, to open the provider's sealed NPWP for the documents.
+    pub key: &'a Key,
 }
 
 /// A proposal with the business's name, for the office's choice.
@@ -443,6 +447,7 @@ impl Flow<'_> {
         paid_on: time::Date,
         method: &str,
         proof_number: &str,
+        deposits: &[Deposit],
         who: &Who<'_>,
         at: i64,
     ) -> AppResult<()> {
@@ -481,12 +486,31 @@ impl Flow<'_> {
                 method,
                 proof_number,
                 tax: &breakdown,
+                deposits,
             },
             who,
         )
         .await?;
         self.issue(&mut tx, &paper, receipt, Some(&breakdown), None, who, at)
             .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The treasurer writes the billing codes and NTPNs of the live payment's tax deposits,
+    /// which often come days after the payment.
+    pub async fn record_deposits(
+        &self,
+        request: &Request,
+        party: Party,
+        deposits: &[Deposit],
+        who: &Who<'_>,
+    ) -> AppResult<()> {
+        if party != Party::Treasurer {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db.begin().await?;
+        store::update_deposits(&mut tx, request.id, deposits, who).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -640,10 +664,14 @@ impl Flow<'_> {
 
     /// Everything a document of this request prints, read once before the transaction.
     async fn paper(&self, request: &Request) -> AppResult<Paper> {
+        let business = self.business(request).await?;
         Ok(Paper {
             request: request.clone(),
             office: directory::office(self.db, request.office_id).await?,
-            business: self.business(request).await?,
+            npwp: npwp_of(self.key, &business)
+                .and_then(|n| Npwp::parse(&n).ok())
+                .map(|n| n.as_str().to_owned()),
+            business,
             items: store::items(self.db, request.id).await?,
             logo: logo(self.instance),
         })
@@ -680,8 +708,9 @@ impl Flow<'_> {
             .or(paper.request.quoted_total)
             .unwrap_or(0);
         let instance = self.instance;
+        let rules = &self.settings.documents;
         let render = |number: &str| {
-            let doc = paper.document(instance, kind, number, date, breakdown, replaces);
+            let doc = paper.document(instance, rules, kind, number, date, breakdown, replaces);
             pdf::render(&doc).map_err(|e| e.to_string())
         };
         Ok(store::issue(
@@ -725,16 +754,21 @@ pub(crate) fn agency_letterhead(instance: &Instance) -> pdf::Letterhead {
             .map(str::to_owned)
             .unwrap_or_else(|| instance.agency_name.to_uppercase()),
         address: instance.address.clone(),
+        contact: String::new(),
         logo_png: logo(instance),
     }
 }
 
+/// The district's emblem from `logo_path`, or the built-in placeholder emblem when none is
+/// set (or the file cannot be read, which is logged).
 fn logo(instance: &Instance) -> Option<Vec<u8>> {
-    if instance.logo_path.is_empty() {
-        None
-    } else {
-        std::fs::read(&instance.logo_path).ok()
+    if !instance.logo_path.is_empty() {
+        match std::fs::read(&instance.logo_path) {
+            Ok(bytes) => return Some(bytes),
+            Err(e) => tracing::warn!(path = %instance.logo_path, error = %e, "logo unreadable"),
+        }
     }
+    Some(pdf::placeholder_emblem())
 }
 
 /// The facts a request's documents print.
@@ -742,14 +776,79 @@ struct Paper {
     request: Request,
     office: Office,
     business: BusinessFacts,
+    /// The provider's NPWP, opened, as written on tax documents.
+    npwp: Option<String>,
     items: Vec<StoredItem>,
     logo: Option<Vec<u8>>,
 }
 
 impl Paper {
+    /// The heading of a letter the office issues (SP, SPK, BAST): the district's line, the
+    /// office, its address and its contact line, with the district's emblem.
+    fn office_letterhead(&self, instance: &Instance) -> pdf::Letterhead {
+        let o = &self.office;
+        let mut address = o.address.trim().to_owned();
+        if !o.kecamatan.is_empty() && !address.contains(&o.kecamatan) {
+            address = join_nonempty(&[&address, &format!("Kecamatan {}", o.kecamatan)], ", ");
+        }
+        let postal = (!o.postal_code.is_empty()).then(|| format!("Kode Pos {}", o.postal_code));
+        let phone = (!o.phone.is_empty()).then(|| format!("Telepon {}", o.phone));
+        let email = (!o.email.is_empty()).then(|| format!("Email {}", o.email));
+        let contact: Vec<String> = [phone, email, postal].into_iter().flatten().collect();
+        pdf::Letterhead {
+            government: government_line(instance),
+            office: o.name.to_uppercase(),
+            address,
+            contact: contact.join(" · "),
+            logo_png: self.logo.clone(),
+        }
+    }
+
+    /// The heading of the provider's own documents (invoice, receipts): the business's name
+    /// and address, its bank account and NPWP; never the government's letterhead.
+    fn provider_letterhead(&self) -> pdf::Letterhead {
+        let b = &self.business;
+        let bank = if b.bank_account.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "Rekening {} {} a.n. {}",
+                b.bank_name, b.bank_account, b.bank_holder
+            ))
+        };
+        let npwp = Some(match &self.npwp {
+            Some(n) => format!("NPWP {n}"),
+            None => "NPWP: belum ada".to_owned(),
+        });
+        let phone = b.phone.as_ref().map(|p| format!("WhatsApp {p}"));
+        pdf::Letterhead {
+            government: String::new(),
+            office: b.name.to_uppercase(),
+            address: join_nonempty(
+                &[
+                    b.address.as_str(),
+                    &if b.kecamatan.is_empty() {
+                        String::new()
+                    } else {
+                        format!("Kecamatan {}", b.kecamatan)
+                    },
+                ],
+                ", ",
+            ),
+            contact: [phone, bank, npwp]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            logo_png: None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn document(
         &self,
         instance: &Instance,
+        rules: &DocumentRules,
         kind: DocumentKind,
         number: &str,
         date: time::Date,
@@ -765,8 +864,9 @@ impl Paper {
         } else {
             o.kecamatan.clone()
         };
-        let place_date = format!("{place}, {}", format_date(date));
-        let government = government_line(instance);
+        // The date never breaks across lines; the line may break after the comma.
+        let place_date = format!("{place}, {}", format_date_unbroken(date));
+        let role = signer_for(rules, o.signer, total).label();
         let provider = format!("{} (usaha alumni BLK, Karya #{})", b.name, b.id);
         let officer = |caption: &str, name: &str, nip: &str| pdf::Signature {
             caption: caption.to_owned(),
@@ -777,14 +877,16 @@ impl Paper {
             },
             nip: (!nip.is_empty()).then(|| nip.to_owned()),
             place_date: None,
+            meterai: None,
         };
         let seller = pdf::Signature {
             caption: format!("Penyedia, {}", b.name),
             name: b.owner_name.clone(),
             nip: None,
             place_date: None,
+            meterai: None,
         };
-        let ppk = officer("Pejabat Pengadaan", &o.ppk_name, &o.ppk_nip);
+        let ppk = officer(role, &o.ppk_name, &o.ppk_nip);
         let lines = self
             .items
             .iter()
@@ -802,34 +904,33 @@ impl Paper {
             ("Penyedia".to_owned(), provider),
             (
                 "Alamat penyedia".to_owned(),
-                [b.address.as_str(), b.kecamatan.as_str()]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                join_nonempty(&[b.address.as_str(), b.kecamatan.as_str()], ", "),
             ),
             (
                 "Tempat pekerjaan".to_owned(),
                 format!("{}, Kec. {}", r.place, r.kecamatan),
             ),
-            (
-                "Waktu pekerjaan".to_owned(),
-                format!("{} s.d. {} {}", r.date_from, r.date_until, r.time_window)
-                    .trim()
-                    .to_owned(),
-            ),
+            ("Waktu pekerjaan".to_owned(), {
+                let from = crate::domain::dates::long_date(&r.date_from);
+                let until = crate::domain::dates::long_date(&r.date_until);
+                let span = if r.date_until == r.date_from || r.date_until.is_empty() {
+                    from
+                } else {
+                    format!("{from} s.d. {until}")
+                };
+                format!("{span} {}", r.time_window).trim().to_owned()
+            }),
             ("Nomor permintaan Karya".to_owned(), format!("#{}", r.id)),
         ];
         if let Some(line) = &r.budget_line {
             facts.push(("Mata anggaran".to_owned(), line.clone()));
         }
+        let mut letterhead = self.office_letterhead(instance);
         let (intro, closing, signatures, tax_lines, net) = match kind {
             DocumentKind::SuratPesanan => (
                 vec![format!(
-                    "Yang bertanda tangan di bawah ini, Pejabat Pengadaan pada {}, memesan \
-                     barang/jasa berikut kepada penyedia dengan harga sesuai penawaran yang \
-                     telah disetujui:",
+                    "Yang bertanda tangan di bawah ini, {role} pada {}, memesan barang/jasa \
+                     berikut kepada penyedia dengan harga sesuai penawaran yang telah disetujui:",
                     o.name
                 )],
                 vec![
@@ -844,9 +945,9 @@ impl Paper {
             ),
             DocumentKind::Spk => (
                 vec![format!(
-                    "Pada hari ini {}, Pejabat Pengadaan pada {} memerintahkan penyedia untuk \
+                    "Pada hari ini {}, {role} pada {} memerintahkan penyedia untuk \
                      melaksanakan pekerjaan berikut:",
-                    format_date(date),
+                    date_in_words(date),
                     o.name
                 )],
                 vec![
@@ -864,7 +965,7 @@ impl Paper {
                     "Pada hari ini {}, kami yang bertanda tangan di bawah ini menyatakan bahwa \
                      penyedia telah menyerahkan hasil pekerjaan berikut kepada {} dalam keadaan \
                      baik dan lengkap:",
-                    format_date(date),
+                    date_in_words(date),
                     o.name
                 )],
                 vec![match r.rating {
@@ -878,25 +979,30 @@ impl Paper {
                 vec![],
                 None,
             ),
-            DocumentKind::Invoice => (
-                vec![format!(
-                    "Kepada Yth. Pejabat Pengadaan {}. Dengan hormat, bersama ini kami sampaikan \
-                     tagihan atas pekerjaan berikut:",
-                    o.name
-                )],
-                vec![if b.bank_account.is_empty() {
-                    "Pembayaran mohon ditransfer ke rekening penyedia yang terdaftar.".to_owned()
-                } else {
-                    format!(
-                        "Pembayaran mohon ditransfer ke {} nomor rekening {} atas nama {}.",
-                        b.bank_name, b.bank_account, b.bank_holder
-                    )
-                }],
-                vec![seller],
-                vec![],
-                None,
-            ),
+            DocumentKind::Invoice => {
+                letterhead = self.provider_letterhead();
+                (
+                    vec![format!(
+                        "Kepada Yth. {role} {}. Dengan hormat, bersama ini kami sampaikan \
+                         tagihan atas pekerjaan berikut:",
+                        o.name
+                    )],
+                    vec![if b.bank_account.is_empty() {
+                        "Pembayaran mohon ditransfer ke rekening penyedia yang terdaftar."
+                            .to_owned()
+                    } else {
+                        format!(
+                            "Pembayaran mohon ditransfer ke {} nomor rekening {} atas nama {}.",
+                            b.bank_name, b.bank_account, b.bank_holder
+                        )
+                    }],
+                    vec![seller],
+                    vec![],
+                    None,
+                )
+            }
             DocumentKind::Kuitansi | DocumentKind::BuktiPembelian => {
+                letterhead = self.provider_letterhead();
                 let taxes = breakdown
                     .map(|t| {
                         t.lines
@@ -905,6 +1011,13 @@ impl Paper {
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default();
+                let notes = breakdown.map(|t| t.notes.clone()).unwrap_or_default();
+                // The provider signs for the money received: the stamp duty goes by that
+                // signature when the amount calls for it.
+                let seller = pdf::Signature {
+                    meterai: rules.meterai(total),
+                    ..seller
+                };
                 (
                     vec![format!(
                         "Sudah terima dari Bendahara Pengeluaran {} uang sejumlah {} untuk \
@@ -912,11 +1025,11 @@ impl Paper {
                         o.name,
                         pdf::rupiah(total)
                     )],
-                    vec![],
+                    notes,
                     vec![
                         officer("Bendahara Pengeluaran", &o.treasurer_name, &o.treasurer_nip),
                         seller,
-                        officer("Mengetahui, Pejabat Pengadaan", &o.ppk_name, &o.ppk_nip),
+                        officer(&format!("Mengetahui, {role}"), &o.ppk_name, &o.ppk_nip),
                     ],
                     taxes,
                     breakdown.map(|t| t.net),
@@ -931,12 +1044,7 @@ impl Paper {
             );
         }
         pdf::Document {
-            letterhead: pdf::Letterhead {
-                government,
-                office: o.name.to_uppercase(),
-                address: o.address.clone(),
-                logo_png: self.logo.clone(),
-            },
+            letterhead,
             title: kind.title().to_owned(),
             number: number.to_owned(),
             place_date,
@@ -952,6 +1060,16 @@ impl Paper {
             void_notice: None,
         }
     }
+}
+
+/// The non-empty parts joined.
+fn join_nonempty(parts: &[&str], sep: &str) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// The settings in force with their stored pairs (for pages that show them).
@@ -1045,7 +1163,11 @@ pub async fn seal_stored_npwps(db: &Db, key: &Key) -> AppResult<usize> {
 /// Passes on offers whose deadline ran out, every minute for the life of the server. Several
 /// instances may run it at once: each step is a conditional update, so one of them wins and the
 /// others find the request already moved.
-pub async fn expire_periodically(db: Db, settings: std::sync::Arc<crate::config::Settings>) {
+pub async fn expire_periodically(
+    db: Db,
+    settings: std::sync::Arc<crate::config::Settings>,
+    key: Key,
+) {
     let reach = crate::db::orders::Reach::from_settings(&settings);
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -1062,6 +1184,7 @@ pub async fn expire_periodically(db: Db, settings: std::sync::Arc<crate::config:
             settings: &procurement,
             instance: &settings.instance,
             reach: &reach,
+            key: &key,
         };
         match flow.expire_due(crate::db::now()).await {
             Ok(0) => {}
@@ -1096,6 +1219,7 @@ pub async fn request_page(
     db: &Db,
     instance: &Instance,
     reach: &crate::db::orders::Reach,
+    key: &Key,
     request: &Request,
     party: Option<Party>,
     at: i64,
@@ -1106,6 +1230,7 @@ pub async fn request_page(
         settings: &settings,
         instance,
         reach,
+        key,
     };
     let allowed = party.map(|p| Allowed::new(request.state, p));
     let can = |action: Action| allowed.is_some_and(|a| a.can(action));

@@ -8,12 +8,13 @@ use super::audit::{self, Who};
 use super::{Db, DbError, DbResult, Tx, now};
 
 pub use crate::domain::procurement::office::Office;
+use crate::domain::procurement::office::Signer;
 
 pub async fn create_office(tx: &mut Tx, o: &Office) -> DbResult<i64> {
     Ok(sqlx::query(
         "INSERT INTO offices (code, name, kind, address, kecamatan_code, head_name, head_nip, ppk_name, ppk_nip, \
-         treasurer_name, treasurer_nip, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         treasurer_name, treasurer_nip, created_at, phone, email, postal_code, signer) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(&o.code)
     .bind(&o.name)
@@ -27,13 +28,18 @@ pub async fn create_office(tx: &mut Tx, o: &Office) -> DbResult<i64> {
     .bind(&o.treasurer_name)
     .bind(&o.treasurer_nip)
     .bind(now())
+    .bind(&o.phone)
+    .bind(&o.email)
+    .bind(&o.postal_code)
+    .bind(o.signer.as_str())
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?)
 }
 
 const OFFICE_COLUMNS: &str = "o.id, o.code, o.name, o.kind, o.address, o.kecamatan_code, COALESCE(r.name, '') AS kecamatan, \
-     o.head_name, o.head_nip, o.ppk_name, o.ppk_nip, o.treasurer_name, o.treasurer_nip";
+     o.head_name, o.head_nip, o.ppk_name, o.ppk_nip, o.treasurer_name, o.treasurer_nip, \
+     o.phone, o.email, o.postal_code, o.signer";
 
 fn office_from_row(r: &sqlx::any::AnyRow) -> DbResult<Office> {
     Ok(Office {
@@ -50,6 +56,10 @@ fn office_from_row(r: &sqlx::any::AnyRow) -> DbResult<Office> {
         ppk_nip: r.try_get("ppk_nip")?,
         treasurer_name: r.try_get("treasurer_name")?,
         treasurer_nip: r.try_get("treasurer_nip")?,
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        postal_code: r.try_get("postal_code")?,
+        signer: Signer::parse(&r.try_get::<String, _>("signer")?).unwrap_or_default(),
     })
 }
 
@@ -133,6 +143,8 @@ fn office_json(o: &Office) -> serde_json::Value {
         "head": [o.head_name, o.head_nip],
         "ppk": [o.ppk_name, o.ppk_nip],
         "treasurer": [o.treasurer_name, o.treasurer_nip],
+        "contact": [o.phone, o.email, o.postal_code],
+        "signer": o.signer.as_str(),
     })
 }
 
@@ -165,7 +177,8 @@ pub async fn update_office(tx: &mut Tx, id: i64, o: &Office, who: Who<'_>) -> Db
     sqlx::query(
         "UPDATE offices SET code = $1, name = $2, kind = $3, address = $4, kecamatan_code = $5, \
            head_name = $6, head_nip = $7, ppk_name = $8, ppk_nip = $9, treasurer_name = $10, \
-           treasurer_nip = $11 WHERE id = $12",
+           treasurer_nip = $11, phone = $13, email = $14, postal_code = $15, signer = $16 \
+           WHERE id = $12",
     )
     .bind(&o.code)
     .bind(&o.name)
@@ -179,6 +192,10 @@ pub async fn update_office(tx: &mut Tx, id: i64, o: &Office, who: Who<'_>) -> Db
     .bind(&o.treasurer_name)
     .bind(&o.treasurer_nip)
     .bind(id)
+    .bind(&o.phone)
+    .bind(&o.email)
+    .bind(&o.postal_code)
+    .bind(o.signer.as_str())
     .execute(&mut **tx)
     .await?;
     audit::append(

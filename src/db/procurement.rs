@@ -1164,6 +1164,17 @@ pub struct PaymentInput<'a> {
     pub method: &'a str,
     pub proof_number: &'a str,
     pub tax: &'a TaxBreakdown,
+    /// The deposit references the treasurer wrote, by tax line code.
+    pub deposits: &'a [Deposit],
+}
+
+/// One tax line's deposit references, validated (`domain::procurement::deposit`) or empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deposit {
+    /// The tax line's code ("pph22", "ppn", …).
+    pub code: String,
+    pub billing_code: String,
+    pub ntpn: String,
 }
 
 #[derive(Debug, Clone)]
@@ -1190,6 +1201,8 @@ pub struct TaxRow {
     pub rate_bp: i64,
     pub amount: i64,
     pub basis: String,
+    pub billing_code: String,
+    pub ntpn: String,
 }
 
 pub async fn record_payment(
@@ -1214,9 +1227,15 @@ pub async fn record_payment(
     .fetch_one(&mut **tx)
     .await?;
     for line in &p.tax.lines {
+        let deposit = p
+            .deposits
+            .iter()
+            .find(|d| d.code == line.code)
+            .cloned()
+            .unwrap_or_default();
         sqlx::query(
-            "INSERT INTO office_payment_taxes (payment_id, code, label, base, rate_bp, amount, basis) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO office_payment_taxes (payment_id, code, label, base, rate_bp, amount, basis, \
+             billing_code, ntpn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(line.code)
@@ -1225,6 +1244,8 @@ pub async fn record_payment(
         .bind(line.rate_bp)
         .bind(line.amount)
         .bind(line.basis)
+        .bind(&deposit.billing_code)
+        .bind(&deposit.ntpn)
         .execute(&mut **tx)
         .await?;
     }
@@ -1235,7 +1256,10 @@ pub async fn record_payment(
             "office_payment",
             id,
             serde_json::json!({"request": request_id, "gross": p.tax.gross, "withheld": p.tax.withheld,
-                "net": p.tax.net, "proof": p.proof_number}),
+                "net": p.tax.net, "proof": p.proof_number,
+                "deposits": p.deposits.iter().filter(|d| !d.billing_code.is_empty() || !d.ntpn.is_empty())
+                    .map(|d| serde_json::json!({"tax": d.code, "billing": d.billing_code, "ntpn": d.ntpn}))
+                    .collect::<Vec<_>>()}),
         ),
     )
     .await?;
@@ -1253,6 +1277,49 @@ pub async fn void_payment(tx: &mut Tx, request_id: i64, reason: &str, at: i64) -
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Writes the deposit references of the live payment's tax lines (a line not named keeps
+/// its own), audited. `NotFound` when the request has no live payment.
+pub async fn update_deposits(
+    tx: &mut Tx,
+    request_id: i64,
+    deposits: &[Deposit],
+    who: &Who<'_>,
+) -> DbResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM office_payments WHERE request_id = $1 AND voided_at IS NULL",
+    )
+    .bind(request_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(DbError::NotFound)?;
+    for d in deposits {
+        sqlx::query(
+            "UPDATE office_payment_taxes SET billing_code = $1, ntpn = $2 \
+             WHERE payment_id = $3 AND code = $4",
+        )
+        .bind(&d.billing_code)
+        .bind(&d.ntpn)
+        .bind(id)
+        .bind(&d.code)
+        .execute(&mut **tx)
+        .await?;
+    }
+    audit::append(
+        tx,
+        who.event(
+            "procurement.deposit",
+            "office_payment",
+            id,
+            serde_json::json!({"request": request_id,
+                "deposits": deposits.iter()
+                    .map(|d| serde_json::json!({"tax": d.code, "billing": d.billing_code, "ntpn": d.ntpn}))
+                    .collect::<Vec<_>>()}),
+        ),
+    )
+    .await?;
+    Ok(id)
 }
 
 pub async fn confirm_payment(tx: &mut Tx, request_id: i64, at: i64) -> DbResult<()> {
@@ -1280,8 +1347,8 @@ pub async fn payments(db: &Db, request_id: i64) -> DbResult<Vec<PaymentRow>> {
     for r in rows {
         let id: i64 = r.try_get("id")?;
         let taxes = sqlx::query(
-            "SELECT code, label, base, rate_bp, amount, basis FROM office_payment_taxes \
-             WHERE payment_id = $1 ORDER BY code",
+            "SELECT code, label, base, rate_bp, amount, basis, billing_code, ntpn \
+             FROM office_payment_taxes WHERE payment_id = $1 ORDER BY code",
         )
         .bind(id)
         .fetch_all(db.pool())
@@ -1295,6 +1362,8 @@ pub async fn payments(db: &Db, request_id: i64) -> DbResult<Vec<PaymentRow>> {
                 rate_bp: t.try_get("rate_bp")?,
                 amount: t.try_get("amount")?,
                 basis: t.try_get("basis")?,
+                billing_code: t.try_get("billing_code")?,
+                ntpn: t.try_get("ntpn")?,
             })
         })
         .collect::<DbResult<Vec<_>>>()?;

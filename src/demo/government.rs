@@ -746,6 +746,7 @@ pub async fn seed(db: &Db, settings: &Settings, key: &crate::secrets::Key) -> Db
             settings: &procurement,
             instance,
             reach: &reach,
+            key,
         },
         now,
         year,
@@ -1640,6 +1641,7 @@ impl World<'_> {
                     wib_date(at),
                     method,
                     &proof,
+                    &demo_deposits(req.id),
                     &who,
                     at,
                 )
@@ -1662,8 +1664,17 @@ impl World<'_> {
                 let req = store::get(self.db, req.id).await?;
                 let again = at + HOUR;
                 let (method, proof) = self.proof(run, &req, again, false);
-                flow.record_payment(&req, Party::Treasurer, paid_on, method, &proof, &who, again)
-                    .await?;
+                flow.record_payment(
+                    &req,
+                    Party::Treasurer,
+                    paid_on,
+                    method,
+                    &proof,
+                    &demo_deposits(req.id),
+                    &who,
+                    again,
+                )
+                .await?;
                 Ok(State::Paid)
             }
             Act::Confirm => {
@@ -2025,6 +2036,23 @@ fn plans(w: &World<'_>, rng: &mut StdRng) -> Vec<Plan> {
         p.choose_in = Some(15 * 60);
     });
     out
+}
+
+/// A demo payment's deposit references: a billing code and an NTPN for every tax line the
+/// payment may have (the store keeps those of the lines it has), derived from the request.
+fn demo_deposits(request_id: i64) -> Vec<store::Deposit> {
+    ["ppn", "pph22", "pph23", "pph_final"]
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let n = request_id.unsigned_abs() * 10 + i as u64;
+            store::Deposit {
+                code: (*code).to_owned(),
+                billing_code: format!("{:015}", 412_000_000_000_000 + n),
+                ntpn: format!("{:016X}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -613,6 +613,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ),
     ("procurement.document.void", "Dokumen pengadaan dibatalkan"),
     ("procurement.payment", "Pembayaran pengadaan dicatat"),
+    (
+        "procurement.deposit",
+        "Kode billing dan NTPN setoran pajak dicatat",
+    ),
     ("procurement.appeal", "Banding rotasi diajukan"),
     ("rotation_appeal.answer", "Banding rotasi dijawab"),
     ("business.tax", "Data pajak dan kapasitas usaha diubah"),

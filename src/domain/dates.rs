@@ -1,6 +1,8 @@
 //! Dates and instants as Indonesians read them: `28 November 2026`, in WIB (UTC+7).
 
-use time::{Date, Month, OffsetDateTime, UtcOffset};
+use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+
+use crate::domain::procurement::words::terbilang;
 
 pub const WIB: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
     Ok(o) => o,
@@ -50,6 +52,46 @@ pub fn today_wib() -> Date {
 /// `28 November 2026`
 pub fn format_date(d: Date) -> String {
     format!("{} {} {}", d.day(), month_name(d.month()), d.year())
+}
+
+/// A stored ISO date (`2026-12-07`) in long form (`7 Desember 2026`), or the text as given
+/// when it is not a date.
+pub fn long_date(iso: &str) -> String {
+    parse_iso(iso)
+        .map(format_date)
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+/// `7 Desember 2026` with non-breaking spaces, for a line that must never break inside the
+/// date ("Muara Sabak Barat, 7 Desember 2026" may break only after the comma).
+pub fn format_date_unbroken(d: Date) -> String {
+    format_date(d).replace(' ', "\u{a0}")
+}
+
+/// "Senin", "Selasa", … "Minggu".
+pub fn day_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Monday => "Senin",
+        Weekday::Tuesday => "Selasa",
+        Weekday::Wednesday => "Rabu",
+        Weekday::Thursday => "Kamis",
+        Weekday::Friday => "Jumat",
+        Weekday::Saturday => "Sabtu",
+        Weekday::Sunday => "Minggu",
+    }
+}
+
+/// The date as a berita acara writes it after "Pada hari ini": day name, the day, month and
+/// year in words. 2026-12-07 → "Senin tanggal tujuh bulan Desember tahun dua ribu dua puluh
+/// enam".
+pub fn date_in_words(d: Date) -> String {
+    format!(
+        "{} tanggal {} bulan {} tahun {}",
+        day_name(d.weekday()),
+        terbilang(u64::from(d.day())),
+        month_name(d.month()),
+        terbilang(u64::try_from(d.year()).unwrap_or(0))
+    )
 }
 
 /// A stored instant (Unix seconds) as `28 November 2026 21.05 WIB`.
@@ -164,6 +206,79 @@ mod tests {
         );
         assert_eq!(format_wait(61), "2 menit");
         assert_eq!(format_wait(30), "30 detik");
+    }
+
+    #[test]
+    fn long_dates_and_unbroken_dates() {
+        assert_eq!(long_date("2026-12-07"), "7 Desember 2026");
+        assert_eq!(long_date("bukan tanggal"), "bukan tanggal");
+        let d = format_date_unbroken(date!(2026 - 12 - 07));
+        assert_eq!(d, "7\u{a0}Desember\u{a0}2026");
+        assert!(!d.contains(' '));
+    }
+
+    #[test]
+    fn day_names() {
+        // 2026-12-07 is a Monday.
+        let names: Vec<&str> = (0..7)
+            .map(|i| day_name((date!(2026 - 12 - 07) + time::Duration::days(i)).weekday()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_in_words_as_a_berita_acara_opens() {
+        assert_eq!(
+            date_in_words(date!(2026 - 12 - 07)),
+            "Senin tanggal tujuh bulan Desember tahun dua ribu dua puluh enam"
+        );
+        let days = [
+            (1, "satu"),
+            (11, "sebelas"),
+            (19, "sembilan belas"),
+            (20, "dua puluh"),
+            (21, "dua puluh satu"),
+            (29, "dua puluh sembilan"),
+            (30, "tiga puluh"),
+            (31, "tiga puluh satu"),
+        ];
+        for (day, words) in days {
+            let d = Date::from_calendar_date(2026, Month::December, day).unwrap();
+            let got = date_in_words(d);
+            assert!(
+                got.contains(&format!(" tanggal {words} bulan Desember ")),
+                "{day}: {got}"
+            );
+        }
+        let years = [
+            (2000, "Sabtu tanggal satu bulan Januari tahun dua ribu"),
+            (
+                2026,
+                "Kamis tanggal satu bulan Januari tahun dua ribu dua puluh enam",
+            ),
+            (
+                2100,
+                "Jumat tanggal satu bulan Januari tahun dua ribu seratus",
+            ),
+        ];
+        for (year, want) in years {
+            let d = Date::from_calendar_date(year, Month::January, 1).unwrap();
+            assert_eq!(date_in_words(d), want);
+        }
+        // The leap day and the year's last day.
+        assert_eq!(
+            date_in_words(date!(2028 - 02 - 29)),
+            "Selasa tanggal dua puluh sembilan bulan Februari tahun dua ribu dua puluh delapan"
+        );
+        assert_eq!(
+            date_in_words(date!(2026 - 12 - 31)),
+            "Kamis tanggal tiga puluh satu bulan Desember tahun dua ribu dua puluh enam"
+        );
     }
 
     #[test]

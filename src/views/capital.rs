@@ -6,19 +6,13 @@ use askama::Template;
 
 use super::{Choice, Field, Layout};
 use crate::domain::capital::eligibility::Verdict;
-use crate::domain::dates::{format_date, format_instant, parse_iso};
+use crate::domain::dates::format_instant;
+pub use crate::domain::dates::long_date;
 use crate::domain::rupiah::Rupiah;
 use crate::domain::user::FieldErrors;
 
 pub fn rp(n: i64) -> String {
     Rupiah::new(n).unwrap_or_default().to_string()
-}
-
-/// An ISO date in long Indonesian form ("7 Desember 2026"), or the text as given.
-pub fn long_date(iso: &str) -> String {
-    parse_iso(iso)
-        .map(format_date)
-        .unwrap_or_else(|| iso.to_owned())
 }
 
 pub fn instant(unix: i64) -> String {

@@ -53,6 +53,11 @@ pub struct OfficeFormPage {
     pub ppk_nip: Field,
     pub treasurer_name: Field,
     pub treasurer_nip: Field,
+    pub phone: Field,
+    pub email: Field,
+    pub postal_code: Field,
+    pub signer: Field,
+    pub signers: Vec<Choice>,
 }
 
 /// One kind of work on the needs form.

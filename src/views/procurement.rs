@@ -17,6 +17,8 @@ pub struct RequestRow {
     pub when: String,
     /// The viewer has something to do on it.
     pub todo: bool,
+    /// Days since the BAST while the payment is overdue ("terlambat N hari").
+    pub overdue: Option<i64>,
 }
 
 #[derive(Template)]
@@ -97,10 +99,21 @@ pub struct DocumentLine {
 }
 
 pub struct TaxLine {
+    /// The tax line's code, naming its deposit fields.
+    pub code: String,
     pub label: String,
     pub base: String,
     pub amount: String,
     pub basis: String,
+    pub billing_code: String,
+    pub ntpn: String,
+}
+
+/// One tax line's deposit fields as typed (`billing-{code}`, `ntpn-{code}`).
+pub struct DepositField {
+    pub code: String,
+    pub billing: Field,
+    pub ntpn: Field,
 }
 
 pub struct PaymentBlock {
@@ -114,6 +127,8 @@ pub struct PaymentBlock {
     pub confirmed: Option<String>,
     pub voided: Option<String>,
     pub late_days: Option<i64>,
+    /// Why a tax is not taken, one sentence each.
+    pub notes: Vec<String>,
 }
 
 pub struct OfferLine {
@@ -156,6 +171,28 @@ pub struct Forms {
     pub proof: Field,
     pub reissue_reason: Field,
     pub reissue_for: i64,
+    /// The deposit fields of the payment form or the later deposit form, by tax line.
+    pub deposits: Vec<DepositField>,
+    /// The deposit fields belong to the later deposit form (`setoran`).
+    pub deposits_later: bool,
+}
+
+impl Forms {
+    /// The typed deposit field of a tax line, or an empty one.
+    pub fn deposit(&self, code: &str, initial_billing: &str, initial_ntpn: &str) -> DepositField {
+        match self.deposits.iter().find(|d| d.code == code) {
+            Some(d) => DepositField {
+                code: d.code.clone(),
+                billing: d.billing.clone(),
+                ntpn: d.ntpn.clone(),
+            },
+            None => DepositField {
+                code: code.to_owned(),
+                billing: Field::new(initial_billing),
+                ntpn: Field::new(initial_ntpn),
+            },
+        }
+    }
 }
 
 #[derive(Template)]
@@ -195,6 +232,13 @@ pub struct ShowPage {
     pub can_bast: bool,
     pub can_pay: bool,
     pub tax_preview: Option<PaymentBlock>,
+    /// The provider's bank account and NPWP, for the treasurer paying.
+    pub provider_bank: Option<String>,
+    pub provider_npwp: Option<String>,
+    /// Days since the BAST while the payment is overdue.
+    pub overdue: Option<i64>,
+    /// The treasurer may write the live payment's billing codes and NTPNs.
+    pub can_deposit: bool,
     pub methods: Vec<Choice>,
     pub today: String,
     pub actions: Vec<ActionForm>,

@@ -7,7 +7,7 @@ use askama::Template;
 use super::Layout;
 use super::charts::{self, AMBER, Bar, GREEN, Series, StackedBars};
 use crate::domain::capital::record::{Figure, RecordKind, RecordRow, TrackRecord, Training};
-use crate::domain::dates::{format_date, month_name, month_short, parse_iso};
+use crate::domain::dates::{long_date, month_name, month_short, parse_iso};
 use crate::domain::rupiah::{format_rupiah, group_thousands};
 use crate::pdf;
 
@@ -51,12 +51,6 @@ pub struct RecordView {
     pub total_public: String,
     pub total_office: String,
     pub total: String,
-}
-
-fn long_date(iso: &str) -> String {
-    parse_iso(iso)
-        .map(format_date)
-        .unwrap_or_else(|| iso.to_owned())
 }
 
 /// `2026-07` → ("Jul", "Juli 2026").

@@ -201,6 +201,14 @@ pub mod forms {
         pub treasurer_name: String,
         #[serde(default)]
         pub treasurer_nip: String,
+        #[serde(default)]
+        pub phone: String,
+        #[serde(default)]
+        pub email: String,
+        #[serde(default)]
+        pub postal_code: String,
+        #[serde(default)]
+        pub signer: String,
     }
 
     /// An officer's name and NIP: the NIP optional but valid when given, and never without a
@@ -289,10 +297,33 @@ pub mod forms {
             &f.treasurer_name,
             &f.treasurer_nip,
         );
+        use crate::domain::procurement::office::{
+            Signer, parse_email, parse_phone, parse_postal_code,
+        };
+        let mut contact = |field: &'static str, r: Result<String, &'static str>| {
+            r.unwrap_or_else(|m| {
+                errors.push((field, m.into()));
+                String::new()
+            })
+        };
+        let phone = contact("phone", parse_phone(&f.phone));
+        let email = contact("email", parse_email(&f.email));
+        let postal_code = contact("postal_code", parse_postal_code(&f.postal_code));
+        let signer = match f.signer.as_str() {
+            "" => Signer::default(),
+            s => Signer::parse(s).unwrap_or_else(|| {
+                errors.push(("signer", "Pilih penanda tangan dari daftar.".into()));
+                Signer::default()
+            }),
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Office {
+            phone,
+            email,
+            postal_code,
+            signer,
             code,
             name,
             kind: f.kind.clone(),
@@ -577,6 +608,24 @@ async fn office_page(
         ppk_nip: field(errors, "ppk_nip", &f.ppk_nip),
         treasurer_name: field(errors, "treasurer_name", &f.treasurer_name),
         treasurer_nip: field(errors, "treasurer_nip", &f.treasurer_nip),
+        phone: field(errors, "phone", &f.phone),
+        email: field(errors, "email", &f.email),
+        postal_code: field(errors, "postal_code", &f.postal_code),
+        signer: field(errors, "signer", &f.signer),
+        signers: crate::domain::procurement::office::Signer::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().into(),
+                label: match s {
+                    crate::domain::procurement::office::Signer::PejabatPengadaan => {
+                        "Pejabat Pengadaan".into()
+                    }
+                    crate::domain::procurement::office::Signer::Ppk => {
+                        "Pejabat Pembuat Komitmen (PPK)".into()
+                    }
+                },
+            })
+            .collect(),
     })
 }
 
@@ -597,6 +646,7 @@ async fn validate_office(
 pub async fn new_office(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let f = OfficeForm {
         kind: "dinas".into(),
+        signer: "pejabat_pengadaan".into(),
         ..OfficeForm::default()
     };
     Ok(render(&office_page(&state, &ctx, None, &f, &Vec::new()).await?)?.into_response())
@@ -636,6 +686,10 @@ pub async fn edit_office(
         ppk_nip: nip::grouped(&o.ppk_nip),
         treasurer_name: o.treasurer_name,
         treasurer_nip: nip::grouped(&o.treasurer_nip),
+        phone: o.phone,
+        email: o.email,
+        postal_code: o.postal_code,
+        signer: o.signer.as_str().into(),
     };
     Ok(render(&office_page(&state, &ctx, Some(id), &f, &Vec::new()).await?)?.into_response())
 }

@@ -34,8 +34,9 @@ use crate::domain::procurement::tax::TaxBreakdown;
 use crate::domain::procurement::words::rupiah_in_words_capitalised;
 use crate::secrets::Key;
 use crate::views::procurement::{
-    ActionForm, BusinessPage, DocumentLine, ExcludedLine, FormPage, Forms, ItemField, ItemLine,
-    ListPage, OfferLine, PaymentBlock, ProposalLine, RequestRow, ShowPage, TaxLine, TimelineLine,
+    ActionForm, BusinessPage, DepositField, DocumentLine, ExcludedLine, FormPage, Forms, ItemField,
+    ItemLine, ListPage, OfferLine, PaymentBlock, ProposalLine, RequestRow, ShowPage, TaxLine,
+    TimelineLine,
 };
 use crate::views::{Choice, Field};
 
@@ -140,6 +141,8 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         ),
     };
     let requests = store::list(&state.db, scope, 500).await?;
+    let rules = settings(&state).await?.documents;
+    let today = today_wib();
     let own_business = match scope {
         Scope::Business(b) => Some(b),
         _ => None,
@@ -166,9 +169,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
                     && available_actions(r.state, party)
                         .iter()
                         .any(|a| !matches!(a, Action::Cancel | Action::Reopen)),
+                overdue: overdue(&rules, r, today),
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Overdue payments first, the longest overdue at the top; the rest keep their order.
+    let mut rows = rows;
+    rows.sort_by_key(|r: &RequestRow| std::cmp::Reverse(r.overdue.unwrap_or(-1)));
     Ok(render(&ListPage {
         layout: ctx.layout(heading.clone()),
         heading,
@@ -179,6 +186,63 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
         rows,
     })?
     .into_response())
+}
+
+/// Days since the BAST while a signed hand-over waits for payment past the set days.
+fn overdue(
+    rules: &crate::domain::procurement::documents::DocumentRules,
+    r: &Request,
+    today: time::Date,
+) -> Option<i64> {
+    if r.state != RState::Accepted {
+        return None;
+    }
+    let bast = crate::domain::dates::wib_date(r.bast_at?);
+    rules.overdue_days(bast, today)
+}
+
+/// The deposit references typed for each tax line: the stored form (`Deposit`) when every
+/// field is valid, else the fields with their messages.
+fn parse_deposits(
+    pairs: &[(String, String)],
+    codes: &[String],
+) -> Result<Vec<store::Deposit>, Vec<DepositField>> {
+    use crate::domain::procurement::deposit::{BillingCode, Ntpn};
+    let mut fields = Vec::new();
+    let mut deposits = Vec::new();
+    let mut bad = false;
+    for code in codes {
+        let raw_billing = value(pairs, &format!("billing-{code}"));
+        let raw_ntpn = value(pairs, &format!("ntpn-{code}"));
+        let mut billing = Field::new(raw_billing);
+        let mut ntpn = Field::new(raw_ntpn);
+        let b = BillingCode::parse_optional(raw_billing);
+        let n = Ntpn::parse_optional(raw_ntpn);
+        if let Err(m) = &b {
+            billing.error = Some((*m).to_owned());
+        }
+        if let Err(m) = &n {
+            ntpn.error = Some((*m).to_owned());
+        }
+        if let (Ok(None), Ok(Some(_))) = (&b, &n) {
+            billing.error = Some(
+                "NTPN terbit setelah setoran dengan kode billing; tulis juga kode billingnya."
+                    .into(),
+            );
+        }
+        bad |= billing.error.is_some() || ntpn.error.is_some();
+        deposits.push(store::Deposit {
+            code: code.clone(),
+            billing_code: b.ok().flatten().map(|c| c.to_string()).unwrap_or_default(),
+            ntpn: n.ok().flatten().map(|c| c.to_string()).unwrap_or_default(),
+        });
+        fields.push(DepositField {
+            code: code.clone(),
+            billing,
+            ntpn,
+        });
+    }
+    if bad { Err(fields) } else { Ok(deposits) }
 }
 
 // ---- the request form ----
@@ -376,6 +440,7 @@ fn notice(code: &str) -> Option<String> {
             "bayar" => "Pembayaran tercatat; kuitansi terbit.",
             "terima-bayar" => "Terima kasih, pembayaran dikonfirmasi. Pengadaan selesai.",
             "ganti" => "Dokumen lama dibatalkan dan dokumen pengganti terbit.",
+            "setoran" => "Kode billing dan NTPN setoran pajak tersimpan.",
             _ => "Tersimpan.",
         }
         .to_owned(),
@@ -437,10 +502,13 @@ fn payment_block(p: &store::PaymentRow, late_after: i64, bast_at: Option<i64>) -
             .taxes
             .iter()
             .map(|t| TaxLine {
+                code: t.code.clone(),
                 label: t.label.clone(),
                 base: rupiah(t.base),
                 amount: rupiah(t.amount),
                 basis: t.basis.clone(),
+                billing_code: t.billing_code.clone(),
+                ntpn: t.ntpn.clone(),
             })
             .collect(),
         withheld: rupiah(p.withheld),
@@ -451,6 +519,7 @@ fn payment_block(p: &store::PaymentRow, late_after: i64, bast_at: Option<i64>) -
             .voided_at
             .map(|at| format!("{} — {}", format_instant(at), p.void_reason)),
         late_days,
+        notes: Vec::new(),
     }
 }
 
@@ -463,10 +532,13 @@ fn preview(t: &TaxBreakdown) -> PaymentBlock {
             .lines
             .iter()
             .map(|l| TaxLine {
+                code: l.code.to_owned(),
                 label: l.label.clone(),
                 base: rupiah(l.base),
                 amount: rupiah(l.amount),
                 basis: l.basis.to_owned(),
+                billing_code: String::new(),
+                ntpn: String::new(),
             })
             .collect(),
         withheld: rupiah(t.withheld),
@@ -475,6 +547,7 @@ fn preview(t: &TaxBreakdown) -> PaymentBlock {
         confirmed: None,
         voided: None,
         late_days: None,
+        notes: t.notes.clone(),
     }
 }
 
@@ -541,6 +614,7 @@ impl Page<'_> {
             &self.state.db,
             &self.state.settings.instance,
             &crate::db::orders::Reach::from_settings(&self.state.settings),
+            &self.state.secrets.data_key,
             r,
             party,
             now(),
@@ -636,6 +710,33 @@ impl Page<'_> {
         let can_bast = can(Action::SignBast);
         let can_pay = can(Action::RecordPayment);
         let tax_preview = data.tax.as_ref().map(preview);
+        // The treasurer pays into the provider's account and reports the tax under the
+        // provider's NPWP: both in full, on the payment form only.
+        let (provider_bank, provider_npwp) = match (can_pay, r.business_id) {
+            (true, Some(b)) => {
+                let facts = store::business_facts(&self.state.db, b).await?;
+                let bank = (!facts.bank_account.is_empty()).then(|| {
+                    format!(
+                        "{} {} a.n. {}",
+                        facts.bank_name, facts.bank_account, facts.bank_holder
+                    )
+                });
+                let npwp = flow::npwp_of(&self.state.secrets.data_key, &facts)
+                    .and_then(|n| Npwp::parse(&n).ok())
+                    .map(|n| n.as_str().to_owned());
+                (
+                    Some(bank.unwrap_or_else(|| "belum diisi penyedia".to_owned())),
+                    Some(npwp.unwrap_or_else(|| "tidak ada (tarif PPh lebih tinggi)".to_owned())),
+                )
+            }
+            _ => (None, None),
+        };
+        let overdue = overdue(&settings.documents, r, today_wib());
+        let can_deposit = party == Some(Party::Treasurer)
+            && data
+                .payments
+                .iter()
+                .any(|p| p.voided_at.is_none() && !p.taxes.is_empty());
         let document_set = r
             .quoted_total
             .map(|t| match document_set(&settings.documents, t) {
@@ -825,6 +926,10 @@ impl Page<'_> {
             can_bast,
             can_pay,
             tax_preview,
+            provider_bank,
+            provider_npwp,
+            overdue,
+            can_deposit,
             methods: METHODS
                 .iter()
                 .map(|(v, l)| Choice {
@@ -911,6 +1016,9 @@ pub async fn act(
     let Some(party) = party else {
         return Err(WebError::Forbidden);
     };
+    if aksi == "setoran" {
+        return deposits(&state, page, party, &pairs).await;
+    }
     let Some(action) = Action::from_slug(&aksi).filter(|a| *a != Action::Expire) else {
         return Err(WebError::NotFound);
     };
@@ -925,6 +1033,7 @@ pub async fn act(
         settings: &settings,
         instance: &state.settings.instance,
         reach: &crate::db::orders::Reach::from_settings(&state.settings),
+        key: &state.secrets.data_key,
     };
     let label = ctx.actor_label();
     let who = who(&ctx, &label);
@@ -1091,6 +1200,18 @@ pub async fn act(
                 forms.method.error = Some("Pilih cara bayar.".into());
                 bad = true;
             }
+            let codes: Vec<String> = match flow.tax(&request).await {
+                Ok(t) => t.lines.iter().map(|l| l.code.to_owned()).collect(),
+                Err(e) => return page.outcome::<()>(Err(e), slug).await,
+            };
+            let deposits = match parse_deposits(&pairs, &codes) {
+                Ok(d) => d,
+                Err(fields) => {
+                    forms.deposits = fields;
+                    bad = true;
+                    Vec::new()
+                }
+            };
             let proof = clean(p);
             if proof.chars().count() < 3 || proof.chars().count() > 100 {
                 forms.proof.error =
@@ -1107,6 +1228,7 @@ pub async fn act(
                     date.unwrap_or_else(today_wib),
                     m,
                     &proof,
+                    &deposits,
                     &who,
                     at,
                 )
@@ -1123,6 +1245,47 @@ pub async fn act(
         }
         _ => Err(WebError::NotFound),
     }
+}
+
+/// The treasurer writes the billing codes and NTPNs of the live payment's deposits.
+async fn deposits(
+    state: &AppState,
+    page: Page<'_>,
+    party: Party,
+    pairs: &[(String, String)],
+) -> Result<Response, WebError> {
+    let live = store::payments(&state.db, page.request.id)
+        .await?
+        .into_iter()
+        .find(|p| p.voided_at.is_none());
+    let Some(live) = live.filter(|_| party == Party::Treasurer) else {
+        return Err(WebError::Forbidden);
+    };
+    let codes: Vec<String> = live.taxes.iter().map(|t| t.code.clone()).collect();
+    let deposits = match parse_deposits(pairs, &codes) {
+        Ok(d) => d,
+        Err(fields) => {
+            let forms = Forms {
+                deposits: fields,
+                deposits_later: true,
+                ..Forms::default()
+            };
+            return page.invalid(forms).await;
+        }
+    };
+    let settings = settings(state).await?;
+    let flow = Flow {
+        db: &state.db,
+        settings: &settings,
+        instance: &state.settings.instance,
+        reach: &crate::db::orders::Reach::from_settings(&state.settings),
+        key: &state.secrets.data_key,
+    };
+    let label = page.ctx.actor_label();
+    let result = flow
+        .record_deposits(page.request, party, &deposits, &who(page.ctx, &label))
+        .await;
+    page.outcome(result, "setoran").await
 }
 
 // ---- documents ----
@@ -1189,6 +1352,7 @@ pub async fn reissue(
         settings: &settings,
         instance: &state.settings.instance,
         reach: &crate::db::orders::Reach::from_settings(&state.settings),
+        key: &state.secrets.data_key,
     };
     let label = ctx.actor_label();
     let result = flow

@@ -25,6 +25,7 @@ mod procurement;
 mod reach;
 mod tracer;
 mod track_record;
+mod treasurer;
 
 /// How long to wait for a page, an element or chromedriver itself.
 const PATIENCE: Duration = Duration::from_secs(15);

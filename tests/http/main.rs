@@ -11,6 +11,7 @@ mod capital_demo;
 mod catalog;
 mod claim;
 mod connections;
+mod documents;
 mod gov_admin; // helper F: temporary, for running gov_admin
 mod imports;
 mod notifications;

@@ -211,6 +211,7 @@ async fn walk(
             paid_on,
             "transfer",
             "SP2D/UJI/001",
+            &[],
             &bendahara,
             at + 5 * day,
         )
@@ -238,11 +239,15 @@ async fn scene(app: &TestApp) -> Scene {
         .await
         .expect("settings");
     let reach = karya::db::orders::Reach::from_settings(&app.settings);
+    // Documents print the provider's NPWP only when it opens with this key; these tests
+    // read no NPWP.
+    let key = karya::secrets::Key::random();
     let flow = Flow {
         db: &app.db,
         settings: &settings,
         instance: &app.settings.instance,
         reach: &reach,
+        key: &key,
     };
     // Verified, active, certified businesses of the demo: the first whose trade and kecamatan
     // the rotation can serve.

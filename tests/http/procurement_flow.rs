@@ -45,6 +45,10 @@ const PPK_NIP: &str = "198002022005011002";
 // ---- the world each test builds ----
 
 /// The workflow without email (these tests look at rows, not messages).
+/// A data key of the tests' own: documents print an NPWP only when it opens with the key.
+static TEST_KEY: std::sync::LazyLock<karya::secrets::Key> =
+    std::sync::LazyLock::new(karya::secrets::Key::random);
+
 static NO_EMAIL: std::sync::LazyLock<karya::db::orders::Reach> =
     std::sync::LazyLock::new(|| karya::db::orders::Reach {
         base_url: "http://karya.test".into(),
@@ -252,6 +256,7 @@ impl World {
                 ppk_nip: PPK_NIP.into(),
                 treasurer_name: format!("Bendahara {label}"),
                 treasurer_nip: "198503032010012003".into(),
+                ..Office::default()
             };
             let mut tx = app.db.begin().await.unwrap();
             let id = directory::create_office(&mut tx, &office).await.unwrap();
@@ -328,6 +333,7 @@ impl World {
             settings: &self.settings,
             instance: &self.instance,
             reach: &NO_EMAIL,
+            key: &TEST_KEY,
         }
     }
 
@@ -1024,6 +1030,7 @@ async fn walk(app: &TestApp, w: &World, biz: BizFx, unit_price: i64, t0: i64) ->
         wib_date(t0 + 5 * HOUR),
         "transfer",
         PAID_PROOF,
+        &[],
         &who(o.bendahara),
         t0 + 5 * HOUR,
     )
@@ -1384,12 +1391,18 @@ async fn stored_pdfs_carry_number_amount_words_and_names(app: TestApp) {
     for kind in [DocumentKind::SuratPesanan, DocumentKind::Kuitansi] {
         let d = doc(kind);
         let text = pdftext::text(&store::document_pdf(&app.db, d.id).await.unwrap());
+        // The office's letters carry its letterhead; the provider's receipt the provider's.
+        let heading = if kind == DocumentKind::Kuitansi {
+            biz_name.to_uppercase()
+        } else {
+            o.name.to_uppercase()
+        };
         for needle in [
             d.number.clone(),
             karya::pdf::rupiah(total),
             rupiah_in_words_capitalised(total),
             o.name.clone(),
-            o.name.to_uppercase(),
+            heading,
             biz_name.to_owned(),
             PPK_NIP.to_owned(),
         ] {
@@ -1501,6 +1514,7 @@ where
                 settings,
                 instance,
                 reach: &NO_EMAIL,
+                key: &TEST_KEY,
             },
             r.clone(),
         );

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::SettingField;
+use super::office::Signer;
 use crate::domain::rupiah::{Rupiah, format_rupiah};
 
 /// A document Karya issues for an office purchase.
@@ -101,6 +102,10 @@ pub struct DocumentRules {
     pub offer_hours: i64,
     /// Days from BAST to payment after which the payment counts as late.
     pub late_payment_days: i64,
+    /// A receipt stating more than this bears a stamp duty (meterai).
+    pub meterai_threshold: i64,
+    /// The stamp duty's face value.
+    pub meterai_amount: i64,
 }
 
 pub const DEFAULT_PATTERN: &str = "{nomor}/{jenis}/{kode}/{bulan}/{tahun}";
@@ -114,6 +119,8 @@ impl Default for DocumentRules {
             pattern: NumberPattern::default(),
             offer_hours: 24,
             late_payment_days: 14,
+            meterai_threshold: 5_000_000,
+            meterai_amount: 10_000,
         }
     }
 }
@@ -124,6 +131,8 @@ const K_SPK_MAX: &str = "docs.spk_max";
 const K_PATTERN: &str = "docs.number_pattern";
 const K_OFFER_HOURS: &str = "docs.offer_hours";
 const K_LATE_DAYS: &str = "docs.late_payment_days";
+const K_METERAI_THRESHOLD: &str = "docs.meterai_threshold";
+const K_METERAI_AMOUNT: &str = "docs.meterai_amount";
 
 const MSG_HOURS: &str = "Isi jumlah jam: bilangan bulat 1 sampai 720.";
 const MSG_DAYS: &str = "Isi jumlah hari: bilangan bulat 1 sampai 365.";
@@ -176,6 +185,19 @@ impl DocumentRules {
                    terlambat dan terlihat oleh dinas. Ini target instansi, bukan tenggat menurut \
                    peraturan, kecuali instansi menetapkannya sebagai tenggat. Bawaan 14 hari.",
         },
+        SettingField {
+            key: K_METERAI_THRESHOLD,
+            label: "Batas nilai kuitansi bermeterai (Rp)",
+            help: "Kuitansi atau bukti pembelian yang menyatakan penerimaan uang lebih dari nilai \
+                   ini diberi tempat meterai di samping tanda tangan penyedia. UU 10/2020 tentang \
+                   Bea Meterai Pasal 3 ayat (2) huruf g: lebih dari Rp5.000.000.",
+        },
+        SettingField {
+            key: K_METERAI_AMOUNT,
+            label: "Nilai meterai (Rp)",
+            help: "Tarif bea meterai yang dicetak pada tempat meterai. UU 10/2020 Pasal 5: \
+                   Rp10.000.",
+        },
     ];
 
     /// Builds the rules from stored pairs. Keys outside `docs.*` are ignored, missing keys take
@@ -201,6 +223,8 @@ impl DocumentRules {
         let receipt_ok = money_ok(K_RECEIPT_MAX, &mut r.receipt_max, &mut errors);
         let kuitansi_ok = money_ok(K_KUITANSI_MAX, &mut r.kuitansi_max, &mut errors);
         let spk_ok = money_ok(K_SPK_MAX, &mut r.spk_max, &mut errors);
+        money_ok(K_METERAI_THRESHOLD, &mut r.meterai_threshold, &mut errors);
+        money_ok(K_METERAI_AMOUNT, &mut r.meterai_amount, &mut errors);
         if receipt_ok && kuitansi_ok && r.kuitansi_max <= r.receipt_max {
             errors.push((
                 K_KUITANSI_MAX.to_string(),
@@ -251,7 +275,33 @@ impl DocumentRules {
             (K_PATTERN, self.pattern.as_str().to_string()),
             (K_OFFER_HOURS, self.offer_hours.to_string()),
             (K_LATE_DAYS, self.late_payment_days.to_string()),
+            (K_METERAI_THRESHOLD, self.meterai_threshold.to_string()),
+            (K_METERAI_AMOUNT, self.meterai_amount.to_string()),
         ]
+    }
+
+    /// The label of the stamp-duty space a receipt of `amount` carries, if it needs one:
+    /// "Meterai Rp10.000" above the threshold, none at or below it.
+    pub fn meterai(&self, amount: i64) -> Option<String> {
+        (amount > self.meterai_threshold)
+            .then(|| format!("Meterai {}", format_rupiah(self.meterai_amount)))
+    }
+
+    /// Whole days a payment is overdue on `today`: the days since the BAST beyond
+    /// `late_payment_days`, or `None` while it is not late.
+    pub fn overdue_days(&self, bast: time::Date, today: time::Date) -> Option<i64> {
+        let days = (today - bast).whole_days();
+        (days > self.late_payment_days).then_some(days)
+    }
+}
+
+/// Who signs an office's letters and receipts for a purchase of `value`: the office's choice,
+/// except that an SPK is a contract, which the PPK signs (Perpres 16/2018 Pasal 11 ayat (1)).
+pub fn signer_for(rules: &DocumentRules, office: Signer, value: i64) -> Signer {
+    if value > rules.kuitansi_max {
+        Signer::Ppk
+    } else {
+        office
     }
 }
 
@@ -618,6 +668,59 @@ mod tests {
     }
 
     #[test]
+    fn meterai_above_the_threshold_only() {
+        let rules = DocumentRules::default();
+        assert_eq!(rules.meterai(4_999_999), None);
+        assert_eq!(rules.meterai(5_000_000), None);
+        assert_eq!(
+            rules.meterai(5_000_001).as_deref(),
+            Some("Meterai Rp10.000")
+        );
+        let custom = DocumentRules::from_pairs(&pairs(&[
+            ("docs.meterai_threshold", "20.000.000"),
+            ("docs.meterai_amount", "12.000"),
+        ]))
+        .unwrap();
+        assert_eq!(custom.meterai(20_000_000), None);
+        assert_eq!(
+            custom.meterai(20_000_001).as_deref(),
+            Some("Meterai Rp12.000")
+        );
+        assert_eq!(
+            DocumentRules::from_pairs(&pairs(&[("docs.meterai_threshold", "lima juta")])),
+            Err(errs(&[(
+                "docs.meterai_threshold",
+                "Jumlah hanya boleh berisi angka."
+            )]))
+        );
+    }
+
+    #[test]
+    fn signer_by_value_and_office() {
+        let rules = DocumentRules::default();
+        use Signer::*;
+        for office in Signer::ALL {
+            assert_eq!(signer_for(&rules, office, 1_000_000), office);
+            assert_eq!(signer_for(&rules, office, 50_000_000), office);
+            assert_eq!(signer_for(&rules, office, 50_000_001), Ppk);
+        }
+        assert_eq!(PejabatPengadaan.label(), "Pejabat Pengadaan");
+        assert_eq!(Ppk.label(), "Pejabat Pembuat Komitmen");
+        assert_eq!(Signer::parse("ppk"), Some(Ppk));
+        assert_eq!(Signer::parse("x"), None);
+    }
+
+    #[test]
+    fn overdue_after_the_set_days() {
+        use time::macros::date;
+        let rules = DocumentRules::default();
+        let bast = date!(2026 - 11 - 20);
+        assert_eq!(rules.overdue_days(bast, date!(2026 - 12 - 04)), None);
+        assert_eq!(rules.overdue_days(bast, date!(2026 - 12 - 05)), Some(15));
+        assert_eq!(rules.overdue_days(bast, date!(2026 - 11 - 20)), None);
+    }
+
+    #[test]
     fn every_roman_month() {
         let want = [
             "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -753,6 +856,8 @@ mod tests {
             pattern: NumberPattern::parse("{kode}/{nomor}/{tahun}").unwrap(),
             offer_hours: 48,
             late_payment_days: 30,
+            meterai_threshold: 4,
+            meterai_amount: 5,
         };
         let stored: BTreeMap<String, String> = custom
             .to_pairs()

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::SettingField;
-use crate::domain::rupiah::Rupiah;
+use crate::domain::rupiah::{Rupiah, format_rupiah};
 
 /// What is bought: goods (barang) or services (jasa).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -360,6 +360,9 @@ pub struct TaxBreakdown {
     pub withheld: i64,
     /// What the seller receives: `gross - withheld`.
     pub net: i64,
+    /// Why a tax is not collected or withheld, one sentence each, for the treasurer's page
+    /// and the receipt.
+    pub notes: Vec<String>,
 }
 
 pub const BASIS_PPN: &str = "UU PPN Pasal 7 s.t.d.t.d. UU 7/2021 (HPP); PMK 131/2024; PMK 59/2022";
@@ -387,6 +390,7 @@ pub fn compute(rules: &TaxRules, kind: TaxKind, seller: SellerTax, gross: i64) -
             lines: Vec::new(),
             withheld: 0,
             net: gross,
+            notes: Vec::new(),
         };
     }
     let dpp = if seller.pkp {
@@ -395,7 +399,21 @@ pub fn compute(rules: &TaxRules, kind: TaxKind, seller: SellerTax, gross: i64) -
         gross
     };
     let mut lines = Vec::new();
+    let mut notes = Vec::new();
 
+    if !seller.pkp {
+        notes.push(
+            "PPN tidak dipungut: penyedia bukan Pengusaha Kena Pajak (PKP), jadi harganya tidak \
+             memuat PPN."
+                .to_owned(),
+        );
+    } else if gross <= rules.ppn_threshold {
+        notes.push(format!(
+            "PPN tidak dipungut bendahara karena pembayaran tidak lebih dari {} (PMK 59/2022); \
+             penyedia PKP menyetorkan PPN-nya sendiri.",
+            format_rupiah(rules.ppn_threshold)
+        ));
+    }
     if seller.pkp && gross > rules.ppn_threshold && rules.ppn_rate_bp > 0 {
         lines.push(line(
             "ppn",
@@ -412,6 +430,40 @@ pub fn compute(rules: &TaxRules, kind: TaxKind, seller: SellerTax, gross: i64) -
         IncomeTax::Pph23 => true,
         IncomeTax::NotWithheld => false,
     };
+    match (income_tax, income_tax_due, seller.umkm_final) {
+        (IncomeTax::NotWithheld, _, _) => notes.push(format!(
+            "PPh tidak dipotong: pengaturan instansi menetapkan bendahara tidak memotong PPh atas \
+             {}.",
+            if kind == TaxKind::Goods {
+                "pembelian barang"
+            } else {
+                "jasa"
+            }
+        )),
+        (_, false, true) => notes.push(format!(
+            "Tidak ada PPh yang dipotong: PPh Final UMKM pemegang Surat Keterangan PP 55/2022 \
+             hanya dipotong bila transaksinya terkena PPh Pasal 22/23, dan pembelian barang \
+             sampai {} tidak dipungut PPh Pasal 22 (PMK 59/2022).",
+            format_rupiah(rules.pph22_threshold)
+        )),
+        (_, false, false) => notes.push(format!(
+            "PPh Pasal 22 tidak dipungut karena nilai pembelian tanpa PPN tidak lebih dari {} \
+             (PMK 59/2022).",
+            format_rupiah(rules.pph22_threshold)
+        )),
+        (_, true, true) if rules.pph_final_rate_bp == 0 => notes.push(
+            "Tidak ada PPh yang dipotong: penyedia memiliki Surat Keterangan PP 55/2022 dan tarif \
+             PPh Final UMKM dalam pengaturan instansi 0%."
+                .to_owned(),
+        ),
+        (_, true, true) => notes.push(format!(
+            "{} tidak dipotong karena penyedia memiliki Surat Keterangan PP 55/2022; sebagai \
+             gantinya dipotong PPh Final UMKM {} (PP 55/2022).",
+            income_tax.label(),
+            percent_label(rules.pph_final_rate_bp)
+        )),
+        (_, true, false) => {}
+    }
     if income_tax_due {
         if seller.umkm_final {
             if rules.pph_final_rate_bp > 0 {
@@ -462,6 +514,7 @@ pub fn compute(rules: &TaxRules, kind: TaxKind, seller: SellerTax, gross: i64) -
         lines,
         withheld,
         net: gross - withheld,
+        notes,
     }
 }
 
@@ -787,6 +840,63 @@ mod tests {
                 net: 11_044_500,
             },
         ]
+    }
+
+    #[test]
+    fn every_tax_not_taken_says_why() {
+        let rules = TaxRules::default();
+        let notes = |kind, s, gross| compute(&rules, kind, s, gross).notes;
+        // PPN under the threshold for a PKP seller, at the threshold and one rupiah above.
+        let ppn = "PPN tidak dipungut bendahara karena pembayaran tidak lebih dari Rp2.000.000 \
+                   (PMK 59/2022); penyedia PKP menyetorkan PPN-nya sendiri.";
+        assert!(
+            notes(TaxKind::Services, seller(true, true, false), 2_000_000)
+                .contains(&ppn.to_owned())
+        );
+        assert!(
+            !notes(TaxKind::Services, seller(true, true, false), 2_000_001)
+                .contains(&ppn.to_owned())
+        );
+        // A non-PKP seller's price carries no PPN.
+        assert!(
+            notes(TaxKind::Services, seller(false, true, false), 5_000_000)[0]
+                .starts_with("PPN tidak dipungut: penyedia bukan Pengusaha Kena Pajak")
+        );
+        // PP 55 holder, small goods: nothing withheld, and why.
+        let small = compute(&rules, TaxKind::Goods, seller(false, true, true), 1_500_000);
+        assert_eq!(small.withheld, 0);
+        assert_eq!(
+            small.notes[1],
+            "Tidak ada PPh yang dipotong: PPh Final UMKM pemegang Surat Keterangan PP 55/2022 \
+             hanya dipotong bila transaksinya terkena PPh Pasal 22/23, dan pembelian barang \
+             sampai Rp2.000.000 tidak dipungut PPh Pasal 22 (PMK 59/2022)."
+        );
+        // PP 55 holder, services: the final rate instead of PPh 23, and why.
+        let services = compute(
+            &rules,
+            TaxKind::Services,
+            seller(false, true, true),
+            3_000_000,
+        );
+        assert_eq!(services.withheld, 15_000);
+        assert_eq!(
+            services.notes[1],
+            "PPh Pasal 23 tidak dipotong karena penyedia memiliki Surat Keterangan PP 55/2022; \
+             sebagai gantinya dipotong PPh Final UMKM 0,5% (PP 55/2022)."
+        );
+        // Small goods without the certificate.
+        assert_eq!(
+            notes(TaxKind::Goods, seller(false, true, false), 2_000_000)[1],
+            "PPh Pasal 22 tidak dipungut karena nilai pembelian tanpa PPN tidak lebih dari \
+             Rp2.000.000 (PMK 59/2022)."
+        );
+        // Every tax taken: only the non-PKP note.
+        assert_eq!(
+            notes(TaxKind::Goods, seller(false, true, false), 2_000_001).len(),
+            1
+        );
+        // A PKP seller above every threshold without the certificate: nothing to explain.
+        assert!(notes(TaxKind::Goods, seller(true, true, false), 11_100_000).is_empty());
     }
 
     #[test]
