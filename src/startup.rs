@@ -203,6 +203,7 @@ impl Jobs {
             tokio::spawn(crate::app::orders::autocomplete_periodically(
                 db.clone(),
                 settings.clone(),
+                state.secrets.data_key.clone(),
             )),
             tokio::spawn(crate::app::procurement::expire_periodically(
                 db.clone(),

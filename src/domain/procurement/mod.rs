@@ -1,6 +1,7 @@
 //! Office procurement: service requests from government offices (OPD) to alumni businesses,
 //! the rotation that proposes providers, documents, tax and payment.
 
+pub mod catalog;
 pub mod documents;
 pub mod office;
 pub mod request;
