@@ -194,6 +194,7 @@ pub async fn change(
     let mut note = change.note.to_owned();
     if let Some(amount) = change.quote {
         let fee_text = fee
+            .filter(|f| f.amount() > 0)
             .map(|f| format!(" (termasuk ongkir {f})"))
             .unwrap_or_default();
         note = if note.is_empty() {
@@ -239,7 +240,7 @@ pub async fn change(
     match change.action {
         Action::Quote => {
             after.quoted_total = change.quote.map(Rupiah::amount);
-            after.quoted_fee = Some(fee.map(Rupiah::amount).unwrap_or(0));
+            after.quoted_fee = fee.map(Rupiah::amount);
         }
         Action::Accept => {
             after.delivery_fee = fee.map(Rupiah::amount).unwrap_or(0);

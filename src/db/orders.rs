@@ -516,12 +516,12 @@ pub async fn transition(
         .bind(order.id)
         .bind(order.state.as_str())
         .bind(order.version);
-    let fee = fee.map(Rupiah::amount).unwrap_or(0);
+    let fee = fee.map(Rupiah::amount);
     if action == Action::Quote {
         let amount = quote.ok_or_else(|| DbError::Other("a quote needs an amount".into()))?;
         q = q.bind(amount.amount()).bind(fee);
     } else if action == Action::Accept {
-        q = q.bind(fee);
+        q = q.bind(fee.unwrap_or(0));
     }
     Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
 }
