@@ -344,6 +344,7 @@ impl OrderWorld {
             reach: Reach {
                 base_url: "http://127.0.0.1:8080".into(),
                 email: false,
+                guest_key: None,
             },
             shops,
             buyer_id: buyer.id,
@@ -678,6 +679,7 @@ async fn procurement_measured(db: &Db, config: &Config) -> Vec<Measured> {
     let reach = Reach {
         base_url: "http://127.0.0.1:8080".into(),
         email: false,
+        guest_key: None,
     };
     // The walk reads no NPWP: a key of its own is enough.
     let key = karya::secrets::Key::random();

@@ -947,7 +947,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     };
     let orders = trading::trade(
         db,
-        &crate::db::orders::Reach::from_settings(settings),
+        &crate::db::orders::Reach::from_settings(settings).with_guest_key(&secrets.data_key),
         &opened,
         &buyer,
         account_ids.get("alumni").copied(),
@@ -957,6 +957,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, secrets: &Secrets) -> D
     let quiet = crate::db::orders::Reach {
         base_url: settings.public_url.trim_end_matches('/').to_owned(),
         email: false,
+        guest_key: None,
     };
     let siti = star.zip(account_ids.get("alumni").copied());
     capital::seed(db, &secrets.data_key, &quiet, &candidates, siti).await?;

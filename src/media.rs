@@ -377,3 +377,41 @@ mod tests {
         !crc
     }
 }
+
+/// A QR code as a PNG to save on a phone (a payment app reads it from the gallery): black
+/// modules of `module` pixels on white, with the 4-module quiet zone. `None` if the text does
+/// not fit a QR code or the image cannot be encoded.
+pub fn qr_png(text: &str, module: u32) -> Option<Vec<u8>> {
+    use qrcode::{Color, EcLevel, QrCode};
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    const QUIET: u32 = 4;
+    let width = u32::try_from(code.width()).ok()?;
+    let side = (width + 2 * QUIET) * module;
+    let colors = code.to_colors();
+    let image = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (x / module, y / module);
+        let dark = mx >= QUIET
+            && my >= QUIET
+            && mx < QUIET + width
+            && my < QUIET + width
+            && colors[((my - QUIET) * width + (mx - QUIET)) as usize] == Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, ImageFormat::Png).ok()?;
+    Some(out.into_inner())
+}
+
+#[cfg(test)]
+mod qr_tests {
+    #[test]
+    fn a_qr_png_is_a_png_with_its_quiet_zone() {
+        let png = super::qr_png("00020101021126", 4).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        let image = image::load_from_memory(&png).unwrap().to_luma8();
+        assert_eq!(image.width(), image.height());
+        assert_eq!(image.get_pixel(0, 0).0, [255]);
+        // The finder pattern's corner, just inside the quiet zone, is dark.
+        assert_eq!(image.get_pixel(16, 16).0, [0]);
+    }
+}

@@ -281,6 +281,7 @@ pub fn router() -> Router<AppState> {
         let public = Router::new()
             .route("/pesan", get(orders::form).post(orders::place))
             .route("/pesanan/{id}", get(orders::show))
+            .route("/pesanan/{id}/qris.png", get(orders::qris_png))
             .route("/pesanan/{id}/{aksi}", post(orders::act));
         let signed_in = guarded(
             Permission::SignedIn,

@@ -206,6 +206,7 @@ impl Jobs {
             tokio::spawn(crate::app::orders::autocomplete_periodically(
                 db.clone(),
                 settings.clone(),
+                state.secrets.data_key.clone(),
             )),
             tokio::spawn(crate::app::procurement::expire_periodically(
                 db.clone(),

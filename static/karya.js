@@ -17,13 +17,15 @@
     if (b) { setTimeout(function () { b.disabled = true; }, 0); }
   });
 })();
-// Copy buttons (hidden without JavaScript): data-copy names the field whose value is copied.
+// Copy buttons (hidden without JavaScript): data-copy names the field (or the text, such as an
+// account number) that is copied.
 document.querySelectorAll("button[data-copy]").forEach(function (b) {
   var field = document.getElementById(b.getAttribute("data-copy"));
   if (!field || !navigator.clipboard) { return; }
   b.hidden = false;
   b.addEventListener("click", function () {
-    navigator.clipboard.writeText(field.value).then(function () { b.textContent = "Tersalin"; });
+    var text = field.value !== undefined ? field.value : field.textContent.trim();
+    navigator.clipboard.writeText(text).then(function () { b.textContent = "Tersalin"; });
   });
 });
 // Web Push on the notification settings page: registers the small service worker (/sw.js),

@@ -21,6 +21,7 @@ pub mod register;
 pub mod storefronts;
 pub mod tracer;
 pub mod track_record;
+pub mod words;
 
 use crate::db::DbError;
 use crate::domain::Refusal;

@@ -18,10 +18,13 @@ use crate::db::{Db, Tx, audit, reviews};
 use crate::domain::audit::Who;
 use crate::domain::dates::{format_date, to_iso};
 use crate::domain::order::{
-    Action, Allowed, Line, NewOrder, Offer, Party, Payment, ReviewForm, State, Step, allowed,
-    check, stars,
+    Action, Allowed, Fulfilment, Line, NewOrder, Offer, Party, Payment, ReviewForm, State, Step,
+    allowed, check, stars,
 };
 use crate::domain::rupiah::Rupiah;
+use crate::secrets::{Key, personal, token_hash};
+
+use super::words::{self, OrderAbout, OrderEvent};
 
 pub use crate::db::orders::Reach;
 
@@ -107,17 +110,20 @@ pub async fn place(
         &order.note,
     )
     .await?;
-    let title = format!("Pesanan baru #{id} dari {}", order.name);
-    let body = format!(
-        "{}. Dibutuhkan {}. {}",
-        lines_text(&order.lines),
-        format_date(order.needed_on),
-        if order.total.is_some() {
-            "Silakan terima atau tanggapi pesanan ini."
-        } else {
-            "Pesanan ini menunggu penawaran harga dari Anda."
-        }
-    );
+    let lines = lines_text(&order.lines);
+    let about = OrderAbout {
+        id,
+        business: &shop.name,
+        buyer: &order.name,
+        lines: &lines,
+        total: order.total.map(Rupiah::amount),
+        fee: 0,
+        quoted: None,
+        needed_on: &to_iso(order.needed_on),
+        delivery: order.fulfilment.has_delivery_fee(),
+    };
+    let said = words::order(&OrderEvent::Placed, &about);
+    let (title, body) = (said.title, said.body);
     let seller = Seller {
         alumnus_id: shop.alumnus_id,
         phone: shop.phone.clone(),
@@ -150,15 +156,6 @@ pub async fn place(
     })
 }
 
-/// "Nasi kotak × 50 kotak, Es teh × 50 gelas"
-fn lines_text(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .map(|l| format!("{} × {} {}", l.title, l.quantity, l.unit))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 // ---- changing an order's state ----
 
 /// A change of state asked for, with what it carries.
@@ -167,8 +164,10 @@ pub struct Change<'a> {
     pub action: Action,
     /// A reason, a decision, or the seller's words with a quote.
     pub note: &'a str,
-    /// The total a quote proposes.
+    /// The total a quote proposes (the delivery fee included).
     pub quote: Option<Rupiah>,
+    /// The delivery fee (ongkir) set with a quote or an acceptance of an order to deliver.
+    pub fee: Option<Rupiah>,
     /// The review that completes a `Review`.
     pub review: Option<&'a ReviewForm>,
 }
@@ -188,14 +187,29 @@ pub async fn change(
     if change.action == Action::Quote && change.quote.is_none() {
         return Err(AppError::Internal("a quote needs an amount".into()));
     }
+    let fee = change.fee.filter(|_| delivers(order));
+    let lines = lines_text(&orders::items(db, order.id).await?);
     let mut tx = db.begin().await?;
-    held(orders::transition(&mut tx, order, change.action, to, change.quote).await?)?;
+    held(orders::transition(&mut tx, order, change.action, to, change.quote, fee).await?)?;
     let mut note = change.note.to_owned();
     if let Some(amount) = change.quote {
+        let fee_text = fee
+            .filter(|f| f.amount() > 0)
+            .map(|f| format!(" (termasuk ongkir {f})"))
+            .unwrap_or_default();
         note = if note.is_empty() {
-            format!("Penawaran: {amount}")
+            format!("Penawaran: {amount}{fee_text}")
         } else {
-            format!("Penawaran: {amount}. {note}")
+            format!("Penawaran: {amount}{fee_text}. {note}")
+        };
+    }
+    if change.action == Action::Accept
+        && let Some(f) = fee
+    {
+        note = if f.amount() == 0 {
+            "Gratis ongkir".to_owned()
+        } else {
+            format!("Ongkos kirim: {f}")
         };
     }
     if change.action == Action::AcceptQuote
@@ -220,18 +234,42 @@ pub async fn change(
         &note,
     )
     .await?;
-    let title = format!(
-        "Pesanan #{}: {} {}",
-        order.id,
-        party.label(),
-        change.action.done()
+    // The order as it is after the change, for the words of the message.
+    let mut after = order.clone();
+    after.state = to;
+    match change.action {
+        Action::Quote => {
+            after.quoted_total = change.quote.map(Rupiah::amount);
+            after.quoted_fee = fee.map(Rupiah::amount);
+        }
+        Action::Accept => {
+            after.delivery_fee = fee.map(Rupiah::amount).unwrap_or(0);
+            after.total = order.total.map(|t| t + after.delivery_fee);
+        }
+        Action::AcceptQuote => {
+            after.total = order.quoted_total;
+            after.delivery_fee = order.quoted_fee.unwrap_or(0);
+        }
+        Action::RejectQuote => {
+            after.quoted_total = None;
+            after.quoted_fee = None;
+        }
+        _ => {}
+    }
+    let said = words::order(
+        &OrderEvent::Changed {
+            action: change.action,
+            by: party,
+            to,
+            note: if change.action == Action::Quote {
+                change.note
+            } else {
+                &note
+            },
+        },
+        &about(&after, &lines),
     );
-    let body = if note.is_empty() {
-        format!("Status sekarang: {}.", to.label())
-    } else {
-        format!("Status sekarang: {}. {note}", to.label())
-    };
-    announce(&mut tx, order, party, &title, &body, reach).await?;
+    announce(&mut tx, order, party, &said, reach).await?;
     audit::append(
         &mut tx,
         acting.who.event(
@@ -244,6 +282,7 @@ pub async fn change(
                 "from": order.state.as_str(),
                 "to": to.as_str(),
                 "note": note,
+                "delivery_fee": fee.map(Rupiah::amount),
             }),
         ),
     )
@@ -284,9 +323,16 @@ pub async fn record_payment(
         &note,
     )
     .await?;
-    let title = format!("Pesanan #{}: penjual mencatat pembayaran", order.id);
-    let body = format!("{note}. Mohon konfirmasi bila sesuai.");
-    announce(&mut tx, order, Party::Seller, &title, &body, reach).await?;
+    let paid_on = to_iso(payment.paid_on);
+    let said = words::order(
+        &OrderEvent::PaymentRecorded {
+            method: payment.method,
+            amount: payment.amount.amount(),
+            paid_on: &paid_on,
+        },
+        &about(order, ""),
+    );
+    announce(&mut tx, order, Party::Seller, &said, reach).await?;
     audit::append(
         &mut tx,
         acting.who.event(
@@ -327,8 +373,8 @@ pub async fn confirm_payment(
         "",
     )
     .await?;
-    let title = format!("Pesanan #{}: pembeli mengonfirmasi pembayaran", order.id);
-    announce(&mut tx, order, Party::Buyer, &title, "", reach).await?;
+    let said = words::order(&OrderEvent::PaymentConfirmed, &about(order, ""));
+    announce(&mut tx, order, Party::Buyer, &said, reach).await?;
     audit::append(
         &mut tx,
         acting.who.event(
@@ -355,13 +401,15 @@ pub async fn post_message(
     ask(order, acting.party, Step::Message)?;
     let mut tx = db.begin().await?;
     orders::insert_message(&mut tx, order.id, acting.party, acting.user_id, body).await?;
-    let title = format!(
-        "Pesanan #{}: pesan baru dari {}",
-        order.id,
-        acting.party.label().to_lowercase()
-    );
     let preview: String = body.chars().take(140).collect();
-    announce(&mut tx, order, acting.party, &title, &preview, reach).await?;
+    let said = words::order(
+        &OrderEvent::Message {
+            by: acting.party,
+            preview: &preview,
+        },
+        &about(order, ""),
+    );
+    announce(&mut tx, order, acting.party, &said, reach).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -389,8 +437,8 @@ pub async fn reply_to_review(
         reply,
     )
     .await?;
-    let title = format!("Pesanan #{}: penjual membalas ulasan Anda", order.id);
-    announce(&mut tx, order, Party::Seller, &title, reply, reach).await?;
+    let said = words::order(&OrderEvent::Reply { reply }, &about(order, ""));
+    announce(&mut tx, order, Party::Seller, &said, reach).await?;
     audit::append(
         &mut tx,
         acting.who.event(
@@ -454,6 +502,7 @@ pub async fn autocomplete_due(db: &Db, days: i64, reach: &Reach) -> AppResult<us
         action: Action::AutoComplete,
         note: "",
         quote: None,
+        fee: None,
         review: None,
     };
     let mut done = 0;
@@ -469,8 +518,8 @@ pub async fn autocomplete_due(db: &Db, days: i64, reach: &Reach) -> AppResult<us
 }
 
 /// Runs `autocomplete_due` every minute for the life of the server.
-pub async fn autocomplete_periodically(db: Db, settings: Arc<Settings>) {
-    let reach = Reach::from_settings(&settings);
+pub async fn autocomplete_periodically(db: Db, settings: Arc<Settings>, key: Key) {
+    let reach = Reach::from_settings(&settings).with_guest_key(&key);
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -525,10 +574,10 @@ async fn notify_seller(
 async fn notify_buyer(
     tx: &mut Tx,
     order: &Order,
-    title: &str,
-    body: &str,
+    said: &words::Words,
     reach: &Reach,
 ) -> AppResult<()> {
+    let (title, body) = (said.title.as_str(), said.body.as_str());
     let link = format!("/pesanan/{}", order.id);
     if let Some(user) = order.buyer_user_id {
         notifications::notify_user(
@@ -543,13 +592,17 @@ async fn notify_buyer(
         .await?;
         return Ok(());
     }
-    // A guest: only the hash of their secret link is stored, so the message points to the order
-    // and asks them to open it with the link they saved when ordering.
-    let text = format!(
-        "{title}\n{body}\nBuka pesanan Anda dengan tautan yang Anda simpan saat memesan \
-         ({}{link}?t=…).",
-        reach.base_url
-    );
+    // A guest: their secret link, re-derived with the data key. An order placed before links
+    // were derivable keeps its random token, of which only the hash is stored: the message asks
+    // them to open the link they saved.
+    let text = match guest_link(order, reach) {
+        Some(link) => said.with_link(&link),
+        None => format!(
+            "{title}\n{body}\nBuka pesanan Anda dengan tautan yang Anda simpan saat memesan \
+             ({}{link}?t=…).",
+            reach.base_url
+        ),
+    };
     let (channel, to) = if reach.email && !order.buyer_email.is_empty() {
         (Channel::Email, &order.buyer_email)
     } else {
@@ -564,19 +617,84 @@ async fn announce(
     tx: &mut Tx,
     order: &Order,
     actor: Party,
-    title: &str,
-    body: &str,
+    said: &words::Words,
     reach: &Reach,
 ) -> AppResult<()> {
     if actor != Party::Buyer {
-        notify_buyer(tx, order, title, body, reach).await?;
+        notify_buyer(tx, order, said, reach).await?;
     }
     if actor != Party::Seller {
         let seller = Seller {
             alumnus_id: order.seller_alumnus_id,
             phone: orders::business_phone(tx, order.business_id).await?,
         };
-        notify_seller(tx, &seller, order.id, title, body, reach).await?;
+        notify_seller(tx, &seller, order.id, &said.title, &said.body, reach).await?;
     }
     Ok(())
+}
+
+// ---- links and words ----
+
+/// A guest buyer's secret link token for the order placed with this stored idempotency key:
+/// derived with the instance's data key, so the form posted again leads to the same link and
+/// every message to the guest can carry it; only its hash is stored.
+pub fn guest_token(key: &Key, idempotency_key: &str) -> String {
+    // 128 bits of the keyed hash: unguessable, and short enough for a WhatsApp message.
+    let mut token = personal::keyed_hash(key, &format!("pesanan-tamu:{idempotency_key}"));
+    token.truncate(32);
+    token
+}
+
+/// The guest buyer's own link to the order (full URL), when it can be re-derived: `None` for a
+/// signed-in buyer, without the key, and for orders whose token was random (placed before
+/// tokens were derived).
+pub fn guest_link(order: &Order, reach: &Reach) -> Option<String> {
+    let key = reach.guest_key.as_ref()?;
+    if order.buyer_user_id.is_some() {
+        return None;
+    }
+    let token = guest_token(key, &order.idempotency_key);
+    let stored = order.guest_token_hash.as_deref()?;
+    (stored == token_hash(&token))
+        .then(|| format!("{}/pesanan/{}?t={token}", reach.base_url, order.id))
+}
+
+/// The buyer's own link to the order: the guest's secret link, or the order page (behind the
+/// buyer's sign-in). `None` for a guest whose link cannot be re-derived.
+pub fn buyer_link(order: &Order, reach: &Reach) -> Option<String> {
+    match order.buyer_user_id {
+        Some(_) => Some(format!("{}/pesanan/{}", reach.base_url, order.id)),
+        None => guest_link(order, reach),
+    }
+}
+
+/// Whether the order is brought to the buyer (and has a delivery-fee line).
+pub fn delivers(order: &Order) -> bool {
+    Fulfilment::parse(&order.fulfilment).is_some_and(Fulfilment::has_delivery_fee)
+}
+
+/// What the messages say about an order as it is.
+pub fn about<'a>(order: &'a Order, lines: &'a str) -> OrderAbout<'a> {
+    OrderAbout {
+        id: order.id,
+        business: &order.business_name,
+        buyer: &order.buyer_name,
+        lines,
+        total: order.total,
+        fee: order.delivery_fee,
+        quoted: order
+            .quoted_total
+            .map(|q| (q, order.quoted_fee.unwrap_or(0))),
+        needed_on: &order.needed_on,
+        delivery: delivers(order),
+    }
+}
+
+/// "Nasi kotak × 50 kotak, Es teh × 50 gelas"
+pub fn lines_text(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("{} × {} {}", l.title, l.quantity, l.unit))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

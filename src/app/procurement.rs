@@ -53,6 +53,8 @@ pub struct Proposed {
     pub proposal: Proposal,
     pub name: String,
     pub kecamatan: String,
+    /// The business's catalog price for the request's items (filled for the proposals shown).
+    pub catalog: crate::domain::procurement::catalog::CatalogPrice,
 }
 
 /// The rotation's answer for a request right now.
@@ -96,19 +98,35 @@ impl Flow<'_> {
                 .unwrap_or_default()
         };
         let shown = ranking.shown(&self.settings.rotation).len();
+        let mut all: Vec<Proposed> = ranking
+            .proposals
+            .into_iter()
+            .map(|p| {
+                let (name, kecamatan) = name_of(p.business_id);
+                Proposed {
+                    proposal: p,
+                    name,
+                    kecamatan,
+                    catalog: Default::default(),
+                }
+            })
+            .collect();
+        // The catalog price of each provider shown, beside the HPS.
+        let items = store::items(self.db, request.id).await?;
+        let wanted: Vec<_> = items
+            .iter()
+            .map(|i| crate::domain::procurement::catalog::Wanted {
+                description: &i.item.description,
+                quantity: i.item.quantity,
+            })
+            .collect();
+        for p in all.iter_mut().take(shown) {
+            let listings = store::catalog_listings(self.db, p.proposal.business_id).await?;
+            p.catalog =
+                crate::domain::procurement::catalog::price(&request.title, &wanted, &listings);
+        }
         Ok(Proposals {
-            all: ranking
-                .proposals
-                .into_iter()
-                .map(|p| {
-                    let (name, kecamatan) = name_of(p.business_id);
-                    Proposed {
-                        proposal: p,
-                        name,
-                        kecamatan,
-                    }
-                })
-                .collect(),
+            all,
             shown,
             excluded: ranking
                 .excluded
@@ -1204,14 +1222,63 @@ pub struct RequestPage {
     pub items: Vec<StoredItem>,
     /// The rotation's proposals, when the viewer may choose a provider.
     pub proposals: Option<Proposals>,
-    /// The asked provider's phone, for the office's WhatsApp reminder while an offer waits.
-    pub asked_phone: Option<String>,
+    /// Whom the viewer may tell over WhatsApp that the next step is theirs (the provider asked
+    /// or ordered, the office to decide or sign, the treasurer to pay), with their phone.
+    pub waiting: Option<Waiting>,
     /// The tax the payment would carry, when the viewer may order or pay.
     pub tax: Option<TaxBreakdown>,
     pub documents: Vec<DocumentRow>,
     pub payments: Vec<store::PaymentRow>,
     pub offers: Vec<store::OfferRow>,
     pub timeline: Vec<store::TimelineEvent>,
+}
+
+/// Someone who waits on the viewer's last step, reachable over WhatsApp.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub event: crate::app::words::RequestEvent,
+    pub phone: crate::domain::phone::Phone,
+    /// "penyedia", "OPD", "bendahara".
+    pub whom: &'static str,
+}
+
+/// After the viewer's step, who must act next and their phone: the office tells the provider
+/// of an offer (with its deadline) or an order (SP), and the treasurer of a signed BAST; the
+/// provider tells the office of a quote or finished work; the treasurer tells the provider of
+/// the payment.
+async fn waiting(db: &Db, request: &Request, party: Option<Party>) -> AppResult<Option<Waiting>> {
+    use crate::app::words::RequestEvent as E;
+    let provider = || async {
+        match request.business_id {
+            Some(b) => Ok::<_, AppError>(store::business_facts(db, b).await?.phone),
+            None => Ok(None),
+        }
+    };
+    let (event, phone, whom) = match (party, request.state) {
+        (Some(Party::Office), State::Offered) => (E::Offered, provider().await?, "penyedia"),
+        (Some(Party::Office), State::Ordered) => (E::Ordered, provider().await?, "penyedia"),
+        (Some(Party::Office), State::Accepted) => (
+            E::BastSigned,
+            store::office_phone(db, request.office_id, "bendahara").await?,
+            "bendahara",
+        ),
+        (Some(Party::Provider), State::Quoted) => (
+            E::Quoted,
+            store::office_phone(db, request.office_id, "opd").await?,
+            "OPD",
+        ),
+        (Some(Party::Provider), State::Done) => (
+            E::Done,
+            store::office_phone(db, request.office_id, "opd").await?,
+            "OPD",
+        ),
+        (Some(Party::Treasurer), State::Paid) => (E::Paid, provider().await?, "penyedia"),
+        _ => return Ok(None),
+    };
+    Ok(phone
+        .as_deref()
+        .and_then(|p| crate::domain::phone::Phone::parse(p).ok())
+        .map(|phone| Waiting { event, phone, whom }))
 }
 
 /// The request page for `party` (see [`RequestPage`]).
@@ -1239,10 +1306,7 @@ pub async fn request_page(
     } else {
         None
     };
-    let asked_phone = match (party, request.state, request.business_id) {
-        (Some(Party::Office), State::Offered, Some(b)) => store::business_facts(db, b).await?.phone,
-        _ => None,
-    };
+    let waiting = waiting(db, request, party).await?;
     let tax = if can(Action::RecordPayment) || (can(Action::Order) && party.is_some()) {
         flow.tax(request).await.ok()
     } else {
@@ -1252,7 +1316,7 @@ pub async fn request_page(
         allowed,
         items: store::items(db, request.id).await?,
         proposals,
-        asked_phone,
+        waiting,
         tax,
         documents: store::documents(db, request.id).await?,
         payments: store::payments(db, request.id).await?,

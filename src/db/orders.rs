@@ -27,6 +27,10 @@ pub struct Reach {
     pub base_url: String,
     /// Email is configured (settings.smtp_url); otherwise WhatsApp hand-offs.
     pub email: bool,
+    /// The data key, to re-derive a guest buyer's secret link for the messages to them
+    /// (`app::orders::guest_token`); without it a guest's message asks them to open the link
+    /// they saved.
+    pub guest_key: Option<crate::secrets::Key>,
 }
 
 impl Reach {
@@ -34,7 +38,14 @@ impl Reach {
         Reach {
             base_url: settings.public_url.trim_end_matches('/').to_owned(),
             email: !settings.smtp_url.is_empty(),
+            guest_key: None,
         }
+    }
+
+    /// With the data key, so messages to guest buyers carry their link.
+    pub fn with_guest_key(mut self, key: &crate::secrets::Key) -> Reach {
+        self.guest_key = Some(key.clone());
+        self
     }
 }
 
@@ -250,6 +261,9 @@ pub struct Order {
     pub buyer_phone: String,
     pub buyer_email: String,
     pub guest_token_hash: Option<String>,
+    /// The stored idempotency key (a hash of the form's key), from which a guest's link is
+    /// re-derived with the data key (`app::orders::guest_token`).
+    pub idempotency_key: String,
     pub state: State,
     pub fulfilment: String,
     pub address: String,
@@ -257,6 +271,10 @@ pub struct Order {
     pub note: String,
     pub total: Option<i64>,
     pub quoted_total: Option<i64>,
+    /// The delivery fee (ongkir) inside `total`: 0 until the seller sets it.
+    pub delivery_fee: i64,
+    /// The delivery fee inside `quoted_total` while a quote waits.
+    pub quoted_fee: Option<i64>,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -289,7 +307,7 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Order> {
         "SELECT o.id, o.business_id, b.name AS business_name, b.alumnus_id, o.buyer_user_id, \
          o.buyer_name, o.buyer_phone, o.buyer_email, o.guest_token_hash, o.state, o.fulfilment, \
          o.address, o.needed_on, o.note, o.total, o.quoted_total, o.version, o.created_at, \
-         o.updated_at, o.delivered_at, o.completed_at, \
+         o.updated_at, o.idempotency_key, o.delivery_fee, o.quoted_fee, o.delivered_at, o.completed_at, \
          (SELECT COUNT(*) FROM order_events e WHERE e.order_id = o.id \
             AND e.action IN ('putuskan-selesai', 'putuskan-batal')) AS resolved, \
          (SELECT CAST(CASE WHEN p.confirmed_at IS NULL THEN 1 ELSE 2 END AS BIGINT) FROM order_payments p \
@@ -311,6 +329,7 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Order> {
         buyer_phone: row.try_get("buyer_phone")?,
         buyer_email: row.try_get("buyer_email")?,
         guest_token_hash: row.try_get("guest_token_hash")?,
+        idempotency_key: row.try_get("idempotency_key")?,
         state: state_of(&row, "state")?,
         fulfilment: row.try_get("fulfilment")?,
         address: row.try_get("address")?,
@@ -318,6 +337,8 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Order> {
         note: row.try_get("note")?,
         total: row.try_get("total")?,
         quoted_total: row.try_get("quoted_total")?,
+        delivery_fee: row.try_get("delivery_fee")?,
+        quoted_fee: row.try_get("quoted_fee")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -461,20 +482,26 @@ pub async fn payment(db: &Db, order_id: i64) -> DbResult<Option<PaymentRecord>> 
 // ---- changing an order ----
 
 /// Moves the order from the state and version the caller loaded to `to`, with what the action
-/// sets besides (`quote`: the quoted total). False when someone changed the order meanwhile.
+/// sets besides (`quote`: the quoted total, fee included; `fee`: the delivery fee set with a
+/// quote or an acceptance, added to the known total). False when someone changed the order
+/// meanwhile.
 pub async fn transition(
     tx: &mut Tx,
     order: &Order,
     action: Action,
     to: State,
     quote: Option<Rupiah>,
+    fee: Option<Rupiah>,
 ) -> DbResult<bool> {
     let mut sql =
         String::from("UPDATE orders SET state = $1, version = version + 1, updated_at = $2");
     match action {
-        Action::Quote => sql.push_str(", quoted_total = $6"),
-        Action::AcceptQuote => sql.push_str(", total = quoted_total"),
-        Action::RejectQuote => sql.push_str(", quoted_total = NULL"),
+        Action::Quote => sql.push_str(", quoted_total = $6, quoted_fee = $7"),
+        Action::Accept => sql.push_str(", total = total + $6, delivery_fee = $6"),
+        Action::AcceptQuote => {
+            sql.push_str(", total = quoted_total, delivery_fee = COALESCE(quoted_fee, 0)")
+        }
+        Action::RejectQuote => sql.push_str(", quoted_total = NULL, quoted_fee = NULL"),
         Action::Deliver => sql.push_str(", delivered_at = $2"),
         _ if to == State::Completed => sql.push_str(", completed_at = $2"),
         _ => {}
@@ -489,9 +516,12 @@ pub async fn transition(
         .bind(order.id)
         .bind(order.state.as_str())
         .bind(order.version);
+    let fee = fee.map(Rupiah::amount);
     if action == Action::Quote {
         let amount = quote.ok_or_else(|| DbError::Other("a quote needs an amount".into()))?;
-        q = q.bind(amount.amount());
+        q = q.bind(amount.amount()).bind(fee);
+    } else if action == Action::Accept {
+        q = q.bind(fee.unwrap_or(0));
     }
     Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
 }

@@ -288,6 +288,46 @@ pub async fn asked(db: &Db, request_id: i64) -> DbResult<Vec<i64>> {
     )
 }
 
+/// The active listings of a business, for its catalog price beside the HPS.
+pub async fn catalog_listings(
+    db: &Db,
+    business_id: i64,
+) -> DbResult<Vec<crate::domain::procurement::catalog::Listed>> {
+    let rows = sqlx::query(
+        "SELECT title, unit, price_kind, price, office_price FROM listings \
+         WHERE business_id = $1 AND active = 1 ORDER BY id",
+    )
+    .bind(business_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("price_kind")?;
+            Ok(crate::domain::procurement::catalog::Listed {
+                title: r.try_get("title")?,
+                unit: r.try_get("unit")?,
+                kind: crate::domain::storefront::PriceKind::parse(&kind)
+                    .ok_or_else(|| DbError::Other(format!("price kind {kind}")))?,
+                price: r.try_get("price")?,
+                office_price: r.try_get("office_price")?,
+            })
+        })
+        .collect()
+}
+
+/// The phone of an office's first enabled account in `role` (`opd`, `bendahara`) that has
+/// one, for a click-to-chat message to them.
+pub async fn office_phone(db: &Db, office_id: i64, role: &str) -> DbResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT phone FROM users WHERE office_id = $1 AND role = $2 AND disabled_at IS NULL \
+         AND phone IS NOT NULL AND phone <> '' ORDER BY id LIMIT 1",
+    )
+    .bind(office_id)
+    .bind(role)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 // ---- the rotation's facts ----
 
 /// A candidate as the rotation sees it, with the name and kecamatan for the page.

@@ -738,6 +738,7 @@ pub async fn seed(db: &Db, settings: &Settings, key: &crate::secrets::Key) -> Db
     let reach = crate::db::orders::Reach {
         base_url: settings.public_url.trim_end_matches('/').to_owned(),
         email: false,
+        guest_key: None,
     };
     let mut world = World {
         db,

@@ -340,6 +340,7 @@ async fn place_and_move(
             action,
             note,
             quote: (action == Action::Quote).then_some(quote),
+            fee: None,
             review: (action == Action::Review).then_some(&review),
         };
         let acting = Acting {

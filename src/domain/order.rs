@@ -601,6 +601,12 @@ impl Fulfilment {
     pub fn needs_address(self) -> bool {
         !matches!(self, Fulfilment::Pickup)
     }
+
+    /// An order brought to the buyer has a delivery fee (ongkir) line, which the seller sets
+    /// when accepting or quoting (0 for free delivery).
+    pub fn has_delivery_fee(self) -> bool {
+        matches!(self, Fulfilment::Delivery)
+    }
 }
 
 /// A listing as the order form needs it.
@@ -963,6 +969,66 @@ pub fn parse_quote(raw: &str) -> Result<Rupiah, &'static str> {
     } else {
         Ok(amount)
     }
+}
+
+/// The delivery fee (ongkir) a seller sets: whole Rupiah, empty for free delivery.
+pub fn parse_fee(raw: &str) -> Result<Rupiah, &'static str> {
+    if raw.trim().is_empty() {
+        return Ok(Rupiah::default());
+    }
+    let fee = Rupiah::parse(raw)?;
+    if fee.amount() > MAX_FEE {
+        Err("Ongkos kirim paling banyak Rp10.000.000.")
+    } else {
+        Ok(fee)
+    }
+}
+
+const MAX_FEE: i64 = 10_000_000;
+
+/// One line of an order's bill besides its items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillLine {
+    pub label: &'static str,
+    pub amount: i64,
+}
+
+/// The lines between an order's items and its total, so that the total always equals the sum
+/// of the lines shown: the agreed price where it differs from the items' fixed prices (a
+/// quote), and the delivery fee. `total` is the agreed total (fee included), `fee` its
+/// delivery fee; `with_fee` says whether the order has a fee line at all.
+pub fn bill_lines(lines: &[Line], total: i64, fee: i64, with_fee: bool) -> Vec<BillLine> {
+    let goods = total - fee;
+    let fixed: Option<i64> = lines
+        .iter()
+        .map(|l| match (l.price_kind, l.unit_price) {
+            (PriceKind::Fixed, Some(p)) => p.checked_mul(l.quantity),
+            _ => None,
+        })
+        .try_fold(0i64, |sum, v| v.and_then(|v| sum.checked_add(v)));
+    let mut bill = Vec::new();
+    match fixed {
+        Some(sum) if sum == goods => {}
+        Some(sum) => bill.push(BillLine {
+            label: if goods < sum {
+                "Potongan sesuai penawaran"
+            } else {
+                "Penyesuaian sesuai penawaran"
+            },
+            amount: goods - sum,
+        }),
+        None => bill.push(BillLine {
+            label: "Harga sesuai penawaran",
+            amount: goods,
+        }),
+    }
+    if with_fee || fee > 0 {
+        bill.push(BillLine {
+            label: "Ongkos kirim",
+            amount: fee,
+        });
+    }
+    bill
 }
 
 // ---- payment ----

@@ -50,6 +50,12 @@ pub struct ItemLine {
     pub subtotal: String,
 }
 
+/// A line of the bill between the items and the total (the delivery fee, a quote's price).
+pub struct BillLine {
+    pub label: String,
+    pub amount: String,
+}
+
 pub struct TimelineLine {
     pub at: String,
     pub who: String,
@@ -68,7 +74,7 @@ pub struct MessageLine {
 pub struct ActionForm {
     pub slug: &'static str,
     pub label: &'static str,
-    /// `simple`, `reason`, `quote` or `review`.
+    /// `simple`, `reason`, `quote`, `accept` (with the delivery fee) or `review`.
     pub kind: &'static str,
     pub danger: bool,
     pub hint: &'static str,
@@ -103,6 +109,9 @@ pub struct OrderForms {
     pub reason_for: String,
     pub quote_amount: Field,
     pub quote_note: Field,
+    /// The delivery fee typed with a quote or an acceptance, and which form it came from.
+    pub fee: Field,
+    pub fee_for: String,
     pub message: Field,
     pub pay_method: Field,
     pub pay_date: Field,
@@ -138,8 +147,17 @@ pub struct OrderPage {
     pub note: String,
     pub created_at: String,
     pub items: Vec<ItemLine>,
+    /// Between the items and the total: the delivery fee, a quote's price; the total is their
+    /// sum with the items' (`domain::order::bill_lines`).
+    pub bill: Vec<BillLine>,
     pub total: Option<String>,
+    /// The order is to be delivered and the seller has not set the fee yet.
+    pub fee_pending: bool,
+    /// The order is to be delivered: the seller's quote and acceptance forms ask for the fee.
+    pub delivery: bool,
     pub quoted_total: Option<String>,
+    /// The delivery fee inside the waiting quote.
+    pub quoted_fee: Option<String>,
     pub estimate: Option<String>,
     pub timeline: Vec<TimelineLine>,
     pub messages: Vec<MessageLine>,
@@ -160,11 +178,18 @@ pub struct OrderPage {
     pub bank: Option<BankLine>,
     pub qris_svg: Option<String>,
     pub qris_amount: Option<String>,
+    /// The QRIS as a PNG to save (`/pesanan/{id}/qris.png`, with the guest's token).
+    pub qris_png: Option<String>,
     pub review: Option<ReviewLine>,
     pub can_reply: bool,
     /// The viewer may write in the thread.
     pub can_message: bool,
+    /// A click-to-chat link telling the other side what just happened (with their own link,
+    /// the amount and the date), and whom it goes to.
     pub kabari: Option<String>,
+    pub kabari_to: &'static str,
+    /// The order was just placed: the buyer's button to tell the seller on WhatsApp.
+    pub placed: bool,
     pub alert: Option<String>,
     pub forms: OrderForms,
 }

@@ -70,6 +70,10 @@ pub struct ProposalLine {
     pub kecamatan: String,
     pub reasons: Vec<String>,
     pub checked: bool,
+    /// The provider's catalog prices for the request ("Servis AC split: Rp85.000 / unit").
+    pub catalog: Vec<String>,
+    /// The request's items at those prices, when every item has a fixed one.
+    pub catalog_total: Option<String>,
 }
 
 pub struct ExcludedLine {
@@ -162,6 +166,8 @@ pub struct Forms {
     pub reason: Field,
     pub reason_for: String,
     pub override_reason: Field,
+    /// The proposal the office chose, kept when its form comes back with a message.
+    pub chosen: Option<i64>,
     pub quote_note: Field,
     pub quote_error: Option<String>,
     pub rating: Field,
@@ -221,7 +227,8 @@ pub struct ShowPage {
     pub provider: Option<String>,
     /// For the office while the provider has not answered: a WhatsApp message to the provider
     /// with the request's link, so the offer is seen before its deadline.
-    pub whatsapp: Option<String>,
+    /// A click-to-chat link to whoever waits on the viewer's step, and who that is.
+    pub whatsapp: Option<(String, &'static str)>,
     pub items: Vec<ItemLine>,
     pub total: Option<String>,
     pub total_words: Option<String>,

@@ -16,23 +16,24 @@ use super::session::cookie_value;
 use super::{AppState, Ctx, WebError, field, render};
 use crate::app::AppError;
 use crate::app::orders::{self as uc, Acting, Change, Reach};
+use crate::app::words::{self, OrderEvent};
 use crate::db::orders::{self, Buyer, Order};
 use crate::domain::Refusal;
 use crate::domain::audit::Who;
 use crate::domain::dates::{format_date, format_instant, parse_iso, to_iso};
 use crate::domain::order::{
     Action, Fulfilment, NewOrder, OrderErrors, OrderInput, Party, PayMethod, Payment, ReviewForm,
-    State as OrderState, Step, parse_message, parse_quote, parse_reason, parse_reply,
-    payment_allowed, stars,
+    State as OrderState, Step, bill_lines, parse_fee, parse_message, parse_quote, parse_reason,
+    parse_reply, payment_allowed, stars,
 };
 use crate::domain::phone::Phone;
 use crate::domain::policy::{OrderOwners, order_party};
 use crate::domain::rupiah::Rupiah;
 use crate::domain::storefront::PriceKind;
 use crate::domain::whatsapp::chat_link;
-use crate::secrets::{personal, token_hash};
+use crate::secrets::token_hash;
 use crate::views::orders::{
-    ActionForm, BankLine, ItemLine, MessageLine, OfferLine, OrderFormPage, OrderForms,
+    ActionForm, BankLine, BillLine, ItemLine, MessageLine, OfferLine, OrderFormPage, OrderForms,
     OrderListPage, OrderPage, OrderRow, PaymentLine, ReviewLine, StateTab, TimelineLine,
 };
 use crate::views::{Choice, Field};
@@ -45,6 +46,11 @@ const STALE_MESSAGE: &str = "Pesanan ini baru saja diubah pihak lain; muat ulang
 
 fn today() -> time::Date {
     crate::domain::dates::today_wib()
+}
+
+/// Where messages go, with the data key so a guest's messages carry their link.
+fn reach(state: &AppState) -> Reach {
+    Reach::from_settings(&state.settings).with_guest_key(&state.secrets.data_key)
 }
 
 fn internal(e: impl std::fmt::Display) -> WebError {
@@ -196,16 +202,6 @@ pub async fn form(
     .into_response())
 }
 
-/// The guest's secret link token for an order placed with this form key: derived with the
-/// instance's data key, so a retried POST of the same form leads the guest to the same link,
-/// and only its hash is stored.
-fn guest_token(state: &AppState, key: &str) -> String {
-    // 128 bits of the keyed hash: enough to be unguessable, short enough for a WhatsApp link.
-    let mut token = personal::keyed_hash(&state.secrets.data_key, &format!("pesanan-tamu:{key}"));
-    token.truncate(32);
-    token
-}
-
 fn order_location(id: i64, token: Option<&str>, notice: &str) -> String {
     match token {
         Some(t) => format!("/pesanan/{id}?t={t}&pesan={notice}"),
@@ -228,7 +224,11 @@ pub async fn place(
     // Stored hashed: a read of the table yields no key that could be replayed for a guest's link.
     let key = token_hash(&form_key);
     let user = ctx.user.clone();
-    let token = user.is_none().then(|| guest_token(&state, &form_key));
+    // The guest's secret link, re-derivable from the stored key with the data key: a retried
+    // POST leads to the same link, and messages to the guest can carry it.
+    let token = user
+        .is_none()
+        .then(|| uc::guest_token(&state.secrets.data_key, &key));
     // A form posted again returns the order it created, even if the form would no longer
     // validate (the lead time moved past midnight, a listing was paused).
     if let Some(id) = orders::id_by_key(&state.db, &key).await? {
@@ -291,7 +291,7 @@ pub async fn place(
         &buyer,
         &key,
         &who,
-        &Reach::from_settings(&state.settings),
+        &reach(&state),
     )
     .await?;
     if !placed.new {
@@ -386,9 +386,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
     })
 }
 
-fn action_form(action: Action) -> ActionForm {
+fn action_form(action: Action, delivers: bool) -> ActionForm {
     let (kind, danger, hint) = match action {
         Action::Quote => ("quote", false, ""),
+        Action::Accept if delivers => ("accept", false, ""),
         Action::Review => ("review", false, ""),
         Action::Cancel => ("reason", true, "Alasan pembatalan (wajib)"),
         Action::Dispute => (
@@ -418,6 +419,8 @@ fn action_form(action: Action) -> ActionForm {
 struct Extras {
     alert: Option<String>,
     notice: Option<&'static str>,
+    /// What just happened (the notice's code), for the click-to-chat message.
+    event: String,
     kabari: bool,
     forms: OrderForms,
 }
@@ -438,6 +441,139 @@ fn what_happened(action: &str, from: Option<OrderState>, to: OrderState) -> Stri
     }
 }
 
+/// The dynamic QRIS payload for the order's exact total, while the order is agreed and no
+/// payment is recorded (once the seller records one, the code is gone), for its buyer and
+/// seller.
+fn qris_payload(
+    order: &Order,
+    shop: &orders::Shop,
+    party: Party,
+    payment_recorded: bool,
+) -> Option<String> {
+    let total = order.total?;
+    if shop.qris_payload.is_empty()
+        || !payment_allowed(order.state)
+        || party == Party::Agency
+        || payment_recorded
+    {
+        return None;
+    }
+    match crate::domain::qris::with_amount(&shop.qris_payload, Rupiah::new(total).ok()?) {
+        Ok(payload) => Some(payload),
+        Err(e) => {
+            tracing::warn!(business = shop.id, error = %e, "stored QRIS payload unusable");
+            None
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenQuery {
+    #[serde(default)]
+    t: String,
+}
+
+/// The order's QRIS as a PNG to save (a payment app reads it from the phone's gallery), for its
+/// buyer and seller while the page shows it; 404 otherwise.
+pub async fn qris_png(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, WebError> {
+    let order = orders::get(&state.db, id).await?;
+    let Some((party, _)) = viewer(&ctx, &order, &headers, &q.t) else {
+        return Err(WebError::NotFound);
+    };
+    let shop = orders::shop(&state.db, order.business_id).await?;
+    let recorded = orders::payment(&state.db, order.id).await?.is_some();
+    let payload = qris_payload(&order, &shop, party, recorded).ok_or(WebError::NotFound)?;
+    let png = tokio::task::spawn_blocking(move || crate::media::qr_png(&payload, 10))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| WebError::Internal("QRIS image could not be drawn".into()))?;
+    let disposition = format!("attachment; filename=\"qris-pesanan-{id}.png\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(internal)?,
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        png,
+    )
+        .into_response())
+}
+
+/// The click-to-chat link telling the other side what the viewer just did (`event`: the
+/// notice's code), in the words of the notification they got, with their own link (a guest
+/// buyer's secret link), the amount and the date; and whom it goes to. `None` without a phone
+/// number, or for a guest whose link cannot be re-derived.
+fn kabari_link(
+    order: &Order,
+    party: Party,
+    event: &str,
+    items: &[crate::domain::order::Line],
+    payment: Option<&orders::PaymentRecord>,
+    shop: &orders::Shop,
+    reach: &Reach,
+) -> (Option<String>, &'static str) {
+    let lines = uc::lines_text(items);
+    let about = uc::about(order, &lines);
+    let happened = match (event, payment) {
+        ("dibuat", _) => OrderEvent::Placed,
+        ("pembayaran", Some(p)) => OrderEvent::PaymentRecorded {
+            method: p.method,
+            amount: p.amount,
+            paid_on: &p.paid_on,
+        },
+        ("konfirmasi-pembayaran", _) => OrderEvent::PaymentConfirmed,
+        (slug, _) => OrderEvent::Changed {
+            action: Action::from_slug(slug).unwrap_or(Action::Accept),
+            by: party,
+            to: order.state,
+            note: "",
+        },
+    };
+    let generic = Action::from_slug(event).is_none()
+        && !matches!(event, "dibuat" | "pembayaran" | "konfirmasi-pembayaran");
+    let said = if generic {
+        words::Words {
+            title: format!(
+                "Pesanan #{} ({}) sekarang berstatus “{}”.",
+                order.id,
+                order.business_name,
+                order.state.label()
+            ),
+            body: String::new(),
+        }
+    } else {
+        words::order(&happened, &about)
+    };
+    let (phone, link, to) = match party {
+        Party::Seller => (
+            Phone::parse(&order.buyer_phone).ok(),
+            uc::buyer_link(order, reach),
+            "pembeli",
+        ),
+        _ => (
+            shop.phone.as_deref().and_then(|p| Phone::parse(p).ok()),
+            Some(format!("{}/pesanan/{}", reach.base_url, order.id)),
+            "penjual",
+        ),
+    };
+    match (phone, link) {
+        (Some(phone), Some(link)) => (Some(chat_link(Some(&phone), &said.with_link(&link))), to),
+        _ => (None, to),
+    }
+}
+
 async fn order_page(
     state: &AppState,
     ctx: &Ctx,
@@ -455,9 +591,15 @@ async fn order_page(
         shop,
         allowed,
     } = uc::view(&state.db, order, party).await?;
-    let actions: Vec<ActionForm> = allowed.actions().into_iter().map(action_form).collect();
+    let reach = reach(state);
+    let delivers = uc::delivers(order);
+    let actions: Vec<ActionForm> = allowed
+        .actions()
+        .into_iter()
+        .map(|a| action_form(a, delivers))
+        .collect();
     let needs_quote = allowed.permits(Step::Act(Action::Quote)) && order.total.is_none();
-    let base = state.settings.public_url.trim_end_matches('/');
+    let base = reach.base_url.as_str();
     let guest_link = token.map(|t| format!("{base}/pesanan/{}?t={t}", order.id));
     let save_link_wa = guest_link.as_ref().and_then(|link| {
         let phone = Phone::parse(&order.buyer_phone).ok()?;
@@ -474,51 +616,27 @@ async fn order_page(
         .filter_map(|i| i.unit_price.map(|p| p * i.quantity))
         .sum();
     let amount_due = order.total;
-    // A dynamic QRIS for the exact total, while the order is agreed and not yet paid.
-    let paid = payment.as_ref().is_some_and(|p| p.confirmed_at.is_some());
-    let qris_svg = match amount_due {
-        Some(total)
-            if !shop.qris_payload.is_empty()
-                && payment_allowed(order.state)
-                && party != Party::Agency
-                && !paid =>
-        {
-            match crate::domain::qris::with_amount(
-                &shop.qris_payload,
-                Rupiah::new(total).unwrap_or_default(),
-            ) {
-                Ok(payload) => Some(crate::domain::qris::svg(&payload)),
-                Err(e) => {
-                    tracing::warn!(business = shop.id, error = %e, "stored QRIS payload unusable");
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
-    let viewer_is_party = matches!(party, Party::Buyer | Party::Seller | Party::Agency);
-    let kabari = if extras.kabari && viewer_is_party {
-        let (to, whom) = match party {
-            Party::Seller => (Phone::parse(&order.buyer_phone).ok(), "pembeli"),
-            _ => (
-                shop.phone.as_deref().and_then(|p| Phone::parse(p).ok()),
-                "penjual",
-            ),
-        };
-        to.map(|phone| {
-            let _ = whom;
-            chat_link(
-                Some(&phone),
-                &format!(
-                    "Halo, pesanan #{} ({}) di Karya sekarang berstatus “{}”. Silakan buka pesanan untuk rinciannya.",
-                    order.id,
-                    order.business_name,
-                    order.state.label()
-                ),
-            )
-        })
+    let qris_svg = qris_payload(order, &shop, party, payment.is_some())
+        .map(|payload| crate::domain::qris::svg(&payload));
+    let qris_png = qris_svg.as_ref().map(|_| match token {
+        Some(t) => format!("/pesanan/{}/qris.png?t={t}", order.id),
+        None => format!("/pesanan/{}/qris.png", order.id),
+    });
+    let placed = extras.event == "dibuat" && party == Party::Buyer;
+    // An order to deliver: its fee is set when the seller accepts or quotes.
+    let fee_pending = delivers && matches!(order.state, OrderState::Requested | OrderState::Quoted);
+    let (kabari, kabari_to) = if extras.kabari || placed {
+        kabari_link(
+            order,
+            party,
+            &extras.event,
+            &items,
+            payment.as_ref(),
+            &shop,
+            &reach,
+        )
     } else {
-        None
+        (None, "")
     };
     let layout = ctx
         .layout(format!("Pesanan #{}", order.id))
@@ -571,8 +689,24 @@ async fn order_page(
                 },
             })
             .collect(),
+        bill: order
+            .total
+            .map(|t| bill_lines(&items, t, order.delivery_fee, delivers && !fee_pending))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| BillLine {
+                label: b.label.to_owned(),
+                amount: rupiah(b.amount),
+            })
+            .collect(),
         total: order.total.map(rupiah),
+        fee_pending,
+        delivery: delivers,
         quoted_total: order.quoted_total.map(rupiah),
+        quoted_fee: order
+            .quoted_fee
+            .filter(|f| *f > 0 && order.quoted_total.is_some())
+            .map(rupiah),
         estimate: (order.total.is_none() && estimate > 0).then(|| rupiah(estimate)),
         timeline: events
             .iter()
@@ -634,6 +768,7 @@ async fn order_page(
             }),
         qris_amount: qris_svg.as_ref().and(amount_due).map(rupiah),
         qris_svg,
+        qris_png,
         can_reply: allowed.permits(Step::Reply),
         can_message: allowed.permits(Step::Message),
         review: review.map(|r| ReviewLine {
@@ -645,6 +780,8 @@ async fn order_page(
             reply: r.reply,
         }),
         kabari,
+        kabari_to,
+        placed,
         alert: extras.alert,
         forms: extras.forms,
     })
@@ -676,6 +813,7 @@ pub async fn show(
     };
     let extras = Extras {
         notice: notice_text(&q.pesan),
+        event: q.pesan.clone(),
         kabari: q.kabari == "1",
         ..Extras::default()
     };
@@ -804,7 +942,7 @@ pub async fn act(
         user_id,
         who: &who,
     };
-    let reach = Reach::from_settings(&state.settings);
+    let reach = reach(&state);
     let db = &state.db;
     let answer = Answer {
         state: &state,
@@ -893,7 +1031,8 @@ pub async fn act(
             let Some(action) = Action::from_slug(slug) else {
                 return Err(WebError::NotFound);
             };
-            let (note, quote, review) = match change_form(action, &pairs) {
+            let (note, quote, fee, review) = match change_form(action, &pairs, uc::delivers(&order))
+            {
                 Ok(parsed) => parsed,
                 Err(forms) => return answer.invalid(*forms).await,
             };
@@ -901,6 +1040,7 @@ pub async fn act(
                 action,
                 note: &note,
                 quote,
+                fee,
                 review: review.as_ref(),
             };
             let result = uc::change(db, &order, acting, &change, &reach).await;
@@ -911,14 +1051,21 @@ pub async fn act(
     }
 }
 
-/// What a change of state carries, parsed from its form: the note, a quoted total, a review.
-type ChangeForm = (String, Option<Rupiah>, Option<ReviewForm>);
+/// What a change of state carries, parsed from its form: the note, a quoted total (the
+/// delivery fee included), the delivery fee, a review.
+type ChangeForm = (String, Option<Rupiah>, Option<Rupiah>, Option<ReviewForm>);
 
 /// Parses the fields of a change-of-state form; `Err` holds the fields with their messages.
-fn change_form(action: Action, pairs: &[(String, String)]) -> Result<ChangeForm, Box<OrderForms>> {
+/// `delivers`: the order is brought to the buyer, so a quote or an acceptance sets its fee.
+fn change_form(
+    action: Action,
+    pairs: &[(String, String)],
+    delivers: bool,
+) -> Result<ChangeForm, Box<OrderForms>> {
     let mut forms = OrderForms::default();
     let mut note = String::new();
     let mut quote = None;
+    let mut fee = None;
     let mut review = None;
     if action.needs_reason() {
         let raw = value(pairs, "reason");
@@ -930,6 +1077,15 @@ fn change_form(action: Action, pairs: &[(String, String)]) -> Result<ChangeForm,
             }
         }
     }
+    if delivers && matches!(action, Action::Quote | Action::Accept) {
+        let raw = value(pairs, "ongkir");
+        match parse_fee(raw) {
+            Ok(f) => fee = Some(f),
+            Err(m) => forms.fee = rejected(raw, m),
+        }
+        forms.fee.value = raw.to_owned();
+        forms.fee_for = action.slug().into();
+    }
     if action == Action::Quote {
         let raw = value(pairs, "amount");
         let raw_note = value(pairs, "note");
@@ -937,11 +1093,23 @@ fn change_form(action: Action, pairs: &[(String, String)]) -> Result<ChangeForm,
             Ok(a) => quote = Some(a),
             Err(m) => forms.quote_amount = rejected(raw, m),
         }
+        forms.quote_amount.value = raw.to_owned();
         if raw_note.chars().count() > 1000 {
             forms.quote_amount.error = Some("Keterangan paling panjang 1.000 karakter.".into());
         }
         forms.quote_note = Field::new(raw_note);
         note = raw_note.trim().to_owned();
+        // The quote is the price of the goods or work; the fee is added to it.
+        quote = match (quote, fee) {
+            (Some(q), Some(f)) => match q.checked_add(f) {
+                Some(total) => Some(total),
+                None => {
+                    forms.quote_amount = rejected(raw, "Jumlah terlalu besar.");
+                    None
+                }
+            },
+            (q, _) => q,
+        };
     }
     if action == Action::Review {
         let (r, b) = (value(pairs, "rating"), value(pairs, "body"));
@@ -955,12 +1123,13 @@ fn change_form(action: Action, pairs: &[(String, String)]) -> Result<ChangeForm,
     }
     let invalid = forms.reason.error.is_some()
         || forms.quote_amount.error.is_some()
+        || forms.fee.error.is_some()
         || forms.rating.error.is_some()
         || forms.review_body.error.is_some();
     if invalid {
         Err(Box::new(forms))
     } else {
-        Ok((note, quote, review))
+        Ok((note, quote, fee, review))
     }
 }
 

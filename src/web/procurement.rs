@@ -656,7 +656,13 @@ impl Page<'_> {
         let can = |action: Action| allowed.is_some_and(|a| a.can(action));
         let can_choose = can(Action::Offer);
         let (proposals, more, excluded) = if let Some(p) = &data.proposals {
-            let lines = p.all[..p.shown]
+            let shown = &p.all[..p.shown];
+            // The office's choice, kept when the form comes back; else the rotation's first.
+            let chosen = extras
+                .forms
+                .chosen
+                .filter(|c| shown.iter().any(|x| x.proposal.business_id == *c));
+            let lines = shown
                 .iter()
                 .map(|x| ProposalLine {
                     business_id: x.proposal.business_id,
@@ -664,7 +670,24 @@ impl Page<'_> {
                     name: x.name.clone(),
                     kecamatan: x.kecamatan.clone(),
                     reasons: x.proposal.reasons.clone(),
-                    checked: x.proposal.rank == 1,
+                    checked: match chosen {
+                        Some(c) => x.proposal.business_id == c,
+                        None => x.proposal.rank == 1,
+                    },
+                    catalog: x
+                        .catalog
+                        .matches
+                        .iter()
+                        .map(|l| {
+                            let price = crate::domain::storefront::price_text(
+                                l.kind,
+                                l.for_office(),
+                                &l.unit,
+                            );
+                            format!("{}: {price}", l.title)
+                        })
+                        .collect(),
+                    catalog_total: x.catalog.total.map(rupiah),
                 })
                 .collect();
             let excluded = p
@@ -681,31 +704,32 @@ impl Page<'_> {
         };
 
         let can_quote = can(Action::Quote);
-        let whatsapp = match (party, r.state, r.business_id) {
-            (Some(Party::Office), RState::Offered, Some(_)) => {
-                let phone = data
-                    .asked_phone
-                    .as_deref()
-                    .and_then(|p| crate::domain::phone::Phone::parse(p).ok());
-                let link = format!(
-                    "{}/pengadaan/{}",
-                    self.state.settings.public_url.trim_end_matches('/'),
-                    r.id
-                );
-                let deadline = r.offer_expires_at.map(format_instant).unwrap_or_default();
-                phone.map(|p| {
-                    crate::domain::whatsapp::chat_link(
-                        Some(&p),
-                        &format!(
-                            "Assalamualaikum/Salam sejahtera. {} meminta {} lewat Karya: \"{}\". \
-                             Mohon dijawab (terima dengan harga atau tolak) sebelum {}: {}",
-                            r.office_name, r.category, r.title, deadline, link
-                        ),
-                    )
-                })
-            }
-            _ => None,
-        };
+        // The one who waits on the viewer's step, told over WhatsApp in the words of
+        // `app::words` (what happened, the amount, the deadline, their link).
+        let link = format!(
+            "{}/pengadaan/{}",
+            self.state.settings.public_url.trim_end_matches('/'),
+            r.id
+        );
+        let whatsapp = data.waiting.as_ref().map(|w| {
+            let about = crate::app::words::RequestAbout {
+                id: r.id,
+                title: &r.title,
+                office: &r.office_name,
+                category: &r.category,
+                provider: r.business_name.as_deref(),
+                hps: r.hps,
+                total: r.quoted_total,
+                deadline: r.offer_expires_at,
+                date_from: &r.date_from,
+                link: &link,
+            };
+            let text = crate::app::words::request(w.event, &about);
+            (
+                crate::domain::whatsapp::chat_link(Some(&w.phone), &text),
+                w.whom,
+            )
+        });
         let can_order = can(Action::Order);
         let can_bast = can(Action::SignBast);
         let can_pay = can(Action::RecordPayment);
@@ -1091,6 +1115,7 @@ pub async fn act(
             {
                 let forms = Forms {
                     override_reason: rejected(&override_reason, refusal.to_string()),
+                    chosen: choice,
                     ..Forms::default()
                 };
                 return page.invalid(forms).await;

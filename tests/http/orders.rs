@@ -27,6 +27,11 @@ both!(
     payment_is_recorded_by_the_seller_and_confirmed_by_the_buyer,
     messages_reach_the_other_side,
     seller_and_buyer_lists,
+    a_guests_message_carries_the_link_that_opens_the_order,
+    the_placed_page_offers_to_tell_the_seller_on_whatsapp,
+    the_delivery_fee_is_a_line_and_the_total_is_the_sum,
+    a_quote_carries_its_delivery_fee,
+    a_bad_delivery_fee_is_refused_with_the_input_kept,
 );
 
 /// Listings inserted directly (the storefront forms are another area's): for the demo
@@ -768,7 +773,11 @@ async fn a_signed_in_buyer_goes_from_order_to_review(app: TestApp) {
         assert_done(&page, action);
         // After an action, a WhatsApp hand-off to the other side is offered.
         let after = v.get(page.location.as_deref().unwrap()).await;
-        assert!(after.contains("Kabari lewat WhatsApp"), "{action}");
+        assert!(
+            after.contains("Kabari pembeli lewat WhatsApp")
+                || after.contains("Kabari penjual lewat WhatsApp"),
+            "{action}"
+        );
     }
     assert_eq!(state_of(&app, id).await, "completed");
     let completed_at: Option<i64> =
@@ -1508,6 +1517,33 @@ async fn payment_is_recorded_by_the_seller_and_confirmed_by_the_buyer(app: TestA
         page.contains(&karya::domain::qris::svg(&dynamic)),
         "the QR code of that payload"
     );
+    // The code can be saved as an image with a file name, and the account number copied (the
+    // button appears with JavaScript; the number is selectable text without it).
+    assert!(page.contains(&format!("download=\"qris-pesanan-{id}.png\"")));
+    assert!(page.contains("<span id=\"rekening\" class=\"account-number\">1234567890</span>"));
+    assert!(page.contains("data-copy=\"rekening\""));
+    let png = c.buyer.get(&format!("/pesanan/{id}/qris.png")).await;
+    assert_eq!(png.status, StatusCode::OK);
+    assert_eq!(
+        png.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/png")
+    );
+    assert_eq!(
+        png.headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("attachment; filename=\"qris-pesanan-{id}.png\"").as_str())
+    );
+    // Nobody else gets it.
+    assert_eq!(
+        app.visitor()
+            .get(&format!("/pesanan/{id}/qris.png"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // The buyer does not record payments.
     let page = act(
         &c.buyer,
@@ -1575,6 +1611,15 @@ async fn payment_is_recorded_by_the_seller_and_confirmed_by_the_buyer(app: TestA
         "correct",
     );
     let page = c.buyer.get(&format!("/pesanan/{id}")).await;
+    // Once a payment is recorded the QR code is gone, and so is its image.
+    assert!(
+        !page.contains("Bayar dengan QRIS"),
+        "recorded: no more QR code"
+    );
+    assert_eq!(
+        c.buyer.get(&format!("/pesanan/{id}/qris.png")).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert!(
         page.contains("QRIS")
             && page.contains("Rp240.000")
@@ -1724,4 +1769,328 @@ async fn seller_and_buyer_lists(app: TestApp) {
     assert!(!admin_list.contains(&format!("/pesanan/{a}\"")));
     // Guests have no list; they keep their link.
     c.guest.get("/pesanan").await.assert_redirect_to("/masuk");
+}
+
+// ---- messages with the recipient's own link, the delivery fee ----
+
+/// The outbox rows to `recipient` about an order, oldest first.
+async fn outbox_to(app: &TestApp, order: i64, recipient: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT body FROM outbox WHERE order_id = $1 AND recipient = $2 ORDER BY id")
+        .bind(order)
+        .bind(recipient)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+}
+
+/// The link (path and query) in a message that points to this order.
+fn link_in(text: &str, id: i64) -> Option<String> {
+    let at = text.find(&format!("/pesanan/{id}"))?;
+    let rest = &text[at..];
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    Some(rest[..end].trim_end_matches(['.', ')']).to_owned())
+}
+
+/// The decoded text of the first `wa.me` link of the page.
+fn whatsapp_text(page: &Page) -> Option<(String, String)> {
+    let doc = scraper::Html::parse_document(&page.body);
+    let sel = scraper::Selector::parse("a.btn-wa").unwrap();
+    doc.select(&sel).find_map(|a| {
+        let href = a.value().attr("href")?;
+        let rest = href.strip_prefix("https://wa.me/")?;
+        let (to, text) = rest.split_once("?text=")?;
+        let text = percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .ok()?
+            .into_owned();
+        Some((to.to_owned(), text))
+    })
+}
+
+async fn a_guests_message_carries_the_link_that_opens_the_order(app: TestApp) {
+    let fx = fixture(&app).await;
+    let c = cast(&app).await;
+    let guest = app.visitor();
+    let id = place(&guest, &fx, &[(fx.cake, "2")]).await;
+    // The seller accepts with a delivery fee: the guest's WhatsApp message says so, with the
+    // amount, the date and the guest's own secret link.
+    assert_done(
+        &act(&c.seller, id, "terima", &[("ongkir", "15.000")]).await,
+        "accept",
+    );
+    let sent = outbox_to(&app, id, "+6281277771234").await;
+    let text = sent.last().expect("a message to the guest");
+    assert!(text.contains("Rp315.000"), "{text}");
+    assert!(text.contains("ongkir Rp15.000"), "{text}");
+    let link = link_in(text, id).expect("the order's link");
+    assert!(link.contains("?t="), "{text}");
+    assert!(!text.contains("…"), "{text}");
+    // The link in the message opens the guest's order on another device (no cookie).
+    let elsewhere = app.visitor();
+    let opened = elsewhere.get(&link).await;
+    assert_eq!(opened.status, StatusCode::OK, "{link}");
+    assert!(opened.contains(&format!("Pesanan #{id}")));
+    assert!(opened.contains("Anda melihat sebagai <strong>Pembeli</strong>"));
+
+    // An order placed before links were derived keeps its random link, which still opens it;
+    // its messages ask the guest for the link they saved, never a wrong one.
+    let old = place(&app.visitor(), &fx, &[(fx.cake, "1")]).await;
+    let random = "c0ffee0123456789abcdef0123456789";
+    sqlx::query("UPDATE orders SET guest_token_hash = $1 WHERE id = $2")
+        .bind(karya::secrets::token_hash(random))
+        .bind(old)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let opened = app
+        .visitor()
+        .get(&format!("/pesanan/{old}?t={random}"))
+        .await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert_done(&act(&c.seller, old, "terima", &[]).await, "accept old");
+    let sent = outbox_to(&app, old, "+6281277771234").await;
+    let text = sent.last().expect("a message to the old order's guest");
+    assert!(text.contains("tautan yang Anda simpan"), "{text}");
+    assert!(!text.contains("?t=") || text.contains("?t=…"), "{text}");
+}
+
+async fn the_placed_page_offers_to_tell_the_seller_on_whatsapp(app: TestApp) {
+    let fx = fixture(&app).await;
+    sqlx::query("UPDATE businesses SET phone = '+6281311112222' WHERE id = $1")
+        .bind(fx.business)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let guest = app.visitor();
+    let page = submit(&guest, &fx, &[(fx.cake, "2")], &[("fulfilment", "pickup")]).await;
+    let id = order_id(&page);
+    let shown = guest.get(page.location.as_deref().unwrap()).await;
+    assert!(shown.contains("Pesanan terkirim. Penjual sudah diberi tahu."));
+    assert!(shown.contains("Kabari penjual lewat WhatsApp"));
+    let (to, text) = whatsapp_text(&shown).expect("a WhatsApp button");
+    assert_eq!(to, "6281311112222");
+    assert!(text.contains(&format!("Pesanan baru #{id}")), "{text}");
+    assert!(text.contains("Rp300.000"), "{text}");
+    assert!(text.contains("Kue ulang tahun × 2 loyang"), "{text}");
+    // The seller's own link (behind the seller's sign-in), not the guest's secret.
+    let link = link_in(&text, id).expect("the order's link");
+    assert!(!link.contains("?t="), "{text}");
+    // Opened again later, the page no longer offers it.
+    let again = guest.get(&format!("/pesanan/{id}")).await;
+    assert!(!again.contains("Kabari penjual lewat WhatsApp"));
+}
+
+/// The amounts of the order page's bill: each line's sum and the total.
+fn bill_of(page: &Page) -> (Vec<i64>, i64) {
+    let doc = scraper::Html::parse_document(&page.body);
+    let row = scraper::Selector::parse(".order-lines li").unwrap();
+    let sum = scraper::Selector::parse(".line-sum").unwrap();
+    let amount = |t: &str| -> Option<i64> {
+        let digits: String = t
+            .split("Rp")
+            .nth(1)?
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .filter(char::is_ascii_digit)
+            .collect();
+        let value: i64 = digits.parse().ok()?;
+        Some(if t.trim_start().starts_with('-') {
+            -value
+        } else {
+            value
+        })
+    };
+    let mut lines = Vec::new();
+    let mut total = 0;
+    for li in doc.select(&row) {
+        let text: String = li
+            .select(&sum)
+            .next()
+            .map(|e| e.text().collect())
+            .unwrap_or_default();
+        let class = li.value().attr("class").unwrap_or("");
+        if class.contains("line-total") {
+            total = amount(&text).expect("a total");
+        } else if let Some(v) = amount(&text) {
+            lines.push(v);
+        }
+    }
+    (lines, total)
+}
+
+async fn the_delivery_fee_is_a_line_and_the_total_is_the_sum(app: TestApp) {
+    let fx = fixture(&app).await;
+    let c = cast(&app).await;
+    // Orders placed before the fee existed: no fee, totals unchanged.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE delivery_fee <> 0 OR quoted_fee IS NOT NULL")
+            .await,
+        0
+    );
+    let id = place(&c.buyer, &fx, &[(fx.cake, "2")]).await;
+    let page = c.buyer.get(&format!("/pesanan/{id}")).await;
+    assert!(page.contains("ditentukan penjual saat menerima pesanan"));
+    assert!(page.contains("belum termasuk ongkir"));
+    let seller_page = c.seller.get(&format!("/pesanan/{id}")).await;
+    assert!(
+        seller_page.contains("name=\"ongkir\""),
+        "the seller sets the fee"
+    );
+    assert_done(
+        &act(&c.seller, id, "terima", &[("ongkir", "Rp 15.000")]).await,
+        "accept",
+    );
+    let row = sqlx::query("SELECT total, delivery_fee FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.get::<Option<i64>, _>("total"), Some(315_000));
+    assert_eq!(row.get::<i64, _>("delivery_fee"), 15_000);
+    for v in [&c.buyer, &c.seller] {
+        let page = v.get(&format!("/pesanan/{id}")).await;
+        assert!(page.contains("Ongkos kirim"));
+        let (lines, total) = bill_of(&page);
+        assert_eq!(lines, vec![300_000, 15_000]);
+        assert_eq!(lines.iter().sum::<i64>(), total);
+        assert!(!page.contains("belum termasuk ongkir"));
+    }
+    // The lists show the same total.
+    let list = c.buyer.get("/pesanan").await;
+    assert!(block(&list, "li", &format!("/pesanan/{id}\"")).contains("Rp315.000"));
+
+    // Picked up: no fee line, and a fee posted anyway is ignored.
+    let page = submit(
+        &c.buyer,
+        &fx,
+        &[(fx.cake, "1")],
+        &[("fulfilment", "pickup")],
+    )
+    .await;
+    let pickup = order_id(&page);
+    let seller_page = c.seller.get(&format!("/pesanan/{pickup}")).await;
+    assert!(!seller_page.contains("name=\"ongkir\""));
+    assert_done(
+        &act(&c.seller, pickup, "terima", &[("ongkir", "50.000")]).await,
+        "accept pickup",
+    );
+    let page = c.buyer.get(&format!("/pesanan/{pickup}")).await;
+    assert!(!page.contains("Ongkos kirim"));
+    assert_eq!(bill_of(&page), (vec![150_000], 150_000));
+}
+
+async fn a_quote_carries_its_delivery_fee(app: TestApp) {
+    let fx = fixture(&app).await;
+    let c = cast(&app).await;
+    let id = place(&c.buyer, &fx, &[(fx.service, "2")]).await;
+    assert_done(
+        &act(
+            &c.seller,
+            id,
+            "tawar",
+            &[("amount", "200.000"), ("ongkir", "20.000"), ("note", "")],
+        )
+        .await,
+        "quote",
+    );
+    let row = sqlx::query("SELECT quoted_total, quoted_fee, total FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.get::<Option<i64>, _>("quoted_total"), Some(220_000));
+    assert_eq!(row.get::<Option<i64>, _>("quoted_fee"), Some(20_000));
+    let page = c.buyer.get(&format!("/pesanan/{id}")).await;
+    assert!(page.contains("Rp220.000") && page.contains("termasuk ongkir Rp20.000"));
+    // The buyer is told the quote, its fee and the date in the app.
+    let body: String = sqlx::query_scalar(
+        "SELECT n.body FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE u.username = 'pembeli' AND n.link = $1 ORDER BY n.id DESC LIMIT 1",
+    )
+    .bind(format!("/pesanan/{id}"))
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        body.contains("Rp220.000 (termasuk ongkir Rp20.000)"),
+        "{body}"
+    );
+    assert_done(
+        &act(&c.buyer, id, "terima-penawaran", &[]).await,
+        "accept quote",
+    );
+    let row = sqlx::query("SELECT total, delivery_fee FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.get::<Option<i64>, _>("total"), Some(220_000));
+    assert_eq!(row.get::<i64, _>("delivery_fee"), 20_000);
+    let page = c.buyer.get(&format!("/pesanan/{id}")).await;
+    assert!(page.contains("Harga sesuai penawaran"));
+    let (lines, total) = bill_of(&page);
+    assert_eq!(lines, vec![200_000, 20_000]);
+    assert_eq!(total, 220_000);
+
+    // A rejected quote takes its fee with it.
+    let other = place(&c.buyer, &fx, &[(fx.service, "1")]).await;
+    assert_done(
+        &act(
+            &c.seller,
+            other,
+            "tawar",
+            &[("amount", "90.000"), ("ongkir", "10.000")],
+        )
+        .await,
+        "quote",
+    );
+    assert_done(
+        &act(&c.buyer, other, "tolak-penawaran", &[]).await,
+        "reject",
+    );
+    let fee: Option<i64> = sqlx::query_scalar("SELECT quoted_fee FROM orders WHERE id = $1")
+        .bind(other)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(fee, None);
+}
+
+async fn a_bad_delivery_fee_is_refused_with_the_input_kept(app: TestApp) {
+    let fx = fixture(&app).await;
+    let c = cast(&app).await;
+    let id = place(&c.buyer, &fx, &[(fx.cake, "1")]).await;
+    for (typed, message) in [
+        ("lima ribu", "Jumlah hanya boleh berisi angka."),
+        ("12,5", "rupiah utuh"),
+        ("99.000.000", "paling banyak Rp10.000.000"),
+    ] {
+        let page = act(&c.seller, id, "terima", &[("ongkir", typed)]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(page.contains(message), "{typed}: {}", page.body);
+        let doc = scraper::Html::parse_document(&page.body);
+        let field = scraper::Selector::parse("#ongkir-terima").unwrap();
+        let kept = doc
+            .select(&field)
+            .next()
+            .and_then(|e| e.value().attr("value"));
+        assert_eq!(kept, Some(typed));
+        assert_eq!(state_of(&app, id).await, "requested");
+    }
+    let fee: i64 = i64_of(&app, "SELECT delivery_fee FROM orders WHERE id = $1", id).await;
+    assert_eq!(fee, 0);
+    let total: i64 = i64_of(&app, "SELECT total FROM orders WHERE id = $1", id).await;
+    assert_eq!(total, 150_000);
+    // A quote with a bad fee stores nothing either.
+    let quoted = place(&c.buyer, &fx, &[(fx.service, "1")]).await;
+    let page = act(
+        &c.seller,
+        quoted,
+        "tawar",
+        &[("amount", "90.000"), ("ongkir", "-1")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.input_value("amount").as_deref(), Some("90.000"));
+    assert_eq!(state_of(&app, quoted).await, "requested");
 }

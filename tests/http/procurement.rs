@@ -18,6 +18,7 @@ both!(
     only_the_office_provider_and_agency_open_a_request,
     providers_keep_their_tax_position_and_appeal,
     npwp_stored_in_clear_is_sealed_at_start,
+    proposals_show_the_catalog_price_beside_the_hps,
 );
 
 /// The kind of work "Servis AC" (trade RAC): the demo's, or made here if the demo has none.
@@ -229,6 +230,66 @@ async fn an_office_request_is_validated_kept_and_stored(app: TestApp) {
     );
 }
 
+async fn proposals_show_the_catalog_price_beside_the_hps(app: TestApp) {
+    let opd = app.signed_in("opd").await;
+    let id = new_request(&app, &opd, "Servis AC ruang rapat").await;
+    let ids = proposed(&opd.get(&format!("/pengadaan/{id}")).await);
+    // The first provider lists the service with a price for offices.
+    let pool = app.db.pool();
+    let category: i64 = sqlx::query_scalar("SELECT id FROM categories ORDER BY id LIMIT 1")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE listings SET active = 0 WHERE business_id = $1")
+        .bind(ids[0])
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO listings (business_id, kind, title, category_id, price_kind, price, \
+         office_price, unit, created_at, updated_at) \
+         VALUES ($1, 'service', 'Servis AC split 1/2-1 PK', $2, 'fixed', 150000, 140000, 'unit', 0, 0)",
+    )
+    .bind(ids[0])
+    .bind(category)
+    .execute(pool)
+    .await
+    .unwrap();
+    let page = opd.get(&format!("/pengadaan/{id}")).await;
+    assert!(page.contains("HPS Anda: <strong class=\"money\">Rp2.400.000</strong>"));
+    let doc = scraper::Html::parse_document(&page.body);
+    let sel = scraper::Selector::parse(".proposal").unwrap();
+    let first: String = doc
+        .select(&sel)
+        .find(|e| e.html().contains(&format!("value=\"{}\"", ids[0])))
+        .map(|e| e.text().collect())
+        .expect("the first proposal");
+    // 12 units at the office price, beside the HPS.
+    assert!(
+        first.contains("Servis AC split 1/2-1 PK: Rp140.000 / unit"),
+        "{first}"
+    );
+    assert!(first.contains("Rp1.680.000"), "{first}");
+    assert!(first.contains("HPS Rp2.400.000"), "{first}");
+    // A provider whose catalog has nothing for the request says so.
+    sqlx::query("UPDATE listings SET active = 0 WHERE business_id = $1")
+        .bind(ids[1])
+        .execute(pool)
+        .await
+        .unwrap();
+    let page = opd.get(&format!("/pengadaan/{id}")).await;
+    let doc = scraper::Html::parse_document(&page.body);
+    let second: String = doc
+        .select(&sel)
+        .find(|e| e.html().contains(&format!("value=\"{}\"", ids[1])))
+        .map(|e| e.text().collect())
+        .expect("the second proposal");
+    assert!(
+        second.contains("belum ada produk/jasa yang cocok"),
+        "{second}"
+    );
+}
+
 async fn proposals_explain_themselves_and_overrides_need_a_reason(app: TestApp) {
     let opd = app.signed_in("opd").await;
     let id = new_request(&app, &opd, "Servis AC ruang rapat").await;
@@ -256,6 +317,15 @@ async fn proposals_explain_themselves_and_overrides_need_a_reason(app: TestApp) 
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("tulis alasannya"), "{}", refused.body);
     assert_eq!(state_of(&app, id).await, "open");
+    // The form comes back with the office's choice, not the rotation's first: one more click
+    // must not send the job to another business.
+    let doc = scraper::Html::parse_document(&refused.body);
+    let checked = scraper::Selector::parse("input[name=pilihan][checked]").unwrap();
+    let kept: Vec<&str> = doc
+        .select(&checked)
+        .filter_map(|e| e.value().attr("value"))
+        .collect();
+    assert_eq!(kept, vec![second.as_str()]);
 
     let chosen = act(
         &app,

@@ -53,6 +53,7 @@ static NO_EMAIL: std::sync::LazyLock<karya::db::orders::Reach> =
     std::sync::LazyLock::new(|| karya::db::orders::Reach {
         base_url: "http://karya.test".into(),
         email: false,
+        guest_key: None,
     });
 
 struct OfficeFx {

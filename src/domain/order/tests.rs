@@ -511,3 +511,57 @@ fn reviewing_is_the_buyers_once_the_order_is_completed() {
         })
     );
 }
+
+fn line(kind: PriceKind, price: Option<i64>, quantity: i64) -> Line {
+    Line {
+        listing_id: 1,
+        title: "Kue".into(),
+        unit: "loyang".into(),
+        quantity,
+        price_kind: kind,
+        unit_price: price,
+    }
+}
+
+#[test]
+fn the_bill_lines_and_the_items_add_up_to_the_total() {
+    let fixed = [line(PriceKind::Fixed, Some(50_000), 2)];
+    // Fixed prices with a fee: only the fee line.
+    assert_eq!(
+        bill_lines(&fixed, 115_000, 15_000, true),
+        vec![BillLine {
+            label: "Ongkos kirim",
+            amount: 15_000
+        }]
+    );
+    // Pickup, no fee: nothing between the items and the total.
+    assert!(bill_lines(&fixed, 100_000, 0, false).is_empty());
+    // A quote below the fixed prices shows the difference.
+    let quoted = bill_lines(&fixed, 95_000, 5_000, true);
+    assert_eq!(quoted[0].amount, -10_000);
+    assert_eq!(quoted[0].label, "Potongan sesuai penawaran");
+    // Quoted items: the agreed price is a line of its own.
+    let open = [line(PriceKind::Quote, None, 1)];
+    let bill = bill_lines(&open, 300_000, 20_000, true);
+    assert_eq!(bill.iter().map(|b| b.amount).sum::<i64>(), 300_000);
+    let from = [line(PriceKind::From, Some(100_000), 1)];
+    assert_eq!(
+        bill_lines(&from, 120_000, 0, false),
+        vec![BillLine {
+            label: "Harga sesuai penawaran",
+            amount: 120_000
+        }]
+    );
+}
+
+#[test]
+fn a_delivery_fee_is_whole_rupiah_and_empty_means_free() {
+    assert_eq!(parse_fee("").unwrap().amount(), 0);
+    assert_eq!(parse_fee("Rp15.000").unwrap().amount(), 15_000);
+    assert!(parse_fee("-5").is_err());
+    assert!(parse_fee("lima ribu").is_err());
+    assert!(parse_fee("20000000").is_err());
+    assert!(Fulfilment::Delivery.has_delivery_fee());
+    assert!(!Fulfilment::Pickup.has_delivery_fee());
+    assert!(!Fulfilment::Service.has_delivery_fee());
+}

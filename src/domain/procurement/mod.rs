@@ -2,6 +2,7 @@
 //! the rotation that proposes providers, documents, tax and payment.
 
 pub mod deposit;
+pub mod catalog;
 pub mod documents;
 pub mod office;
 pub mod request;
