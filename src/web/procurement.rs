@@ -96,7 +96,19 @@ async fn party_of(state: &AppState, ctx: &Ctx, r: &Request) -> Result<Option<Par
 
 // ---- the list ----
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    /// `perlu-tindakan`: only the requests waiting for the viewer.
+    #[serde(default)]
+    tampil: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let only_todo = q.tampil == "perlu-tindakan";
     let user = ctx.user()?;
     let actor = user.actor();
     use crate::domain::policy::Role;
@@ -168,9 +180,18 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
                         .any(|a| !matches!(a, Action::Cancel | Action::Reopen)),
             }
         })
-        .collect();
+        .collect::<Vec<RequestRow>>();
+    // A to-do list first: what waits for the viewer on top, newest first within each part.
+    let (mut rows, rest): (Vec<RequestRow>, Vec<RequestRow>) =
+        rows.into_iter().partition(|r| r.todo);
+    let waiting = rows.len();
+    if !only_todo {
+        rows.extend(rest);
+    }
     Ok(render(&ListPage {
         layout: ctx.layout(heading.clone()),
+        only_todo,
+        waiting,
         heading,
         intro,
         can_create: actor.role == Role::Opd,

@@ -13,8 +13,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
-use crate::{both, both_with};
 use crate::helpers::{TestApp, spawn_with};
+use crate::{both, both_with};
 
 both!(
     in_app_notifications_show_in_the_badge_and_the_list,

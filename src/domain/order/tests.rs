@@ -511,3 +511,28 @@ fn reviewing_is_the_buyers_once_the_order_is_completed() {
         })
     );
 }
+
+#[test]
+fn a_buyer_is_asked_for_what_only_he_can_do() {
+    assert_eq!(buyer_task(State::Quoted), Some(Action::AcceptQuote));
+    assert_eq!(buyer_task(State::Delivered), Some(Action::Confirm));
+    assert_eq!(buyer_task(State::Completed), Some(Action::Review));
+    for state in [
+        State::Requested,
+        State::Accepted,
+        State::InProgress,
+        State::Reviewed,
+        State::Cancelled,
+        State::Disputed,
+    ] {
+        assert_eq!(buyer_task(state), None, "{state:?}");
+    }
+    assert_eq!(
+        buyer_task_text(Action::Confirm, 19),
+        "Konfirmasi pesanan #19 sudah diterima"
+    );
+    assert_eq!(
+        buyer_task_text(Action::Review, 19),
+        "Beri ulasan pesanan #19"
+    );
+}
