@@ -995,8 +995,10 @@ fn value_text(entity: &str, key: &str, v: &serde_json::Value) -> String {
     }
 }
 
+/// Each key with its value in words; keys with no value are left out.
 fn pairs_text(entity: &str, obj: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
     obj.iter()
+        .filter(|(_, v)| !v.is_null())
         .map(|(k, v)| {
             format!(
                 "{}: {}",

@@ -399,3 +399,58 @@ async fn every_page_fits_a_phone() {
         offenders.join("\n")
     );
 }
+
+/// The pages issue 15 §4–§5 changed, at phone and desktop widths, for looking at:
+/// `KARYA_SCREENSHOTS=/tmp/shots cargo test --test http browser::width::pages_screenshots -- --include-ignored`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(all(karya_test_browser, karya_test_screenshots)),
+    ignore = "needs KARYA_SCREENSHOTS and chromium"
+)]
+async fn pages_screenshots() {
+    let Some((dir, browser, app)) = super::screenshot_session().await else {
+        return;
+    };
+    super::shoot_pages(&browser, &app, &dir, &[("beranda", "/")]).await;
+    for (user, pages) in [
+        (
+            "admin",
+            vec![
+                ("dasbor-admin", "/dasbor"),
+                ("audit", "/admin/audit"),
+                (
+                    "audit-dokumen",
+                    "/admin/audit?aksi=procurement.document.issue",
+                ),
+                ("audit-galat", "/admin/audit?pengguna=siapa&dari=kemarin"),
+                ("kinerja", "/admin/pengadaan/kinerja"),
+                ("pengaturan-pengadaan", "/admin/pengadaan/pengaturan"),
+            ],
+        ),
+        (
+            "pembeli",
+            vec![
+                ("dasbor-pembeli", "/dasbor"),
+                ("ulasan-saya", "/akun/ulasan"),
+                ("403-pembeli", "/admin/audit"),
+                ("404-pembeli", "/tidak-ada"),
+            ],
+        ),
+        (
+            "opd",
+            vec![
+                ("dasbor-opd", "/dasbor"),
+                ("pengadaan-opd", "/pengadaan"),
+                ("pengadaan-tindakan", "/pengadaan?tampil=perlu-tindakan"),
+            ],
+        ),
+        ("alumni", vec![("dasbor-alumni-usaha", "/dasbor")]),
+    ] {
+        browser.viewport(1280, 900).await;
+        let name = display_name(&app, user).await;
+        browser.log_in(&app, user, &name).await;
+        super::shoot_pages(&browser, &app, &dir, &pages).await;
+        browser.client.delete_all_cookies().await.expect("sign out");
+    }
+    browser.close().await;
+}
