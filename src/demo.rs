@@ -242,12 +242,13 @@ fn weighted_kecamatan(rng: &mut StdRng) -> &'static str {
 }
 
 /// An office from (code, name, kind, kecamatan, address), its officers (head, procurement
-/// officer, treasurer) and a number that makes their NIPs distinct.
-fn office(spec: &OfficeSpec, [head, ppk, treasurer]: [&str; 3], n: u32) -> Office {
+/// officer, treasurer) each with the NIP's gender digit (1 man, 2 woman), and a number that
+/// makes their NIPs distinct.
+fn office(spec: &OfficeSpec, [head, ppk, treasurer]: [(&str, u32); 3], n: u32) -> Office {
     let (code, name, kind, kecamatan, address) = *spec;
-    let nip = |k: u32| {
+    let nip = |k: u32, gender: u32| {
         format!(
-            "19{:02}{:02}{:02}20{:02}0{}1{:03}",
+            "19{:02}{:02}{:02}20{:02}0{}{gender}{:03}",
             70 + (n + k) % 20,
             1 + (n * 7 + k) % 12,
             1 + (n * 3 + k) % 28,
@@ -262,12 +263,12 @@ fn office(spec: &OfficeSpec, [head, ppk, treasurer]: [&str; 3], n: u32) -> Offic
         kind: kind.into(),
         address: address.into(),
         kecamatan_code: Some(kecamatan.into()),
-        head_name: head.into(),
-        head_nip: nip(1),
-        ppk_name: ppk.into(),
-        ppk_nip: nip(2),
-        treasurer_name: treasurer.into(),
-        treasurer_nip: nip(3),
+        head_name: head.0.into(),
+        head_nip: nip(1, head.1),
+        ppk_name: ppk.0.into(),
+        ppk_nip: nip(2, ppk.1),
+        treasurer_name: treasurer.0.into(),
+        treasurer_nip: nip(3, treasurer.1),
         phone: format!("(0741) 57{:04}", 1000 + n * 37),
         email: format!(
             "{}@tanjabtimkab.go.id",
@@ -449,24 +450,25 @@ fn offices() -> Vec<Office> {
             sabak,
         ),
     ];
+    // With the NIP's gender digit: 1 a man, 2 a woman.
     let heads = [
-        "H. Ahmad Fauzi, S.Sos., M.Si.",
-        "Drs. Syahrial Lubis",
-        "Hj. Nurhayati, S.E., M.M.",
-        "Ir. Zulkifli Harahap",
-        "dr. Rina Wulandari, M.Kes.",
+        ("H. Ahmad Fauzi, S.Sos., M.Si.", 1),
+        ("Drs. Syahrial Lubis", 1),
+        ("Hj. Nurhayati, S.E., M.M.", 2),
+        ("Ir. Zulkifli Harahap", 1),
+        ("dr. Rina Wulandari, M.Kes.", 2),
     ];
     let ppk = [
-        "Rudi Hartono, S.T.",
-        "Dewi Anggraini, S.E.",
-        "Firdaus, S.Kom.",
-        "Hendra Saputra, S.H.",
+        ("Rudi Hartono, S.T.", 1),
+        ("Dewi Anggraini, S.E.", 2),
+        ("Firdaus, S.Kom.", 1),
+        ("Hendra Saputra, S.H.", 1),
     ];
     let treasurers = [
-        "Sri Wahyuni, A.Md.",
-        "Yusnidar, S.E.",
-        "Agus Salim",
-        "Marlina, S.Ak.",
+        ("Sri Wahyuni, A.Md.", 2),
+        ("Yusnidar, S.E.", 2),
+        ("Agus Salim", 1),
+        ("Marlina, S.Ak.", 2),
     ];
     list.iter()
         .enumerate()
@@ -1154,4 +1156,37 @@ fn alumni_workbook(
         }
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::nip::Nip;
+
+    /// Every demo officer's NIP is valid and its gender digit matches the officer: the women
+    /// of the demo (by name) carry 2, the men 1.
+    #[test]
+    fn officers_nips_match_their_gender() {
+        let women = [
+            "Hj. Nurhayati",
+            "dr. Rina Wulandari",
+            "Dewi Anggraini",
+            "Sri Wahyuni",
+            "Yusnidar",
+            "Marlina",
+        ];
+        let mut seen = 0;
+        for o in super::offices() {
+            for (name, nip) in [
+                (&o.head_name, &o.head_nip),
+                (&o.ppk_name, &o.ppk_nip),
+                (&o.treasurer_name, &o.treasurer_nip),
+            ] {
+                let nip = Nip::parse(nip).unwrap_or_else(|e| panic!("{name}: {nip}: {e}"));
+                let woman = women.iter().any(|w| name.starts_with(w));
+                assert_eq!(nip.is_woman(), woman, "{name}: {}", nip.as_str());
+                seen += 1;
+            }
+        }
+        assert!(seen >= 30, "{seen} officers");
+    }
 }

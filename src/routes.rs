@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         Permission::SignedIn,
         Router::new()
             .route("/dasbor", get(dashboard::dashboard))
+            .route("/akun/ulasan", get(dashboard::my_reviews))
             .route("/keluar", post(auth::logout))
             .route(
                 "/akun/sandi",

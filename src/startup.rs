@@ -265,6 +265,10 @@ pub fn app(state: AppState) -> axum::Router {
     let limit = state.settings.body_limit_bytes;
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
     crate::routes::router()
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::signed_in_error_pages,
+        ))
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(state.clone(), session::resolve))
         .layer(DefaultBodyLimit::max(limit))

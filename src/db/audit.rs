@@ -133,7 +133,13 @@ pub struct Filter {
     pub action_prefix: String,
     pub entity: String,
     pub entity_id: String,
+    /// Who acted, as the entry names them (a user name, `cli`, `demo`); empty for anyone.
+    pub actor: String,
+    pub period: audit::Period,
 }
+
+const FILTER: &str = "action LIKE $1 AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3) \
+     AND ($4 = '' OR LOWER(actor_label) = LOWER($4)) AND at >= $5 AND at < $6";
 
 /// Newest first, paginated.
 pub async fn list(
@@ -143,29 +149,47 @@ pub async fn list(
     offset: i64,
 ) -> DbResult<(Vec<Entry>, i64)> {
     let action = format!("{}%", filter.action_prefix);
+    let from = filter.period.from.unwrap_or(i64::MIN);
+    let until = filter.period.until.unwrap_or(i64::MAX);
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM audit_log \
-         WHERE action LIKE $1 AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3) \
-         ORDER BY seq DESC LIMIT $4 OFFSET $5"
+        "SELECT {COLUMNS} FROM audit_log WHERE {FILTER} ORDER BY seq DESC LIMIT $7 OFFSET $8"
     )))
     .bind(&action)
     .bind(&filter.entity)
     .bind(&filter.entity_id)
+    .bind(filter.actor.trim())
+    .bind(from)
+    .bind(until)
     .bind(limit)
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    let total: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM audit_log \
-         WHERE action LIKE $1 AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3)",
-    )
+    let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE {FILTER}"
+    )))
     .bind(&action)
     .bind(&filter.entity)
     .bind(&filter.entity_id)
+    .bind(filter.actor.trim())
+    .bind(from)
+    .bind(until)
     .fetch_one(db.pool())
     .await?
     .try_get("n")?;
     Ok((rows.iter().map(from_row).collect::<DbResult<_>>()?, total))
+}
+
+/// Whether anyone ever acted under this name (a user name, or a tool such as `cli`).
+pub async fn actor_known(db: &Db, actor: &str) -> DbResult<bool> {
+    let n: i64 = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM users WHERE LOWER(username) = LOWER($1)) \
+         + (SELECT COUNT(*) FROM audit_log WHERE LOWER(actor_label) = LOWER($1)) AS n",
+    )
+    .bind(actor.trim())
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
 }
 
 /// The chain head as stored: the last entry's sequence number and hash.

@@ -81,3 +81,36 @@ pub async fn summary(db: &Db, business_id: i64) -> DbResult<(Option<f64>, i64)> 
         n,
     ))
 }
+
+/// A review a signed-in buyer wrote, with the business and the order's first item.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub review: Review,
+    pub business_name: String,
+    pub first_item: String,
+}
+
+/// The reviews of a signed-in buyer's orders, newest first.
+pub async fn by_buyer(db: &Db, user_id: i64) -> DbResult<Vec<Written>> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.order_id, v.business_id, v.rating, v.body, v.reviewer, v.created_at, \
+         v.reply, v.replied_at, b.name AS business_name, \
+         COALESCE((SELECT i.title FROM order_items i WHERE i.order_id = v.order_id \
+           ORDER BY i.id LIMIT 1), '') AS first_item \
+         FROM reviews v JOIN orders o ON o.id = v.order_id \
+         JOIN businesses b ON b.id = v.business_id \
+         WHERE o.buyer_user_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT 500",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Written {
+                review: from_row(r)?,
+                business_name: r.try_get("business_name")?,
+                first_item: r.try_get("first_item")?,
+            })
+        })
+        .collect()
+}

@@ -90,7 +90,7 @@ const TBG: &[Offer] = &[
         "Kue Ulang Tahun Bolu Pandan 20 cm",
         "Bolu pandan lembut dengan krim mentega, hiasan nama dan lilin. Bisa minta tema warna.",
         Price::Fixed(185_000),
-        "per loyang",
+        "loyang",
     )
     .lead(2)
     .pic(Motif::Cake),
@@ -100,7 +100,7 @@ const TBG: &[Offer] = &[
         "Black Forest Ulang Tahun 22 cm",
         "Black forest dengan ceri dan serutan cokelat, tulisan ucapan gratis.",
         Price::Fixed(230_000),
-        "per loyang",
+        "loyang",
     )
     .lead(2)
     .pic(Motif::Cake),
@@ -110,7 +110,7 @@ const TBG: &[Offer] = &[
         "Kue Tart Custom Karakter",
         "Tart dengan hiasan karakter pilihan anak. Harga menyesuaikan ukuran dan tingkat.",
         Price::From(275_000),
-        "per loyang",
+        "loyang",
     )
     .lead(3)
     .pic(Motif::Cake),
@@ -120,7 +120,7 @@ const TBG: &[Offer] = &[
         "Snack Box Rapat Isi 3 Kue",
         "Kotak kue untuk rapat: lemper, bolu kukus, dan risol, ditambah air mineral gelas.",
         Price::Fixed(12_000),
-        "per kotak",
+        "kotak",
     )
     .min(20)
     .lead(1)
@@ -132,7 +132,7 @@ const TBG: &[Offer] = &[
         "Snack Box Premium Isi 5",
         "Isi lima: pastel, kue lapis, sus vla, dadar gulung, dan buah potong.",
         Price::Fixed(18_000),
-        "per kotak",
+        "kotak",
     )
     .min(20)
     .lead(1)
@@ -144,7 +144,7 @@ const TBG: &[Offer] = &[
         "Nasi Kotak Acara Kantor",
         "Nasi, ayam bakar, sayur, sambal, kerupuk, dan buah. Untuk rapat dan syukuran.",
         Price::Fixed(28_000),
-        "per kotak",
+        "kotak",
     )
     .min(25)
     .lead(2)
@@ -155,7 +155,7 @@ const TBG: &[Offer] = &[
         "Roti Manis Isi Cokelat dan Keju",
         "Roti manis empuk isi cokelat atau keju, dibuat pagi hari.",
         Price::Fixed(4_000),
-        "per buah",
+        "buah",
     )
     .min(10)
     .pic(Motif::Bread),
@@ -165,7 +165,7 @@ const TBG: &[Offer] = &[
         "Roti Tawar Kupas",
         "Roti tawar tanpa pengawet, cocok untuk sarapan.",
         Price::Fixed(17_000),
-        "per bungkus",
+        "bungkus",
     )
     .pic(Motif::Bread),
     offer(
@@ -174,7 +174,7 @@ const TBG: &[Offer] = &[
         "Nastar Lebaran 500 gram",
         "Nastar selai nanas buatan sendiri dalam toples.",
         Price::Fixed(95_000),
-        "per toples",
+        "toples",
     )
     .lead(3),
     offer(
@@ -183,7 +183,7 @@ const TBG: &[Offer] = &[
         "Kue Basah untuk Hajatan",
         "Aneka kue basah tradisional untuk hajatan dan pengajian, dihitung per biji.",
         Price::Quote,
-        "per paket",
+        "paket",
     )
     .lead(3),
 ];
@@ -196,7 +196,7 @@ const RAC: &[Offer] = &[
         "Servis Cuci AC Split 0,5–1 PK",
         "Cuci indoor dan outdoor, cek tekanan freon dan arus listrik. Bergaransi 14 hari.",
         Price::Fixed(75_000),
-        "per unit AC",
+        "unit AC",
     )
     .office(85_000)
     .pic(Motif::AirConditioner),
@@ -206,7 +206,7 @@ const RAC: &[Offer] = &[
         "Servis Cuci AC Split 1,5–2 PK",
         "Cuci besar unit 1,5–2 PK termasuk pembersihan saluran pembuangan.",
         Price::Fixed(95_000),
-        "per unit AC",
+        "unit AC",
     )
     .office(105_000)
     .pic(Motif::AirConditioner),
@@ -216,7 +216,7 @@ const RAC: &[Offer] = &[
         "Isi Freon R32/R410A",
         "Tambah atau isi penuh freon sesuai kebutuhan, dengan pengecekan kebocoran.",
         Price::From(150_000),
-        "per unit AC",
+        "unit AC",
     )
     .pic(Motif::AirConditioner),
     offer(
@@ -225,7 +225,7 @@ const RAC: &[Offer] = &[
         "Pasang AC Baru (Pipa sampai 3 m)",
         "Pemasangan unit baru, termasuk bracket, pipa 3 meter, dan vakum.",
         Price::Fixed(350_000),
-        "per unit AC",
+        "unit AC",
     )
     .lead(1)
     .office(400_000),
@@ -235,7 +235,7 @@ const RAC: &[Offer] = &[
         "Perbaikan AC Tidak Dingin / Bocor Air",
         "Pengecekan kerusakan di lokasi; biaya perbaikan sesuai hasil survei.",
         Price::Quote,
-        "per kunjungan",
+        "kunjungan",
     ),
     offer(
         "Servis AC",
@@ -243,7 +243,7 @@ const RAC: &[Offer] = &[
         "Servis Rutin AC Kantor (Kontrak)",
         "Perawatan berkala untuk kantor dan sekolah, jadwal dan jumlah unit sesuai kebutuhan.",
         Price::Quote,
-        "per paket",
+        "paket",
     )
     .pic(Motif::AirConditioner),
 ];
@@ -256,7 +256,7 @@ const JHT: &[Offer] = &[
         "Jahit Seragam Kantor (PDH/PDL)",
         "Jahit seragam dinas dari bahan pemesan, termasuk bordir nama. Ukur di tempat.",
         Price::From(175_000),
-        "per potong",
+        "potong",
     )
     .min(5)
     .lead(14)
@@ -268,7 +268,7 @@ const JHT: &[Offer] = &[
         "Jahit Seragam Sekolah",
         "Kemeja dan rok/celana seragam sekolah, bahan dari pemesan.",
         Price::Fixed(120_000),
-        "per stel",
+        "stel",
     )
     .lead(7)
     .pic(Motif::Shirt),
@@ -278,7 +278,7 @@ const JHT: &[Offer] = &[
         "Jahit Kebaya Modern",
         "Kebaya untuk wisuda dan kondangan, model sesuai permintaan.",
         Price::From(250_000),
-        "per potong",
+        "potong",
     )
     .lead(10)
     .pic(Motif::Shirt),
@@ -288,7 +288,7 @@ const JHT: &[Offer] = &[
         "Permak Celana dan Baju",
         "Potong, kecilkan, atau ganti resleting. Bisa ditunggu untuk pekerjaan kecil.",
         Price::Fixed(20_000),
-        "per potong",
+        "potong",
     ),
     offer(
         "Jahit seragam",
@@ -296,7 +296,7 @@ const JHT: &[Offer] = &[
         "Seragam Batik Instansi (Partai Besar)",
         "Pesanan seragam batik untuk instansi atau kelompok, harga sesuai bahan dan jumlah.",
         Price::Quote,
-        "per paket",
+        "paket",
     )
     .min(10),
 ];
@@ -309,7 +309,7 @@ const TKR: &[Offer] = &[
         "Potong dan Tata Rambut Wanita",
         "Potong, cuci, dan blow. Bisa datang ke rumah dengan biaya transport.",
         Price::Fixed(45_000),
-        "per orang",
+        "orang",
     )
     .pic(Motif::Comb),
     offer(
@@ -318,7 +318,7 @@ const TKR: &[Offer] = &[
         "Make Up Wisuda dan Kondangan",
         "Rias wajah dan hijab do untuk wisuda, kondangan, dan foto.",
         Price::Fixed(150_000),
-        "per orang",
+        "orang",
     )
     .lead(1)
     .pic(Motif::Comb),
@@ -328,7 +328,7 @@ const TKR: &[Offer] = &[
         "Rias Pengantin Adat Melayu Jambi",
         "Paket rias pengantin dengan sanggul dan busana adat. Harga sesuai paket.",
         Price::Quote,
-        "per paket",
+        "paket",
     )
     .lead(14),
     offer(
@@ -337,7 +337,7 @@ const TKR: &[Offer] = &[
         "Creambath dan Hair Spa",
         "Perawatan rambut dengan pijat kepala.",
         Price::Fixed(65_000),
-        "per orang",
+        "orang",
     ),
 ];
 
@@ -349,7 +349,7 @@ const TIK: &[Offer] = &[
         "Instal Ulang Windows dan Aplikasi Kantor",
         "Instal ulang laptop/komputer, driver, antivirus, dan aplikasi perkantoran.",
         Price::Fixed(100_000),
-        "per unit",
+        "unit",
     )
     .pic(Motif::Computer),
     offer(
@@ -358,7 +358,7 @@ const TIK: &[Offer] = &[
         "Servis Laptop dan Printer",
         "Perbaikan laptop lambat, ganti keyboard, reset printer. Biaya suku cadang terpisah.",
         Price::From(75_000),
-        "per unit",
+        "unit",
     )
     .pic(Motif::Computer),
     offer(
@@ -367,7 +367,7 @@ const TIK: &[Offer] = &[
         "Pengetikan dan Cetak Dokumen",
         "Ketik, edit, dan cetak dokumen, proposal, atau laporan.",
         Price::Fixed(5_000),
-        "per halaman",
+        "halaman",
     ),
     offer(
         "Pengetikan dan cetak",
@@ -375,7 +375,7 @@ const TIK: &[Offer] = &[
         "Desain Spanduk dan Undangan",
         "Desain grafis spanduk, undangan, dan brosur; cetak di mitra percetakan.",
         Price::From(50_000),
-        "per desain",
+        "desain",
     )
     .lead(2),
 ];
@@ -388,7 +388,7 @@ const OTO: &[Offer] = &[
         "Servis Ringan Sepeda Motor",
         "Ganti oli, setel rem dan rantai, cek busi dan aki.",
         Price::Fixed(60_000),
-        "per motor",
+        "motor",
     )
     .office(70_000)
     .pic(Motif::Motorcycle),
@@ -398,7 +398,7 @@ const OTO: &[Offer] = &[
         "Servis Besar / Turun Mesin",
         "Bongkar mesin, ganti ring piston dan kampas; harga sesuai kerusakan.",
         Price::Quote,
-        "per motor",
+        "motor",
     )
     .pic(Motif::Motorcycle),
     offer(
@@ -407,7 +407,7 @@ const OTO: &[Offer] = &[
         "Servis Injeksi dan CVT Matic",
         "Pembersihan injektor dan throttle body, servis CVT motor matic.",
         Price::From(85_000),
-        "per motor",
+        "motor",
     )
     .pic(Motif::Motorcycle),
     offer(
@@ -416,7 +416,7 @@ const OTO: &[Offer] = &[
         "Ganti Ban Tubeless",
         "Ban tubeless ring 14 termasuk pemasangan.",
         Price::Fixed(230_000),
-        "per buah",
+        "buah",
     ),
 ];
 
@@ -428,7 +428,7 @@ const LIS: &[Offer] = &[
         "Instalasi Listrik Rumah Baru",
         "Instalasi titik lampu dan stop kontak sesuai PUIL, siap uji SLO.",
         Price::From(75_000),
-        "per titik",
+        "titik",
     )
     .lead(2)
     .pic(Motif::Bulb),
@@ -438,7 +438,7 @@ const LIS: &[Offer] = &[
         "Perbaikan Korsleting dan MCB Turun",
         "Cari dan perbaiki sumber korsleting, ganti MCB atau kabel rusak.",
         Price::From(100_000),
-        "per kunjungan",
+        "kunjungan",
     )
     .pic(Motif::Bulb),
     offer(
@@ -447,7 +447,7 @@ const LIS: &[Offer] = &[
         "Pasang Lampu dan Stop Kontak",
         "Tambah titik lampu atau stop kontak, bahan dari pemesan atau kami.",
         Price::Fixed(50_000),
-        "per titik",
+        "titik",
     )
     .office(60_000),
     offer(
@@ -456,7 +456,7 @@ const LIS: &[Offer] = &[
         "Instalasi Listrik Gedung Kantor",
         "Penataan ulang instalasi kantor atau sekolah; biaya sesuai survei.",
         Price::Quote,
-        "per paket",
+        "paket",
     ),
 ];
 

@@ -42,6 +42,7 @@ struct Script {
     rating: i64,
     review: &'static str,
     reply: &'static str,
+    /// The order's note: what the seller must know to make it (not a chat message).
     message: &'static str,
 }
 
@@ -64,7 +65,7 @@ fn star_story() -> Vec<Script> {
             rating: 5,
             review: "Kuenya lembut, hiasan nama rapi, datang tepat waktu. Anak saya senang sekali.",
             reply: "Terima kasih, Pak Andi. Semoga panjang umur untuk adik!",
-            message: "Bu, tulisannya \"Selamat Ulang Tahun Rafa ke-7\" ya.",
+            message: "Tulisan di kue: \"Selamat Ulang Tahun Rafa ke-7\".",
             ..script(End::Reviewed, 84, true)
         },
         Script {
@@ -79,24 +80,24 @@ fn star_story() -> Vec<Script> {
             ..script(End::Reviewed, 47, false)
         },
         Script {
-            message: "Kotaknya tolong diberi label nama kantor ya, Bu.",
+            message: "Setiap kotak diberi label nama kantor.",
             ..script(End::Completed, 33, false)
         },
         script(End::AutoCompleted, 21, false),
         Script {
-            message: "Bisa dikirim jam 9 pagi, Bu?",
+            message: "Diantar paling lambat pukul 09.00.",
             ..script(End::Cancelled, 26, false)
         },
         script(End::Disputed, 11, false),
         Script {
-            message: "Sudah saya terima, terima kasih. Nanti saya konfirmasi setelah acara.",
+            message: "Acara mulai pukul 13.00; mohon diantar sebelum pukul 12.00.",
             ..script(End::Delivered, 1, true)
         },
         script(End::InProgress, 1, false),
         script(End::Accepted, 0, false),
         script(End::Quoted, 0, false),
         Script {
-            message: "Tema Frozen warna biru muda ya Bu, untuk 20 orang.",
+            message: "Tema Frozen, warna biru muda, untuk 20 orang.",
             ..script(End::Requested, 0, true)
         },
     ]

@@ -636,11 +636,23 @@ pub fn entity_label(entity: &str) -> &str {
         "batch" => "Angkatan",
         "trade" => "Kejuruan",
         "program" => "Program",
+        "participation" => "Pelatihan alumni",
         "order" => "Pesanan",
         "synonym" => "Sinonim pencarian",
         "outbox" => "Kotak keluar",
         "push_subscription" => "HP penerima notifikasi",
         "import" => "Impor",
+        "business" => "Usaha",
+        "listing" => "Produk/jasa",
+        "category" => "Kategori produk",
+        "office" => "OPD",
+        "office_budget_line" => "Mata anggaran OPD",
+        "procurement_category" => "Jenis pekerjaan OPD",
+        "procurement_settings" => "Pengaturan pengadaan",
+        "office_request" => "Permintaan pengadaan",
+        "office_document" => "Dokumen pengadaan",
+        "office_payment" => "Pembayaran pengadaan",
+        "rotation_appeal" => "Banding rotasi",
         "capital_application" => "Pengajuan modal",
         "capital_program" => "Program permodalan",
         "partner" => "Mitra permodalan",
@@ -650,6 +662,36 @@ pub fn entity_label(entity: &str) -> &str {
         "tracer_invitation" => "Undangan tracer",
         "umk" => "UMK",
         other => other,
+    }
+}
+
+/// The record an entry is about, as the list shows it: "Dokumen pengadaan #633"; entries about
+/// every record of a kind ("*") or none ("0", "cli") show the kind alone.
+pub fn record_text(entity: &str, entity_id: &str) -> String {
+    let label = entity_label(entity);
+    match entity_id {
+        "" | "0" | "*" => label.to_owned(),
+        "cli" => format!("{label} (lewat baris perintah)"),
+        id if id.chars().all(|c| c.is_ascii_digit()) => format!("{label} #{id}"),
+        id => format!("{label} {id}"),
+    }
+}
+
+/// A detail key in words, where its meaning depends on the record ("number" of a batch is its
+/// place in the year, of a document its letter number).
+fn field_label_in<'a>(entity: &str, key: &'a str) -> &'a str {
+    match (entity, key) {
+        ("office_document", "number") => "nomor dokumen",
+        ("office_document", "kind") | ("capital_application", "kind") => "jenis dokumen",
+        ("office_document", "amount") => "nilai",
+        ("office_payment", "proof") => "nomor bukti bayar",
+        ("capital_program" | "partner" | "category" | "procurement_category", "kind") => "jenis",
+        ("tracer_invitation", "status") => "status kerja",
+        ("tracer_invitation", "version") => "versi kuesioner",
+        ("outbox", "status") => "status kiriman",
+        ("umk", "amount") => "UMK",
+        ("order", "action") | ("office_request", "action") => "langkah",
+        _ => field_label(key),
     }
 }
 
@@ -717,62 +759,352 @@ fn field_label(key: &str) -> &str {
         "email" => "email",
         "quiet" => "jam tenang",
         "device" => "perangkat",
+        // Accounts and claims.
+        "alumni" => "alumni",
+        // Storefronts and listings.
+        "account_code" => "kode rekening",
+        "active" => "aktif",
+        "areas" => "wilayah layanan",
+        "bank" => "rekening bank",
+        "business" => "usaha",
+        "business_id" => "usaha",
+        "category" => "kategori",
+        "category_id" => "kategori",
+        "detail_bytes" => "ukuran foto besar (bita)",
+        "thumb_bytes" => "ukuran foto kecil (bita)",
+        "width" => "lebar (piksel)",
+        "height" => "tinggi (piksel)",
+        "halal" => "sertifikat halal",
+        "lead_days" => "lama pengerjaan (hari)",
+        "min_order" => "pesanan minimal",
+        "nib" => "NIB",
+        "pirt" => "P-IRT",
+        "office_price" => "harga untuk OPD",
+        "open_days" => "hari buka",
+        "other_trades" => "kejuruan lain",
+        "participation_id" => "pelatihan",
+        "phone_public" => "WhatsApp ditampilkan",
+        "photo_id" => "foto",
+        "price" => "harga",
+        "price_kind" => "jenis harga",
+        "qris" => "QRIS",
+        "title" => "judul",
+        "unit" => "satuan",
+        "trade_id" => "kejuruan",
+        // Orders.
+        "action" => "langkah",
+        "party" => "oleh pihak",
+        "from" => "dari status",
+        "to" => "menjadi",
+        "state" => "status",
+        "fulfilment" => "cara terima",
+        "guest" => "pembeli tamu",
+        "items" => "barang",
+        "listing_id" => "produk/jasa",
+        "quantity" => "jumlah",
+        "unit_price" => "harga satuan",
+        "needed_on" => "dibutuhkan tanggal",
+        "note" => "catatan",
+        "paid_on" => "dibayar tanggal",
+        "amount" => "jumlah uang",
+        "total" => "total",
+        "reply" => "balasan",
+        "attempts" => "percobaan kirim",
+        "status" => "status",
+        "words" => "kata",
+        // The government channel.
+        "office" => "OPD",
+        "request" => "permintaan",
+        "kind" => "jenis",
+        "replaces" => "menggantikan dokumen",
+        "gross" => "nilai bruto",
+        "withheld" => "pajak dipotong/dipungut",
+        "net" => "dibayar ke penyedia",
+        "proof" => "nomor bukti",
+        "answer" => "jawaban",
+        "ceiling" => "pagu",
+        "head" => "kepala",
+        "ppk" => "PPK",
+        "treasurer" => "bendahara",
+        "tax_kind" => "jenis pajak",
+        "npwp" => "NPWP",
+        "pkp" => "PKP",
+        "umkm_final" => "surat keterangan PP 55/2022",
+        // Capital.
+        "applications" => "pengajuan",
+        "partner" => "mitra",
+        "rows" => "baris",
+        "size" => "ukuran (bita)",
+        "dossier_version" => "versi dosier",
+        "review_days" => "batas pemeriksaan dinas (hari)",
+        "decision_days" => "batas keputusan mitra (hari)",
+        "draft_days" => "batas draf (hari)",
+        "sikp_columns" => "kolom SIKP",
+        "min_amount" => "pinjaman minimal",
+        "max_amount" => "pinjaman maksimal",
+        "rate" => "bunga/margin",
+        "tenor" => "tenor",
+        "period" => "periode",
+        "rules" => "syarat",
+        "on" => "tanggal",
+        "opens_on" => "dibuka",
+        "closes_on" => "ditutup",
+        // Imports.
+        "file" => "berkas",
+        "applied" => "sudah diterapkan",
+        "counts" => "hasil",
+        "retention_days" => "masa simpan (hari)",
+        "created" => "dibuat",
+        "updated" => "diperbarui",
+        "rejected" => "ditolak",
+        "unchanged" => "tidak berubah",
+        "warnings" => "peringatan",
+        "desa_code" => "desa/kelurahan",
+        "kecamatan_code" => "kecamatan",
+        // The tracer.
+        "questions" => "jumlah pertanyaan",
+        "default" => "bawaan",
+        "previous" => "versi sebelumnya",
+        "wave" => "gelombang",
+        "waves" => "gelombang",
+        "reminder" => "pengingat ke",
+        "reminder_days" => "pengingat setelah (hari)",
+        "max_reminders" => "pengingat paling banyak",
+        "window_days" => "lama tautan berlaku (hari)",
+        "source" => "lewat",
+        "version" => "versi",
+        // The track record.
+        "angka" => "angka",
         other => other,
     }
 }
 
-fn value_text(key: &str, v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::Bool(true) => "ya".into(),
-        serde_json::Value::Bool(false) => "tidak".into(),
-        serde_json::Value::Number(n) if key == "expires_at" => n
-            .as_i64()
-            .map(super::dates::format_instant)
-            .unwrap_or_else(|| n.to_string()),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// Keys whose number is an amount of Rupiah.
+const MONEY: &[&str] = &[
+    "amount",
+    "gross",
+    "net",
+    "withheld",
+    "total",
+    "unit_price",
+    "price",
+    "office_price",
+    "ceiling",
+    "min_amount",
+    "max_amount",
+];
+
+/// Keys whose text is a date as stored (`2026-12-07`).
+const DATES: &[&str] = &[
+    "paid_on",
+    "needed_on",
+    "opens_on",
+    "closes_on",
+    "start_date",
+    "end_date",
+    "cert_date",
+    "cert_expiry",
+    "on",
+];
+
+/// A stored code in words, by the record and the key it belongs to; `None` when it is not a
+/// code this entry's record knows.
+fn code_text(entity: &str, key: &str, code: &str) -> Option<&'static str> {
+    use super::capital::application as capital;
+    use super::procurement::request as gov;
+    match (entity, key) {
+        ("order", "from" | "to" | "state") => super::order::State::parse(code).map(|s| s.label()),
+        ("order", "party") => super::order::Party::parse(code).map(|p| p.label()),
+        ("order", "action") => super::order::Action::from_slug(code).map(|a| a.label()),
+        ("order", "method") => super::order::PayMethod::parse(code).map(|m| m.label()),
+        ("office_request", "from" | "to" | "state") => gov::State::parse(code).map(|s| s.label()),
+        ("office_request", "party") => gov::Party::parse(code).map(|p| p.label()),
+        ("office_request", "action") => gov::Action::from_slug(code).map(|a| a.label()),
+        ("office_document", "kind") => {
+            super::procurement::documents::DocumentKind::parse(code).map(|k| k.label())
+        }
+        ("capital_application", "from" | "to" | "state") => {
+            capital::State::parse(code).map(|s| s.label())
+        }
+        ("capital_application", "kind") => {
+            super::capital::program::DocumentKind::parse(code).map(|k| k.label())
+        }
+        ("capital_program", "kind") => {
+            super::capital::program::ProgramKind::parse(code).map(|k| k.label())
+        }
+        ("tracer_invitation", "status") => super::tracer::Status::parse(code).map(|s| s.label()),
+        (_, "role") => super::policy::Role::parse(code).map(|r| r.label()),
+        (_, "fulfilment") => super::order::Fulfilment::parse(code).map(|f| f.label()),
+        (_, "price_kind") => super::storefront::PriceKind::parse(code).map(|k| k.label()),
+        ("listing", "kind") => super::storefront::ListingKind::parse(code).map(|k| k.label()),
+        (_, "method" | "source" | "status" | "kind") => COMMON_CODES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, words)| *words),
+        _ => None,
     }
 }
 
+/// Codes stored in details whatever the record (how one signed in or answered, a message's
+/// delivery).
+const COMMON_CODES: &[(&str, &str)] = &[
+    ("password", "kata sandi"),
+    ("link", "tautan pribadi"),
+    ("phone", "telepon petugas"),
+    ("cli", "baris perintah"),
+    ("web", "halaman web"),
+    ("pending", "menunggu"),
+    ("sent", "terkirim"),
+    ("failed", "gagal"),
+    ("product", "produk"),
+    ("service", "jasa"),
+];
+
+/// Keys that read the same in Indonesian.
+const SAME_IN_INDONESIAN: &[&str] = &[
+    "kecamatan",
+    "kejuruan",
+    "tahun",
+    "angkatan",
+    "hasil",
+    "format",
+    "program",
+    "alumni",
+    "status",
+    "total",
+    "angka",
+    "tenor",
+];
+
+fn value_text(entity: &str, key: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(true) => "ya".into(),
+        Value::Bool(false) => "tidak".into(),
+        Value::Number(n) if key == "expires_at" => n
+            .as_i64()
+            .map(super::dates::format_instant)
+            .unwrap_or_else(|| n.to_string()),
+        Value::Number(n) if MONEY.contains(&key) => n
+            .as_i64()
+            .map(super::rupiah::format_rupiah)
+            .unwrap_or_else(|| n.to_string()),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if DATES.contains(&key) => super::dates::parse_iso(s)
+            .map(super::dates::format_date)
+            .unwrap_or_else(|| s.clone()),
+        Value::String(s) => code_text(entity, key, s).map_or_else(|| s.clone(), str::to_owned),
+        Value::Array(items) if items.iter().all(|i| i.is_object()) => {
+            format!("{} baris", items.len())
+        }
+        Value::Array(items) if items.is_empty() => "—".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| value_text(entity, key, i))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) => format!("({})", pairs_text(entity, map).join("; ")),
+    }
+}
+
+/// Each key with its value in words; keys with no value are left out.
+fn pairs_text(entity: &str, obj: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    obj.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            format!(
+                "{}: {}",
+                field_label_in(entity, k),
+                value_text(entity, k, v)
+            )
+        })
+        .collect()
+}
+
 /// A stored summary in words: changed fields as `peran: pembeli → mitra`, other fields as
-/// `kunci: nilai`. Unknown shapes are shown as they are.
-pub fn describe_summary(summary: &str) -> String {
+/// `kunci: nilai`; keys and codes in Indonesian by the record the entry is about (`entity`).
+/// Unknown shapes are shown as they are.
+pub fn describe_summary(entity: &str, summary: &str) -> String {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(summary)
     else {
         return summary.to_owned();
     };
-    let pairs = |obj: &serde_json::Map<String, serde_json::Value>| -> Vec<String> {
-        obj.iter()
-            .map(|(k, v)| format!("{}: {}", field_label(k), value_text(k, v)))
-            .collect()
-    };
     match (map.get("before"), map.get("after")) {
         (Some(serde_json::Value::Object(before)), Some(serde_json::Value::Object(after))) => {
-            let changes: Vec<String> = after
+            let mut changes: Vec<String> = after
                 .iter()
                 .filter(|(k, v)| before.get(*k) != Some(v))
                 .map(|(k, v)| {
-                    let old = before.get(k).map_or("—".into(), |b| value_text(k, b));
-                    format!("{}: {} → {}", field_label(k), old, value_text(k, v))
+                    let old = before
+                        .get(k)
+                        .map_or("—".into(), |b| value_text(entity, k, b));
+                    format!(
+                        "{}: {} → {}",
+                        field_label_in(entity, k),
+                        old,
+                        value_text(entity, k, v)
+                    )
                 })
                 .collect();
+            let others: serde_json::Map<_, _> = map
+                .iter()
+                .filter(|(k, _)| *k != "before" && *k != "after")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             if changes.is_empty() {
-                "tidak ada perubahan isi".into()
-            } else {
-                changes.join("; ")
+                changes.push("tidak ada perubahan isi".into());
             }
+            let mut out = pairs_text(entity, &others);
+            out.extend(changes);
+            out.join("; ")
         }
         (None, Some(serde_json::Value::Object(after))) => {
-            let set: serde_json::Map<_, _> = after
+            let mut set: serde_json::Map<_, _> = after
                 .iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            pairs(&set).join("; ")
+            set.extend(
+                map.iter()
+                    .filter(|(k, _)| *k != "after")
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
+            pairs_text(entity, &set).join("; ")
         }
-        _ => pairs(&map).join("; "),
+        _ => pairs_text(entity, &map).join("; "),
     }
+}
+
+/// The detail keys of a stored summary that have no Indonesian label (nested ones included),
+/// for the test that every written key reads as words.
+pub fn unlabelled_keys(entity: &str, summary: &str) -> Vec<String> {
+    fn walk(entity: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if k != "before" && k != "after" && !labelled(entity, k) {
+                        out.push(k.clone());
+                    }
+                    walk(entity, v, out);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(entity, i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(summary) {
+        walk(entity, &v, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether a detail key has an Indonesian label for entries about `entity`.
+pub fn labelled(entity: &str, key: &str) -> bool {
+    field_label_in(entity, key) != key || SAME_IN_INDONESIAN.contains(&key)
 }
 
 #[cfg(test)]
@@ -883,21 +1215,298 @@ mod describe_tests {
         assert_eq!(entity_label("push_subscription"), "HP penerima notifikasi");
     }
 
+    /// The Rust sources under `src/` that write audit entries, with their text.
+    fn audit_writers() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            for entry in std::fs::read_dir(dir).expect("src folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("domain/audit.rs")
+                {
+                    let text = std::fs::read_to_string(&path).expect("source");
+                    if [
+                        "audit::append",
+                        "audit::record",
+                        "append_many",
+                        "Event {",
+                        ".event(",
+                    ]
+                    .iter()
+                    .any(|w| text.contains(w))
+                    {
+                        out.push((path, text));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out
+    }
+
+    /// Every string literal of `text` shaped like an action code of a family the log knows
+    /// (`order.create`, `capital.reminded`): the part before the first dot is one of ACTIONS'.
+    fn action_codes(text: &str) -> Vec<String> {
+        let families: std::collections::BTreeSet<&str> = ACTIONS
+            .iter()
+            .map(|(c, _)| c.split('.').next().unwrap_or(c))
+            .collect();
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|lit| {
+                let mut parts = lit.split('.');
+                let family = parts.next().unwrap_or("");
+                lit.contains('.')
+                    && families.contains(family)
+                    && lit
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    && parts.all(|p| !p.is_empty())
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The keys written inside the `json!` macros of `text`.
+    fn json_keys(text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for part in text.split("json!(").skip(1) {
+            let mut depth = 1;
+            let end = part
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' | '{' | '[' => depth += 1,
+                        ')' | '}' | ']' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(part.len(), |(i, _)| i);
+            let block = &part[..end];
+            let mut rest = block;
+            while let Some(at) = rest.find('"') {
+                let after = &rest[at + 1..];
+                let Some(close) = after.find('"') else { break };
+                let lit = &after[..close];
+                let tail = after[close + 1..].trim_start();
+                if tail.starts_with(':')
+                    && !tail.starts_with("::")
+                    && !lit.is_empty()
+                    && lit.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
+                    keys.push(lit.to_owned());
+                }
+                rest = &after[close + 1..];
+            }
+        }
+        keys
+    }
+
+    /// Every action written anywhere in the code has an Indonesian label (the audit page's
+    /// filter and list show the label, not the code), and so has every detail key written in
+    /// a summary: the sources that write audit entries are read for both.
+    #[test]
+    fn every_written_action_and_key_has_a_label() {
+        let writers = audit_writers();
+        assert!(writers.len() >= 15, "found {} writers", writers.len());
+        let mut actions = 0;
+        let mut keys = 0;
+        let mut missing = Vec::new();
+        for (path, text) in &writers {
+            for code in action_codes(text) {
+                actions += 1;
+                if !ACTIONS.iter().any(|(c, _)| *c == code) {
+                    missing.push(format!("action {code:?} in {}", path.display()));
+                }
+            }
+            for key in json_keys(text) {
+                if key == "before" || key == "after" {
+                    continue; // the shape of a change, not a detail
+                }
+                keys += 1;
+                if !labelled("", &key) {
+                    missing.push(format!("detail key {key:?} in {}", path.display()));
+                }
+            }
+        }
+        assert!(actions >= 80, "found {actions} action codes");
+        assert!(keys >= 150, "found {keys} detail keys");
+        assert!(
+            missing.is_empty(),
+            "no Indonesian label:\n{}",
+            missing.join("\n")
+        );
+        for entity in [
+            "office_document",
+            "office_request",
+            "office_payment",
+            "listing",
+            "business",
+            "capital_application",
+            "import",
+        ] {
+            assert_ne!(entity_label(entity), entity);
+        }
+    }
+
+    #[test]
+    fn codes_and_amounts_read_as_words() {
+        let line = describe_summary(
+            "office_document",
+            r#"{"request":19,"kind":"bast","number":"027/BAST/2026","amount":1250000,"replaces":null}"#,
+        );
+        assert!(line.contains("nomor dokumen: 027/BAST/2026"), "{line}");
+        assert!(line.contains("Berita Acara Serah Terima"), "{line}");
+        assert!(line.contains("Rp1.250.000"), "{line}");
+        assert!(!line.contains("angkatan"), "{line}");
+        let line = describe_summary(
+            "office_payment",
+            r#"{"request":19,"gross":1000000,"withheld":15000,"net":985000,"proof":"BKU-1"}"#,
+        );
+        for words in [
+            "nilai bruto: Rp1.000.000",
+            "pajak dipotong/dipungut: Rp15.000",
+            "dibayar ke penyedia: Rp985.000",
+        ] {
+            assert!(line.contains(words), "{words} in {line}");
+        }
+        let line = describe_summary(
+            "order",
+            r#"{"action":"terima","party":"seller","from":"requested","to":"accepted"}"#,
+        );
+        assert_eq!(
+            line,
+            "langkah: Terima pesanan; dari status: Menunggu tanggapan penjual; oleh pihak: Penjual; \
+             menjadi: Diterima penjual"
+        );
+        assert_eq!(
+            describe_summary("batch", r#"{"number":2}"#),
+            "angkatan ke: 2"
+        );
+        assert_eq!(
+            describe_summary(
+                "order",
+                r#"{"method":"qris","paid_on":"2026-12-07","amount":205000}"#
+            ),
+            "jumlah uang: Rp205.000; cara: QRIS; dibayar tanggal: 7 Desember 2026"
+        );
+        assert_eq!(
+            record_text("office_document", "633"),
+            "Dokumen pengadaan #633"
+        );
+        assert_eq!(
+            unlabelled_keys("order", r#"{"frobnicate":1,"to":"x"}"#),
+            ["frobnicate"]
+        );
+    }
+
     #[test]
     fn summaries_read_as_words() {
         assert_eq!(
             describe_summary(
+                "user",
                 r#"{"before":{"role":"pembeli","username":"a"},"after":{"role":"mitra","username":"a"}}"#
             ),
-            "peran: pembeli → mitra"
+            "peran: Pembeli/Masyarakat → Mitra Permodalan"
         );
         assert_eq!(
-            describe_summary(r#"{"known_user":false}"#),
+            describe_summary("user", r#"{"known_user":false}"#),
             "nama pengguna terdaftar: tidak"
         );
-        assert_eq!(describe_summary("{}"), "");
-        assert_eq!(describe_summary("bukan json"), "bukan json");
+        assert_eq!(describe_summary("user", "{}"), "");
+        assert_eq!(describe_summary("user", "bukan json"), "bukan json");
         assert_eq!(action_label("user.create"), "Pengguna dibuat");
         assert_eq!(action_label("x.y"), "x.y");
+    }
+}
+
+/// The audit list's period filter: from the start of `from` to the end of `to` (WIB days), as
+/// typed by the admin (`2026-12-07` from a date field, or `7-12-2026`, `7/12/2026`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Period {
+    /// First instant included (Unix seconds), if bounded.
+    pub from: Option<i64>,
+    /// First instant past the period, if bounded.
+    pub until: Option<i64>,
+}
+
+impl Period {
+    /// The period, or each field's message (`dari`, `sampai`).
+    pub fn parse(from: &str, to: &str) -> Result<Period, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let mut day = |field: &'static str, raw: &str| -> Option<time::Date> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            let parsed = super::dates::parse_iso(raw).or_else(|| {
+                let parts: Vec<&str> = raw.split(['-', '/', '.']).collect();
+                match parts.as_slice() {
+                    [d, m, y] if y.len() == 4 => {
+                        let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+                        time::Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
+                    }
+                    _ => None,
+                }
+            });
+            if parsed.is_none() {
+                errors.push((
+                    field,
+                    format!(
+                        "Tanggal \u{201c}{raw}\u{201d} tidak terbaca. Tulis seperti 7-12-2026."
+                    ),
+                ));
+            }
+            parsed
+        };
+        let from_day = day("dari", from);
+        let to_day = day("sampai", to);
+        if let (Some(a), Some(b)) = (from_day, to_day)
+            && a > b
+        {
+            errors.push((
+                "sampai",
+                "Tanggal akhir lebih awal dari tanggal mulai.".to_owned(),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let start = |d: time::Date| {
+            d.midnight()
+                .assume_offset(super::dates::WIB)
+                .unix_timestamp()
+        };
+        Ok(Period {
+            from: from_day.map(start),
+            until: to_day.and_then(|d| d.next_day()).map(start),
+        })
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn a_period_is_whole_wib_days() {
+        let p = Period::parse("2026-12-07", "7/12/2026").unwrap();
+        // 7 December 2026 00.00 WIB is 6 December 17.00 UTC.
+        assert_eq!(p.from, Some(1_796_576_400));
+        assert_eq!(p.until, Some(1_796_576_400 + 86_400));
+        assert_eq!(Period::parse("", "").unwrap(), Period::default());
+        let errors = Period::parse("kemarin", "2026-02-31").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].0, "dari");
+        assert!(errors[0].1.contains("kemarin"));
+        let errors = Period::parse("8-12-2026", "7-12-2026").unwrap_err();
+        assert_eq!(errors[0].0, "sampai");
     }
 }

@@ -62,6 +62,11 @@ impl Nip {
     }
 
     /// The 18 digits, as stored.
+    /// Whether the gender digit (the 15th) says a woman (2) rather than a man (1).
+    pub fn is_woman(&self) -> bool {
+        &self.0[14..15] == "2"
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -1172,6 +1172,24 @@ pub fn parse_reply(raw: &str) -> Result<String, &'static str> {
 }
 
 /// "★★★★☆"
+/// What a buyer has to do on an order in `state`, for his to-do list: the step the machine
+/// offers him other than cancelling, disputing or turning a quote down.
+pub fn buyer_task(state: State) -> Option<Action> {
+    available_actions(state, Party::Buyer)
+        .into_iter()
+        .find(|a| !matches!(a, Action::Cancel | Action::Dispute | Action::RejectQuote))
+}
+
+/// The to-do item for a buyer's step on order `id`: "Konfirmasi pesanan #19 sudah diterima".
+pub fn buyer_task_text(action: Action, id: i64) -> String {
+    match action {
+        Action::AcceptQuote => format!("Tanggapi penawaran harga pesanan #{id}"),
+        Action::Confirm => format!("Konfirmasi pesanan #{id} sudah diterima"),
+        Action::Review => format!("Beri ulasan pesanan #{id}"),
+        other => format!("{} (pesanan #{id})", other.label()),
+    }
+}
+
 pub fn stars(rating: i64) -> String {
     let r = rating.clamp(0, 5) as usize;
     format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))

@@ -12,25 +12,41 @@ pub const DAYS: [&str; 7] = [
     "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
 ];
 
-/// Units offered in the listing form (free text is accepted too).
+/// Units offered in the listing form (free text is accepted too). A unit is the thing counted
+/// ("loyang"), so that "2 loyang", "Minimal 25 kotak" and "Rp150.000 / loyang" all read right.
 pub const UNITS: &[&str] = &[
-    "per loyang",
-    "per kotak",
-    "per unit AC",
-    "per jam",
-    "per potong",
-    "per buah",
-    "per paket",
-    "per porsi",
-    "per lusin",
-    "per pasang",
-    "per stel",
-    "per meter",
-    "per orang",
-    "per kunjungan",
-    "per titik",
-    "per hari",
+    "loyang",
+    "kotak",
+    "unit AC",
+    "jam",
+    "potong",
+    "buah",
+    "paket",
+    "porsi",
+    "lusin",
+    "pasang",
+    "stel",
+    "meter",
+    "orang",
+    "kunjungan",
+    "titik",
+    "hari",
 ];
+
+/// A unit as stored: the thing counted, without the "per" or "/" people often type before it
+/// ("per loyang", "/kotak" → "loyang", "kotak").
+pub fn bare_unit(raw: &str) -> String {
+    let t = raw.trim();
+    let lower = t.to_lowercase();
+    let rest = if lower.starts_with("per ") {
+        &t[4..]
+    } else if let Some(r) = t.strip_prefix('/') {
+        r
+    } else {
+        t
+    };
+    rest.trim().to_owned()
+}
 
 pub const MAX_PRICE: i64 = 1_000_000_000;
 pub const MAX_MIN_ORDER: i64 = 10_000;
@@ -575,7 +591,7 @@ impl ListingFields {
                 (price.map(Rupiah::amount), office.map(Rupiah::amount))
             }
         };
-        let unit = text(&mut errors, "unit", input.unit, "Satuan", true, 40);
+        let unit = bare_unit(&text(&mut errors, "unit", input.unit, "Satuan", true, 40));
         let min_order = whole(
             &mut errors,
             "min_order",
@@ -734,6 +750,15 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "{f} in {fields:?}");
         }
+    }
+
+    #[test]
+    fn a_unit_is_the_thing_counted() {
+        assert_eq!(bare_unit("per loyang"), "loyang");
+        assert_eq!(bare_unit(" Per unit AC "), "unit AC");
+        assert_eq!(bare_unit("/kotak"), "kotak");
+        assert_eq!(bare_unit("persegi"), "persegi");
+        assert!(UNITS.iter().all(|u| bare_unit(u) == *u));
     }
 
     fn listing<'a>(price_kind: &'a str, price: &'a str) -> ListingInput<'a> {

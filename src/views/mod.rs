@@ -155,9 +155,19 @@ impl ErrorPage {
             message: message.to_owned(),
         }
     }
+
+    /// The same page with the signed-in user's header and menu (`layout` carries the title).
+    pub fn with_layout(layout: Layout, status: u16, message: &str) -> ErrorPage {
+        ErrorPage {
+            layout,
+            status,
+            message: message.to_owned(),
+        }
+    }
 }
 
 pub struct TradeCard {
+    pub id: i64,
     pub name: String,
     pub description: String,
     pub alumni: i64,
@@ -168,6 +178,8 @@ pub struct TradeCard {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub layout: Layout,
+    /// A few products from the catalog.
+    pub products: Vec<catalog::ResultCard>,
     pub trades: Vec<TradeCard>,
     pub alumni: i64,
     pub businesses: i64,
@@ -204,6 +216,8 @@ pub struct StatCard {
     pub label: String,
     pub value: String,
     pub note: String,
+    /// The list of what the card counts; empty when there is none to open.
+    pub href: String,
 }
 
 pub struct Row3 {
@@ -221,6 +235,8 @@ pub struct LinkItem {
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
     pub layout: Layout,
+    /// What waits for this user, each linking to where it is done; shown first.
+    pub tasks: Vec<LinkItem>,
     pub heading: String,
     pub intro: String,
     pub cards: Vec<StatCard>,
@@ -294,7 +310,6 @@ pub struct AuditRow {
     pub at: String,
     pub actor: String,
     pub action: String,
-    pub code: String,
     pub record: String,
     pub summary: String,
     pub ip: String,
@@ -309,6 +324,12 @@ pub struct AuditPage {
     pub chain_message: String,
     pub action: String,
     pub actions: &'static [(&'static str, &'static str)],
+    /// The user, from and to filters, kept as typed with their messages.
+    pub user: Field,
+    pub from: Field,
+    pub to: Field,
+    /// The filters as a query string, for the pager's links.
+    pub query: String,
     pub page: i64,
     pub pages: i64,
     pub total: i64,
@@ -693,4 +714,26 @@ pub struct ImportRunningPage {
     /// People applied so far and in all; 0/0 when another instance runs it.
     pub done: usize,
     pub total: usize,
+}
+
+/// One review on `/akun/ulasan`.
+pub struct ReviewRow {
+    pub order_id: i64,
+    pub business_id: i64,
+    pub business: String,
+    pub item: String,
+    pub stars: String,
+    pub rating: i64,
+    pub body: String,
+    pub when: String,
+    pub reply: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account_reviews.html")]
+pub struct MyReviewsPage {
+    pub layout: Layout,
+    pub rows: Vec<ReviewRow>,
+    /// Completed orders not reviewed yet.
+    pub waiting: Vec<LinkItem>,
 }

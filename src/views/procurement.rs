@@ -31,6 +31,10 @@ pub struct ListPage {
     pub is_provider: bool,
     pub is_agency: bool,
     pub rows: Vec<RequestRow>,
+    /// Only the requests waiting for the viewer are listed (`?tampil=perlu-tindakan`).
+    pub only_todo: bool,
+    /// How many requests wait for the viewer.
+    pub waiting: usize,
 }
 
 pub struct ItemField {

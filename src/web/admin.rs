@@ -335,7 +335,13 @@ pub struct AuditQuery {
     #[serde(default)]
     id: String,
     #[serde(default)]
-    halaman: Option<i64>,
+    pengguna: String,
+    #[serde(default)]
+    dari: String,
+    #[serde(default)]
+    sampai: String,
+    #[serde(default)]
+    halaman: String,
 }
 
 const AUDIT_PAGE: i64 = 50;
@@ -345,14 +351,31 @@ pub async fn audit_log(
     ctx: Ctx,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    let page = q.halaman.unwrap_or(1).max(1);
-    let filter = audit::Filter {
-        action_prefix: q.aksi.trim().to_owned(),
-        entity: q.entitas.clone(),
-        entity_id: q.id.clone(),
+    let page = q.halaman.trim().parse::<i64>().unwrap_or(1).max(1);
+    let mut errors = Vec::new();
+    let period = domain_audit::Period::parse(&q.dari, &q.sampai).unwrap_or_else(|e| {
+        errors = e;
+        domain_audit::Period::default()
+    });
+    let actor = q.pengguna.trim().to_owned();
+    if !actor.is_empty() && !audit::actor_known(&state.db, &actor).await? {
+        errors.push((
+            "pengguna",
+            format!("Tidak ada pengguna bernama \u{201c}{actor}\u{201d}. Tulis nama pengguna (untuk masuk), mis. admin."),
+        ));
+    }
+    let (entries, total) = if errors.is_empty() {
+        let filter = audit::Filter {
+            action_prefix: q.aksi.trim().to_owned(),
+            entity: q.entitas.clone(),
+            entity_id: q.id.clone(),
+            actor,
+            period,
+        };
+        audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?
+    } else {
+        (Vec::new(), 0)
     };
-    let (entries, total) =
-        audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
     let (chain_ok, chain_message) = match audit::verify(&state.db, None).await? {
         Ok(v) => (true, crate::domain::audit::verified_message(&v)),
         Err(b) => (false, b.to_string()),
@@ -364,22 +387,43 @@ pub async fn audit_log(
             at: format_instant(e.at),
             actor: e.actor_label,
             action: domain_audit::action_label(&e.action).to_owned(),
-            record: format!("{} {}", domain_audit::entity_label(&e.entity), e.entity_id),
-            summary: domain_audit::describe_summary(&e.summary),
+            record: domain_audit::record_text(&e.entity, &e.entity_id),
+            summary: domain_audit::describe_summary(&e.entity, &e.summary),
             ip: e.ip,
-            code: e.action,
         })
         .collect();
+    let field = |name: &str, value: &str| crate::views::Field {
+        value: value.to_owned(),
+        error: errors
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, m)| m.clone()),
+    };
+    let query = serde_urlencoded::to_string([
+        ("aksi", q.aksi.as_str()),
+        ("pengguna", q.pengguna.as_str()),
+        ("dari", q.dari.as_str()),
+        ("sampai", q.sampai.as_str()),
+    ])
+    .unwrap_or_default();
     let view = AuditPage {
         layout: ctx.layout("Jejak audit"),
         rows,
         chain_ok,
         chain_message,
+        user: field("pengguna", &q.pengguna),
+        from: field("dari", &q.dari),
+        to: field("sampai", &q.sampai),
+        query,
         action: q.aksi,
         actions: domain_audit::ACTIONS,
         page,
         pages: ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),
         total,
     };
-    Ok(render(&view)?.into_response())
+    if errors.is_empty() {
+        Ok(render(&view)?.into_response())
+    } else {
+        super::unprocessable(&view)
+    }
 }

@@ -18,6 +18,25 @@ fn card(label: &str, value: i64, note: &str) -> StatCard {
         label: label.into(),
         value: group_thousands(value),
         note: note.into(),
+        href: String::new(),
+    }
+}
+
+/// A card that opens the list of what it counts.
+fn linked(href: &str, label: &str, value: i64, note: &str) -> StatCard {
+    StatCard {
+        href: href.into(),
+        ..card(label, value, note)
+    }
+}
+
+/// A to-do item: "2 pesanan baru menunggu tanggapan" opening them; none when nothing waits.
+fn task(tasks: &mut Vec<LinkItem>, count: i64, href: &str, text: &str) {
+    if count > 0 {
+        tasks.push(LinkItem {
+            href: href.into(),
+            label: format!("{} {text}", group_thousands(count)),
+        });
     }
 }
 
@@ -46,6 +65,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
         layout: ctx.layout("Dasbor"),
         heading: format!("Selamat datang, {}", user.display_name),
         intro: String::new(),
+        tasks: Vec::new(),
         cards: Vec::new(),
         table_title: String::new(),
         table_head: ["", "", ""],
@@ -59,26 +79,39 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 state.settings.instance.district_name, o.first_year, o.last_year
             );
             page.cards = vec![
-                card(
+                linked(
+                    "/admin/alumni",
                     "alumni terdaftar",
                     o.alumni,
                     &format!("{} lulus", group_thousands(o.graduates)),
                 ),
-                card("bersertifikat", o.certified, "sertifikat kompetensi"),
-                card(
+                linked(
+                    "/admin/alumni",
+                    "bersertifikat",
+                    o.certified,
+                    "sertifikat kompetensi",
+                ),
+                linked(
+                    "/admin/angkatan",
                     "angkatan pelatihan",
                     o.batches,
                     &format!("{} program", o.programs),
                 ),
-                card(
+                linked(
+                    "/admin/usaha",
                     "usaha alumni",
                     o.businesses,
                     &format!("{} terverifikasi", o.verified_businesses),
                 ),
-                card("OPD", o.offices, ""),
-                card("mitra permodalan", o.partners, ""),
-                card("pengguna", o.users, ""),
-                card("kejuruan", o.trades, ""),
+                linked("/admin/opd", "OPD", o.offices, ""),
+                linked(
+                    "/admin/permodalan/mitra",
+                    "mitra permodalan",
+                    o.partners,
+                    "",
+                ),
+                linked("/admin/pengguna", "pengguna", o.users, ""),
+                linked("/admin/kejuruan", "kejuruan", o.trades, ""),
             ];
             page.table_title = "Alumni dan usaha per kecamatan".into();
             page.table_head = ["Kecamatan", "Alumni", "Usaha"];
@@ -92,8 +125,26 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 link("/admin/permodalan", "Permodalan alumni"),
             ];
             let m = stats::market(&state.db).await?;
+            task(
+                &mut page.tasks,
+                m.open_disputes,
+                "/admin/sengketa",
+                "sengketa pesanan menunggu keputusan dinas",
+            );
+            task(
+                &mut page.tasks,
+                m.unverified_businesses,
+                "/admin/usaha",
+                "usaha alumni menunggu verifikasi",
+            );
+            task(
+                &mut page.tasks,
+                m.failed_outbox,
+                "/admin/kotak-keluar",
+                "pesan keluar gagal terkirim",
+            );
             page.cards.extend([
-                card("produk & jasa aktif", m.listings, "di katalog"),
+                linked("/katalog", "produk & jasa aktif", m.listings, "di katalog"),
                 card(
                     "pesanan publik",
                     m.orders,
@@ -104,7 +155,12 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     m.reviews,
                     &rating_text(m.reviews, m.rating_sum).unwrap_or_default(),
                 ),
-                card("sengketa terbuka", m.open_disputes, "perlu keputusan dinas"),
+                linked(
+                    "/admin/sengketa",
+                    "sengketa terbuka",
+                    m.open_disputes,
+                    "perlu keputusan dinas",
+                ),
             ]);
             page.links.extend([
                 link("/admin/usaha", "Verifikasi usaha"),
@@ -115,18 +171,6 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 link("/admin/pengadaan/kinerja", "Kinerja pengadaan OPD"),
                 link("/pengadaan", "Semua permintaan OPD"),
             ]);
-            if m.unverified_businesses > 0 {
-                page.intro.push_str(&format!(
-                    " {} usaha alumni menunggu verifikasi.",
-                    group_thousands(m.unverified_businesses)
-                ));
-            }
-            if m.failed_outbox > 0 {
-                page.intro.push_str(&format!(
-                    " {} pesan keluar gagal terkirim; periksa kotak keluar.",
-                    group_thousands(m.failed_outbox)
-                ));
-            }
         }
         Role::Opd | Role::Bendahara => office_dashboard(&state, &user, &mut page).await?,
         Role::Alumni => {
@@ -179,13 +223,33 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                                 .map(|(_, n)| n)
                                 .sum()
                         };
+                        task(
+                            &mut page.tasks,
+                            count(&[OrderState::Requested]),
+                            "/usaha/pesanan?status=requested",
+                            "pesanan baru menunggu tanggapan Anda",
+                        );
+                        task(
+                            &mut page.tasks,
+                            count(&[OrderState::Accepted]),
+                            "/usaha/pesanan?status=accepted",
+                            "pesanan diterima, belum mulai dikerjakan",
+                        );
+                        task(
+                            &mut page.tasks,
+                            count(&[OrderState::InProgress]),
+                            "/usaha/pesanan?status=in_progress",
+                            "pesanan sedang dikerjakan, tandai bila sudah dikirim",
+                        );
                         page.cards = vec![
-                            card(
+                            linked(
+                                "/usaha/pesanan?status=requested",
                                 "pesanan baru",
                                 count(&[OrderState::Requested]),
                                 "menunggu tanggapan Anda",
                             ),
-                            card(
+                            linked(
+                                "/usaha/pesanan",
                                 "pesanan berjalan",
                                 count(&[
                                     OrderState::Quoted,
@@ -195,7 +259,8 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                                 ]),
                                 "",
                             ),
-                            card(
+                            linked(
+                                "/usaha/pesanan?status=completed",
                                 "pesanan selesai",
                                 count(&[OrderState::Completed, OrderState::Reviewed]),
                                 "",
@@ -211,11 +276,20 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                                 .map(|(_, n)| n)
                                 .sum()
                         };
+                        let gov_todo =
+                            gov_count(&[GovState::Offered, GovState::Ordered, GovState::Paid]);
+                        task(
+                            &mut page.tasks,
+                            gov_todo,
+                            "/pengadaan?tampil=perlu-tindakan",
+                            "pekerjaan OPD perlu dijawab, dikerjakan atau dikonfirmasi",
+                        );
                         page.cards.insert(
                             1,
-                            card(
+                            linked(
+                                "/pengadaan?tampil=perlu-tindakan",
                                 "permintaan OPD",
-                                gov_count(&[GovState::Offered, GovState::Ordered, GovState::Paid]),
+                                gov_todo,
                                 "perlu dijawab, dikerjakan atau dikonfirmasi",
                             ),
                         );
@@ -239,25 +313,43 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             }
         }
         Role::Pembeli => {
-            page.intro = "Temukan produk dan jasa alumni BLK di dekat Anda.".into();
-            page.cards = vec![
-                card(
-                    "usaha alumni",
-                    o.businesses,
-                    &format!("{} terverifikasi", o.verified_businesses),
-                ),
-                card("kejuruan", o.trades, ""),
-                card("alumni terlatih", o.alumni, ""),
-            ];
-            page.table_title = "Usaha per kejuruan".into();
-            page.table_head = ["Kejuruan", "Alumni", "Usaha"];
-            page.rows = breakdown_rows(stats::per_trade(&state.db).await?);
             let mine = orders::for_buyer(&state.db, user.id).await?;
-            page.cards
-                .insert(0, card("pesanan saya", mine.len() as i64, ""));
+            let reviews = crate::db::reviews::by_buyer(&state.db, user.id).await?;
+            page.tasks = mine
+                .iter()
+                .filter_map(|o| {
+                    crate::domain::order::buyer_task(o.state).map(|a| LinkItem {
+                        href: format!("/pesanan/{}", o.id),
+                        label: format!(
+                            "{} — {}, {}",
+                            crate::domain::order::buyer_task_text(a, o.id),
+                            o.first_item,
+                            o.business_name
+                        ),
+                    })
+                })
+                .collect();
+            page.intro = if page.tasks.is_empty() {
+                "Tidak ada pesanan yang menunggu Anda. Temukan produk dan jasa alumni BLK di \
+                 dekat Anda di katalog."
+                    .into()
+            } else {
+                "Pesanan Anda yang menunggu langkah dari Anda ada di bawah ini.".into()
+            };
+            let open = mine.iter().filter(|o| !o.state.is_final()).count() as i64;
+            page.cards = vec![
+                linked(
+                    "/pesanan",
+                    "pesanan berjalan",
+                    open,
+                    &format!("dari {} pesanan", mine.len()),
+                ),
+                linked("/akun/ulasan", "ulasan saya", reviews.len() as i64, ""),
+            ];
             page.links = vec![
                 link("/katalog", "Buka katalog"),
                 link("/pesanan", "Pesanan saya"),
+                link("/akun/ulasan", "Ulasan saya"),
             ];
         }
         Role::Kepala => {
@@ -278,6 +370,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     label: c.label,
                     value: c.value,
                     note: c.note,
+                    href: "/admin/hasil".into(),
                 })
                 .collect();
             let year = outcomes.office.fiscal_year;
@@ -321,19 +414,40 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     queue.iter().filter(|a| a.state == s).count() as i64
                 };
                 use crate::domain::capital::application::State as S;
+                task(
+                    &mut page.tasks,
+                    count(S::Referred),
+                    "/mitra/pengajuan",
+                    "rujukan menunggu keputusan Anda",
+                );
+                task(
+                    &mut page.tasks,
+                    count(S::Approved),
+                    "/mitra/pengajuan",
+                    "pengajuan disetujui menunggu pencairan",
+                );
                 page.cards.insert(
                     0,
-                    card(
+                    linked(
+                        "/mitra/pengajuan",
                         "rujukan menunggu keputusan",
                         count(S::Referred),
                         "sudah disetujui pemohon",
                     ),
                 );
-                page.cards
-                    .insert(1, card("menunggu pencairan", count(S::Approved), ""));
+                page.cards.insert(
+                    1,
+                    linked(
+                        "/mitra/pengajuan",
+                        "menunggu pencairan",
+                        count(S::Approved),
+                        "",
+                    ),
+                );
                 page.cards.insert(
                     2,
-                    card(
+                    linked(
+                        "/mitra/pengajuan",
                         "pinjaman berjalan",
                         count(S::Disbursed),
                         "lapor angsuran tiap bulan",
@@ -377,32 +491,51 @@ async fn office_dashboard(
             .map(|(_, n)| n)
             .sum()
     };
+    const TODO: &str = "/pengadaan?tampil=perlu-tindakan";
     let mut cards = if user.role == Role::Bendahara {
-        vec![card(
+        let waiting = count(&[GovState::Accepted]);
+        task(
+            &mut page.tasks,
+            waiting,
+            TODO,
+            "pekerjaan menunggu pembayaran (BAST sudah ditandatangani)",
+        );
+        vec![linked(
+            TODO,
             "menunggu pembayaran",
-            count(&[GovState::Accepted]),
+            waiting,
             "BAST sudah ditandatangani",
         )]
     } else {
+        let todo = count(&[
+            GovState::Open,
+            GovState::Quoted,
+            GovState::Done,
+            GovState::Unserved,
+        ]);
+        task(
+            &mut page.tasks,
+            todo,
+            TODO,
+            "permintaan perlu tindakan Anda: pilih penyedia, putuskan penawaran, tanda tangan BAST",
+        );
         vec![
-            card(
+            linked(
+                TODO,
                 "perlu tindakan Anda",
-                count(&[
-                    GovState::Open,
-                    GovState::Quoted,
-                    GovState::Done,
-                    GovState::Unserved,
-                ]),
+                todo,
                 "pilih penyedia, putuskan penawaran, tanda tangan BAST",
             ),
-            card(
+            linked(
+                "/pengadaan",
                 "sedang berjalan",
                 count(&[GovState::Offered, GovState::Ordered, GovState::Accepted]),
                 "",
             ),
         ]
     };
-    cards.push(card(
+    cards.push(linked(
+        "/pengadaan",
         "pengadaan selesai",
         count(&[GovState::Paid, GovState::Completed]),
         "dengan usaha alumni",
@@ -430,4 +563,44 @@ async fn office_dashboard(
             .insert(0, link("/pengadaan/baru", "Buat permintaan pekerjaan"));
     }
     Ok(())
+}
+
+/// `/akun/ulasan`: the reviews the signed-in user wrote of his orders, newest first, each with
+/// the seller's reply.
+pub async fn my_reviews(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let user = ctx.user()?;
+    let written = crate::db::reviews::by_buyer(&state.db, user.id).await?;
+    let waiting = orders::for_buyer(&state.db, user.id)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            crate::domain::order::buyer_task(o.state) == Some(crate::domain::order::Action::Review)
+        })
+        .map(|o| LinkItem {
+            href: format!("/pesanan/{}", o.id),
+            label: crate::domain::order::buyer_task_text(
+                crate::domain::order::Action::Review,
+                o.id,
+            ) + &format!(" — {}, {}", o.first_item, o.business_name),
+        })
+        .collect();
+    let rows = written
+        .into_iter()
+        .map(|w| crate::views::ReviewRow {
+            order_id: w.review.order_id,
+            business_id: w.review.business_id,
+            business: w.business_name,
+            item: w.first_item,
+            stars: crate::domain::order::stars(w.review.rating),
+            rating: w.review.rating,
+            body: w.review.body,
+            when: crate::domain::dates::format_instant(w.review.created_at),
+            reply: w.review.reply,
+        })
+        .collect();
+    render(&crate::views::MyReviewsPage {
+        layout: ctx.layout("Ulasan saya"),
+        rows,
+        waiting,
+    })
 }

@@ -150,18 +150,32 @@ pub fn explain(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
+/// What an error page said, kept on its response so that `middleware::signed_in_error_pages`
+/// can draw it again with the signed-in user's header and menu.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub title: &'static str,
+    pub message: String,
+}
+
 /// A full error page for a status, with an optional specific message.
 pub fn error_page(status: StatusCode, message: Option<&str>) -> Response {
     let (title, default_message) = explain(status);
-    let page = ErrorPage::new(status.as_u16(), title, message.unwrap_or(default_message));
+    let message = message.unwrap_or(default_message);
+    let page = ErrorPage::new(status.as_u16(), title, message);
     let body = askama::Template::render(&page)
         .unwrap_or_else(|_| format!("<h1>{title}</h1><p>{default_message}</p>"));
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         body,
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(Shown {
+        title,
+        message: message.to_owned(),
+    });
+    response
 }
 
 impl IntoResponse for WebError {

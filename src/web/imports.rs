@@ -63,7 +63,7 @@ async fn upload_page(
                 (false, false) => "belum diterapkan",
                 (false, true) => "tidak diterapkan, berkas asli dihapus",
             },
-            summary: i.summary,
+            summary: readable_summary(&i.summary),
             by: i.uploader,
         })
         .collect();
@@ -306,7 +306,7 @@ pub async fn preview(
         abandoned: matches!(view.stage, Stage::Abandoned),
         purged: purged_text(&state, upload),
         may_see_full_nik: view.may_see_full_nik,
-        summary: upload.summary.clone(),
+        summary: readable_summary(&upload.summary),
         counts,
         summary_line: counts.summary_line(),
         fields: Field::ALL.iter().map(|f| (f.key(), f.label())).collect(),
@@ -546,4 +546,11 @@ async fn report_download(
         file.bytes,
     )
         .into_response())
+}
+
+/// A stored import summary as the admin reads it: the counts line (`dibuat=313 diperbarui=0 …`)
+/// as a sentence, anything else (an earlier attempt's error) as it is.
+fn readable_summary(stored: &str) -> String {
+    crate::domain::import::plan::Counts::parse_line(stored)
+        .map_or_else(|| stored.to_owned(), |c| c.sentence())
 }

@@ -97,7 +97,19 @@ async fn party_of(state: &AppState, ctx: &Ctx, r: &Request) -> Result<Option<Par
 
 // ---- the list ----
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    /// `perlu-tindakan`: only the requests waiting for the viewer.
+    #[serde(default)]
+    tampil: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let only_todo = q.tampil == "perlu-tindakan";
     let user = ctx.user()?;
     let actor = user.actor();
     use crate::domain::policy::Role;
@@ -172,12 +184,19 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, W
                 overdue: overdue(&rules, r, today),
             }
         })
-        .collect::<Vec<_>>();
-    // Overdue payments first, the longest overdue at the top; the rest keep their order.
-    let mut rows = rows;
-    rows.sort_by_key(|r: &RequestRow| std::cmp::Reverse(r.overdue.unwrap_or(-1)));
+        .collect::<Vec<RequestRow>>();
+    // Overdue payments first (the longest overdue at the top), then what waits for the viewer
+    // (a to-do list first), then the rest; the order within each part is kept.
+    let waiting = rows.iter().filter(|r| r.todo).count();
+    let mut rows: Vec<RequestRow> = rows
+        .into_iter()
+        .filter(|r| r.todo || !only_todo)
+        .collect();
+    rows.sort_by_key(|r| (std::cmp::Reverse(r.overdue.unwrap_or(-1)), !r.todo));
     Ok(render(&ListPage {
         layout: ctx.layout(heading.clone()),
+        only_todo,
+        waiting,
         heading,
         intro,
         can_create: actor.role == Role::Opd,

@@ -26,6 +26,7 @@ mod reach;
 mod tracer;
 mod track_record;
 mod treasurer;
+mod width;
 
 /// How long to wait for a page, an element or chromedriver itself.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -173,11 +174,33 @@ impl Browser {
         let _ = self.client.clone().close().await;
     }
 
+    /// Opens a page; at phone width (under 600 px) it must fit the screen, no horizontal scroll.
     async fn open(&self, app: &TestApp, path: &str) {
+        self.open_unmeasured(app, path).await;
+        self.assert_fits(path).await;
+    }
+
+    async fn open_unmeasured(&self, app: &TestApp, path: &str) {
         self.client
             .goto(&format!("{}{path}", app.base))
             .await
             .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    /// The document's width and the screen's when the page is wider than a phone's screen
+    /// (`scrollWidth > innerWidth`); `None` when it fits or the window is not phone-sized.
+    async fn overflow(&self) -> Option<(u64, u64)> {
+        let script = "return [document.documentElement.scrollWidth, window.innerWidth];";
+        let size = self.client.execute(script, vec![]).await.ok()?;
+        let (wide, screen) = (size[0].as_u64()?, size[1].as_u64()?);
+        (screen < 600 && wide > screen).then_some((wide, screen))
+    }
+
+    /// Fails when the page is wider than a phone-sized window.
+    async fn assert_fits(&self, what: &str) {
+        if let Some((wide, screen)) = self.overflow().await {
+            panic!("{what} is {wide} px wide on a {screen} px screen (horizontal scroll)");
+        }
     }
 
     async fn find(&self, locator: Locator<'_>) -> fantoccini::elements::Element {
@@ -597,6 +620,7 @@ async fn shoot_pages(browser: &Browser, app: &TestApp, dir: &Path, pages: &[(&st
 /// `<name>-<width>-full.png` when it is taller than the window.
 async fn shoot(browser: &Browser, dir: &Path, name: &str, w: u32, h: u32) {
     assert_eq!(browser.inner_size().await, (w, h), "viewport for {name}");
+    browser.assert_fits(name).await;
     let png = browser.client.screenshot().await.expect("screenshot");
     std::fs::write(dir.join(format!("{name}-{w}.png")), png).expect("write screenshot");
     let height = browser

@@ -38,6 +38,7 @@ fn matrix(office: i64, taking: (i64, i64)) -> Vec<(&'static str, String, &'stati
     const OUTCOMES: &[&str] = &["admin", "kepala"];
     vec![
         ("GET", "/dasbor".into(), ALL),
+        ("GET", "/akun/ulasan".into(), ALL),
         ("GET", "/akun/sandi".into(), ALL),
         ("POST", "/akun/sandi".into(), ALL),
         ("GET", "/admin/pengguna".into(), ADMIN),

@@ -255,7 +255,7 @@ async fn messy_workbook_is_previewed_corrected_and_applied(app: TestApp) {
     let done = admin.get(&path).await;
     // Rows: Rina's two rows, Budi, Hasan, Yanti created; Dewi rejected. People: four.
     assert!(
-        done.contains("Impor sudah diterapkan: dibuat=5"),
+        done.contains("Impor sudah diterapkan. 5 baris menjadi data alumni baru"),
         "{}",
         done.text_of(".notice")
     );
@@ -383,14 +383,19 @@ async fn same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes(a
     let first = apply(messy_workbook("0812 7000 1111")).await;
     // Hasan's desa is unanswered and Dewi's NIK unusable: two rows rejected.
     assert!(
-        first.contains("dibuat=4") && first.contains("ditolak=2"),
+        first.contains("4 baris menjadi data alumni baru") && first.contains("2 baris ditolak"),
         "{first}"
     );
     let alumni = app.scalar("SELECT COUNT(*) FROM alumni").await;
     let audit = app.scalar("SELECT COUNT(*) FROM audit_log").await;
 
     let again = apply(messy_workbook("0812 7000 1111")).await;
-    assert!(again.contains("dibuat=0 diperbarui=0 tetap=4"), "{again}");
+    assert!(
+        again.contains(
+            "Tidak ada data alumni baru, tidak ada data lama yang diperbarui, 4 baris sama"
+        ),
+        "{again}"
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM alumni").await, alumni);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log").await,
@@ -1098,7 +1103,8 @@ async fn case_differences_never_abort_an_import(app: TestApp) {
     )
     .await;
     assert!(
-        page.text_of(".notice").contains("dibuat=2"),
+        page.text_of(".notice")
+            .contains("2 baris menjadi data alumni baru"),
         "{}",
         page.body
     );
@@ -1231,7 +1237,7 @@ async fn the_year_comes_from_the_sheet_name_or_its_title(app: TestApp) {
     admin.post(&format!("{path}/terapkan"), &[]).await;
     let notice = admin.get(&path).await.text_of(".notice");
     assert!(
-        notice.contains("dibuat=3 ") && notice.contains("ditolak=0"),
+        notice.contains("3 baris menjadi data alumni baru") && !notice.contains("ditolak"),
         "{notice}"
     );
     assert_eq!(

@@ -19,6 +19,7 @@ mod ocds_schema; // helper G: temporary, for running open_data
 mod open_data; // helper G: temporary
 pub(crate) mod orders;
 mod outcomes;
+mod pages;
 mod pdftext;
 mod platform;
 mod procurement;

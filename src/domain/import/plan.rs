@@ -273,6 +273,64 @@ impl Counts {
     }
 }
 
+impl Counts {
+    /// Reads a stored summary line back (`dibuat=313 diperbarui=0 …`); `None` for other text.
+    pub fn parse_line(line: &str) -> Option<Counts> {
+        let mut c = Counts::default();
+        let mut seen = 0;
+        for part in line.split_whitespace() {
+            let (key, n) = part.split_once('=')?;
+            let n: usize = n.parse().ok()?;
+            match key {
+                "dibuat" => c.created = n,
+                "diperbarui" => c.updated = n,
+                "tetap" => c.unchanged = n,
+                "ditolak" => c.rejected = n,
+                "peringatan" => c.warnings = n,
+                _ => return None,
+            }
+            seen += 1;
+        }
+        (seen > 0).then_some(c)
+    }
+
+    /// The summary as a sentence for the admin: "313 baris menjadi data alumni baru, tidak ada
+    /// data lama yang diperbarui, …".
+    pub fn sentence(&self) -> String {
+        let mut parts = vec![match self.created {
+            0 => "tidak ada data alumni baru".to_owned(),
+            n => format!("{n} baris menjadi data alumni baru"),
+        }];
+        parts.push(match self.updated {
+            0 => "tidak ada data lama yang diperbarui".to_owned(),
+            n => format!("{n} data alumni yang sudah ada diperbarui"),
+        });
+        if self.unchanged > 0 {
+            parts.push(format!(
+                "{} baris sama dengan data yang sudah ada, jadi dibiarkan",
+                self.unchanged
+            ));
+        }
+        if self.rejected > 0 {
+            parts.push(format!(
+                "{} baris ditolak dan tidak disimpan (lihat alasannya di laporan)",
+                self.rejected
+            ));
+        }
+        if self.warnings > 0 {
+            parts.push(format!(
+                "{} baris disimpan dengan peringatan yang perlu diperiksa",
+                self.warnings
+            ));
+        }
+        let mut text = parts.join(", ");
+        if let Some(first) = text.get(..1) {
+            text = first.to_uppercase() + &text[1..];
+        }
+        text + "."
+    }
+}
+
 impl Plan {
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
@@ -296,3 +354,22 @@ impl Plan {
 /// How names of trades, programs and people compare: [`text::fold`] (lower case, accents
 /// removed, single spaces, no punctuation), under the name the import code has always used.
 pub use crate::domain::text::fold as normalise;
+
+#[cfg(test)]
+mod sentence_tests {
+    use super::Counts;
+
+    #[test]
+    fn the_summary_line_reads_as_a_sentence() {
+        let c = Counts::parse_line("dibuat=313 diperbarui=0 tetap=0 ditolak=2 peringatan=0")
+            .expect("a summary line");
+        assert_eq!(c.created, 313);
+        assert_eq!(
+            c.sentence(),
+            "313 baris menjadi data alumni baru, tidak ada data lama yang diperbarui, 2 baris \
+             ditolak dan tidak disimpan (lihat alasannya di laporan)."
+        );
+        assert_eq!(Counts::parse_line("gagal membaca berkas"), None);
+        assert_eq!(Counts::parse_line(&c.summary_line()), Some(c));
+    }
+}

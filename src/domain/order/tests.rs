@@ -565,3 +565,27 @@ fn a_delivery_fee_is_whole_rupiah_and_empty_means_free() {
     assert!(!Fulfilment::Pickup.has_delivery_fee());
     assert!(!Fulfilment::Service.has_delivery_fee());
 }
+#[test]
+fn a_buyer_is_asked_for_what_only_he_can_do() {
+    assert_eq!(buyer_task(State::Quoted), Some(Action::AcceptQuote));
+    assert_eq!(buyer_task(State::Delivered), Some(Action::Confirm));
+    assert_eq!(buyer_task(State::Completed), Some(Action::Review));
+    for state in [
+        State::Requested,
+        State::Accepted,
+        State::InProgress,
+        State::Reviewed,
+        State::Cancelled,
+        State::Disputed,
+    ] {
+        assert_eq!(buyer_task(state), None, "{state:?}");
+    }
+    assert_eq!(
+        buyer_task_text(Action::Confirm, 19),
+        "Konfirmasi pesanan #19 sudah diterima"
+    );
+    assert_eq!(
+        buyer_task_text(Action::Review, 19),
+        "Beri ulasan pesanan #19"
+    );
+}

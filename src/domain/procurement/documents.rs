@@ -65,7 +65,7 @@ impl DocumentKind {
             DocumentKind::BuktiPembelian => "BUKTI PEMBELIAN",
             DocumentKind::Kuitansi => "KUITANSI",
             DocumentKind::Bast => "BERITA ACARA SERAH TERIMA PEKERJAAN",
-            DocumentKind::Invoice => "INVOICE / TAGIHAN",
+            DocumentKind::Invoice => "TAGIHAN",
         }
     }
 
@@ -77,7 +77,7 @@ impl DocumentKind {
             DocumentKind::BuktiPembelian => "Bukti Pembelian",
             DocumentKind::Kuitansi => "Kuitansi",
             DocumentKind::Bast => "Berita Acara Serah Terima (BAST)",
-            DocumentKind::Invoice => "Invoice / Tagihan",
+            DocumentKind::Invoice => "Tagihan",
         }
     }
 }
@@ -569,7 +569,7 @@ mod tests {
             (BuktiPembelian, "BP", "bukti", "BUKTI PEMBELIAN"),
             (Kuitansi, "KWT", "kuitansi", "KUITANSI"),
             (Bast, "BAST", "bast", "BERITA ACARA SERAH TERIMA PEKERJAAN"),
-            (Invoice, "INV", "invoice", "INVOICE / TAGIHAN"),
+            (Invoice, "INV", "invoice", "TAGIHAN"),
         ];
         assert_eq!(table.len(), DocumentKind::ALL.len());
         for (kind, code, stored, title) in table {
