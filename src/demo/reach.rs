@@ -124,33 +124,28 @@ pub async fn seed(db: &Db, siti: Option<i64>) -> DbResult<()> {
         ),
     ];
     let mut ids = Vec::new();
-    for (title, body, link) in notes {
+    for (n, (title, body, link)) in notes.into_iter().enumerate() {
         let mut tx = reach.begin().await?;
         let id = store::notify_user(&mut tx, siti, &Notice { title, body, link }).await?;
         tx.commit().await?;
         ids.push(id);
+        if n == 0 {
+            // The old phone answers 410 to the first push: it is disabled, and skipped since.
+            if let Some(old) = store::deliveries_of(db, &[id])
+                .await?
+                .into_iter()
+                .find(|r| r.recipient.ends_with("siti-hp-lama"))
+            {
+                store::claim(db, old.id, 0, at, at + LEASE_SECS).await?;
+                let why = "perangkat tidak lagi berlangganan (HTTP 410)";
+                store::mark_attempt_failed(db, old.id, 1, why, None).await?;
+                store::disable_subscription(db, &old.recipient, why, at).await?;
+            }
+        }
     }
     let [read, delivered, failed, quiet] = ids[..] else {
         return Ok(());
     };
-    // The old phone answers 410 to the first push: it is disabled, and skipped from then on.
-    if let Some(old) = store::deliveries_of(db, &ids)
-        .await?
-        .into_iter()
-        .filter(|r| r.recipient.ends_with("siti-hp-lama"))
-        .min_by_key(|r| r.id)
-    {
-        store::claim(db, old.id, 0, at, at + LEASE_SECS).await?;
-        let why = "perangkat tidak lagi berlangganan (HTTP 410)";
-        store::mark_attempt_failed(db, old.id, 1, why, None).await?;
-        store::disable_subscription(db, &old.recipient, why, at).await?;
-        for r in store::deliveries_of(db, &ids).await? {
-            if r.recipient == old.recipient && r.status == "pending" {
-                store::claim(db, r.id, 0, at, at + LEASE_SECS).await?;
-                store::mark_attempt_failed(db, r.id, 1, why, None).await?;
-            }
-        }
-    }
     for (id, whatsapp) in [(read, "read"), (delivered, "delivered"), (failed, "failed")] {
         if let Some(push) = store::deliveries_of(db, &[id])
             .await?
