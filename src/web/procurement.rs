@@ -79,6 +79,21 @@ fn now() -> i64 {
     crate::db::now()
 }
 
+/// The workflow over this server's database, settings in force, reach and data key.
+fn flow_of<'a>(
+    state: &'a AppState,
+    settings: &'a ProcurementSettings,
+    reach: &'a crate::db::orders::Reach,
+) -> Flow<'a> {
+    Flow {
+        db: &state.db,
+        settings,
+        instance: &state.settings.instance,
+        reach,
+        key: &state.secrets.data_key,
+    }
+}
+
 /// The viewer's party on a request, or 404 (a request of another office is not shown at all).
 async fn party_of(state: &AppState, ctx: &Ctx, r: &Request) -> Result<Option<Party>, WebError> {
     let user = ctx.user()?;
@@ -1071,13 +1086,8 @@ pub async fn act(
         return page.alert(StatusCode::CONFLICT, STALE).await;
     }
     let settings = settings(&state).await?;
-    let flow = Flow {
-        db: &state.db,
-        settings: &settings,
-        instance: &state.settings.instance,
-        reach: &crate::db::orders::Reach::from_settings(&state.settings),
-        key: &state.secrets.data_key,
-    };
+    let reach = crate::db::orders::Reach::from_settings(&state.settings);
+    let flow = flow_of(&state, &settings, &reach);
     let label = ctx.actor_label();
     let who = who(&ctx, &label);
     let at = now();
@@ -1318,13 +1328,8 @@ async fn deposits(
         }
     };
     let settings = settings(state).await?;
-    let flow = Flow {
-        db: &state.db,
-        settings: &settings,
-        instance: &state.settings.instance,
-        reach: &crate::db::orders::Reach::from_settings(&state.settings),
-        key: &state.secrets.data_key,
-    };
+    let reach = crate::db::orders::Reach::from_settings(&state.settings);
+    let flow = flow_of(state, &settings, &reach);
     let label = page.ctx.actor_label();
     let result = flow
         .record_deposits(page.request, party, &deposits, &who(page.ctx, &label))
@@ -1391,13 +1396,8 @@ pub async fn reissue(
         }
     };
     let settings = settings(&state).await?;
-    let flow = Flow {
-        db: &state.db,
-        settings: &settings,
-        instance: &state.settings.instance,
-        reach: &crate::db::orders::Reach::from_settings(&state.settings),
-        key: &state.secrets.data_key,
-    };
+    let reach = crate::db::orders::Reach::from_settings(&state.settings);
+    let flow = flow_of(&state, &settings, &reach);
     let label = ctx.actor_label();
     let result = flow
         .reissue(&request, &doc, party, &reason, &who(&ctx, &label), now())
