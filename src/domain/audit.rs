@@ -691,6 +691,15 @@ fn field_label_in<'a>(entity: &str, key: &'a str) -> &'a str {
         ("outbox", "status") => "status kiriman",
         ("umk", "amount") => "UMK",
         ("order", "action") | ("office_request", "action") => "langkah",
+        ("procurement_settings", key) => {
+            use super::procurement::{documents, rotation, tax};
+            rotation::RotationSettings::FIELDS
+                .iter()
+                .chain(documents::DocumentRules::FIELDS)
+                .chain(tax::TaxRules::FIELDS)
+                .find(|f| f.key == key)
+                .map_or_else(|| field_label(key), |f| f.label)
+        }
         _ => field_label(key),
     }
 }
@@ -991,6 +1000,9 @@ fn value_text(entity: &str, key: &str, v: &serde_json::Value) -> String {
             .map(super::rupiah::format_rupiah)
             .unwrap_or_else(|| n.to_string()),
         Value::Number(n) => n.to_string(),
+        Value::String(s) if entity == "procurement_settings" => {
+            super::procurement::tax::rate_in_form(key, s)
+        }
         Value::String(s) if DATES.contains(&key) => super::dates::parse_iso(s)
             .map(super::dates::format_date)
             .unwrap_or_else(|| s.clone()),

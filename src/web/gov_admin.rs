@@ -23,7 +23,7 @@ use crate::domain::nip::{self, Nip};
 use crate::domain::procurement::SettingField;
 use crate::domain::procurement::documents::DocumentRules;
 use crate::domain::procurement::rotation::{self, Candidate, RequestFacts, RotationSettings};
-use crate::domain::procurement::tax::{IncomeTax, TaxKind, TaxRules};
+use crate::domain::procurement::tax::{self, IncomeTax, TaxKind, TaxRules};
 use crate::domain::rupiah::format_rupiah as rupiah;
 use crate::domain::rupiah::{Rupiah, group_thousands};
 use crate::domain::user::FieldErrors;
@@ -1153,7 +1153,7 @@ const GROUPS: [(&str, &str, &str, &[SettingField]); 3] = [
     (
         "pajak",
         "Pajak",
-        "Tarif dan aturan pemungutan/pemotongan pajak oleh bendahara. Tarif dalam basis poin: 100 = 1%.",
+        "Tarif dan aturan pemungutan/pemotongan pajak oleh bendahara. Tarif ditulis dalam persen, misalnya 11 atau 1,5.",
         TaxRules::FIELDS,
     ),
 ];
@@ -1192,7 +1192,10 @@ fn settings_page(
                             .find(|(k, _)| k == f.key)
                             .map(|(_, m)| m.clone()),
                     },
-                    default: defaults.get(f.key).cloned().unwrap_or_default(),
+                    default: tax::rate_in_form(
+                        f.key,
+                        &defaults.get(f.key).cloned().unwrap_or_default(),
+                    ),
                     options: if f.key.ends_with("_income_tax") {
                         income_tax
                             .iter()
@@ -1222,7 +1225,16 @@ pub async fn settings(
 ) -> Result<Response, WebError> {
     let current = gov_settings::current(&state.db).await?;
     let notice = (q.pesan == "disimpan").then_some("Pengaturan disimpan.");
-    let page = settings_page(&ctx, &current.to_pairs(), &[], notice);
+    // Rates are stored in basis points and shown in percent.
+    let shown = current
+        .to_pairs()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = tax::rate_in_form(&k, &v);
+            (k, v)
+        })
+        .collect();
+    let page = settings_page(&ctx, &shown, &[], notice);
     Ok(render(&page)?.into_response())
 }
 
@@ -1247,9 +1259,34 @@ pub async fn save_settings(
             (f.key.to_owned(), value)
         })
         .collect();
-    let parsed = match ProcurementSettings::parse(&typed) {
-        Ok(p) => p,
-        Err(errors) => return unprocessable(&settings_page(&ctx, &typed, &errors, None)),
+    // Rates are typed in percent (a key not sent shows its stored value in percent too).
+    let typed: BTreeMap<String, String> = typed
+        .into_iter()
+        .map(|(k, v)| {
+            let sent = posted.0.iter().any(|(p, _)| *p == k);
+            let v = if sent { v } else { tax::rate_in_form(&k, &v) };
+            (k, v)
+        })
+        .collect();
+    let mut rate_errors = Vec::new();
+    let to_store: BTreeMap<String, String> = typed
+        .iter()
+        .map(|(k, v)| {
+            let stored = tax::rate_from_form(k, v).unwrap_or_else(|m| {
+                rate_errors.push((k.clone(), m));
+                v.clone()
+            });
+            (k.clone(), stored)
+        })
+        .collect();
+    let parsed = match ProcurementSettings::parse(&to_store) {
+        Ok(p) if rate_errors.is_empty() => p,
+        Ok(_) => return unprocessable(&settings_page(&ctx, &typed, &rate_errors, None)),
+        Err(mut errors) => {
+            errors.retain(|(k, _)| !rate_errors.iter().any(|(r, _)| r == k));
+            errors.extend(rate_errors);
+            return unprocessable(&settings_page(&ctx, &typed, &errors, None));
+        }
     };
     offices::save_settings(&state.db, &parsed, ctx.who()?).await?;
     Ok(Redirect::to("/admin/pengadaan/pengaturan?pesan=disimpan").into_response())

@@ -211,8 +211,9 @@ fn is_page(path: &str, handler: &str) -> bool {
     !file.iter().any(|f| handler.contains(f))
         && !path.starts_with("/api/")
         && !path.starts_with("/static/")
-        && !path.ends_with(".pdf")
-        && !path.ends_with(".xlsx")
+        && ![".pdf", ".xlsx", ".csv", ".png", ".jpg", ".svg", ".json"]
+            .iter()
+            .any(|ext| path.ends_with(ext))
         && path != "/sandi/atur/{token}"
 }
 

@@ -259,7 +259,7 @@ async fn messy_workbook_is_previewed_corrected_and_applied(app: TestApp) {
         "{}",
         done.text_of(".notice")
     );
-    assert!(done.contains("ditolak=1"));
+    assert!(done.contains("1 baris ditolak"));
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM alumni").await,
         alumni_before + 4
@@ -405,7 +405,10 @@ async fn same_file_twice_changes_nothing_and_a_corrected_file_only_the_changes(a
 
     // Rina's new number: one person updated, one audited change with before and after.
     let corrected = apply(messy_workbook("0813 9999 0000")).await;
-    assert!(corrected.contains("diperbarui=1"), "{corrected}");
+    assert!(
+        corrected.contains("1 data alumni yang sudah ada diperbarui"),
+        "{corrected}"
+    );
     let summary: String =
         sqlx::query_scalar("SELECT summary FROM audit_log WHERE action = 'alumni.update'")
             .fetch_one(app.db.pool())
@@ -1343,7 +1346,7 @@ async fn a_program_as_people_write_it_is_matched_in_the_preview(app: TestApp) {
     admin.post(&format!("{path}/terapkan"), &[]).await;
     let notice = admin.get(&path).await.text_of(".notice");
     assert!(
-        notice.contains("dibuat=1 ") && notice.contains("ditolak=0"),
+        notice.contains("1 baris menjadi data alumni baru") && !notice.contains("ditolak"),
         "{notice}"
     );
     assert_eq!(
@@ -1493,7 +1496,7 @@ async fn a_program_name_fitting_several_programs_is_asked_in_the_preview(app: Te
     admin.post(&format!("{path}/terapkan"), &[]).await;
     let notice = admin.get(&path).await.text_of(".notice");
     assert!(
-        notice.contains("dibuat=1 ") && notice.contains("ditolak=0"),
+        notice.contains("1 baris menjadi data alumni baru") && !notice.contains("ditolak"),
         "{notice}"
     );
     assert_eq!(

@@ -18,7 +18,8 @@ both!(
     office_list_puts_its_work_first,
     error_pages_know_who_is_signed_in,
     home_links_trades_to_the_catalog,
-    a_unit_is_stored_without_per
+    a_unit_is_stored_without_per,
+    tax_rates_are_written_in_percent
 );
 
 /// The text of a page without its tags, for "does not say" checks.
@@ -425,4 +426,62 @@ async fn a_unit_is_stored_without_per(app: TestApp) {
         "{}",
         page.text_of(".order-lines")
     );
+}
+
+async fn tax_rates_are_written_in_percent(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let page = admin.get("/admin/pengadaan/pengaturan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!words(&page).contains("basis poin"));
+    assert_eq!(page.input_value("tax.ppn_rate_bp").as_deref(), Some("11"));
+    assert_eq!(
+        page.input_value("tax.pph22_rate_bp").as_deref(),
+        Some("1,5")
+    );
+    // Typed in percent, stored in basis points; the other rates keep theirs.
+    let saved = admin
+        .post("/admin/pengadaan/pengaturan", &[("tax.ppn_rate_bp", "12")])
+        .await;
+    saved.assert_redirect_to("/admin/pengadaan/pengaturan?pesan=disimpan");
+    let db = app.db.clone();
+    let stored = |key: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT value FROM procurement_settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(db.pool())
+                .await
+                .expect("settings")
+        }
+    };
+    assert_eq!(stored("tax.ppn_rate_bp").await.as_deref(), Some("1200"));
+    assert_eq!(
+        admin
+            .get("/admin/pengadaan/pengaturan")
+            .await
+            .input_value("tax.pph22_rate_bp")
+            .as_deref(),
+        Some("1,5")
+    );
+    // The audit trail says it in percent too.
+    let audit = words(
+        &admin
+            .get("/admin/audit?aksi=procurement_settings.update")
+            .await,
+    );
+    assert!(audit.contains("Tarif efektif PPN (%): 11 → 12"), "{audit}");
+    // Words are refused with the message, the input kept, nothing stored.
+    let page = admin
+        .post(
+            "/admin/pengadaan/pengaturan",
+            &[("tax.ppn_rate_bp", "sebelas")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Isi tarif dalam persen"));
+    assert_eq!(
+        page.input_value("tax.ppn_rate_bp").as_deref(),
+        Some("sebelas")
+    );
+    assert_eq!(stored("tax.ppn_rate_bp").await.as_deref(), Some("1200"));
 }

@@ -146,8 +146,8 @@ impl TaxRules {
     pub const FIELDS: &'static [SettingField] = &[
         SettingField {
             key: K_PPN_RATE,
-            label: "Tarif efektif PPN (basis poin)",
-            help: "Hanya bila penjual PKP. 1100 = 11%. UU PPN Pasal 7 sebagaimana diubah UU 7/2021 \
+            label: "Tarif efektif PPN (%)",
+            help: "Hanya bila penjual PKP. UU PPN Pasal 7 sebagaimana diubah UU 7/2021 \
                    (HPP); sejak 2025 tarif 12% dikalikan DPP nilai lain 11/12 untuk barang/jasa \
                    bukan mewah (PMK 131/2024), jadi efektif 11%. Nilai kontrak termasuk PPN: \
                    DPP = nilai × 100/(100 + tarif).",
@@ -161,9 +161,9 @@ impl TaxRules {
         },
         SettingField {
             key: K_PPH22_RATE,
-            label: "Tarif PPh Pasal 22 pembelian barang (basis poin)",
+            label: "Tarif PPh Pasal 22 pembelian barang (%)",
             help: "Dipungut bendahara atas pembelian barang, dari nilai tidak termasuk PPN. \
-                   150 = 1,5%. UU PPh Pasal 22; PMK 34/2017 dan PMK 59/2022.",
+                   UU PPh Pasal 22; PMK 34/2017 dan PMK 59/2022.",
         },
         SettingField {
             key: K_PPH22_THRESHOLD,
@@ -180,8 +180,8 @@ impl TaxRules {
         },
         SettingField {
             key: K_PPH23_RATE,
-            label: "Tarif PPh Pasal 23 jasa (basis poin)",
-            help: "Dipotong atas imbalan jasa, dari jumlah bruto tidak termasuk PPN. 200 = 2%. \
+            label: "Tarif PPh Pasal 23 jasa (%)",
+            help: "Dipotong atas imbalan jasa, dari jumlah bruto tidak termasuk PPN. \
                    UU PPh Pasal 23 ayat (1) huruf c; jenis jasa lain menurut PMK 141/2015.",
         },
         SettingField {
@@ -192,10 +192,10 @@ impl TaxRules {
         },
         SettingField {
             key: K_FINAL_RATE,
-            label: "Tarif PPh Final UMKM (basis poin)",
+            label: "Tarif PPh Final UMKM (%)",
             help: "Bila penjual menunjukkan Surat Keterangan PP 55/2022 yang berlaku, PPh Final \
                    dari peredaran bruto (tidak termasuk PPN) menggantikan PPh 22/23, pada \
-                   transaksi yang sedianya dipungut PPh 22/23. 50 = 0,5%. PP 55/2022; tata cara \
+                   transaksi yang sedianya dipungut PPh 22/23. PP 55/2022; tata cara \
                    PMK 164/2023.",
         },
         SettingField {
@@ -308,6 +308,47 @@ fn parse_int(s: &str) -> Option<i64> {
         return None;
     }
     s.parse().ok()
+}
+
+/// Whether a setting is a rate the form shows in percent (it is stored in basis points).
+pub fn is_rate(key: &str) -> bool {
+    key.starts_with("tax.") && key.ends_with("_rate_bp")
+}
+
+/// A stored rate (basis points) as the form shows it, in percent as people write it:
+/// "1100" → "11", "150" → "1,5", "50" → "0,5". Other settings, and values that are not whole
+/// numbers, are shown as stored.
+pub fn rate_in_form(key: &str, stored: &str) -> String {
+    match (is_rate(key), parse_int(stored)) {
+        (true, Some(bp)) if bp >= 0 => {
+            let text = format!("{},{:02}", bp / 100, bp % 100);
+            text.trim_end_matches('0').trim_end_matches(',').to_owned()
+        }
+        _ => stored.to_owned(),
+    }
+}
+
+/// A rate typed in percent ("11", "1,5", "0.5 %") as stored, in basis points; other settings
+/// pass through as typed.
+pub fn rate_from_form(key: &str, typed: &str) -> Result<String, String> {
+    if !is_rate(key) {
+        return Ok(typed.to_owned());
+    }
+    const MSG: &str = "Isi tarif dalam persen, misalnya 11 atau 1,5 (0 sampai 100, paling \
+                       banyak dua angka di belakang koma).";
+    let t = typed.trim().trim_end_matches('%').trim().replace('.', ",");
+    let (whole, frac) = t.split_once(',').unwrap_or((t.as_str(), ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 {
+        return Err(MSG.to_owned());
+    }
+    let whole: i64 = whole.parse().map_err(|_| MSG.to_owned())?;
+    let frac: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    let bp = whole.saturating_mul(100).saturating_add(frac);
+    if bp > 10_000 {
+        return Err(MSG.to_owned());
+    }
+    Ok(bp.to_string())
 }
 
 fn parse_rate(s: &str) -> Result<i64, String> {
@@ -1266,5 +1307,36 @@ mod tests {
         assert_eq!(percent_label(375), "3,75%");
         assert_eq!(percent_label(5), "0,05%");
         assert_eq!(percent_label(0), "0%");
+    }
+}
+
+#[cfg(test)]
+mod percent_tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_typed_and_shown_in_percent() {
+        for (bp, shown) in [
+            ("1100", "11"),
+            ("150", "1,5"),
+            ("50", "0,5"),
+            ("0", "0"),
+            ("1234", "12,34"),
+        ] {
+            assert_eq!(rate_in_form("tax.ppn_rate_bp", bp), shown);
+            assert_eq!(rate_from_form("tax.ppn_rate_bp", shown).as_deref(), Ok(bp));
+        }
+        assert_eq!(
+            rate_from_form("tax.pph22_rate_bp", "1.5 %").as_deref(),
+            Ok("150")
+        );
+        for bad in ["sebelas", "101", "1,555", "", "-1"] {
+            assert!(rate_from_form("tax.pph22_rate_bp", bad).is_err(), "{bad}");
+        }
+        assert_eq!(rate_in_form("tax.ppn_threshold", "2000000"), "2000000");
+        assert_eq!(
+            rate_from_form("docs.late_payment_days", "21").as_deref(),
+            Ok("21")
+        );
     }
 }
