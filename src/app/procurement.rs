@@ -118,6 +118,7 @@ impl Flow<'_> {
             .map(|i| crate::domain::procurement::catalog::Wanted {
                 description: &i.item.description,
                 quantity: i.item.quantity,
+                unit: &i.item.unit,
             })
             .collect();
         for p in all.iter_mut().take(shown) {

@@ -335,9 +335,7 @@ async fn a_guest_pays_an_order_with_ongkir_by_qris_on_a_phone() {
         .unwrap_or_else(|| panic!("the order's link: {guest_link}"));
     // The button to tell the seller, with the amount and the seller's link to the order.
     browser.expect_text("Kabari penjual lewat WhatsApp").await;
-    browser
-        .expect_text("ditentukan penjual saat menerima pesanan")
-        .await;
+    browser.expect_text("ditentukan penjual").await;
     let (to, text) = whatsapp_button(&browser).await;
     assert_eq!(to, "6281311112222");
     let amount = karya::domain::rupiah::format_rupiah(price);
@@ -428,5 +426,72 @@ async fn a_guest_pays_an_order_with_ongkir_by_qris_on_a_phone() {
     );
     assert!(page_width(&browser).await <= 360, "after payment");
     keep_shot(&browser, "pesanan-tamu-dicatat").await;
+    browser.close().await;
+}
+
+/// The order and office pages this area changed, at phone and desktop widths: an order with a
+/// delivery fee and its QRIS, the office's choice with catalog prices beside the HPS, and an
+/// accepted request with the button to tell the treasurer. Only when `KARYA_SCREENSHOTS` names
+/// a folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(all(karya_test_browser, karya_test_screenshots)),
+    ignore = "needs KARYA_SCREENSHOTS and chromium"
+)]
+async fn order_and_choice_screenshots() {
+    let Some((dir, browser, app)) = super::screenshot_session().await else {
+        return;
+    };
+    let pool = app.db.pool();
+    let pick = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, Option<i64>>(sql)
+            .fetch_one(pool)
+            .await
+            .expect("query")
+            .expect("a demo record")
+    };
+    let order = pick(
+        "SELECT MAX(o.id) FROM orders o JOIN businesses b ON b.id = o.business_id \
+         JOIN users u ON u.alumnus_id = b.alumnus_id \
+         WHERE u.username = 'alumni' AND o.state = 'accepted' AND o.fulfilment = 'delivery'",
+    )
+    .await;
+    sqlx::query("UPDATE orders SET delivery_fee = 15000, total = total + 15000 WHERE id = $1")
+        .bind(order)
+        .execute(pool)
+        .await
+        .expect("a fee");
+    let open = pick(
+        "SELECT MAX(id) FROM office_requests WHERE state = 'open' \
+         AND office_id = (SELECT office_id FROM users WHERE username = 'opd')",
+    )
+    .await;
+    let accepted = pick(
+        "SELECT MAX(id) FROM office_requests WHERE state = 'accepted' \
+         AND office_id = (SELECT office_id FROM users WHERE username = 'opd')",
+    )
+    .await;
+    browser.viewport(1280, 900).await;
+    browser.log_in(&app, "alumni", "Siti Rahmawati").await;
+    super::shoot_pages(
+        &browser,
+        &app,
+        &dir,
+        &[("pesanan-ongkir-penjual", &format!("/pesanan/{order}"))],
+    )
+    .await;
+    browser.viewport(1280, 900).await;
+    browser.log_out().await;
+    browser.log_in(&app, "opd", "Rudi Hartono (Setda)").await;
+    super::shoot_pages(
+        &browser,
+        &app,
+        &dir,
+        &[
+            ("pengadaan-pilih", &format!("/pengadaan/{open}")),
+            ("pengadaan-bast", &format!("/pengadaan/{accepted}")),
+        ],
+    )
+    .await;
     browser.close().await;
 }

@@ -1929,7 +1929,7 @@ async fn the_delivery_fee_is_a_line_and_the_total_is_the_sum(app: TestApp) {
     );
     let id = place(&c.buyer, &fx, &[(fx.cake, "2")]).await;
     let page = c.buyer.get(&format!("/pesanan/{id}")).await;
-    assert!(page.contains("ditentukan penjual saat menerima pesanan"));
+    assert!(page.contains("ditentukan penjual"));
     assert!(page.contains("belum termasuk ongkir"));
     let seller_page = c.seller.get(&format!("/pesanan/{id}")).await;
     assert!(

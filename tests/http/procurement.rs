@@ -19,6 +19,7 @@ both!(
     providers_keep_their_tax_position_and_appeal,
     npwp_stored_in_clear_is_sealed_at_start,
     proposals_show_the_catalog_price_beside_the_hps,
+    whoever_waits_is_told_on_whatsapp_with_amount_and_link,
 );
 
 /// The kind of work "Servis AC" (trade RAC): the demo's, or made here if the demo has none.
@@ -862,4 +863,91 @@ mod the_asked_provider_gets_an_email_when_email_is_configured {
             .expect("postgres app: KARYA_TEST_POSTGRES_URL not set");
         super::the_asked_provider_gets_an_email_when_email_is_configured(app).await;
     }
+}
+
+/// The decoded text of the page's click-to-chat button, and its number.
+fn whatsapp_of(page: &Page) -> Option<(String, String)> {
+    let doc = scraper::Html::parse_document(&page.body);
+    let sel = scraper::Selector::parse("a.btn-wa").unwrap();
+    let href = doc.select(&sel).next()?.value().attr("href")?.to_owned();
+    let (to, text) = href.strip_prefix("https://wa.me/")?.split_once("?text=")?;
+    let text = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
+    Some((to.to_owned(), text))
+}
+
+async fn whoever_waits_is_told_on_whatsapp_with_amount_and_link(app: TestApp) {
+    let pool = app.db.pool();
+    let opd = app.signed_in("opd").await;
+    let id = new_request(&app, &opd, "Servis AC ruang tamu").await;
+    let first = proposed(&opd.get(&format!("/pengadaan/{id}")).await)[0];
+    sqlx::query("UPDATE businesses SET phone = '+6281311112222' WHERE id = $1")
+        .bind(first)
+        .execute(pool)
+        .await
+        .unwrap();
+    for (role, phone) in [("opd", "+6281344445555"), ("bendahara", "+6281366667777")] {
+        sqlx::query("UPDATE users SET phone = $1 WHERE username = $2")
+            .bind(phone)
+            .bind(role)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let link = format!("/pengadaan/{id}");
+    act(&app, &opd, id, "pilih", &[("pilihan", &first.to_string())])
+        .await
+        .assert_redirect_to(&link);
+    // The offer: to the provider, with the HPS and the deadline.
+    let (to, text) = whatsapp_of(&opd.get(&link).await).expect("the offer's button");
+    assert_eq!(to, "6281311112222");
+    assert!(
+        text.contains("HPS Rp2.400.000") && text.contains("sebelum "),
+        "{text}"
+    );
+    assert!(text.ends_with(&link), "{text}");
+    // The quote: from the provider to the office, with its amount.
+    let alumnus = provider(&app, first).await;
+    act(
+        &app,
+        &alumnus,
+        id,
+        "tawar",
+        &[("price", "150.000"), ("note", "")],
+    )
+    .await
+    .assert_redirect_to(&link);
+    let (to, text) = whatsapp_of(&alumnus.get(&link).await).expect("the quote's button");
+    assert_eq!(to, "6281344445555");
+    assert!(text.contains("Rp1.800.000"), "{text}");
+    // The SP: to the provider.
+    act(&app, &opd, id, "pesan", &[])
+        .await
+        .assert_redirect_to(&link);
+    let (to, text) = whatsapp_of(&opd.get(&link).await).expect("the SP's button");
+    assert_eq!(to, "6281311112222");
+    assert!(
+        text.contains("Surat Pesanan sudah terbit senilai Rp1.800.000"),
+        "{text}"
+    );
+    // The finished work: to the office.
+    act(&app, &alumnus, id, "selesai", &[])
+        .await
+        .assert_redirect_to(&link);
+    let (to, _) = whatsapp_of(&alumnus.get(&link).await).expect("the done button");
+    assert_eq!(to, "6281344445555");
+    // The BAST: to the treasurer, who pays.
+    act(&app, &opd, id, "bast", &[("rating", "5"), ("note", "Rapi")])
+        .await
+        .assert_redirect_to(&link);
+    let page = opd.get(&link).await;
+    assert!(page.contains("Kabari bendahara lewat WhatsApp"));
+    let (to, text) = whatsapp_of(&page).expect("the BAST's button");
+    assert_eq!(to, "6281366667777");
+    assert!(
+        text.contains("BAST sudah ditandatangani") && text.contains("Rp1.800.000"),
+        "{text}"
+    );
 }

@@ -29,6 +29,7 @@ impl Listed {
 pub struct Wanted<'a> {
     pub description: &'a str,
     pub quantity: i64,
+    pub unit: &'a str,
 }
 
 /// What the catalog says about a proposed business for the request.
@@ -52,27 +53,38 @@ fn meaningful(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The listing of `listings` sharing the most words with `text`; none when no word is shared.
-fn best<'a>(text: &str, listings: &'a [Listed]) -> Option<&'a Listed> {
+/// "per kotak", "Kotak" → "kotak".
+fn unit_of(unit: &str) -> String {
+    let folded = crate::domain::text::fold(unit);
+    folded.strip_prefix("per ").unwrap_or(&folded).to_owned()
+}
+
+/// The listing of `listings` sharing the most words with `text`: one shared word is enough when
+/// the units agree ("kotak" and "kotak"), two otherwise, so a "kue" in a snack box does not
+/// find a birthday cake sold by the "loyang". None when nothing qualifies.
+fn best<'a>(text: &str, unit: &str, listings: &'a [Listed]) -> Option<&'a Listed> {
     let wanted = meaningful(text);
+    let unit = unit_of(unit);
     listings
         .iter()
         .map(|l| {
             let have = meaningful(&l.title);
             let shared = wanted.iter().filter(|w| have.contains(w)).count();
-            (shared, l)
+            let same_unit = !unit.is_empty() && unit_of(&l.unit) == unit;
+            (shared, same_unit, l)
         })
-        .filter(|(shared, _)| *shared > 0)
+        .filter(|(shared, same_unit, _)| *shared >= if *same_unit { 1 } else { 2 })
         .max_by(|a, b| {
-            a.0.cmp(&b.0)
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
                 // Ties: the cheaper listing (then the first).
                 .then_with(|| {
-                    b.1.for_office()
+                    b.2.for_office()
                         .unwrap_or(i64::MAX)
-                        .cmp(&a.1.for_office().unwrap_or(i64::MAX))
+                        .cmp(&a.2.for_office().unwrap_or(i64::MAX))
                 })
         })
-        .map(|(_, l)| l)
+        .map(|(_, _, l)| l)
 }
 
 /// The catalog price of a business for the request: each item's best listing by words (the
@@ -82,7 +94,8 @@ pub fn price(title: &str, items: &[Wanted<'_>], listings: &[Listed]) -> CatalogP
     let mut matches: Vec<Listed> = Vec::new();
     let mut total: Option<i64> = Some(0);
     for item in items {
-        let found = best(item.description, listings).or_else(|| best(title, listings));
+        let found = best(item.description, item.unit, listings)
+            .or_else(|| best(title, item.unit, listings));
         match found {
             Some(l) => {
                 let line = match (l.kind, l.for_office()) {
@@ -132,6 +145,7 @@ mod tests {
         let items = [Wanted {
             description: "Servis AC split ruang rapat",
             quantity: 4,
+            unit: "unit",
         }];
         let p = price("Servis AC kantor", &items, &listings);
         assert_eq!(p.matches[0].title, "Servis AC split 1/2–1 PK");
@@ -149,6 +163,7 @@ mod tests {
         let items = [Wanted {
             description: "Isi freon",
             quantity: 2,
+            unit: "unit",
         }];
         let p = price("Freon", &items, &listings);
         assert_eq!(p.matches.len(), 1);
@@ -158,10 +173,36 @@ mod tests {
             &[Wanted {
                 description: "Kue basah",
                 quantity: 50,
+                unit: "kotak",
             }],
             &listings,
         );
         assert!(none.matches.is_empty());
         assert_eq!(none.total, None);
+    }
+
+    #[test]
+    fn one_shared_word_needs_the_same_unit() {
+        let cake = [listed(
+            "Kue Ulang Tahun Bolu Pandan",
+            PriceKind::Fixed,
+            Some(205_000),
+            None,
+        )];
+        let snack = Wanted {
+            description: "Snack box isi 3 kue",
+            quantity: 30,
+            unit: "kotak",
+        };
+        assert!(
+            price("Snack rapat", &[snack.clone()], &cake)
+                .matches
+                .is_empty()
+        );
+        let mut boxed = cake[0].clone();
+        boxed.title = "Kue kotak isi 3".into();
+        boxed.unit = "per kotak".into();
+        let p = price("Snack rapat", &[snack], &[boxed]);
+        assert_eq!(p.total, Some(30 * 205_000));
     }
 }
