@@ -146,7 +146,7 @@ impl Flow<'_> {
         who: &Who<'_>,
     ) -> AppResult<crate::db::Tx> {
         let mut tx = self.db.begin().await?;
-        store::apply(&mut tx, request, &change, who, self.reach).await?;
+        store::apply(&mut tx, request, &change, who).await?;
         Ok(tx)
     }
 

@@ -581,7 +581,6 @@ pub async fn apply(
     request: &Request,
     change: &Change<'_>,
     who: &Who<'_>,
-    reach: &super::orders::Reach,
 ) -> DbResult<()> {
     let at = change.at;
     let mut sets = String::from("state = $1, version = version + 1, updated_at = $2");
@@ -768,23 +767,30 @@ pub async fn apply(
     if matches!(change.to, State::Accepted) || change.action == Action::ConfirmReceipt {
         notify_office(tx, request.office_id, &["bendahara"], &notice).await?;
     }
-    // The provider asked now also gets an email (when email is configured and their account
-    // has an address): the offer has a deadline and not everyone opens Karya daily.
+    // The provider asked gets the offer itself, with its deadline, instead of the plain status
+    // line: the fan-out sends it once per channel they have (the offer has a deadline and not
+    // everyone opens Karya daily).
     let asked = match &change.effect {
         Effect::Ask(ask) => Some((ask.business_id, ask.expires_at)),
         Effect::PassOn { next: Some(n), .. } => Some((n.business_id, n.expires_at)),
         _ => None,
     };
-    if let Some((b, expires)) = asked.filter(|_| reach.email) {
-        email_provider(tx, b, request, expires, reach).await?;
+    let mut told: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+    if let Some((b, expires)) = asked {
+        let (title, body) = offer_words(request, expires);
+        let offer = Notice {
+            title: &title,
+            body: &body,
+            link: &link,
+        };
+        notify_business(tx, b, &offer).await?;
+        told.insert(b);
     }
     if change.party != Party::Provider {
-        for b in [request.business_id, business]
-            .into_iter()
-            .flatten()
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            notify_business(tx, b, &notice).await?;
+        for b in [request.business_id, business].into_iter().flatten() {
+            if told.insert(b) {
+                notify_business(tx, b, &notice).await?;
+            }
         }
     }
     audit::append(
@@ -807,25 +813,13 @@ pub async fn apply(
     Ok(())
 }
 
-async fn email_provider(
-    tx: &mut Tx,
-    business_id: i64,
-    request: &Request,
-    expires_at: i64,
-    reach: &super::orders::Reach,
-) -> DbResult<()> {
-    let addresses: Vec<String> = sqlx::query_scalar(
-        "SELECT u.email FROM users u JOIN businesses b ON b.alumnus_id = u.alumnus_id \
-         WHERE b.id = $1 AND u.role = 'alumni' AND u.disabled_at IS NULL AND u.email <> ''",
-    )
-    .bind(business_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let subject = format!("Permintaan pekerjaan dari {}", request.office_name);
+/// What the provider asked is told: who asks for what, where and when, and the deadline.
+fn offer_words(request: &Request, expires_at: i64) -> (String, String) {
+    let title = format!("Permintaan pekerjaan dari {}", request.office_name);
     let body = format!(
-        "{} meminta {} lewat Karya: \"{}\" di {}, Kec. {}, {}.\n\n\
+        "{} meminta {} lewat Karya: \"{}\" di {}, Kec. {}, {}. \
          Jawab sebelum {} (terima dengan harga per item, atau tolak dengan alasan); bila tidak \
-         dijawab, permintaan diteruskan ke usaha berikutnya dalam rotasi.\n\n{}/pengadaan/{}",
+         dijawab, permintaan diteruskan ke usaha berikutnya dalam rotasi.",
         request.office_name,
         request.category,
         request.title,
@@ -833,21 +827,8 @@ async fn email_provider(
         request.kecamatan,
         request.date_from,
         crate::domain::dates::format_instant(expires_at),
-        reach.base_url,
-        request.id
     );
-    for address in addresses {
-        notifications::enqueue(
-            tx,
-            notifications::Channel::Email,
-            &address,
-            &subject,
-            &body,
-            None,
-        )
-        .await?;
-    }
-    Ok(())
+    (title, body)
 }
 
 async fn insert_offer(

@@ -2042,6 +2042,20 @@ fn plans(w: &World<'_>, rng: &mut StdRng) -> Vec<Plan> {
 /// A demo payment's deposit references: a billing code and an NTPN for every tax line the
 /// payment may have (the store keeps those of the lines it has), derived from the request.
 fn demo_deposits(request_id: i64) -> Vec<store::Deposit> {
+    /// Sixteen letters and digits in turn, as the state's receipt numbers are written.
+    fn demo_ntpn(n: u64) -> String {
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (0..16)
+            .map(|i| {
+                let nibble = ((h >> (i * 4)) & 0xF) as u8;
+                if i % 2 == 0 {
+                    char::from(b'A' + nibble)
+                } else {
+                    char::from(b'0' + nibble % 10)
+                }
+            })
+            .collect()
+    }
     ["ppn", "pph22", "pph23", "pph_final"]
         .iter()
         .enumerate()
@@ -2050,7 +2064,7 @@ fn demo_deposits(request_id: i64) -> Vec<store::Deposit> {
             store::Deposit {
                 code: (*code).to_owned(),
                 billing_code: format!("{:015}", 412_000_000_000_000 + n),
-                ntpn: format!("{:016X}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+                ntpn: demo_ntpn(n),
             }
         })
         .collect()

@@ -765,9 +765,16 @@ fn field_label(key: &str) -> &str {
         "placement" => "penempatan",
         "push" => "notifikasi HP",
         "whatsapp" => "WhatsApp",
-        "email" => "email",
+        "email" => "alamat email",
         "quiet" => "jam tenang",
         "device" => "perangkat",
+        "delivery_fee" => "ongkos kirim",
+        "deposits" => "setoran pajak",
+        "tax" => "pajak",
+        "billing" => "kode billing",
+        "ntpn" => "NTPN",
+        "contact" => "kontak",
+        "signer" => "penanda tangan",
         // Accounts and claims.
         "alumni" => "alumni",
         // Storefronts and listings.

@@ -203,10 +203,7 @@ pub async fn list(
     // Overdue payments first (the longest overdue at the top), then what waits for the viewer
     // (a to-do list first), then the rest; the order within each part is kept.
     let waiting = rows.iter().filter(|r| r.todo).count();
-    let mut rows: Vec<RequestRow> = rows
-        .into_iter()
-        .filter(|r| r.todo || !only_todo)
-        .collect();
+    let mut rows: Vec<RequestRow> = rows.into_iter().filter(|r| r.todo || !only_todo).collect();
     rows.sort_by_key(|r| (std::cmp::Reverse(r.overdue.unwrap_or(-1)), !r.todo));
     Ok(render(&ListPage {
         layout: ctx.layout(heading.clone()),

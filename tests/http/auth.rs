@@ -28,7 +28,7 @@ async fn login_lands_on_the_role_dashboard(app: TestApp) {
         ("opd", "Sekretariat Daerah"),
         ("bendahara", "bendahara"),
         ("alumni", "Riwayat pelatihan"),
-        ("pembeli", "Temukan produk"),
+        ("pembeli", "Buka katalog"),
         ("mitra", "Bank Jambi"),
     ] {
         let v = app.signed_in(user).await;

@@ -319,22 +319,30 @@ async fn office_list_puts_its_work_first(app: TestApp) {
     let office = app.signed_in("opd").await;
     let page = office.get("/pengadaan").await;
     assert_eq!(page.status, StatusCode::OK);
-    let rows: Vec<bool> = page
+    // (todo, late) of each row in the order shown.
+    let rows: Vec<(bool, bool)> = page
         .body
         .split("<li class=\"row")
         .skip(1)
-        .map(|r| r.starts_with(" row-todo"))
+        .map(|r| {
+            let classes = r.split('"').next().unwrap_or("");
+            (classes.contains("row-todo"), classes.contains("row-late"))
+        })
         .collect();
     assert!(
-        rows.iter().any(|t| *t) && rows.iter().any(|t| !*t),
+        rows.iter().any(|r| r.0) && rows.iter().any(|r| !r.0),
         "{rows:?}"
     );
-    let first_other = rows
+    // Overdue payments lead (issue 15 §3); after them what waits for the office comes first.
+    let late = rows.iter().take_while(|r| r.1).count();
+    assert!(rows[late..].iter().all(|r| !r.1), "overdue first: {rows:?}");
+    let rest = &rows[late..];
+    let first_other = rest
         .iter()
-        .position(|t| !*t)
+        .position(|r| !r.0)
         .expect("a request not waiting");
     assert!(
-        rows[first_other..].iter().all(|t| !*t),
+        rest[first_other..].iter().all(|r| !r.0),
         "requests needing action come first: {rows:?}"
     );
 }

@@ -195,7 +195,7 @@ mod tests {
             unit: "kotak",
         };
         assert!(
-            price("Snack rapat", &[snack.clone()], &cake)
+            price("Snack rapat", std::slice::from_ref(&snack), &cake)
                 .matches
                 .is_empty()
         );

@@ -1,8 +1,8 @@
 //! Office procurement: service requests from government offices (OPD) to alumni businesses,
 //! the rotation that proposes providers, documents, tax and payment.
 
-pub mod deposit;
 pub mod catalog;
+pub mod deposit;
 pub mod documents;
 pub mod office;
 pub mod request;
