@@ -13,7 +13,7 @@ use crate::db::audit::Who;
 use crate::db::orders::{self, Buyer};
 use crate::db::{Db, DbError, DbResult};
 use crate::domain::dates::today_wib;
-use crate::domain::order::{Action, NewOrder, OrderInput, Party, Payment, ReviewForm};
+use crate::domain::order::{Action, NewOrder, Offer, OrderInput, Party, Payment, ReviewForm};
 use crate::domain::rupiah::Rupiah;
 use crate::domain::storefront::PriceKind;
 use crate::secrets::{new_token, token_hash};
@@ -44,6 +44,9 @@ struct Script {
     reply: &'static str,
     /// The order's note: what the seller must know to make it (not a chat message).
     message: &'static str,
+    /// Words of the listing's title this order is for, so that its note and review speak of
+    /// what was bought; empty: any listing of the right price kind.
+    item: &'static str,
 }
 
 const fn script(end: End, days_ago: i64, account: bool) -> Script {
@@ -55,6 +58,7 @@ const fn script(end: End, days_ago: i64, account: bool) -> Script {
         review: "",
         reply: "",
         message: "",
+        item: "",
     }
 }
 
@@ -66,21 +70,25 @@ fn star_story() -> Vec<Script> {
             review: "Kuenya lembut, hiasan nama rapi, datang tepat waktu. Anak saya senang sekali.",
             reply: "Terima kasih, Pak Andi. Semoga panjang umur untuk adik!",
             message: "Tulisan di kue: \"Selamat Ulang Tahun Rafa ke-7\".",
+            item: "Bolu Pandan",
             ..script(End::Reviewed, 84, true)
         },
         Script {
             rating: 4,
             review: "Snack box enak dan rapi. Satu kotak risolnya agak dingin, tapi overall bagus.",
             reply: "Terima kasih masukannya, Bu. Berikutnya risol kami kirim lebih dekat jam acara.",
+            item: "Snack Box Rapat",
             ..script(End::Reviewed, 63, false)
         },
         Script {
             rating: 5,
             review: "Black forest-nya juara, tidak terlalu manis. Pasti pesan lagi.",
+            item: "Black Forest",
             ..script(End::Reviewed, 47, false)
         },
         Script {
             message: "Setiap kotak diberi label nama kantor.",
+            item: "Snack Box Premium",
             ..script(End::Completed, 33, false)
         },
         script(End::AutoCompleted, 21, false),
@@ -91,6 +99,7 @@ fn star_story() -> Vec<Script> {
         script(End::Disputed, 11, false),
         Script {
             message: "Acara mulai pukul 13.00; mohon diantar sebelum pukul 12.00.",
+            item: "Nasi Kotak",
             ..script(End::Delivered, 1, true)
         },
         script(End::InProgress, 1, false),
@@ -98,6 +107,7 @@ fn star_story() -> Vec<Script> {
         script(End::Quoted, 0, false),
         Script {
             message: "Tema Frozen, warna biru muda, untuk 20 orang.",
+            item: "Tart Custom",
             ..script(End::Requested, 0, true)
         },
     ]
@@ -195,15 +205,15 @@ async fn place_and_move(
     // A by-quote or "mulai dari" listing for the orders that stop at a request or a quote; a
     // fixed-price one for the rest (their total is known at once).
     let wants_quote = matches!(s.end, End::Requested | End::Quoted);
-    let Some(offer) = offers
+    let kind_fits = |o: &&Offer| (o.price_kind != PriceKind::Fixed) == wants_quote;
+    let pick = rng.random_range(0..3usize) % offers.len().max(1);
+    let named = offers
         .iter()
-        .filter(|o| (o.price_kind != PriceKind::Fixed) == wants_quote)
-        .nth(rng.random_range(0..3usize) % offers.len().max(1))
-        .or_else(|| {
-            offers
-                .iter()
-                .find(|o| (o.price_kind != PriceKind::Fixed) == wants_quote)
-        })
+        .filter(kind_fits)
+        .find(|o| !s.item.is_empty() && o.title.contains(s.item));
+    let Some(offer) = named
+        .or_else(|| offers.iter().filter(kind_fits).nth(pick))
+        .or_else(|| offers.iter().find(kind_fits))
     else {
         return Ok(None);
     };
