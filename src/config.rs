@@ -122,6 +122,11 @@ pub struct Settings {
     /// The approved message template (two body parameters: title, message) and its language.
     pub whatsapp_template: String,
     pub whatsapp_template_language: String,
+    /// The push services a browser's subscription may point at (a host, or a domain whose
+    /// subdomains count): Karya sends Web Push only there, over https, so a subscription cannot
+    /// make the server call an address of the caller's choosing. A loopback host listed here
+    /// may use plain http (tests' fake push service).
+    pub push_hosts: Vec<String>,
     pub instance: Instance,
 }
 
@@ -155,6 +160,14 @@ impl Default for Settings {
             whatsapp_verify_token: String::new(),
             whatsapp_template: "karya_notifikasi".into(),
             whatsapp_template_language: "id".into(),
+            push_hosts: [
+                "fcm.googleapis.com",
+                "push.services.mozilla.com",
+                "push.apple.com",
+                "notify.windows.com",
+            ]
+            .map(String::from)
+            .to_vec(),
             instance: Instance::default(),
         }
     }
@@ -316,6 +329,13 @@ impl Settings {
             "WHATSAPP_TEMPLATE_LANGUAGE",
             &mut self.whatsapp_template_language,
         );
+        if let Some(v) = env("PUSH_HOSTS") {
+            self.push_hosts = v
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect();
+        }
         if let Some(v) = env("DISTRICT_NAME") {
             self.instance.district_name = v;
         }

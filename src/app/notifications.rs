@@ -72,14 +72,11 @@ fn base64url_len(text: &str) -> Option<usize> {
 }
 
 impl NewSubscription<'_> {
-    /// An https endpoint (http only on the loopback, for tests), a 65-byte P-256 point and a
-    /// 16-byte auth secret.
-    pub fn check(&self) -> Result<(), SubscriptionRefused> {
-        let endpoint_ok = self.endpoint.len() <= 2000
-            && (self.endpoint.starts_with("https://")
-                || self.endpoint.starts_with("http://127.0.0.1:")
-                || self.endpoint.starts_with("http://localhost:"));
-        if endpoint_ok
+    /// An https endpoint on one of `hosts`, the push services (plain http only for a loopback
+    /// host listed there, the tests' fake), a 65-byte P-256 point and a 16-byte auth secret.
+    pub fn check(&self, hosts: &[String]) -> Result<(), SubscriptionRefused> {
+        if self.endpoint.len() <= 2000
+            && push_host_allowed(self.endpoint, hosts)
             && base64url_len(self.p256dh) == Some(65)
             && base64url_len(self.auth) == Some(16)
         {
@@ -90,14 +87,35 @@ impl NewSubscription<'_> {
     }
 }
 
+/// Whether `endpoint` is an https URL on one of `hosts` or their subdomains; a loopback host
+/// listed there may also use http.
+fn push_host_allowed(endpoint: &str, hosts: &[String]) -> bool {
+    let Ok(url) = reqwest::Url::parse(endpoint) else {
+        return false;
+    };
+    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    let listed = hosts.iter().any(|h| {
+        let h = h.trim().to_ascii_lowercase();
+        !h.is_empty() && (host == h || host.ends_with(&format!(".{h}")))
+    });
+    let loopback = matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]");
+    listed
+        && url.username().is_empty()
+        && url.password().is_none()
+        && (url.scheme() == "https" || (url.scheme() == "http" && loopback))
+}
+
 /// Stores the browser's subscription for the user, audited (without the endpoint's secret path).
 pub async fn subscribe(
     db: &Db,
     user_id: i64,
     sub: &NewSubscription<'_>,
+    push_hosts: &[String],
     who: Who<'_>,
 ) -> AppResult<Result<i64, SubscriptionRefused>> {
-    if let Err(e) = sub.check() {
+    if let Err(e) = sub.check(push_hosts) {
         return Ok(Err(e));
     }
     let device: String = sub.device.chars().take(120).collect();
@@ -175,4 +193,38 @@ pub async fn whatsapp_statuses(db: &Db, payload: &serde_json::Value) -> AppResul
         }
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_host_allowed;
+
+    #[test]
+    fn push_goes_only_to_the_listed_services_over_https() {
+        let hosts: Vec<String> = ["fcm.googleapis.com", "push.services.mozilla.com"]
+            .map(String::from)
+            .to_vec();
+        for ok in [
+            "https://fcm.googleapis.com/fcm/send/abc",
+            "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        ] {
+            assert!(push_host_allowed(ok, &hosts), "{ok}");
+        }
+        for bad in [
+            "http://fcm.googleapis.com/fcm/send/abc",
+            "https://fcm.googleapis.com.evil.example/x",
+            "https://evilfcm.googleapis.com.example/x",
+            "https://127.0.0.1:5432/x",
+            "http://127.0.0.1:8080/x",
+            "https://user:pw@fcm.googleapis.com/x",
+            "https://10.0.0.1/x",
+            "fcm.googleapis.com/x",
+            "",
+        ] {
+            assert!(!push_host_allowed(bad, &hosts), "{bad}");
+        }
+        let tests = vec!["127.0.0.1".to_owned()];
+        assert!(push_host_allowed("http://127.0.0.1:41234/push/1", &tests));
+        assert!(!push_host_allowed("http://10.0.0.1:41234/push/1", &tests));
+    }
 }

@@ -359,7 +359,15 @@ pub async fn add_device(
         auth: posted.get("auth").trim(),
         device: posted.get("device").trim(),
     };
-    match crate::app::notifications::subscribe(&state.db, user.id, &sub, ctx.who()?).await? {
+    match crate::app::notifications::subscribe(
+        &state.db,
+        user.id,
+        &sub,
+        &state.settings.push_hosts,
+        ctx.who()?,
+    )
+    .await?
+    {
         Ok(_) => Ok(Redirect::to("/akun/notifikasi?pesan=hp-terdaftar").into_response()),
         Err(_) => {
             let page = crate::views::ErrorPage::new(

@@ -17,9 +17,12 @@ use crate::helpers;
 )]
 async fn a_buyer_sets_channels_and_quiet_hours_on_a_phone() {
     let browser = Browser::launch(true).await;
-    let app = helpers::spawn_with(Backend::Sqlite, |s| s.background_jobs = false)
-        .await
-        .expect("sqlite app");
+    let app = helpers::spawn_with(Backend::Sqlite, |s| {
+        s.background_jobs = false;
+        s.push_hosts = vec!["push.example.invalid".into()];
+    })
+    .await
+    .expect("sqlite app");
     browser.viewport(360, 800).await;
     let name = display_name(&app, "pembeli").await;
     browser.log_in(&app, "pembeli", &name).await;

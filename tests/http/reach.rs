@@ -22,8 +22,12 @@ use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
 use crate::both_with;
 use crate::helpers::{TestApp, Visitor};
 
+// The fake push service listens on the loopback over http: the tests list it as a push host.
 both_with!(
-    |s: &mut karya::config::Settings| s.background_jobs = false;
+    |s: &mut karya::config::Settings| {
+        s.background_jobs = false;
+        s.push_hosts = vec!["127.0.0.1".into()];
+    };
     push_goes_out_once_signed_and_encrypted,
     push_is_retried_and_a_gone_subscription_is_disabled,
 );
@@ -31,6 +35,7 @@ both_with!(
 both_with!(
     |s: &mut karya::config::Settings| {
         s.background_jobs = false;
+        s.push_hosts = vec!["127.0.0.1".into()];
         s.whatsapp_token = "token-uji".into();
         s.whatsapp_phone_number_id = "1234567890".into();
         s.whatsapp_app_secret = "rahasia-aplikasi".into();
@@ -294,6 +299,34 @@ async fn push_goes_out_once_signed_and_encrypted(app: TestApp) {
     let v = app.signed_in("pembeli").await;
     let keys = BrowserKeys::new(7);
     let endpoint = format!("{fake_url}/push/siti-a14");
+    // Only the listed push services: an address of the caller's choosing is refused, unstored.
+    let before = app.scalar("SELECT COUNT(*) FROM push_subscriptions").await;
+    for elsewhere in [
+        "https://10.0.0.5/push/x",
+        "http://192.168.1.1:8080/push/x",
+        "https://fcm.googleapis.com.evil.example/push/x",
+    ] {
+        let page = v
+            .post(
+                "/akun/notifikasi/perangkat",
+                &[
+                    ("endpoint", elsewhere),
+                    ("p256dh", &keys.p256dh()),
+                    ("auth", &keys.auth()),
+                    ("device", "HP"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+            "{elsewhere}"
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM push_subscriptions").await,
+        before
+    );
     subscribe(&v, &endpoint, &keys).await;
     let page = v.get("/akun/notifikasi").await;
     assert!(
